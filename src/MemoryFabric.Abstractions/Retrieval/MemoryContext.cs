@@ -1,0 +1,8 @@
+namespace MemoryFabric.Retrieval;
+
+/// <summary>The context built for a query: the rendered text an agent reads and the items it is made of.</summary>
+/// <param name="Text">The rendered context (dates and speakers included).</param>
+/// <param name="Items">The items, in rendering order, each with the turns it was derived from.</param>
+/// <param name="Tokens">The context's size in tokens, ceil(characters / 4) of <paramref name="Text"/>.</param>
+/// <param name="Mode">"verbatim" when the whole history fit the budget, otherwise "retrieved".</param>
+public sealed record MemoryContext(string Text, IReadOnlyList<ContextItem> Items, int Tokens, string Mode);
