@@ -1,14 +1,44 @@
 using MemoryFabric.Conversation;
+using MemoryFabric.Decay;
+using MemoryFabric.Embeddings;
 using MemoryFabric.Extraction;
 using MemoryFabric.Notes;
 using MemoryFabric.Retrieval;
+using MemoryFabric.Segmentation;
+using MemoryFabric.Text;
 using Microsoft.Extensions.AI;
 
 namespace MemoryFabric;
 
-/// <summary>The memory of one agent: turns, episodes, notes, and hybrid retrieval over them.</summary>
-public sealed class AgentMemory : IAgentMemory
+/// <summary>
+/// The memory of one agent: the verbatim turns, the episodes cut from them, the notes distilled from those, and
+/// hybrid retrieval over all three. A plain object with no runtime, HTTP or storage dependency; single-threaded by
+/// contract (a runtime gives it one call at a time), every call async and cancellable.
+/// </summary>
+/// <remarks>
+/// Sessions are created implicitly by their first turn. Ingestion only stores and indexes turns (they are searchable
+/// at once); <see cref="ConsolidateAsync"/> segments them into episodes and extracts notes.
+/// </remarks>
+public sealed partial class AgentMemory : IAgentMemory
 {
+    private readonly AgentMemoryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
+    private readonly INoteExtractor _extractor;
+    private readonly EpisodeSegmenter _segmenter;
+    private readonly ForgettingCurve _curve;
+
+    private readonly Dictionary<string, Turn> _turns = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Turn>> _sessions = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirtySessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Episode> _episodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _sessionEpisodes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _extractedEpisodes = new(StringComparer.Ordinal);
+    private readonly NoteStore _notes = new();
+    private readonly List<string> _participants = [];
+    private long _sequence;
+    private int _historyCharacters;
+
     /// <summary>Creates an empty agent memory.</summary>
     /// <param name="options">Options; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
@@ -20,48 +50,297 @@ public sealed class AgentMemory : IAgentMemory
         IEmbeddingGenerator<string, Embedding<float>>? embeddingGenerator = null,
         INoteExtractor? noteExtractor = null)
     {
-        _ = options;
-        _ = timeProvider;
-        _ = embeddingGenerator;
-        _ = noteExtractor;
+        _options = options ?? new AgentMemoryOptions();
+        _time = timeProvider ?? TimeProvider.System;
+        _embedder = embeddingGenerator ?? new HashingEmbeddingGenerator();
+        _extractor = noteExtractor ?? new RuleBasedNoteExtractor();
+        _segmenter = new EpisodeSegmenter(_options.Segmentation);
+        _curve = new ForgettingCurve(_options.Decay);
     }
 
     /// <inheritdoc />
-    public Task<IngestResult> IngestAsync(IReadOnlyList<TurnInput> turns, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<IngestResult> IngestAsync(IReadOnlyList<TurnInput> turns, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(turns);
+        ValidateBatch(turns);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var fresh = new List<Turn>();
+        var stored = new List<string>();
+        var duplicates = new List<string>();
+        foreach (var input in turns)
+        {
+            if (input.Id is not null && _turns.ContainsKey(input.Id))
+            {
+                duplicates.Add(input.Id);
+                continue;
+            }
+
+            var turn = new Turn(
+                input.Id ?? "t_" + Guid.NewGuid().ToString("N"),
+                input.SessionId,
+                input.Speaker.Trim(),
+                input.Role,
+                input.Text,
+                input.Timestamp,
+                ++_sequence,
+                input.Metadata is null ? new Dictionary<string, string>() : new Dictionary<string, string>(input.Metadata));
+            fresh.Add(turn);
+            stored.Add(turn.Id);
+        }
+
+        // Embed before mutating anything, so a failing or cancelled embedder leaves the memory unchanged.
+        var vectors = await EmbedAsync(fresh.Select(TurnIndexText).ToList(), cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            AddTurn(fresh[i], vectors[i]);
+        }
+
+        return new IngestResult(stored, duplicates);
+    }
 
     /// <inheritdoc />
-    public Task<ConsolidationReport> ConsolidateAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task<IReadOnlyList<Turn>> GetTurnsAsync(string? sessionId = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<Turn> result = sessionId is null
+            ? OrderedTurns().ToList()
+            : _sessions.TryGetValue(sessionId, out var list) ? list.ToList() : [];
+        return Task.FromResult(result);
+    }
 
     /// <inheritdoc />
-    public Task<MemoryContext> GetContextAsync(ContextRequest request, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task<IReadOnlyList<Episode>> GetEpisodesAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<Episode> result = _episodes.Values.OrderBy(e => e.Start).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        return Task.FromResult(result);
+    }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task<IReadOnlyList<Note>> GetNotesAsync(bool includeInactive = false, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<Note> result = (includeInactive ? _notes.All : _notes.Active)
+            .OrderBy(n => n.ValidFrom).ThenBy(n => n.CreatedAt).ThenBy(n => n.Id, StringComparer.Ordinal).ToList();
+        return Task.FromResult(result);
+    }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Turn>> GetTurnsAsync(string? sessionId = null, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task<Note?> GetNoteAsync(string noteId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_notes.Get(noteId));
+    }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Episode>> GetEpisodesAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task<IReadOnlyList<Note>> GetNoteHistoryAsync(string noteId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_notes.History(noteId));
+    }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Note>> GetNotesAsync(bool includeInactive = false, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<NoteWriteResult> AddNoteAsync(NoteWrite note, CancellationToken cancellationToken = default)
+    {
+        ValidateNote(note);
+        var provenance = new NoteProvenance(note.SourceTurnIds, EpisodeOf(note.SourceTurnIds), "api", "1");
+        return await WriteNoteAsync(() => _notes.Add(note, provenance, _time.GetUtcNow()), note.Text, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
-    public Task<Note?> GetNoteAsync(string noteId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<NoteWriteResult> UpdateNoteAsync(string noteId, NoteWrite note, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
+        ValidateNote(note);
+        var provenance = new NoteProvenance(note.SourceTurnIds, EpisodeOf(note.SourceTurnIds), "api", "1");
+        return await WriteNoteAsync(() => _notes.Update(noteId, note, provenance, _time.GetUtcNow()), note.Text, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Note>> GetNoteHistoryAsync(string noteId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task<NoteWriteResult> DeleteNoteAsync(string noteId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = _notes.Delete(noteId, _time.GetUtcNow());
+        UnindexNote(result.Note.Id);
+        return Task.FromResult(result);
+    }
 
     /// <inheritdoc />
-    public Task<NoteWriteResult> AddNoteAsync(NoteWrite note, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task<int> PurgeNoteAsync(string noteId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
+        cancellationToken.ThrowIfCancellationRequested();
+        var removed = _notes.Purge(noteId);
+        foreach (var note in removed)
+        {
+            UnindexNote(note.Id);
+        }
 
-    /// <inheritdoc />
-    public Task<NoteWriteResult> UpdateNoteAsync(string noteId, NoteWrite note, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        return Task.FromResult(removed.Count);
+    }
 
-    /// <inheritdoc />
-    public Task<NoteWriteResult> DeleteNoteAsync(string noteId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    private async Task<NoteWriteResult> WriteNoteAsync(Func<NoteWriteResult> write, string text, CancellationToken cancellationToken)
+    {
+        var vector = (await EmbedAsync([text], cancellationToken).ConfigureAwait(false))[0];
+        var result = write();
+        ApplyToIndexes(result, vector);
+        return result;
+    }
 
-    /// <inheritdoc />
-    public Task<int> PurgeNoteAsync(string noteId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    private void ApplyToIndexes(NoteWriteResult result, float[] vector)
+    {
+        if (result.Previous is not null)
+        {
+            UnindexNote(result.Previous.Id);
+        }
+
+        if (result.Operation != NoteOperation.NoOp && result.Note.Status == NoteStatus.Active)
+        {
+            IndexNote(result.Note, vector);
+        }
+    }
+
+    private void ValidateBatch(IReadOnlyList<TurnInput> turns)
+    {
+        if (turns.Count > _options.MaxBatchSize)
+        {
+            throw new ArgumentException($"A batch holds at most {_options.MaxBatchSize} turns; this one has {turns.Count}.", nameof(turns));
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < turns.Count; i++)
+        {
+            var t = turns[i] ?? throw new ArgumentException($"Turn {i} of the batch is null.", nameof(turns));
+            var where = t.Id is null ? $"Turn {i} of the batch" : $"Turn '{t.Id}' (#{i} of the batch)";
+            if (t.Id is not null && (string.IsNullOrWhiteSpace(t.Id) || t.Id.Length > 256))
+            {
+                throw new ArgumentException($"Turn {i} of the batch has an id that is blank or over 256 characters.", nameof(turns));
+            }
+
+            if (t.Id is not null && !ids.Add(t.Id))
+            {
+                throw new ArgumentException($"{where}: the id appears twice in the batch.", nameof(turns));
+            }
+
+            if (string.IsNullOrWhiteSpace(t.SessionId))
+            {
+                throw new ArgumentException($"{where} has no session id.", nameof(turns));
+            }
+
+            if (string.IsNullOrWhiteSpace(t.Speaker))
+            {
+                throw new ArgumentException($"{where} has no speaker.", nameof(turns));
+            }
+
+            if (string.IsNullOrWhiteSpace(t.Text))
+            {
+                throw new ArgumentException($"{where} has an empty text.", nameof(turns));
+            }
+
+            if (t.Text.Length > _options.MaxTurnTextLength)
+            {
+                throw new ArgumentException($"{where} has {t.Text.Length} characters; the limit is {_options.MaxTurnTextLength}.", nameof(turns));
+            }
+
+            if (t.Timestamp == default)
+            {
+                throw new ArgumentException($"{where} has no timestamp.", nameof(turns));
+            }
+        }
+    }
+
+    private void ValidateNote(NoteWrite note)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        if (note.Text is { Length: var n } && n > _options.MaxNoteTextLength)
+        {
+            throw new ArgumentException($"A note has at most {_options.MaxNoteTextLength} characters; this one has {n}.", nameof(note));
+        }
+
+        foreach (var id in note.SourceTurnIds)
+        {
+            if (!_turns.ContainsKey(id))
+            {
+                throw new ArgumentException($"The note names source turn '{id}', which is not stored.", nameof(note));
+            }
+        }
+    }
+
+    private void AddTurn(Turn turn, float[] vector)
+    {
+        _turns[turn.Id] = turn;
+        if (!_sessions.TryGetValue(turn.SessionId, out var list))
+        {
+            list = [];
+            _sessions[turn.SessionId] = list;
+        }
+
+        // Keep each session in timestamp order; arrival order breaks ties. Late turns are inserted in place.
+        var index = list.Count;
+        while (index > 0 && Compare(list[index - 1], turn) > 0)
+        {
+            index--;
+        }
+
+        list.Insert(index, turn);
+        _dirtySessions.Add(turn.SessionId);
+        if (!_participants.Contains(turn.Speaker, StringComparer.OrdinalIgnoreCase))
+        {
+            _participants.Add(turn.Speaker);
+        }
+
+        _historyCharacters = -1; // the verbatim history changed: measure it again when needed
+        IndexTurn(turn, vector);
+    }
+
+    private static int Compare(Turn a, Turn b)
+    {
+        var c = a.Timestamp.CompareTo(b.Timestamp);
+        return c != 0 ? c : a.Sequence.CompareTo(b.Sequence);
+    }
+
+    private IEnumerable<Turn> OrderedTurns() => _turns.Values.OrderBy(t => t.Timestamp).ThenBy(t => t.Sequence);
+
+    private string? EpisodeOf(IReadOnlyList<string> turnIds)
+    {
+        foreach (var id in turnIds)
+        {
+            if (_turnEpisode.TryGetValue(id, out var episode))
+            {
+                return episode;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        if (texts.Count == 0)
+        {
+            return [];
+        }
+
+        if (_embedder is HashingEmbeddingGenerator hashing)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return texts.Select(hashing.Embed).ToArray();
+        }
+
+        var embeddings = await _embedder.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (embeddings.Count != texts.Count)
+        {
+            throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} vectors for {texts.Count} texts.");
+        }
+
+        return embeddings.Select(e => e.Vector.ToArray()).ToArray();
+    }
+
+    private static string TurnIndexText(Turn turn) => turn.Text;
+
+    private static List<string> TurnTerms(Turn turn) => TextAnalyzer.Terms(turn.Speaker + " " + turn.Text);
 }

@@ -30,6 +30,9 @@ public sealed record Episode
     /// <summary>A short extractive summary: the episode's most central sentences, speaker attributed.</summary>
     public required string Summary { get; init; }
 
+    /// <summary>The turns the summary quotes: an episode item in a context covers these turns, and only these.</summary>
+    public IReadOnlyList<string> SummaryTurnIds { get; init; } = [];
+
     /// <summary>Why the episode started: "session-start", "time-gap", "topic-shift" or "surprise".</summary>
     public string BoundaryReason { get; init; } = "session-start";
 }

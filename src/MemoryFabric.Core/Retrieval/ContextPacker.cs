@@ -1,0 +1,60 @@
+using MemoryFabric.Text;
+
+namespace MemoryFabric.Retrieval;
+
+/// <summary>
+/// Packs ranked items into a character budget: best first, each item charged its line plus the date line it
+/// needs, skipping what does not fit and what adds too little that is new (a greedy maximal-marginal-relevance
+/// selection). The rendered result never exceeds the budget.
+/// </summary>
+public static class ContextPacker
+{
+    /// <summary>Selects items for a budget.</summary>
+    /// <param name="ranked">Items, best first; <see cref="ContextItem.Text"/> is the item's line.</param>
+    /// <param name="budgetCharacters">The budget in characters of rendered text.</param>
+    /// <param name="minNovelty">An item is skipped when less than this share of its terms is new to the selection
+    /// and all its turns are already covered.</param>
+    /// <returns>The selected items, in selection order.</returns>
+    public static IReadOnlyList<ContextItem> Pack(IEnumerable<ContextItem> ranked, int budgetCharacters, double minNovelty = 0.35)
+    {
+        ArgumentNullException.ThrowIfNull(ranked);
+        var selected = new List<ContextItem>();
+        var dates = new HashSet<string>(StringComparer.Ordinal);
+        var terms = new HashSet<string>(StringComparer.Ordinal);
+        var turns = new HashSet<string>(StringComparer.Ordinal);
+        var selectedIds = new HashSet<string>(StringComparer.Ordinal);
+
+        // The rendered text joins lines with '\n': n lines cost sum(length) + n - 1 characters.
+        var used = -1;
+        foreach (var item in ranked)
+        {
+            if (!selectedIds.Add(item.Kind + ":" + item.Id))
+            {
+                continue;
+            }
+
+            var date = ContextRenderer.DateLine(item.Timestamp);
+            var cost = item.Text.Length + 1 + (dates.Contains(date) ? 0 : date.Length + 1);
+            if (used + cost > budgetCharacters)
+            {
+                continue;
+            }
+
+            var itemTerms = TextAnalyzer.Terms(item.Text).Distinct(StringComparer.Ordinal).ToList();
+            var novel = itemTerms.Count == 0 ? 0 : (double)itemTerms.Count(t => !terms.Contains(t)) / itemTerms.Count;
+            var coversNewTurn = item.TurnIds.Any(t => !turns.Contains(t));
+            if (!coversNewTurn && novel < minNovelty)
+            {
+                continue;
+            }
+
+            selected.Add(item);
+            used += cost;
+            dates.Add(date);
+            terms.UnionWith(itemTerms);
+            turns.UnionWith(item.TurnIds);
+        }
+
+        return selected;
+    }
+}
