@@ -33,7 +33,7 @@ public sealed partial class AgentMemory
             var turns = episode.TurnIds.Select(id => _turns[id]).ToList();
             var proposals = await _extractor.ExtractAsync(new NoteExtractionContext(episode, turns, _participants.ToList()), cancellationToken).ConfigureAwait(false);
             var valid = proposals.Where(p => IsValidProposal(p, episode)).ToList();
-            var vectors = await EmbedAsync(valid.Select(p => p.Text).ToList(), cancellationToken).ConfigureAwait(false);
+            var vectors = await EmbedAsync(valid.Select(NoteIndexText).ToList(), cancellationToken).ConfigureAwait(false);
             var provenance = new Dictionary<string, NoteProvenance>(StringComparer.Ordinal);
             for (var i = 0; i < valid.Count; i++)
             {

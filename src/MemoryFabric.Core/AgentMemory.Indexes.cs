@@ -18,7 +18,7 @@ public sealed partial class AgentMemory
 
     private void IndexTurn(Turn turn, float[] vector)
     {
-        _turnLexical.Upsert(turn.Id, TurnTerms(turn));
+        _turnLexical.Upsert(turn.Id, TextAnalyzer.Terms(TurnIndexText(turn)));
         _turnDense.Upsert(turn.Id, vector);
     }
 
@@ -40,7 +40,7 @@ public sealed partial class AgentMemory
 
     private void IndexNote(Note note, float[] vector)
     {
-        _noteLexical.Upsert(note.Id, TextAnalyzer.Terms(note.Text));
+        _noteLexical.Upsert(note.Id, TextAnalyzer.Terms(NoteIndexText(note)));
         _noteDense.Upsert(note.Id, vector);
     }
 
@@ -49,6 +49,58 @@ public sealed partial class AgentMemory
         _noteLexical.Remove(noteId);
         _noteDense.Remove(noteId);
     }
+
+    // A note is indexed with the question its source turn answers (retrieval context only: the note's text, its
+    // rendering and its provenance stay as they are), and with its subject named once, not once per pronoun.
+    private string NoteIndexText(Note note) => NoteIndexText(note.Text, note.Subject, note.Provenance.TurnIds);
+
+    private string NoteIndexText(NoteWrite note) => NoteIndexText(note.Text, note.Subject, note.SourceTurnIds);
+
+    private string NoteIndexText(string noteText, string subject, IReadOnlyList<string> sourceTurnIds)
+    {
+        var text = CollapseRepeats(noteText, subject);
+        return sourceTurnIds.Count > 0 && QuestionAnswered(sourceTurnIds[^1]) is { } question
+            ? text + " " + question.Text
+            : text;
+    }
+
+    // The question a turn answers: the previous turn of its session, by another speaker, ending with '?'.
+    private Turn? QuestionAnswered(string turnId)
+    {
+        if (!_turns.TryGetValue(turnId, out var turn) || !_sessions.TryGetValue(turn.SessionId, out var session))
+        {
+            return null;
+        }
+
+        var index = session.IndexOf(turn);
+        if (index <= 0)
+        {
+            return null;
+        }
+
+        var previous = session[index - 1];
+        return !string.Equals(previous.Speaker, turn.Speaker, StringComparison.OrdinalIgnoreCase) && previous.Text.TrimEnd().EndsWith('?')
+            ? previous
+            : null;
+    }
+
+    private static string CollapseRepeats(string text, string name)
+    {
+        var first = text.IndexOf(name, StringComparison.OrdinalIgnoreCase);
+        if (first < 0)
+        {
+            return text;
+        }
+
+        var head = text[..(first + name.Length)];
+        var tail = text[(first + name.Length)..].Replace(name + "'s", string.Empty, StringComparison.OrdinalIgnoreCase)
+            .Replace(name, string.Empty, StringComparison.OrdinalIgnoreCase);
+        return head + tail;
+    }
+
+    // A turn is indexed with its speaker and with the question it answers.
+    private string TurnIndexText(Turn turn) =>
+        QuestionAnswered(turn.Id) is { } question ? $"{turn.Speaker} {turn.Text} {question.Text}" : $"{turn.Speaker} {turn.Text}";
 
     private static string EpisodeIndexText(Episode episode) =>
         episode.Summary + " " + string.Join(' ', episode.Keywords) + " " + string.Join(' ', episode.Entities);

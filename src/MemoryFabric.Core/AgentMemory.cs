@@ -89,11 +89,28 @@ public sealed partial class AgentMemory : IAgentMemory
             stored.Add(turn.Id);
         }
 
-        // Embed before mutating anything, so a failing or cancelled embedder leaves the memory unchanged.
-        var vectors = await EmbedAsync(fresh.Select(TurnIndexText).ToList(), cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < fresh.Count; i++)
+        // Store first, then embed with the question context known; a failing or cancelled embedder rolls back.
+        foreach (var turn in fresh)
         {
-            AddTurn(fresh[i], vectors[i]);
+            AddTurn(turn);
+        }
+
+        try
+        {
+            var vectors = await EmbedAsync(fresh.Select(TurnIndexText).ToList(), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < fresh.Count; i++)
+            {
+                IndexTurn(fresh[i], vectors[i]);
+            }
+        }
+        catch
+        {
+            foreach (var turn in fresh)
+            {
+                RemoveTurn(turn);
+            }
+
+            throw;
         }
 
         return new IngestResult(stored, duplicates);
@@ -147,7 +164,7 @@ public sealed partial class AgentMemory : IAgentMemory
     {
         ValidateNote(note);
         var provenance = new NoteProvenance(note.SourceTurnIds, EpisodeOf(note.SourceTurnIds), "api", "1");
-        return await WriteNoteAsync(() => _notes.Add(note, provenance, _time.GetUtcNow()), note.Text, cancellationToken).ConfigureAwait(false);
+        return await WriteNoteAsync(() => _notes.Add(note, provenance, _time.GetUtcNow()), note, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -156,7 +173,7 @@ public sealed partial class AgentMemory : IAgentMemory
         ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
         ValidateNote(note);
         var provenance = new NoteProvenance(note.SourceTurnIds, EpisodeOf(note.SourceTurnIds), "api", "1");
-        return await WriteNoteAsync(() => _notes.Update(noteId, note, provenance, _time.GetUtcNow()), note.Text, cancellationToken).ConfigureAwait(false);
+        return await WriteNoteAsync(() => _notes.Update(noteId, note, provenance, _time.GetUtcNow()), note, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -183,9 +200,9 @@ public sealed partial class AgentMemory : IAgentMemory
         return Task.FromResult(removed.Count);
     }
 
-    private async Task<NoteWriteResult> WriteNoteAsync(Func<NoteWriteResult> write, string text, CancellationToken cancellationToken)
+    private async Task<NoteWriteResult> WriteNoteAsync(Func<NoteWriteResult> write, NoteWrite note, CancellationToken cancellationToken)
     {
-        var vector = (await EmbedAsync([text], cancellationToken).ConfigureAwait(false))[0];
+        var vector = (await EmbedAsync([NoteIndexText(note)], cancellationToken).ConfigureAwait(false))[0];
         var result = write();
         ApplyToIndexes(result, vector);
         return result;
@@ -270,7 +287,7 @@ public sealed partial class AgentMemory : IAgentMemory
         }
     }
 
-    private void AddTurn(Turn turn, float[] vector)
+    private void AddTurn(Turn turn)
     {
         _turns[turn.Id] = turn;
         if (!_sessions.TryGetValue(turn.SessionId, out var list))
@@ -294,7 +311,21 @@ public sealed partial class AgentMemory : IAgentMemory
         }
 
         _historyCharacters = -1; // the verbatim history changed: measure it again when needed
-        IndexTurn(turn, vector);
+    }
+
+    private void RemoveTurn(Turn turn)
+    {
+        _turns.Remove(turn.Id);
+        _turnLexical.Remove(turn.Id);
+        _turnDense.Remove(turn.Id);
+        _sessions[turn.SessionId].Remove(turn);
+        if (_sessions[turn.SessionId].Count == 0)
+        {
+            _sessions.Remove(turn.SessionId);
+            _dirtySessions.Remove(turn.SessionId);
+        }
+
+        _historyCharacters = -1;
     }
 
     private static int Compare(Turn a, Turn b)
@@ -340,7 +371,4 @@ public sealed partial class AgentMemory : IAgentMemory
         return embeddings.Select(e => e.Vector.ToArray()).ToArray();
     }
 
-    private static string TurnIndexText(Turn turn) => turn.Text;
-
-    private static List<string> TurnTerms(Turn turn) => TextAnalyzer.Terms(turn.Speaker + " " + turn.Text);
 }

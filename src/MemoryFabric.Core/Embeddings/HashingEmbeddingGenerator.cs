@@ -50,15 +50,22 @@ public sealed class HashingEmbeddingGenerator : IEmbeddingGenerator<string, Embe
     /// <returns>A unit-length vector (all zeros for a text without terms).</returns>
     public float[] Embed(string? text)
     {
-        var v = new float[Dimensions];
+        // Features are weighted sublinearly (1 + ln tf): a name repeated five times does not drown the rest.
+        var features = new Dictionary<(string Feature, uint Seed), (float Weight, int Count)>();
+        void Count(string feature, uint seed, float weight)
+        {
+            var key = (feature, seed);
+            features[key] = (weight, features.GetValueOrDefault(key).Count + 1);
+        }
+
         var terms = TextAnalyzer.Terms(text);
         for (var i = 0; i < terms.Count; i++)
         {
             var t = terms[i];
-            Add(v, Hash(t, 0x9E3779B9u), 1.0f);
+            Count(t, 0x9E3779B9u, 1.0f);
             if (i + 1 < terms.Count)
             {
-                Add(v, Hash(t + " " + terms[i + 1], 0x85EBCA6Bu), 0.5f);
+                Count(t + " " + terms[i + 1], 0x85EBCA6Bu, 0.5f);
             }
 
             if (t.Length >= 4)
@@ -66,9 +73,15 @@ public sealed class HashingEmbeddingGenerator : IEmbeddingGenerator<string, Embe
                 var padded = "<" + t + ">";
                 for (var j = 0; j + 3 <= padded.Length; j++)
                 {
-                    Add(v, Hash(padded.Substring(j, 3), 0xC2B2AE35u), 0.25f);
+                    Count(padded.Substring(j, 3), 0xC2B2AE35u, 0.25f);
                 }
             }
+        }
+
+        var v = new float[Dimensions];
+        foreach (var ((feature, seed), (weight, count)) in features)
+        {
+            Add(v, Hash(feature, seed), weight * (1 + MathF.Log(count)));
         }
 
         var norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(v));

@@ -12,8 +12,8 @@ public sealed class RetrievalOptions
     /// <summary>Weight of the lexical (BM25) lists in fusion (default 1).</summary>
     public double LexicalWeight { get; set; } = 1.0;
 
-    /// <summary>Weight of the dense lists in fusion (default 0.6).</summary>
-    public double DenseWeight { get; set; } = 0.6;
+    /// <summary>Weight of the dense lists in fusion (default 0.4).</summary>
+    public double DenseWeight { get; set; } = 0.4;
 
     /// <summary>Weight of notes in fusion (default 1).</summary>
     public double NoteWeight { get; set; } = 1.0;
@@ -24,8 +24,8 @@ public sealed class RetrievalOptions
     /// <summary>Weight of episode summaries in fusion, the best-effort fallback (default 0.3).</summary>
     public double EpisodeWeight { get; set; } = 0.3;
 
-    /// <summary>Share of a note's score passed to its source turns (hierarchical expansion; default 0.5).</summary>
-    public double SourceTurnExpansion { get; set; } = 0.5;
+    /// <summary>Share of a note's score passed to its source turns (hierarchical expansion; default 0.25).</summary>
+    public double SourceTurnExpansion { get; set; } = 0.25;
 
     /// <summary>Boost for items by or about a person the query names (default 1.15).</summary>
     public double NamedPersonBoost { get; set; } = 1.15;
