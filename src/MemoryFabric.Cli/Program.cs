@@ -1,1 +1,3 @@
-return 0;
+using MemoryFabric.Cli;
+
+return await CliApp.InvokeAsync(args).ConfigureAwait(false);

@@ -1,0 +1,168 @@
+using System.CommandLine;
+using MemoryFabric.Evaluation;
+using MemoryFabric.Evaluation.Datasets;
+using MemoryFabric.Evaluation.Reporting;
+using MemoryFabric.Evaluation.Strategies;
+
+namespace MemoryFabric.Cli.Commands;
+
+/// <summary><c>memfab eval</c>: runs strategies side by side over a dataset under one token budget and reports
+/// evidence recall, answer coverage, context size, ingest time and search latency.</summary>
+internal static class EvalCommand
+{
+    private static readonly string[] LocomoDefaultCategories = ["1", "2", "3", "4"];
+
+    /// <summary>Builds the command.</summary>
+    /// <returns>The command.</returns>
+    public static Command Create()
+    {
+        var dataset = new Option<string>("--dataset")
+        {
+            Description = "The dataset file: LoCoMo's JSON or the generic conversation format (see datasets/README.md).",
+            HelpName = "path",
+            Required = true,
+        };
+        var budget = new Option<int>("--budget")
+        {
+            Description = "The token budget of each context (tokens = ceil(characters / 4)).",
+            HelpName = "tokens",
+            DefaultValueFactory = _ => 1000,
+        };
+        var strategies = new Option<string>("--strategies")
+        {
+            Description = "Comma-separated strategies: fabric (MemoryFabric), bm25-turns, dense-turns, recent, "
+                + "full (the entire history, ignoring the budget: an upper-bound reference).",
+            HelpName = "list",
+            DefaultValueFactory = _ => string.Join(',', StrategyNames.All),
+        };
+        var categories = new Option<string?>("--categories")
+        {
+            Description = "Comma-separated question categories to evaluate (default: 1,2,3,4 for LoCoMo, all for the generic format).",
+            HelpName = "list",
+        };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Also write the results as JSON to this file.",
+            HelpName = "path",
+        };
+        var markdown = new Option<bool>("--markdown")
+        {
+            Description = "Print the tables as Markdown (to paste into a README).",
+        };
+
+        var command = new Command("eval", "Evaluate memory quality: run strategies side by side over a dataset under the same token budget.")
+        {
+            dataset, budget, strategies, categories, output, markdown,
+        };
+
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var stdout = parseResult.InvocationConfiguration.Output;
+            var stderr = parseResult.InvocationConfiguration.Error;
+            var settings = new EvalSettings(
+                parseResult.GetValue(dataset)!,
+                parseResult.GetValue(budget),
+                SplitList(parseResult.GetValue(strategies)),
+                parseResult.GetValue(categories) is { } c ? SplitList(c) : null,
+                parseResult.GetValue(output),
+                parseResult.GetValue(markdown));
+            return await RunAsync(settings, stdout, stderr, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(EvalSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (settings.Budget <= 0)
+        {
+            throw new UsageException($"--budget must be a positive number of tokens (got {settings.Budget})");
+        }
+
+        IReadOnlyList<StrategyDefinition> picked;
+        try
+        {
+            picked = StrategyCatalog.Select(StrategyCatalog.Create(() => new AgentMemory()), settings.Strategies);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--strategies: {MessageOf(e)}", e);
+        }
+
+        ConversationDataset data;
+        try
+        {
+            data = DatasetReader.Read(settings.DatasetPath);
+        }
+        catch (DatasetFormatException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+
+        var categories = ResolveCategories(data, settings.Categories);
+        await stderr.WriteLineAsync(
+            $"memfab eval: {data.Name} ({data.Format}): {data.Conversations.Count} conversations, {data.TurnCount} turns, "
+            + $"{data.QuestionCount} questions; budget {settings.Budget}; strategies {string.Join(", ", picked.Select(p => p.Name))}").ConfigureAwait(false);
+
+        var report = await EvaluationRunner.RunAsync(
+            data,
+            picked,
+            new EvaluationOptions { TokenBudget = settings.Budget, Categories = categories, Progress = stderr },
+            cancellationToken).ConfigureAwait(false);
+
+        await stdout.WriteAsync(ReportTable.Render(report, settings.Markdown)).ConfigureAwait(false);
+        if (settings.OutPath is { } path)
+        {
+            try
+            {
+                await ReportJson.WriteAsync(report, path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"memfab: cannot write {path}: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
+            await stderr.WriteLineAsync($"memfab eval: results written to {path}").ConfigureAwait(false);
+        }
+
+        return report.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static HashSet<string>? ResolveCategories(ConversationDataset data, IReadOnlyList<string>? requested)
+    {
+        var present = data.Conversations.SelectMany(c => c.Questions).Select(q => q.Category).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (requested is null)
+        {
+            return data.Format == DatasetFormat.Locomo ? LocomoDefaultCategories.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
+        }
+
+        if (requested.Count == 0)
+        {
+            throw new UsageException("--categories: no category given");
+        }
+
+        var unknown = requested.Where(c => !present.Contains(c)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new UsageException(
+                $"--categories: no question of {data.Name} has category {string.Join(", ", unknown.Select(c => $"\"{c}\""))} "
+                + $"(present: {string.Join(", ", present.Order(CategoryOrder.Instance))})");
+        }
+
+        return requested.ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static List<string> SplitList(string? value) =>
+        (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+
+    private static string MessageOf(ArgumentException e) =>
+        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
+
+    private sealed record EvalSettings(
+        string DatasetPath,
+        int Budget,
+        IReadOnlyList<string> Strategies,
+        IReadOnlyList<string>? Categories,
+        string? OutPath,
+        bool Markdown);
+}
