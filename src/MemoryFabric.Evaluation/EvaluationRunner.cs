@@ -68,6 +68,7 @@ public static class EvaluationRunner
         var questionResults = new List<QuestionResult>();
         var ingestSeconds = 0.0;
         var started = Stopwatch.GetTimestamp();
+        var warmedUp = false;
         for (var c = 0; c < conversations.Count; c++)
         {
             var (conversation, questions) = conversations[c];
@@ -89,6 +90,13 @@ public static class EvaluationRunner
                     $"{definition.Name}: conversation {c + 1}/{conversations.Count} ({conversation.Id}), {conversation.TurnCount} turns ingested in {ingest:0.00} s, {questions.Count} questions"));
 
                 var queryTimeDefault = conversation.DefaultQueryTime;
+                if (!warmedUp)
+                {
+                    // One untimed, unmeasured question first, so that JIT compilation is not counted as search latency.
+                    await strategy.GetContextAsync(questions[0].Question, questions[0].Date ?? queryTimeDefault, options.TokenBudget, cancellationToken).ConfigureAwait(false);
+                    warmedUp = true;
+                }
+
                 foreach (var question in questions)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
