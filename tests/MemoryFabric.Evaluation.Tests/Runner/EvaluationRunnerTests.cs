@@ -45,14 +45,16 @@ public class EvaluationRunnerTests
         Assert.Equal(["full"], report.UnbudgetedStrategies);
 
         // The fabric strategy: one fresh memory, one ingest per session with every turn, one consolidation, one
-        // context request per question with the budget and the query time.
+        // untimed warm-up request (the first question again, not measured), then one context request per question
+        // with the budget and the query time.
         var memory = Assert.Single(memories);
         Assert.Equal([10, 10, 10], memory.IngestBatchSizes);
         Assert.Equal(1, memory.Consolidations);
-        Assert.Equal(6, memory.Requests.Count);
+        Assert.Equal(7, memory.Requests.Count);
+        Assert.Equal(memory.Requests[0], memory.Requests[1]);
         Assert.All(memory.Requests, r => Assert.Equal(300, r.TokenBudget));
-        Assert.Equal(new DateTimeOffset(2024, 6, 3, 9, 0, 0, TimeSpan.Zero), memory.Requests[5].QueryTime);
-        Assert.All(memory.Requests.Take(5), r => Assert.True(r.QueryTime > new DateTimeOffset(2024, 6, 2, 20, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(new DateTimeOffset(2024, 6, 3, 9, 0, 0, TimeSpan.Zero), memory.Requests[6].QueryTime);
+        Assert.All(memory.Requests.Take(6), r => Assert.True(r.QueryTime > new DateTimeOffset(2024, 6, 2, 20, 0, 0, TimeSpan.Zero)));
         var first = memory.Turns[0];
         Assert.Equal("s1:1", first.Id);
         Assert.Equal("s1", first.SessionId);
