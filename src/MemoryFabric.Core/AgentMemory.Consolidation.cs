@@ -129,9 +129,9 @@ public sealed partial class AgentMemory
         {
             foreach (var entity in note.Entities)
             {
-                if (participants.Contains(entity))
+                if (participants.Contains(entity) || entity.All(char.IsDigit))
                 {
-                    continue;
+                    continue; // a participant or a year is on too many notes to mean a relation
                 }
 
                 if (!byEntity.TryGetValue(entity, out var list))

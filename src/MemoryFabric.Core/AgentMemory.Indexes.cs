@@ -72,7 +72,7 @@ public sealed partial class AgentMemory
             return null;
         }
 
-        var index = session.IndexOf(turn);
+        var index = session.BinarySearch(turn, TurnOrder);
         if (index <= 0)
         {
             return null;
@@ -86,15 +86,17 @@ public sealed partial class AgentMemory
 
     private static string CollapseRepeats(string text, string name)
     {
-        var first = text.IndexOf(name, StringComparison.OrdinalIgnoreCase);
+        var match = System.Text.RegularExpressions.Regex.Match(text, $@"\b{System.Text.RegularExpressions.Regex.Escape(name)}\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        var first = match.Success ? match.Index : -1;
         if (first < 0)
         {
             return text;
         }
 
         var head = text[..(first + name.Length)];
-        var tail = text[(first + name.Length)..].Replace(name + "'s", string.Empty, StringComparison.OrdinalIgnoreCase)
-            .Replace(name, string.Empty, StringComparison.OrdinalIgnoreCase);
+        var tail = System.Text.RegularExpressions.Regex.Replace(
+            text[(first + name.Length)..], $@"\b{System.Text.RegularExpressions.Regex.Escape(name)}(?:'s)?\b", string.Empty,
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
         return head + tail;
     }
 

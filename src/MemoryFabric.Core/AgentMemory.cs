@@ -325,8 +325,15 @@ public sealed partial class AgentMemory : IAgentMemory
             _dirtySessions.Remove(turn.SessionId);
         }
 
+        if (!_turns.Values.Any(t => string.Equals(t.Speaker, turn.Speaker, StringComparison.OrdinalIgnoreCase)))
+        {
+            _participants.RemoveAll(p => string.Equals(p, turn.Speaker, StringComparison.OrdinalIgnoreCase));
+        }
+
         _historyCharacters = -1;
     }
+
+    private static readonly Comparer<Turn> TurnOrder = Comparer<Turn>.Create(Compare);
 
     private static int Compare(Turn a, Turn b)
     {

@@ -52,7 +52,7 @@ public sealed class AgentMemorySearchTests
         Assert.Contains(hits, h => h.Item.TurnIds.Contains("D1:2") && h.LexicalRank is not null);
     }
 
-    [Fact(Skip = "BUG: AgentMemory.CollapseRepeats removes every later occurrence of the subject name as a substring, without word boundaries, so the note \"Ann sailed to Annapolis with her cousin.\" (subject Ann) is indexed as \"Ann sailed to polis ...\" and a lexical search for Annapolis misses it (LexicalRank null) while Bob's identical note is found.")]
+    [Fact]
     public async Task A_word_containing_the_subject_name_stays_searchable()
     {
         var memory = new AgentMemory();

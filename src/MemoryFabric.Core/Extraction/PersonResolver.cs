@@ -8,12 +8,6 @@ namespace MemoryFabric.Extraction;
 /// </summary>
 public static partial class PersonResolver
 {
-    private static readonly HashSet<string> Adverbs = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "really", "just", "also", "always", "still", "totally", "definitely", "usually", "often", "never", "actually",
-        "truly", "absolutely", "sometimes", "recently", "finally", "even", "already", "kinda", "personally", "mostly",
-    };
-
     private static readonly HashSet<string> BaseVerbs = new(StringComparer.OrdinalIgnoreCase)
     {
         "love", "like", "want", "need", "think", "feel", "hope", "plan", "enjoy", "know", "work", "live", "try", "wish",
@@ -39,7 +33,7 @@ public static partial class PersonResolver
         s = FirstPersonHave().Replace(s, m => $"{speaker} has");
         s = FirstPersonWould().Replace(s, m => $"{speaker} would");
         s = FirstPersonWill().Replace(s, m => $"{speaker} will");
-        s = FirstPersonSubject().Replace(s, m => speaker + Agree(m.Groups["rest"].Value));
+        s = FirstPersonSubject().Replace(s, m => speaker + m.Groups["adverbs"].Value + Agree(m.Groups["verb"].Value));
         s = FirstPersonPossessive().Replace(s, m => $"{speaker}'s");
         s = FirstPersonObject().Replace(s, m => speaker);
         if (addressee is not null)
@@ -58,27 +52,11 @@ public static partial class PersonResolver
     /// <returns><see langword="true"/> when it contains I, me, my, mine or myself.</returns>
     public static bool IsFirstPerson(string sentence) => AnyFirstPerson().IsMatch(sentence);
 
-    // "I love" -> " loves"; "I really love" -> " really loves".
-    private static string Agree(string rest)
+    // " love" -> " loves" for a known base-form verb; anything else unchanged.
+    private static string Agree(string verb)
     {
-        var words = rest.Split(' ');
-        for (var i = 0; i < words.Length && i < 3; i++)
-        {
-            var w = words[i];
-            if (w.Length == 0 || Adverbs.Contains(w))
-            {
-                continue;
-            }
-
-            if (BaseVerbs.Contains(w))
-            {
-                words[i] = ThirdPerson(w);
-            }
-
-            break;
-        }
-
-        return string.Join(' ', words);
+        var w = verb.TrimStart();
+        return w.Length > 0 && BaseVerbs.Contains(w) ? " " + ThirdPerson(w) : verb;
     }
 
     private static string ThirdPerson(string verb) => verb.ToLowerInvariant() switch
@@ -106,7 +84,7 @@ public static partial class PersonResolver
     [GeneratedRegex(@"\bI'll\b")]
     private static partial Regex FirstPersonWill();
 
-    [GeneratedRegex(@"\bI\b(?<rest>(?: [A-Za-z']+){0,3})")]
+    [GeneratedRegex(@"\bI\b(?!')(?<adverbs>(?: (?:really|just|also|always|still|totally|definitely|usually|often|never|actually|truly|absolutely|sometimes|recently|finally|even|already|kinda|personally|mostly))*)(?<verb> (?!I\b)[A-Za-z']+)?")]
     private static partial Regex FirstPersonSubject();
 
     [GeneratedRegex(@"\b(?:my|My|mine|Mine)\b")]

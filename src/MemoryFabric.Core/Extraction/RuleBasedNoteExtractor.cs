@@ -76,15 +76,15 @@ public sealed partial class RuleBasedNoteExtractor : INoteExtractor
         var informative = TextAnalyzer.Terms(sentence).Count(t => !Filler.Contains(t) && !IsName(t, participants));
         var reference = DateOnly.FromDateTime(turn.Timestamp.DateTime);
         var mentions = RelativeDateResolver.Find(sentence, reference);
-        if (informative < MinContentTerms && !(informative >= 1 && (question is not null || mentions.Count > 0)))
-        {
-            return null;
-        }
-
         var classification = NoteClassifier.Classify(
             sentence,
             hasPastDate: mentions.Any(m => m.Date < reference),
             hasFutureDate: mentions.Any(m => m.Date > reference));
+        if (informative < MinContentTerms && classification.Attribute is null
+            && !(informative >= 1 && (question is not null || mentions.Count > 0)))
+        {
+            return null;
+        }
         var resolved = PersonResolver.Resolve(RelativeDateResolver.Resolve(sentence, reference), turn.Speaker, addressee);
         if (resolved.IndexOf(turn.Speaker, StringComparison.OrdinalIgnoreCase) < 0)
         {
@@ -92,7 +92,7 @@ public sealed partial class RuleBasedNoteExtractor : INoteExtractor
         }
 
         var sources = new List<string> { turn.Id };
-        if (informative < MinContentTerms && question is not null)
+        if (informative < MinContentTerms && classification.Attribute is null && question is not null)
         {
             // A short answer is only self-contained with its question.
             resolved = $"{resolved} (answering {question.Speaker}: \"{Shorten(question.Text, 120)}\")";

@@ -41,7 +41,7 @@ public sealed class NoteStore
             return note;
         }
 
-        return _lineages.TryGetValue(id, out var lineage) ? _versions[lineage[^1]] : null;
+        return _lineages.TryGetValue(id, out var lineage) ? Current(lineage) : null;
     }
 
     /// <summary>Every version of the note that <paramref name="id"/> belongs to, oldest first.</summary>
@@ -102,7 +102,7 @@ public sealed class NoteStore
     {
         Validate(write);
         var current = RequireActive(id);
-        var next = Create(write, provenance, _newId(), current.LineageId, current.Version + 1, now) with { SupersedesId = current.Id };
+        var next = Create(write, provenance, _newId(), current.LineageId, _lineages[current.LineageId].Count + 1, now) with { SupersedesId = current.Id };
         var previous = current with { Status = NoteStatus.Superseded, SupersededById = next.Id, SupersedeReason = "update" };
         Replace(previous);
         Store(next);
@@ -177,7 +177,12 @@ public sealed class NoteStore
         if (current.ValidFrom is { } currentFrom && validFrom < currentFrom)
         {
             // The contradicting statement is older than the current one (out-of-order ingest): it enters the
-            // history as already superseded, and the current version stays.
+            // history as already superseded, and the current version stays. Saying it again changes nothing.
+            if (History(current.LineageId).Any(v => v.Status == NoteStatus.Superseded && SameValue(v.Value, write.Value) && v.ValidFrom == validFrom))
+            {
+                return new NoteWriteResult(NoteOperation.NoOp, current);
+            }
+
             var historical = next with
             {
                 Status = NoteStatus.Superseded,
@@ -222,14 +227,22 @@ public sealed class NoteStore
         CreatedAt = now,
     };
 
+    // The version that stands for a lineage: the active one, or else the latest written.
+    private Note Current(List<string> lineage)
+    {
+        var versions = lineage.Select(v => _versions[v]).ToList();
+        return versions.FirstOrDefault(v => v.Status == NoteStatus.Active) ?? versions[^1];
+    }
+
     private Note RequireActive(string id)
     {
-        var note = Get(id);
+        // A lineage id (its first version's id) names the lineage's current version.
+        var note = _lineages.TryGetValue(id, out var versions) ? Current(versions) : Get(id);
         if (note is null || note.Status != NoteStatus.Active)
         {
             if (note is not null && _lineages.TryGetValue(note.LineageId, out var lineage))
             {
-                var current = _versions[lineage[^1]];
+                var current = Current(lineage);
                 if (current.Status == NoteStatus.Active && current.Id != note.Id)
                 {
                     throw new KeyNotFoundException($"Note version '{id}' is {note.Status.ToString().ToLowerInvariant()}; the current version is '{current.Id}'.");

@@ -31,7 +31,11 @@ public static class ContextRenderer
     public static (IReadOnlyList<ContextItem> Items, string Text) Render(IEnumerable<ContextItem> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var ordered = items.Select((item, i) => (item, i)).OrderBy(x => x.item.Timestamp).ThenBy(x => x.i).Select(x => x.item).ToList();
+        // Ordered by the day of the date line first, so that every date line appears once (the packer charges it once)
+        // even when items carry different UTC offsets.
+        var ordered = items.Select((item, i) => (item, i))
+            .OrderBy(x => DateOnly.FromDateTime(x.item.Timestamp.DateTime)).ThenBy(x => x.item.Timestamp).ThenBy(x => x.i)
+            .Select(x => x.item).ToList();
         var lines = new List<string>(ordered.Count * 2);
         string? currentDate = null;
         foreach (var item in ordered)

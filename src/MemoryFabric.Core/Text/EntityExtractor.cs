@@ -14,7 +14,8 @@ public static class EntityExtractor
         "thank", "sure", "omg", "lol", "haha", "awesome", "great", "cool", "nice", "good", "congrats", "congratulations",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "the", "a", "an", "and", "but",
         "so", "it", "that", "this", "my", "your", "we", "you", "he", "she", "they", "what", "how", "why", "when",
-        "where", "who", "which", "image", "photo", "mom", "dad", "god",
+        "where", "who", "which", "image", "photo", "mom", "dad", "god", "january", "february", "march", "april",
+        "june", "july", "august", "september", "october", "november", "december",
     };
 
     /// <summary>Extracts normalized entities from a text.</summary>
@@ -32,23 +33,27 @@ public static class EntityExtractor
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var sentence in SentenceSplitter.Split(text))
         {
-            var tokens = sentence.Split([' ', '\t', ',', ';', ':', '(', ')', '"', '\u201C', '\u201D', '!', '?'], StringSplitOptions.RemoveEmptyEntries);
+            // Split on white space only: punctuation after a word ("Paris, London") ends an entity run.
+            var tokens = sentence.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
             var run = new List<string>();
             for (var i = 0; i < tokens.Length; i++)
             {
-                var raw = tokens[i].TrimEnd('.', '\'', '\u2019');
+                var token = tokens[i].TrimStart('(', '"', '\u201C', '\'');
+                var endsRun = token.Length > 0 && token[^1] is ',' or ';' or ':' or '!' or '?' or ')' or '"' or '\u201D' or '.';
+                var raw = token.TrimEnd(',', ';', ':', '!', '?', ')', '"', '\u201D', '.', '\'', '\u2019');
                 if (raw.EndsWith("'s", StringComparison.Ordinal) || raw.EndsWith("\u2019s", StringComparison.Ordinal))
                 {
                     raw = raw[..^2];
                 }
 
                 var isKnown = knownNames is not null && knownNames.Contains(raw, StringComparer.OrdinalIgnoreCase);
-                var capitalized = raw.Length > 1 && char.IsUpper(raw[0]) && !NotEntities.Contains(raw) && raw.Any(char.IsLower);
+                var acronym = raw.Length is > 1 and <= 6 && raw.All(c => char.IsUpper(c) || char.IsDigit(c) || c == '+');
+                var capitalized = raw.Length > 1 && char.IsUpper(raw[0]) && !NotEntities.Contains(raw) && (raw.Any(char.IsLower) || acronym);
                 var isYear = raw.Length == 4 && (raw.StartsWith("19", StringComparison.Ordinal) || raw.StartsWith("20", StringComparison.Ordinal)) && raw.All(char.IsDigit);
                 if ((capitalized && (i > 0 || isKnown || run.Count > 0)) || isKnown)
                 {
                     run.Add(raw);
-                    if (tokens[i].EndsWith('.') || tokens[i].EndsWith("'s", StringComparison.Ordinal))
+                    if (endsRun || token.EndsWith("'s", StringComparison.Ordinal) || token.EndsWith("\u2019s", StringComparison.Ordinal))
                     {
                         Flush(run, result, seen);
                     }

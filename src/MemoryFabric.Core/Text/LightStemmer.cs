@@ -64,8 +64,31 @@ public static class LightStemmer
             return stripped[..^1];
         }
 
-        return stripped;
+        // Porter step 1b: a short consonant-vowel-consonant stem gets its "e" back (hiking -> hike, loved -> love).
+        return Measure(stripped) == 1 && EndsCvc(stripped) ? stripped + "e" : stripped;
     }
+
+    // The number of vowel-consonant sequences of a stem (Porter's m).
+    private static int Measure(string s)
+    {
+        var m = 0;
+        var previousVowel = false;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var vowel = IsVowel(s[i]) || (s[i] == 'y' && i > 0 && !IsVowel(s[i - 1]));
+            if (!vowel && previousVowel)
+            {
+                m++;
+            }
+
+            previousVowel = vowel;
+        }
+
+        return m;
+    }
+
+    private static bool EndsCvc(string s) =>
+        s.Length >= 3 && !IsVowel(s[^1]) && s[^1] is not ('w' or 'x' or 'y') && IsVowel(s[^2]) && !IsVowel(s[^3]);
 
     private static bool IsAlphabetic(string w)
     {

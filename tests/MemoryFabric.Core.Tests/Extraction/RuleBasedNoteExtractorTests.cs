@@ -85,7 +85,7 @@ public sealed class RuleBasedNoteExtractorTests
         Assert.Contains("April 2023", note.Text, StringComparison.Ordinal);
     }
 
-    [Theory(Skip = "BUG: the small-talk filter (fewer than MinContentTerms = 3 informative terms) runs before classification, so short attribute statements yield no note at all although NoteClassifier recognizes them: \"I live in Seattle.\" (home), \"I'm a nurse.\" (job), \"I'm married.\" (relationship status).")]
+    [Theory]
     [InlineData("I live in Seattle.", "home", "Seattle")]
     [InlineData("I'm a nurse.", "job", "nurse")]
     [InlineData("I'm married.", "relationship status", "married")]
