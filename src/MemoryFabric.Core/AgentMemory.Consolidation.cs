@@ -33,13 +33,14 @@ public sealed partial class AgentMemory
             var turns = episode.TurnIds.Select(id => _turns[id]).ToList();
             var proposals = await _extractor.ExtractAsync(new NoteExtractionContext(episode, turns, _participants.ToList()), cancellationToken).ConfigureAwait(false);
             var valid = proposals.Where(p => IsValidProposal(p, episode)).ToList();
-            var vectors = await EmbedAsync(valid.Select(NoteIndexText).ToList(), cancellationToken).ConfigureAwait(false);
+            var texts = valid.Select(NoteIndexText).ToList();
+            var vectors = await EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
             var provenance = new Dictionary<string, NoteProvenance>(StringComparer.Ordinal);
             for (var i = 0; i < valid.Count; i++)
             {
                 var p = valid[i];
                 var result = _notes.Add(p, new NoteProvenance(p.SourceTurnIds, episode.Id, _extractor.Name, _extractor.Version), _time.GetUtcNow());
-                ApplyToIndexes(result, vectors[i]);
+                ApplyToIndexes(result, texts[i], vectors[i]);
                 switch (result.Operation)
                 {
                     case NoteOperation.Added: added++; break;

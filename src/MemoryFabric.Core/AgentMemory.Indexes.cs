@@ -16,9 +16,9 @@ public sealed partial class AgentMemory
     private readonly ExactVectorIndex<string> _noteDense = new();
     private readonly Dictionary<string, string> _turnEpisode = new(StringComparer.Ordinal);
 
-    private void IndexTurn(Turn turn, float[] vector)
+    private void IndexTurn(Turn turn, string indexText, float[] vector)
     {
-        _turnLexical.Upsert(turn.Id, TextAnalyzer.Terms(TurnIndexText(turn)));
+        _turnLexical.Upsert(turn.Id, TextAnalyzer.Terms(indexText));
         _turnDense.Upsert(turn.Id, vector);
     }
 
@@ -38,9 +38,9 @@ public sealed partial class AgentMemory
         _episodeDense.Remove(episodeId);
     }
 
-    private void IndexNote(Note note, float[] vector)
+    private void IndexNote(Note note, string indexText, float[] vector)
     {
-        _noteLexical.Upsert(note.Id, TextAnalyzer.Terms(NoteIndexText(note)));
+        _noteLexical.Upsert(note.Id, TextAnalyzer.Terms(indexText));
         _noteDense.Upsert(note.Id, vector);
     }
 
@@ -52,14 +52,10 @@ public sealed partial class AgentMemory
 
     // A note is indexed with the question its source turn answers (retrieval context only: the note's text, its
     // rendering and its provenance stay as they are), and with its subject named once, not once per pronoun.
-    private string NoteIndexText(Note note) => NoteIndexText(note.Text, note.Subject, note.Provenance.TurnIds);
-
-    private string NoteIndexText(NoteWrite note) => NoteIndexText(note.Text, note.Subject, note.SourceTurnIds);
-
-    private string NoteIndexText(string noteText, string subject, IReadOnlyList<string> sourceTurnIds)
+    private string NoteIndexText(NoteWrite note)
     {
-        var text = CollapseRepeats(noteText, subject);
-        return sourceTurnIds.Count > 0 && QuestionAnswered(sourceTurnIds[^1]) is { } question
+        var text = CollapseRepeats(note.Text.Trim(), note.Subject.Trim());
+        return note.SourceTurnIds.Count > 0 && QuestionAnswered(note.SourceTurnIds[^1]) is { } question
             ? text + " " + question.Text
             : text;
     }

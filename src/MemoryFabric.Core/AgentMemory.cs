@@ -97,10 +97,11 @@ public sealed partial class AgentMemory : IAgentMemory
 
         try
         {
-            var vectors = await EmbedAsync(fresh.Select(TurnIndexText).ToList(), cancellationToken).ConfigureAwait(false);
+            var texts = fresh.Select(TurnIndexText).ToList();
+            var vectors = await EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < fresh.Count; i++)
             {
-                IndexTurn(fresh[i], vectors[i]);
+                IndexTurn(fresh[i], texts[i], vectors[i]);
             }
         }
         catch
@@ -202,13 +203,14 @@ public sealed partial class AgentMemory : IAgentMemory
 
     private async Task<NoteWriteResult> WriteNoteAsync(Func<NoteWriteResult> write, NoteWrite note, CancellationToken cancellationToken)
     {
-        var vector = (await EmbedAsync([NoteIndexText(note)], cancellationToken).ConfigureAwait(false))[0];
+        var indexText = NoteIndexText(note);
+        var vector = (await EmbedAsync([indexText], cancellationToken).ConfigureAwait(false))[0];
         var result = write();
-        ApplyToIndexes(result, vector);
+        ApplyToIndexes(result, indexText, vector);
         return result;
     }
 
-    private void ApplyToIndexes(NoteWriteResult result, float[] vector)
+    private void ApplyToIndexes(NoteWriteResult result, string indexText, float[] vector)
     {
         if (result.Previous is not null)
         {
@@ -217,7 +219,7 @@ public sealed partial class AgentMemory : IAgentMemory
 
         if (result.Operation != NoteOperation.NoOp && result.Note.Status == NoteStatus.Active)
         {
-            IndexNote(result.Note, vector);
+            IndexNote(result.Note, indexText, vector);
         }
     }
 
@@ -361,12 +363,6 @@ public sealed partial class AgentMemory : IAgentMemory
         if (texts.Count == 0)
         {
             return [];
-        }
-
-        if (_embedder is HashingEmbeddingGenerator hashing)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return texts.Select(hashing.Embed).ToArray();
         }
 
         var embeddings = await _embedder.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -108,7 +108,7 @@ public static class EvaluationRunner
             }
             finally
             {
-                await DisposeAsync(strategy).ConfigureAwait(false);
+                await Disposal.DisposeAsync(strategy).ConfigureAwait(false);
             }
         }
 
@@ -150,19 +150,6 @@ public static class EvaluationRunner
 
     private static bool Selected(DatasetQuestion question, IReadOnlySet<string>? categories) =>
         categories is null || categories.Any(c => string.Equals(c.Trim(), question.Category, StringComparison.OrdinalIgnoreCase));
-
-    private static async ValueTask DisposeAsync(IContextStrategy strategy)
-    {
-        switch (strategy)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
 
     private static void Log(EvaluationOptions options, string line)
     {

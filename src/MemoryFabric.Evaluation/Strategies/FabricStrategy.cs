@@ -62,16 +62,5 @@ public sealed class FabricStrategy : IContextStrategy, IAsyncDisposable
         _memory.GetContextAsync(new ContextRequest { Query = question, TokenBudget = tokenBudget, QueryTime = queryTime }, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        switch (_memory)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
+    public ValueTask DisposeAsync() => Disposal.DisposeAsync(_memory);
 }
