@@ -12,6 +12,7 @@ internal static class CliApp
     {
         var root = new RootCommand("memfab: the MemoryFabric command line (long-term memory for AI agents).");
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 

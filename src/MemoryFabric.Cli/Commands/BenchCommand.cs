@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace MemoryFabric.Cli.Commands;
+
+/// <summary><c>memfab bench</c>: performance benchmarks measured side by side with reference implementations.</summary>
+internal static class BenchCommand
+{
+    /// <summary>Builds the command and its subcommands.</summary>
+    /// <returns>The command.</returns>
+    public static Command Create()
+    {
+        var command = new Command("bench", "Measure performance side by side with reference implementations.");
+        command.Subcommands.Add(BenchEmbedCommand.Create());
+        command.Subcommands.Add(BenchIndexCommand.Create());
+        return command;
+    }
+}
