@@ -104,12 +104,13 @@ public sealed partial class AgentMemory
         }
 
         var k = o.CandidatesPerList;
+        var denseWeight = o.DenseWeight ?? (_embedderIsLexical ? RetrievalOptions.LexicalEmbedderDenseWeight : RetrievalOptions.SemanticEmbedderDenseWeight);
         Fuse(MemoryItemKind.Note, _noteLexical.Search(analysis.Terms, k), o.NoteWeight * o.LexicalWeight, lexical: true);
-        Fuse(MemoryItemKind.Note, _noteDense.Search(queryVector, k), o.NoteWeight * o.DenseWeight, lexical: false);
+        Fuse(MemoryItemKind.Note, _noteDense.Search(queryVector, k), o.NoteWeight * denseWeight, lexical: false);
         Fuse(MemoryItemKind.Turn, _turnLexical.Search(analysis.Terms, k), o.TurnWeight * o.LexicalWeight, lexical: true);
-        Fuse(MemoryItemKind.Turn, _turnDense.Search(queryVector, k), o.TurnWeight * o.DenseWeight, lexical: false);
+        Fuse(MemoryItemKind.Turn, _turnDense.Search(queryVector, k), o.TurnWeight * denseWeight, lexical: false);
         Fuse(MemoryItemKind.Episode, _episodeLexical.Search(analysis.Terms, k / 2), o.EpisodeWeight * o.LexicalWeight, lexical: true);
-        Fuse(MemoryItemKind.Episode, _episodeDense.Search(queryVector, k / 2), o.EpisodeWeight * o.DenseWeight, lexical: false);
+        Fuse(MemoryItemKind.Episode, _episodeDense.Search(queryVector, k / 2), o.EpisodeWeight * denseWeight, lexical: false);
 
         // Hierarchical expansion: a note brings its source turns.
         foreach (var r in fused.Values.Where(r => r.Kind == MemoryItemKind.Note).ToList())

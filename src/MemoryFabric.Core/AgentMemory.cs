@@ -24,6 +24,7 @@ public sealed partial class AgentMemory : IAgentMemory
     private readonly AgentMemoryOptions _options;
     private readonly TimeProvider _time;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
+    private readonly bool _embedderIsLexical; // the hashed embedder: dense weight defaults lower (RetrievalOptions.DenseWeight)
     private readonly INoteExtractor _extractor;
     private readonly EpisodeSegmenter _segmenter;
     private readonly ForgettingCurve _curve;
@@ -53,6 +54,7 @@ public sealed partial class AgentMemory : IAgentMemory
         _options = options ?? new AgentMemoryOptions();
         _time = timeProvider ?? TimeProvider.System;
         _embedder = embeddingGenerator ?? new HashingEmbeddingGenerator();
+        _embedderIsLexical = _embedder.GetService(typeof(HashingEmbeddingGenerator)) is not null;
         _extractor = noteExtractor ?? new RuleBasedNoteExtractor();
         _segmenter = new EpisodeSegmenter(_options.Segmentation);
         _curve = new ForgettingCurve(_options.Decay);
