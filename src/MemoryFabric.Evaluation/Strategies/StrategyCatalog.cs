@@ -13,11 +13,13 @@ public static class StrategyCatalog
     /// when <see langword="null"/>.</param>
     /// <param name="baselineOptions">Rendering and indexing options of the turn baselines; defaults when
     /// <see langword="null"/>.</param>
+    /// <param name="embedderName">The embedder's name in the descriptions; <c>hashing</c> when <see langword="null"/>.</param>
     /// <returns>The definitions.</returns>
     public static IReadOnlyList<StrategyDefinition> Create(
         Func<IAgentMemory> memoryFactory,
         IEmbeddingGenerator<string, Embedding<float>>? embeddingGenerator = null,
-        TurnBaselineOptions? baselineOptions = null)
+        TurnBaselineOptions? baselineOptions = null,
+        string? embedderName = null)
     {
         ArgumentNullException.ThrowIfNull(memoryFactory);
         var options = baselineOptions ?? new TurnBaselineOptions();
@@ -26,7 +28,7 @@ public static class StrategyCatalog
         [
             new(StrategyNames.Fabric, "MemoryFabric (IAgentMemory: ingest, consolidate once, GetContextAsync)", () => new FabricStrategy(memoryFactory)),
             new(StrategyNames.Bm25Turns, "BM25 over raw turns, packed best-first into the budget", () => new Bm25TurnsStrategy(options)),
-            new(StrategyNames.DenseTurns, "dense search (hashing embedder) over raw turns, packed best-first", () => new DenseTurnsStrategy(embedder, options)),
+            new(StrategyNames.DenseTurns, $"dense search ({embedderName ?? "hashing"} embedder) over raw turns, packed best-first", () => new DenseTurnsStrategy(embedder, options)),
             new(StrategyNames.Recent, "the most recent turns that fit the budget", () => new RecentTurnsStrategy(options)),
             new(StrategyNames.Full, "the entire history, ignoring the budget (upper-bound reference)", () => new FullHistoryStrategy(options), IgnoresBudget: true),
         ];

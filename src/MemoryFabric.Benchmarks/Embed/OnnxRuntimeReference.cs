@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MemoryFabric.Benchmarks.Embed;
+
+/// <summary>Runs the same token ids through ONNX Runtime (npm <c>onnxruntime-node</c>, installed on demand with
+/// <c>--ignore-scripts</c> into a cache directory) with the script <c>ort_embed.js</c> kept beside the benchmark.</summary>
+internal static class OnnxRuntimeReference
+{
+    private const string ScriptName = "ort_embed.js";
+
+    /// <summary>The default install directory of the reference.</summary>
+    public static string DefaultDirectory =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "memoryfabric", "bench", "onnxruntime-node");
+
+    /// <summary>Installs onnxruntime-node (idempotent) and returns the directory holding the script and its modules.</summary>
+    public static async Task<string> InstallAsync(string? directory, TextWriter log, CancellationToken cancellationToken)
+    {
+        var target = Path.GetFullPath(directory ?? DefaultDirectory);
+        Directory.CreateDirectory(target);
+        var source = Path.Combine(AppContext.BaseDirectory, "Embed");
+        File.Copy(Path.Combine(source, ScriptName), Path.Combine(target, ScriptName), overwrite: true);
+        var manifest = Path.Combine(target, "package.json");
+        var wanted = await File.ReadAllTextAsync(Path.Combine(source, "package.json"), cancellationToken).ConfigureAwait(false);
+        var installed = Path.Combine(target, "node_modules", "onnxruntime-node", "package.json");
+        if (File.Exists(installed) && File.Exists(manifest)
+            && string.Equals(await File.ReadAllTextAsync(manifest, cancellationToken).ConfigureAwait(false), wanted, StringComparison.Ordinal))
+        {
+            return target;
+        }
+
+        await File.WriteAllTextAsync(manifest, wanted, cancellationToken).ConfigureAwait(false);
+        await log.WriteLineAsync($"memfab bench embed: installing onnxruntime-node into {target} (npm install --ignore-scripts) ...").ConfigureAwait(false);
+        var (code, _, errors) = await RunAsync("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel", "error"], target, cancellationToken).ConfigureAwait(false);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"npm install of onnxruntime-node failed (exit {code}): {errors.Trim()}");
+        }
+
+        return target;
+    }
+
+    /// <summary>Runs the reference over the cases' token ids and returns sentences per second by case name.</summary>
+    public static async Task<(string Version, IReadOnlyDictionary<string, double> SentencesPerSecond)> RunAsync(
+        string directory, string modelPath, IReadOnlyDictionary<string, IReadOnlyList<int[]>> cases, int threads, int batchSize, double minSeconds,
+        CancellationToken cancellationToken)
+    {
+        var input = Path.Combine(Path.GetTempPath(), $"memfab-ort-input-{Environment.ProcessId}-{threads}.json");
+        var payload = new JsonObject
+        {
+            ["model"] = modelPath,
+            ["threads"] = threads,
+            ["batch"] = batchSize,
+            ["min_seconds"] = minSeconds,
+            ["cases"] = new JsonObject(cases.Select(c => KeyValuePair.Create<string, JsonNode?>(c.Key, JsonSerializer.SerializeToNode(c.Value)))),
+        };
+        await File.WriteAllTextAsync(input, payload.ToJsonString(), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var (code, output, errors) = await RunAsync("node", [ScriptName, input], directory, cancellationToken).ConfigureAwait(false);
+            if (code != 0)
+            {
+                throw new InvalidOperationException($"the ONNX Runtime reference failed (exit {code}): {errors.Trim()}");
+            }
+
+            var result = JsonNode.Parse(output)!;
+            var rates = result["cases"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!["sentences_per_second"]!.GetValue<double>(), StringComparer.Ordinal);
+            return (result["version"]!.GetValue<string>(), rates);
+        }
+        finally
+        {
+            File.Delete(input);
+        }
+    }
+
+    private static async Task<(int Code, string Output, string Errors)> RunAsync(
+        string program, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"{program} was not found on PATH; install Node.js to run the ONNX Runtime reference, or pass --no-reference", e);
+        }
+
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
+
+            return (process.ExitCode, await output.ConfigureAwait(false), await errors.ConfigureAwait(false));
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace MemoryFabric.Embeddings;
+
+/// <summary>Which embedder a host uses.</summary>
+public enum EmbedderKind
+{
+    /// <summary>The MiniLM encoder when its model is present or can be fetched, else the hashed fallback with a warning.</summary>
+    Auto,
+
+    /// <summary>The MiniLM encoder; failing to obtain the model is an error.</summary>
+    MiniLm,
+
+    /// <summary>The hashed fallback: fast, no model, lexical rather than semantic.</summary>
+    Hashing,
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.AI;
+
+namespace MemoryFabric.Embeddings.Tests;
+
+/// <summary>Host embedder selection: MiniLM behind the cache when the model is there, the fallback with a warning
+/// naming the file when it is not (auto), an error when MiniLM is required.</summary>
+public sealed class EmbedderSelectionTests : IDisposable
+{
+    private readonly string _empty = Path.Combine(Path.GetTempPath(), "memfab-selection-" + Guid.NewGuid().ToString("N"));
+
+    public EmbedderSelectionTests() => Directory.CreateDirectory(_empty);
+
+    public void Dispose() => Directory.Delete(_empty, recursive: true);
+
+    [Fact]
+    public async Task Auto_uses_the_cached_minilm_encoder_when_the_model_is_present()
+    {
+        var directory = await MiniLmModel.EnsureAsync();
+        var selected = await EmbedderSelection.CreateAsync(new EmbedderSelectionOptions { ModelDirectory = directory }, () => new Fallback());
+        using var generator = selected.Generator;
+
+        Assert.Equal(MiniLmModel.ModelId, selected.Name);
+        Assert.Null(selected.Warning);
+        Assert.IsType<CachingEmbeddingGenerator>(generator);
+        Assert.NotNull(generator.GetService(typeof(MiniLmEmbeddingGenerator)));
+        var vector = (await generator.GenerateAsync(["hello world"]))[0];
+        Assert.Equal(384, vector.Vector.Length);
+    }
+
+    [Fact]
+    public async Task Auto_falls_back_with_a_warning_naming_the_missing_file()
+    {
+        var lines = new List<string>();
+        var selected = await EmbedderSelection.CreateAsync(
+            new EmbedderSelectionOptions { ModelDirectory = _empty, AllowDownload = false }, () => new Fallback(), new Lines(lines));
+
+        Assert.IsType<Fallback>(selected.Generator);
+        Assert.Equal("hashing", selected.Name);
+        Assert.NotNull(selected.Warning);
+        Assert.Contains(MiniLmModel.OnnxFileName, selected.Warning, StringComparison.Ordinal);
+        Assert.Contains(selected.Warning, lines);
+    }
+
+    [Fact]
+    public async Task Minilm_required_and_missing_is_an_error()
+    {
+        var error = await Assert.ThrowsAsync<ModelFileException>(() => EmbedderSelection.CreateAsync(
+            new EmbedderSelectionOptions { Kind = EmbedderKind.MiniLm, ModelDirectory = _empty, AllowDownload = false }, () => new Fallback()));
+        Assert.StartsWith(_empty, error.FilePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hashing_asks_for_nothing_else()
+    {
+        var selected = await EmbedderSelection.CreateAsync(
+            new EmbedderSelectionOptions { Kind = EmbedderKind.Hashing, ModelDirectory = _empty, AllowDownload = false }, () => new Fallback());
+        Assert.IsType<Fallback>(selected.Generator);
+        Assert.Null(selected.Warning);
+    }
+
+    [Fact]
+    public async Task No_cache_when_capacity_is_zero()
+    {
+        var directory = await MiniLmModel.EnsureAsync();
+        var selected = await EmbedderSelection.CreateAsync(
+            new EmbedderSelectionOptions { ModelDirectory = directory, CacheCapacity = 0, MaxDegreeOfParallelism = 1 }, () => new Fallback());
+        using var generator = selected.Generator;
+        Assert.IsType<MiniLmEmbeddingGenerator>(generator);
+    }
+
+    private sealed class Lines(List<string> lines) : IProgress<string>
+    {
+        public void Report(string value) => lines.Add(value);
+    }
+
+    private sealed class Fallback : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(values.Select(_ => new Embedding<float>(new float[] { 1 }))));
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}
