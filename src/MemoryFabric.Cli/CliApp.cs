@@ -29,7 +29,7 @@ internal static class CliApp
         var parseResult = BuildRootCommand().Parse(args);
         if (parseResult.Errors.Count > 0)
         {
-            await error.WriteLineAsync($"memfab: {string.Join("; ", parseResult.Errors.Select(e => e.Message))} (see memfab --help)").ConfigureAwait(false);
+            await error.WriteLineAsync($"memfab: {string.Join("; ", parseResult.Errors.Select(e => OneLine(e.Message)))} (see memfab --help)").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
 
@@ -54,4 +54,8 @@ internal static class CliApp
             return ExitCodes.Failure;
         }
     }
+
+    // System.CommandLine lists allowed values on separate, tab-indented lines; keep the error to one line.
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

