@@ -1,11 +1,265 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using MemoryFabric.Benchmarks.Index;
+using MemoryFabric.VectorIndex;
 
 namespace MemoryFabric.Cli.Commands;
 
-/// <summary><c>memfab bench index</c> (placeholder until implemented).</summary>
+/// <summary><c>memfab bench index</c>: MemoryFabric's HNSW vector shard side by side with hnswlib and FAISS HNSW (same
+/// vectors, same M and efConstruction, one thread each) and exact brute force.</summary>
 internal static class BenchIndexCommand
 {
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     /// <summary>Builds the command.</summary>
     /// <returns>The command.</returns>
-    public static Command Create() => new("index", "Not implemented yet.");
+    public static Command Create()
+    {
+        var count = new Option<int>("--n")
+        {
+            Description = "The number of vectors (locomo: at most this many turns).",
+            HelpName = "count",
+            DefaultValueFactory = _ => 100_000,
+        };
+        var dimensions = new Option<int>("--dim")
+        {
+            Description = "The dimensions of the synthetic sets (locomo uses the encoder's).",
+            HelpName = "count",
+            DefaultValueFactory = _ => 384,
+        };
+        var dataset = new Option<string>("--dataset")
+        {
+            Description = "clustered (2,000 centres on the unit sphere, vector = normalize(centre + g/√dim)), locomo (MiniLM "
+                + "embeddings of the LoCoMo turns; questions as queries) or random (plain normal vectors, for completeness).",
+            HelpName = "name",
+            DefaultValueFactory = _ => IndexDatasets.Clustered,
+        };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Also write the results as JSON to this file.",
+            HelpName = "path",
+        };
+        var queries = new Option<int>("--queries")
+        {
+            Description = "The number of queries.",
+            HelpName = "count",
+            DefaultValueFactory = _ => 1000,
+        };
+        var m = new Option<int>("--m")
+        {
+            Description = "HNSW's M for every engine.",
+            HelpName = "links",
+            DefaultValueFactory = _ => 16,
+        };
+        var efConstruction = new Option<int>("--ef-construction")
+        {
+            Description = "efConstruction for every engine.",
+            HelpName = "size",
+            DefaultValueFactory = _ => 200,
+        };
+        var efSearch = new Option<string?>("--ef-search")
+        {
+            Description = $"Comma-separated efSearch values to sweep (default {string.Join(',', IndexBenchmarkOptions.DefaultEfValues)}).",
+            HelpName = "list",
+        };
+        var engines = new Option<string>("--engines")
+        {
+            Description = "Comma-separated engines: memoryfabric, hnswlib, faiss, exact.",
+            HelpName = "list",
+            DefaultValueFactory = _ => string.Join(',', IndexBenchmarkOptions.AllEngines),
+        };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "The seed of the synthetic data.",
+            DefaultValueFactory = _ => 42,
+        };
+        var repeat = new Option<int>("--repeat")
+        {
+            Description = "Passes over the queries at the chosen efSearch (the best counts).",
+            DefaultValueFactory = _ => 3,
+        };
+        var vectorsInMemory = new Option<bool>("--vectors-in-memory")
+        {
+            Description = "Keep MemoryFabric's float32 re-ranking vectors in RAM instead of a memory-mapped file (they then count in bytes per vector).",
+        };
+        var python = new Option<string>("--python")
+        {
+            Description = "The Python that has hnswlib and FAISS (Debian: apt-get install -y python3-hnswlib python3-faiss).",
+            HelpName = "path",
+            DefaultValueFactory = _ => "/usr/bin/python3",
+        };
+        var workDirectory = new Option<string?>("--work-dir")
+        {
+            Description = "Keep the vector files, the memory-mapped vectors and the snapshot here (default: a temporary directory, deleted afterwards).",
+            HelpName = "path",
+        };
+        var locomo = new Option<string>("--locomo")
+        {
+            Description = "The LoCoMo file for --dataset locomo.",
+            HelpName = "path",
+            DefaultValueFactory = _ => "/work/shared/datasets/locomo/locomo-dev.json",
+        };
+
+        var command = new Command("index", "Benchmark the HNSW vector index against hnswlib, FAISS and exact search: build rate, bytes per vector, recall@10 and single-thread QPS.")
+        {
+            count, dimensions, dataset, output, queries, m, efConstruction, efSearch, engines, seed, repeat, vectorsInMemory, python, workDirectory, locomo,
+        };
+
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var stdout = parseResult.InvocationConfiguration.Output;
+            var stderr = parseResult.InvocationConfiguration.Error;
+            var options = new IndexBenchmarkOptions
+            {
+                Count = parseResult.GetValue(count),
+                Dimensions = parseResult.GetValue(dimensions),
+                Dataset = (parseResult.GetValue(dataset) ?? string.Empty).Trim().ToLowerInvariant(),
+                Queries = parseResult.GetValue(queries),
+                M = parseResult.GetValue(m),
+                EfConstruction = parseResult.GetValue(efConstruction),
+                EfValues = ParseEfValues(parseResult.GetValue(efSearch)),
+                Engines = ParseEngines(parseResult.GetValue(engines)),
+                Seed = parseResult.GetValue(seed),
+                Repeat = parseResult.GetValue(repeat),
+                Storage = parseResult.GetValue(vectorsInMemory) ? VectorStorage.InMemory : VectorStorage.MappedFile,
+                Python = parseResult.GetValue(python) ?? "/usr/bin/python3",
+                WorkDirectory = parseResult.GetValue(workDirectory),
+                LocomoPath = parseResult.GetValue(locomo) ?? string.Empty,
+                Progress = stderr,
+            };
+            Validate(options);
+            return await RunAsync(options, parseResult.GetValue(output), stdout, stderr, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(IndexBenchmarkOptions options, string? outPath, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        IndexBenchmarkReport report;
+        try
+        {
+            report = await IndexBenchmark.RunAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Evaluation.Datasets.DatasetFormatException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+        catch (Exception e) when (e is Embeddings.ModelFileException or Embeddings.ModelAcquisitionException)
+        {
+            await stderr.WriteLineAsync($"memfab: --dataset locomo needs the MiniLM encoder's model: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+
+        await stdout.WriteAsync(IndexReportTable.Render(report)).ConfigureAwait(false);
+        if (outPath is not null)
+        {
+            try
+            {
+                await File.WriteAllTextAsync(outPath, JsonSerializer.Serialize(report, JsonOptions), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"memfab: cannot write {outPath}: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
+            await stderr.WriteLineAsync($"memfab bench index: results written to {outPath}").ConfigureAwait(false);
+        }
+
+        // An engine that could not run (e.g. hnswlib not installed) is reported and makes the exit code 1.
+        return report.Engines.Count == options.Engines.Count ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static void Validate(IndexBenchmarkOptions options)
+    {
+        if (!IndexDatasets.All.Contains(options.Dataset))
+        {
+            throw new UsageException($"--dataset: unknown dataset \"{options.Dataset}\" (known: {string.Join(", ", IndexDatasets.All)})");
+        }
+
+        if (options.Count < 100 || options.Count > 50_000_000)
+        {
+            throw new UsageException($"--n must be between 100 and 50,000,000 (got {options.Count})");
+        }
+
+        if (options.Dimensions < 1 || options.Dimensions > VectorShardOptions.MaxDimensions)
+        {
+            throw new UsageException($"--dim must be between 1 and {VectorShardOptions.MaxDimensions} (got {options.Dimensions})");
+        }
+
+        if ((long)options.Count * options.Dimensions > int.MaxValue)
+        {
+            throw new UsageException($"--n × --dim must stay below {int.MaxValue:N0} floats (got {(long)options.Count * options.Dimensions:N0})");
+        }
+
+        if (options.Queries < 1 || options.Queries > 1_000_000)
+        {
+            throw new UsageException($"--queries must be between 1 and 1,000,000 (got {options.Queries})");
+        }
+
+        if (options.M < 2 || options.M > VectorShardOptions.MaxM)
+        {
+            throw new UsageException($"--m must be between 2 and {VectorShardOptions.MaxM} (got {options.M})");
+        }
+
+        if (options.EfConstruction < 1)
+        {
+            throw new UsageException($"--ef-construction must be positive (got {options.EfConstruction})");
+        }
+
+        if (options.Repeat < 1)
+        {
+            throw new UsageException($"--repeat must be positive (got {options.Repeat})");
+        }
+
+        if (options.Dataset == IndexDatasets.Locomo && !File.Exists(options.LocomoPath))
+        {
+            throw new UsageException($"--locomo: {options.LocomoPath}: dataset file not found");
+        }
+    }
+
+    private static List<int> ParseEfValues(string? text)
+    {
+        if (text is null)
+        {
+            return [.. IndexBenchmarkOptions.DefaultEfValues];
+        }
+
+        var values = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 1)
+            {
+                throw new UsageException($"--ef-search: \"{part}\" is not a positive integer");
+            }
+
+            values.Add(value);
+        }
+
+        if (values.Count == 0)
+        {
+            throw new UsageException("--ef-search: no value given");
+        }
+
+        return [.. values.Distinct().Order()];
+    }
+
+    private static List<string> ParseEngines(string? text)
+    {
+        var engines = (text ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => e.ToLowerInvariant()).Distinct().ToList();
+        if (engines.Count == 0)
+        {
+            throw new UsageException("--engines: no engine given");
+        }
+
+        var unknown = engines.Where(e => !IndexBenchmarkOptions.AllEngines.Contains(e)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new UsageException($"--engines: unknown engine {string.Join(", ", unknown.Select(u => $"\"{u}\""))} (known: {string.Join(", ", IndexBenchmarkOptions.AllEngines)})");
+        }
+
+        return engines;
+    }
 }

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MemoryFabric.Benchmarks.Index;
+
+/// <summary>Runs <c>ann_reference.py</c> (hnswlib and FAISS HNSW) on the files the benchmark wrote.</summary>
+internal static class AnnReference
+{
+    private const string ScriptName = "ann_reference.py";
+    private const string ResourceName = "MemoryFabric.Benchmarks.Index.ann_reference.py";
+
+    public sealed record Outcome(Dictionary<string, EngineResult> Engines, Dictionary<string, string> Errors);
+
+    public static async Task<Outcome> RunAsync(
+        IndexBenchmarkOptions options, IReadOnlyList<string> engines, string basePath, string queriesPath, string truthPath, string workDirectory, CancellationToken cancellationToken)
+    {
+        var script = LocateScript(workDirectory);
+        var arguments = new List<string>
+        {
+            script,
+            "--base", basePath,
+            "--queries", queriesPath,
+            "--gt", truthPath,
+            "--m", options.M.ToString(CultureInfo.InvariantCulture),
+            "--ef-construction", options.EfConstruction.ToString(CultureInfo.InvariantCulture),
+            "--ef", string.Join(',', options.EfValues),
+            "--k", options.K.ToString(CultureInfo.InvariantCulture),
+            "--target", options.TargetRecall.ToString(CultureInfo.InvariantCulture),
+            "--repeat", options.Repeat.ToString(CultureInfo.InvariantCulture),
+            "--engines", string.Join(',', engines),
+        };
+        var start = new ProcessStartInfo(options.Python)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // One thread for any BLAS or OpenMP pool the libraries start, on top of their own thread settings.
+        start.Environment["OMP_NUM_THREADS"] = "1";
+        start.Environment["OPENBLAS_NUM_THREADS"] = "1";
+        start.Environment["MKL_NUM_THREADS"] = "1";
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"{options.Python} did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            var reason = $"cannot run {options.Python}: {e.Message}";
+            return new Outcome([], engines.ToDictionary(e2 => e2, _ => reason));
+        }
+
+        using (process)
+        {
+            using var registration = cancellationToken.Register(() =>
+            {
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            });
+            var stdoutTask = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stderrTask = PumpAsync(process.StandardError, options.Progress, cancellationToken);
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            var stdout = await stdoutTask.ConfigureAwait(false);
+            var stderrTail = await stderrTask.ConfigureAwait(false);
+            if (process.ExitCode != 0)
+            {
+                var reason = $"{Path.GetFileName(script)} exited with code {process.ExitCode}: {stderrTail}";
+                return new Outcome([], engines.ToDictionary(e => e, _ => reason));
+            }
+
+            return Parse(stdout);
+        }
+    }
+
+    private static Outcome Parse(string stdout)
+    {
+        var root = JsonNode.Parse(stdout) ?? throw new InvalidDataException("ann_reference.py printed no JSON");
+        var engines = new Dictionary<string, EngineResult>();
+        var errors = new Dictionary<string, string>();
+        if (root["engines"] is JsonObject results)
+        {
+            foreach (var (name, node) in results)
+            {
+                if (node is null)
+                {
+                    continue;
+                }
+
+                var sweep = node["sweep"]?.AsArray().Select(p => new SweepPoint(
+                    p!["ef_search"]!.GetValue<int>(),
+                    p["recall_at_10"]!.GetValue<double>(),
+                    p["qps"]!.GetValue<double>())).ToList();
+                engines[name] = new EngineResult
+                {
+                    Threads = node["threads"]?.GetValue<int>() ?? 1,
+                    BuildSeconds = node["build_seconds"]?.GetValue<double>(),
+                    BuildVectorsPerSecond = node["build_vectors_per_second"]?.GetValue<double>(),
+                    BytesPerVector = node["bytes_per_vector"]?.GetValue<double>(),
+                    BytesPerVectorMethod = node["bytes_per_vector_method"]?.GetValue<string>(),
+                    BytesPerVectorCheck = node["bytes_per_vector_layout"]?.GetValue<double>(),
+                    EfSearch = node["ef_search"]?.GetValue<int>(),
+                    RecallAt10 = node["recall_at_10"]?.GetValue<double>(),
+                    Qps = node["qps"]?.GetValue<double>() ?? 0,
+                    ReachedTarget = node["reached_target"]?.GetValue<bool>(),
+                    Sweep = sweep,
+                    Version = node["version"]?.GetValueKind() == JsonValueKind.String ? node["version"]!.GetValue<string>() : null,
+                };
+            }
+        }
+
+        if (root["errors"] is JsonObject failures)
+        {
+            foreach (var (name, node) in failures)
+            {
+                errors[name] = node?.GetValue<string>() ?? "failed";
+            }
+        }
+
+        return new Outcome(engines, errors);
+    }
+
+    private static async Task<string> PumpAsync(StreamReader reader, TextWriter? progress, CancellationToken cancellationToken)
+    {
+        var tail = new Queue<string>();
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (progress is not null)
+            {
+                await progress.WriteLineAsync(line).ConfigureAwait(false);
+            }
+
+            tail.Enqueue(line);
+            if (tail.Count > 5)
+            {
+                tail.Dequeue();
+            }
+        }
+
+        return string.Join(" | ", tail);
+    }
+
+    private static string LocateScript(string workDirectory)
+    {
+        foreach (var candidate in new[] { Path.Combine(AppContext.BaseDirectory, "Index", ScriptName), Path.Combine(AppContext.BaseDirectory, ScriptName) })
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        // Not copied beside the assembly (e.g. a single-file publish): use the embedded copy.
+        var path = Path.Combine(workDirectory, ScriptName);
+        using var resource = typeof(AnnReference).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new FileNotFoundException($"{ScriptName} is neither beside the assembly nor embedded in it");
+        using var file = File.Create(path);
+        resource.CopyTo(file);
+        return path;
+    }
+}
