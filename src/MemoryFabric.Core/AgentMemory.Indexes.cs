@@ -11,9 +11,9 @@ public sealed partial class AgentMemory
     private readonly Bm25Index<string> _turnLexical = new();
     private readonly Bm25Index<string> _episodeLexical = new();
     private readonly Bm25Index<string> _noteLexical = new();
-    private readonly ExactVectorIndex<string> _turnDense = new();
-    private readonly ExactVectorIndex<string> _episodeDense = new();
-    private readonly ExactVectorIndex<string> _noteDense = new();
+    private readonly TieredVectorIndex _turnDense;
+    private readonly TieredVectorIndex _episodeDense;
+    private readonly TieredVectorIndex _noteDense;
     private readonly Dictionary<string, string> _turnEpisode = new(StringComparer.Ordinal);
 
     private void IndexTurn(Turn turn, string indexText, float[] vector)

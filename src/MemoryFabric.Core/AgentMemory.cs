@@ -57,6 +57,10 @@ public sealed partial class AgentMemory : IAgentMemory
         _embedderIsLexical = _embedder.GetService(typeof(HashingEmbeddingGenerator)) is not null;
         _extractor = noteExtractor ?? new RuleBasedNoteExtractor();
         _segmenter = new EpisodeSegmenter(_options.Segmentation);
+        var retrieval = _options.Retrieval;
+        _turnDense = new TieredVectorIndex(retrieval.ApproximateSearchThreshold, retrieval.ApproximateSearchEf);
+        _episodeDense = new TieredVectorIndex(retrieval.ApproximateSearchThreshold, retrieval.ApproximateSearchEf);
+        _noteDense = new TieredVectorIndex(retrieval.ApproximateSearchThreshold, retrieval.ApproximateSearchEf);
         _curve = new ForgettingCurve(_options.Decay);
     }
 

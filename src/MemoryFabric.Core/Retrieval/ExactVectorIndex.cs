@@ -18,6 +18,9 @@ public sealed class ExactVectorIndex<TKey>
     /// <summary>The number of vectors.</summary>
     public int Count => _keys.Count;
 
+    /// <summary>The keys and vectors, in slot order.</summary>
+    public IEnumerable<(TKey Key, float[] Vector)> Items => _keys.Select((key, slot) => (key, _vectors[slot]));
+
     /// <summary>Adds or replaces a vector.</summary>
     /// <param name="key">The key.</param>
     /// <param name="vector">A unit-length vector.</param>

@@ -24,6 +24,13 @@ public sealed class RetrievalOptions
     /// 0.04 over 0.4).</summary>
     public double? DenseWeight { get; set; }
 
+    /// <summary>A level (turns, episodes or notes) of one agent's memory switches its dense search from exact to
+    /// HNSW (<see cref="TieredVectorIndex"/>) once it holds this many vectors. Default 20,000.</summary>
+    public int ApproximateSearchThreshold { get; set; } = 20_000;
+
+    /// <summary>HNSW's candidate-list size once a level's dense search is approximate. Default 64.</summary>
+    public int ApproximateSearchEf { get; set; } = 64;
+
     /// <summary>Weight of notes in fusion (default 1).</summary>
     public double NoteWeight { get; set; } = 1.0;
 

@@ -1,0 +1,115 @@
+using MemoryFabric.VectorIndex;
+
+namespace MemoryFabric.Retrieval;
+
+/// <summary>
+/// The engine's dense candidate source: exact search (<see cref="ExactVectorIndex{TKey}"/>) while the level holds
+/// fewer than <see cref="RetrievalOptions.ApproximateSearchThreshold"/> vectors, then an HNSW
+/// <see cref="VectorShard"/> (int8 traversal, exact re-ranking) built from them and kept in step from there on.
+/// Not thread-safe: the owning actor gives it one call at a time.
+/// </summary>
+public sealed class TieredVectorIndex
+{
+    private readonly int _threshold;
+    private readonly int _efSearch;
+    private ExactVectorIndex<string> _exact = new();
+    private VectorShard? _shard;
+
+    /// <summary>Creates an empty index.</summary>
+    /// <param name="threshold">The number of vectors at which search turns approximate.</param>
+    /// <param name="efSearch">HNSW's candidate-list size once approximate.</param>
+    public TieredVectorIndex(int threshold, int efSearch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threshold);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(efSearch);
+        _threshold = threshold;
+        _efSearch = efSearch;
+    }
+
+    /// <summary>The number of vectors.</summary>
+    public int Count => _shard?.Count ?? _exact.Count;
+
+    /// <summary>Whether search has turned approximate (HNSW).</summary>
+    public bool IsApproximate => _shard is not null;
+
+    /// <summary>Adds or replaces a vector.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="vector">A unit-length vector.</param>
+    public void Upsert(string key, float[] vector)
+    {
+        ArgumentNullException.ThrowIfNull(vector);
+        if (_shard is not null)
+        {
+            _shard.Upsert(key, vector);
+            return;
+        }
+
+        _exact.Upsert(key, vector);
+        if (_exact.Count >= _threshold)
+        {
+            Promote(vector.Length);
+        }
+    }
+
+    /// <summary>Removes a vector if present; the HNSW shard compacts itself once tombstones pile up.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>Whether it was present.</returns>
+    public bool Remove(string key)
+    {
+        if (_shard is null)
+        {
+            return _exact.Remove(key);
+        }
+
+        var removed = _shard.Delete(key);
+        if (removed && _shard.NeedsCompaction)
+        {
+            _shard.Compact();
+        }
+
+        return removed;
+    }
+
+    /// <summary>Finds the vectors most similar to a query.</summary>
+    /// <param name="query">A unit-length query vector.</param>
+    /// <param name="limit">How many results at most.</param>
+    /// <returns>The results, most similar first; the score is the cosine similarity.</returns>
+    public IReadOnlyList<ScoredKey<string>> Search(ReadOnlySpan<float> query, int limit)
+    {
+        if (_shard is null)
+        {
+            return _exact.Search(query, limit);
+        }
+
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        var hits = _shard.Search(query, limit, efSearch: Math.Max(_efSearch, limit));
+        var results = new ScoredKey<string>[hits.Count];
+        for (var i = 0; i < hits.Count; i++)
+        {
+            results[i] = new ScoredKey<string>(hits[i].Key, hits[i].Score, i);
+        }
+
+        return results;
+    }
+
+    private void Promote(int dimensions)
+    {
+        var shard = new VectorShard(new VectorShardOptions
+        {
+            Dimensions = dimensions,
+            VectorStorage = VectorStorage.InMemory, // the agent's memory lives in its process; no side file
+            EfSearch = _efSearch,
+        });
+        foreach (var (key, vector) in _exact.Items)
+        {
+            shard.Upsert(key, vector);
+        }
+
+        _shard = shard;
+        _exact = new ExactVectorIndex<string>();
+    }
+}
