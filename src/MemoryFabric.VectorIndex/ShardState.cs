@@ -40,7 +40,7 @@ internal sealed partial class ShardState : IDisposable
     private int _count;
     private int _live;
     private int _tombstones;
-    private int _leases = 1;
+    private LeaseCount _leases = new();
 
     /// <summary>Creates an empty state.</summary>
     /// <param name="options">The options (validated).</param>
@@ -104,27 +104,12 @@ internal sealed partial class ShardState : IDisposable
 
     /// <summary>Takes a lease for a search; fails once the state is retired and drained.</summary>
     /// <returns>Whether the lease was taken.</returns>
-    public bool TryAcquire()
-    {
-        while (true)
-        {
-            var leases = Volatile.Read(ref _leases);
-            if (leases == 0)
-            {
-                return false;
-            }
-
-            if (Interlocked.CompareExchange(ref _leases, leases + 1, leases) == leases)
-            {
-                return true;
-            }
-        }
-    }
+    public bool TryAcquire() => _leases.TryAcquire();
 
     /// <summary>Ends a lease (or the owner's reference); the last one disposes the resources.</summary>
     public void Release()
     {
-        if (Interlocked.Decrement(ref _leases) == 0)
+        if (_leases.Release())
         {
             Vectors.Dispose();
         }

@@ -7,7 +7,7 @@ namespace MemoryFabric.VectorIndex.Sharding;
 /// </summary>
 internal sealed class ShardTable
 {
-    private int _leases = 1;
+    private LeaseCount _leases = new();
     private VectorShard[] _retireOnDrain = [];
 
     /// <summary>Creates a table.</summary>
@@ -44,27 +44,12 @@ internal sealed class ShardTable
 
     /// <summary>Takes a lease.</summary>
     /// <returns>Whether it was taken (false once the table is retired and drained).</returns>
-    public bool TryAcquire()
-    {
-        while (true)
-        {
-            var leases = Volatile.Read(ref _leases);
-            if (leases == 0)
-            {
-                return false;
-            }
-
-            if (Interlocked.CompareExchange(ref _leases, leases + 1, leases) == leases)
-            {
-                return true;
-            }
-        }
-    }
+    public bool TryAcquire() => _leases.TryAcquire();
 
     /// <summary>Ends a lease; the last one disposes the shards to retire.</summary>
     public void Release()
     {
-        if (Interlocked.Decrement(ref _leases) == 0)
+        if (_leases.Release())
         {
             foreach (var shard in _retireOnDrain)
             {
