@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -77,43 +76,14 @@ internal static class OnnxRuntimeReference
     private static async Task<(int Code, string Output, string Errors)> RunAsync(
         string program, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+            var result = await ExternalProcess.RunAsync(program, arguments, workingDirectory, null, null, errorTailLines: 50, cancellationToken).ConfigureAwait(false);
+            return (result.ExitCode, result.Output, result.ErrorTail.Trim());
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new InvalidOperationException($"{program} was not found on PATH; install Node.js to run the ONNX Runtime reference, or pass --no-reference", e);
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-            try
-            {
-                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            return (process.ExitCode, await output.ConfigureAwait(false), await errors.ConfigureAwait(false));
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -31,26 +30,18 @@ internal static class AnnReference
             "--repeat", options.Repeat.ToString(CultureInfo.InvariantCulture),
             "--engines", string.Join(',', engines),
         };
-        var start = new ProcessStartInfo(options.Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
         // One thread for any BLAS or OpenMP pool the libraries start, on top of their own thread settings.
-        start.Environment["OMP_NUM_THREADS"] = "1";
-        start.Environment["OPENBLAS_NUM_THREADS"] = "1";
-        start.Environment["MKL_NUM_THREADS"] = "1";
+        var environment = new Dictionary<string, string>
+        {
+            ["OMP_NUM_THREADS"] = "1",
+            ["OPENBLAS_NUM_THREADS"] = "1",
+            ["MKL_NUM_THREADS"] = "1",
+        };
 
-        Process process;
+        ExternalProcess.Result result;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"{options.Python} did not start");
+            result = await ExternalProcess.RunAsync(options.Python, arguments, null, environment, options.Progress, errorTailLines: 5, cancellationToken).ConfigureAwait(false);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -58,31 +49,13 @@ internal static class AnnReference
             return new Outcome([], engines.ToDictionary(e2 => e2, _ => reason));
         }
 
-        using (process)
+        if (result.ExitCode != 0)
         {
-            using var registration = cancellationToken.Register(() =>
-            {
-                try
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-                catch (InvalidOperationException)
-                {
-                }
-            });
-            var stdoutTask = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderrTask = PumpAsync(process.StandardError, options.Progress, cancellationToken);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            var stdout = await stdoutTask.ConfigureAwait(false);
-            var stderrTail = await stderrTask.ConfigureAwait(false);
-            if (process.ExitCode != 0)
-            {
-                var reason = $"{Path.GetFileName(script)} exited with code {process.ExitCode}: {stderrTail}";
-                return new Outcome([], engines.ToDictionary(e => e, _ => reason));
-            }
-
-            return Parse(stdout);
+            var reason = $"{Path.GetFileName(script)} exited with code {result.ExitCode}: {result.ErrorTail}";
+            return new Outcome([], engines.ToDictionary(e => e, _ => reason));
         }
+
+        return Parse(result.Output);
     }
 
     private static Outcome Parse(string stdout)
@@ -130,26 +103,6 @@ internal static class AnnReference
         }
 
         return new Outcome(engines, errors);
-    }
-
-    private static async Task<string> PumpAsync(StreamReader reader, TextWriter? progress, CancellationToken cancellationToken)
-    {
-        var tail = new Queue<string>();
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-        {
-            if (progress is not null)
-            {
-                await progress.WriteLineAsync(line).ConfigureAwait(false);
-            }
-
-            tail.Enqueue(line);
-            if (tail.Count > 5)
-            {
-                tail.Dequeue();
-            }
-        }
-
-        return string.Join(" | ", tail);
     }
 
     private static string LocateScript(string workDirectory)
