@@ -1,0 +1,1 @@
+namespace MemoryFabric.Telemetry.Tests;
