@@ -1,0 +1,42 @@
+namespace MemoryFabric.Client;
+
+/// <summary>A client of the MemoryFabric HTTP API's admin routes (<c>/v1/admin/...</c>), authenticated with the admin
+/// key: tenants and their API keys.</summary>
+/// <remarks>Errors throw <see cref="MemoryFabricApiException"/>, e.g. 409 when a tenant exists, 403 with a tenant
+/// key.</remarks>
+public interface IMemoryFabricAdminClient
+{
+    /// <summary>Creates a tenant (<c>POST /v1/admin/tenants</c>).</summary>
+    /// <param name="id">The tenant id: 1–64 characters of <c>a-z 0-9 -</c>.</param>
+    /// <param name="name">The display name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The tenant.</returns>
+    /// <exception cref="MemoryFabricApiException">409 when the tenant exists.</exception>
+    Task<TenantInfo> CreateTenantAsync(string id, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the tenants (<c>GET /v1/admin/tenants</c>).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The tenants.</returns>
+    Task<IReadOnlyList<TenantInfo>> ListTenantsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates an API key for a tenant (<c>POST /v1/admin/tenants/{tenant}/keys</c>). The secret is in the
+    /// result only: the server keeps its hash.</summary>
+    /// <param name="tenant">The tenant id.</param>
+    /// <param name="name">A name for the key, e.g. "ci".</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The key with its secret.</returns>
+    Task<CreatedApiKey> CreateApiKeyAsync(string tenant, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists a tenant's API keys, without secrets (<c>GET /v1/admin/tenants/{tenant}/keys</c>).</summary>
+    /// <param name="tenant">The tenant id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The keys.</returns>
+    Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes an API key at once (<c>DELETE /v1/admin/tenants/{tenant}/keys/{keyId}</c>).</summary>
+    /// <param name="tenant">The tenant id.</param>
+    /// <param name="keyId">The key id (<c>key_...</c>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the key is revoked.</returns>
+    Task RevokeApiKeyAsync(string tenant, string keyId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,177 @@
+using MemoryFabric.Conversation;
+using MemoryFabric.Notes;
+using MemoryFabric.Retrieval;
+
+namespace MemoryFabric.Client;
+
+/// <summary>A client of the MemoryFabric HTTP API's agent routes (<c>/v1/agents/{agent}/...</c>), authenticated with
+/// a tenant key.</summary>
+/// <remarks>
+/// <para>Every agent method takes the agent's name first (1–128 characters of <c>A-Z a-z 0-9 . _ - @ :</c>); names
+/// and note ids are URL-escaped by the client.</para>
+/// <para>Errors the server reports throw <see cref="MemoryFabricApiException"/> (status, problem details,
+/// <c>Retry-After</c>), except where a method documents <see langword="null"/> for a 404. An attempt that takes longer
+/// than <see cref="MemoryFabricClientOptions.Timeout"/> throws <see cref="TimeoutException"/>; cancelling the token
+/// throws <see cref="OperationCanceledException"/>.</para>
+/// </remarks>
+public interface IMemoryFabricClient
+{
+    /// <summary>Stores turns verbatim in one request (<c>POST /v1/agents/{agent}/turns</c>): the whole batch or nothing.
+    /// Idempotent by turn id.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="turns">1 to the server's <c>MaxBatchSize</c> (default 1,000) turns.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The ids stored and the ids skipped as duplicates.</returns>
+    /// <exception cref="ArgumentException"><paramref name="turns"/> is empty.</exception>
+    Task<IngestResult> IngestAsync(string agent, IReadOnlyList<TurnInput> turns, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores any number of turns in batches of <see cref="MemoryFabricClientOptions.MaxBatchSize"/>, one
+    /// request after another. Each batch is atomic, the whole is not: after a failure, the batches before it are
+    /// stored (resending everything is safe when the turns have ids).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="turns">The turns; none sends nothing.</param>
+    /// <param name="progress">Told the number of turns sent so far after each batch.</param>
+    /// <param name="cancellationToken">Cancels the call between (and during) batches.</param>
+    /// <returns>The ids stored and skipped, over all batches.</returns>
+    Task<IngestResult> IngestAsync(string agent, IEnumerable<TurnInput> turns, IProgress<int>? progress, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists stored turns in conversation order (<c>GET /v1/agents/{agent}/turns</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="sessionId">Only this session's turns, or all when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The turns.</returns>
+    Task<IReadOnlyList<Turn>> GetTurnsAsync(string agent, string? sessionId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Describes an agent's memory (<c>GET /v1/agents/{agent}</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The counts, or <see langword="null"/> when the agent does not exist (never written, purged, or of
+    /// another tenant).</returns>
+    Task<AgentSummary?> GetAgentAsync(string agent, CancellationToken cancellationToken = default);
+
+    /// <summary>Searches turns, episodes and notes (<c>POST /v1/agents/{agent}/search</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="request">The query.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The hits, best first.</returns>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(string agent, SearchRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Builds the context for a query within a token budget (<c>POST /v1/agents/{agent}/context</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="request">The query and the budget.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The rendered context and its items.</returns>
+    Task<MemoryContext> GetContextAsync(string agent, ContextRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists notes (<c>GET /v1/agents/{agent}/notes</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="includeInactive">Include superseded, archived and deleted versions.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The notes.</returns>
+    Task<IReadOnlyList<Note>> ListNotesAsync(string agent, bool includeInactive = false, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a note (<c>POST /v1/agents/{agent}/notes</c>): added, a no-op when it duplicates an active note,
+    /// or superseding an active note it contradicts.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="note">The note.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What happened.</returns>
+    Task<NoteWriteResult> AddNoteAsync(string agent, NoteWrite note, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one note version (<c>GET /v1/agents/{agent}/notes/{id}</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="noteId">The version id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The note, or <see langword="null"/> when the note (or the agent) does not exist.</returns>
+    Task<Note?> GetNoteAsync(string agent, string noteId, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes a new version of an active note (<c>PUT /v1/agents/{agent}/notes/{id}</c>); the old version is
+    /// kept as superseded.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="noteId">The current version's id (or the lineage id).</param>
+    /// <param name="note">The new content.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What happened.</returns>
+    Task<NoteWriteResult> UpdateNoteAsync(string agent, string noteId, NoteWrite note, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a note (<c>DELETE /v1/agents/{agent}/notes/{id}</c>): its current version becomes a tombstone,
+    /// the history is kept.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="noteId">The current version's id (or the lineage id).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What happened (the tombstone version).</returns>
+    Task<NoteWriteResult> DeleteNoteAsync(string agent, string noteId, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every version of a note for good (<c>DELETE /v1/agents/{agent}/notes/{id}?purge=true</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="noteId">Any version id or the lineage id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many versions were removed.</returns>
+    Task<int> PurgeNoteAsync(string agent, string noteId, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets every version of a note, oldest first (<c>GET /v1/agents/{agent}/notes/{id}/history</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="noteId">Any version id or the lineage id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The versions.</returns>
+    Task<IReadOnlyList<Note>> GetNoteHistoryAsync(string agent, string noteId, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams an agent's export (<c>GET /v1/agents/{agent}/export</c>, ndjson): each record is yielded as
+    /// its line arrives, so an export of any size is never held in memory. The request is sent when enumeration
+    /// starts.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The turns, episodes and note versions.</returns>
+    IAsyncEnumerable<ExportRecord> ExportAsync(string agent, CancellationToken cancellationToken = default);
+
+    /// <summary>Copies an agent's export (ndjson, as the server sends it) to a stream, e.g. a backup file.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="destination">Where to write; not closed.</param>
+    /// <param name="cancellationToken">Cancels the copy.</param>
+    /// <returns>The number of bytes written.</returns>
+    Task<long> ExportToAsync(string agent, Stream destination, CancellationToken cancellationToken = default);
+
+    /// <summary>Imports an export (<c>POST /v1/agents/{agent}/import</c>) from ndjson, e.g. a backup file; the stream
+    /// is sent as it is read and is not closed. A seekable stream can be retried after a 429/503; another cannot.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="ndjson">The export, one JSON record a line.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many turns and note versions were stored and how many records skipped.</returns>
+    Task<ImportResult> ImportAsync(string agent, Stream ndjson, CancellationToken cancellationToken = default);
+
+    /// <summary>Imports records (<c>POST /v1/agents/{agent}/import</c>), serialized as ndjson while they are sent.
+    /// The sequence may be enumerated again for a retry.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="records">The records.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many turns and note versions were stored and how many records skipped.</returns>
+    Task<ImportResult> ImportAsync(string agent, IEnumerable<ExportRecord> records, CancellationToken cancellationToken = default);
+
+    /// <summary>Imports records as they are produced, e.g. another server's <see cref="ExportAsync"/>, streamed
+    /// straight through (<c>POST /v1/agents/{agent}/import</c>). Never retried (the sequence cannot be replayed).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="records">The records.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many turns and note versions were stored and how many records skipped.</returns>
+    Task<ImportResult> ImportAsync(string agent, IAsyncEnumerable<ExportRecord> records, CancellationToken cancellationToken = default);
+
+    /// <summary>Consolidates the agent's memory now (<c>POST /v1/agents/{agent}/consolidate</c>): episodes, notes,
+    /// links and decay.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What the consolidation did.</returns>
+    Task<ConsolidationReport> ConsolidateAsync(string agent, CancellationToken cancellationToken = default);
+
+    /// <summary>Purges an agent for good (<c>DELETE /v1/agents/{agent}</c>): turns, notes, index, snapshots, journal
+    /// and reminders.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the agent is gone.</returns>
+    Task DeleteAgentAsync(string agent, CancellationToken cancellationToken = default);
+
+    /// <summary>Asks whether the server is ready (<c>GET /readyz</c>, no key needed): storage open and runtime
+    /// started.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> on 200, <see langword="false"/> on 503.</returns>
+    Task<bool> IsReadyAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,69 @@
+using System.Net.Http.Json;
+using MemoryFabric.Client.Http;
+using MemoryFabric.Serialization;
+
+namespace MemoryFabric.Client;
+
+/// <summary>The client of the MemoryFabric HTTP API's admin routes (tenants and API keys); configure it with the
+/// admin key.</summary>
+/// <remarks>Thread-safe. The key is set on each request, never on the <see cref="HttpClient"/>'s default
+/// headers.</remarks>
+public sealed class MemoryFabricAdminClient : IMemoryFabricAdminClient
+{
+    private readonly MemoryFabricHttpPipeline _pipeline;
+
+    /// <summary>Initializes a new instance on the given <see cref="HttpClient"/>, which it does not dispose.</summary>
+    /// <param name="httpClient">The HTTP client. Its <see cref="HttpClient.BaseAddress"/> is used when
+    /// <see cref="MemoryFabricClientOptions.Endpoint"/> is not set.</param>
+    /// <param name="options">The endpoint and the admin key in <see cref="MemoryFabricClientOptions.ApiKey"/>.</param>
+    public MemoryFabricAdminClient(HttpClient httpClient, MemoryFabricClientOptions options)
+    {
+        _pipeline = new MemoryFabricHttpPipeline(httpClient, options);
+    }
+
+    /// <inheritdoc />
+    public Task<TenantInfo> CreateTenantAsync(string id, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(name);
+        return SendAsync<TenantInfo>(HttpMethod.Post, "v1/admin/tenants", new CreateTenantBody(id, name), RetryMode.OnTooManyRequests, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<TenantInfo>> ListTenantsAsync(CancellationToken cancellationToken = default)
+    {
+        var body = await SendAsync<TenantsBody>(HttpMethod.Get, "v1/admin/tenants", null, RetryMode.Idempotent, cancellationToken).ConfigureAwait(false);
+        return body.Tenants ?? [];
+    }
+
+    /// <inheritdoc />
+    public Task<CreatedApiKey> CreateApiKeyAsync(string tenant, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return SendAsync<CreatedApiKey>(
+            HttpMethod.Post, ApiPaths.Tenant(tenant) + "/keys", new CreateApiKeyBody(name), RetryMode.OnTooManyRequests, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        var body = await SendAsync<ApiKeysBody>(HttpMethod.Get, ApiPaths.Tenant(tenant) + "/keys", null, RetryMode.Idempotent, cancellationToken)
+            .ConfigureAwait(false);
+        return body.Keys ?? [];
+    }
+
+    /// <inheritdoc />
+    public async Task RevokeApiKeyAsync(string tenant, string keyId, CancellationToken cancellationToken = default)
+    {
+        var path = ApiPaths.Tenant(tenant) + "/keys/" + ApiPaths.Segment(keyId, nameof(keyId));
+        using var response = await _pipeline.SendAsync(new ApiRequest(HttpMethod.Delete, path, null, RetryMode.Idempotent), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, RetryMode retry, CancellationToken cancellationToken)
+    {
+        Func<HttpContent>? content = body is null ? null : () => JsonContent.Create(body, body.GetType(), mediaType: null, MemoryFabricJson.Options);
+        using var response = await _pipeline.SendAsync(new ApiRequest(method, path, content, retry), cancellationToken).ConfigureAwait(false);
+        return await response.ReadJsonAsync<T>().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,9 @@
+namespace MemoryFabric.Client;
+
+/// <summary>What an agent's memory holds: the answer of <c>GET /v1/agents/{agent}</c>.</summary>
+/// <param name="Agent">The agent's name.</param>
+/// <param name="Turns">How many turns are stored.</param>
+/// <param name="Episodes">How many episodes exist.</param>
+/// <param name="Notes">How many notes exist.</param>
+/// <param name="PendingEmbeddings">How many items still wait for their embedding.</param>
+public sealed record AgentSummary(string Agent, long Turns, long Episodes, long Notes, long PendingEmbeddings);

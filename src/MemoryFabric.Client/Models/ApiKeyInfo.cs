@@ -1,0 +1,28 @@
+namespace MemoryFabric.Client;
+
+/// <summary>A tenant API key as listed by the admin routes: its identity, never its secret.</summary>
+/// <param name="Id">The key id (<c>key_...</c>), used to revoke it.</param>
+/// <param name="Name">The name given when the key was created.</param>
+/// <param name="Tenant">The tenant the key belongs to.</param>
+/// <param name="CreatedAt">When the key was created.</param>
+public sealed record ApiKeyInfo(string Id, string Name, string Tenant, DateTimeOffset CreatedAt);
+
+/// <summary>A newly created tenant API key, with its secret: the only time the server shows it.</summary>
+/// <remarks><see cref="ToString"/> masks the secret so that logging the record does not leak it.</remarks>
+/// <param name="Id">The key id (<c>key_...</c>), used to revoke it.</param>
+/// <param name="Name">The name given when the key was created.</param>
+/// <param name="Tenant">The tenant the key belongs to.</param>
+/// <param name="CreatedAt">When the key was created.</param>
+/// <param name="Key">The secret (<c>mfk_...</c>) to send as <c>Authorization: Bearer</c>. Store it now: the server
+/// keeps only its hash.</param>
+public sealed record CreatedApiKey(string Id, string Name, string Tenant, DateTimeOffset CreatedAt, string Key)
+{
+    /// <summary>The key's identity without its secret.</summary>
+    /// <returns>The <see cref="ApiKeyInfo"/> of this key.</returns>
+    public ApiKeyInfo ToApiKeyInfo() => new(Id, Name, Tenant, CreatedAt);
+
+    /// <summary>Describes the key with its secret masked.</summary>
+    /// <returns>The description.</returns>
+    public override string ToString() =>
+        $"CreatedApiKey {{ Id = {Id}, Name = {Name}, Tenant = {Tenant}, CreatedAt = {CreatedAt:O}, Key = *** }}";
+}

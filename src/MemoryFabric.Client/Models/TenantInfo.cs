@@ -1,0 +1,7 @@
+namespace MemoryFabric.Client;
+
+/// <summary>A tenant, as the admin routes describe it.</summary>
+/// <param name="Id">The tenant id: 1–64 characters of <c>a-z 0-9 -</c>.</param>
+/// <param name="Name">The display name.</param>
+/// <param name="CreatedAt">When the tenant was created.</param>
+public sealed record TenantInfo(string Id, string Name, DateTimeOffset CreatedAt);
