@@ -1,0 +1,31 @@
+namespace MemoryFabric.Storage.Sqlite;
+
+/// <summary>The configuration of a <see cref="SqliteActorStore"/>.</summary>
+public sealed class SqliteActorStoreOptions
+{
+    /// <summary>The directory of the database file (created when missing). <c>./data</c> by default.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>The database file's name. <c>memoryfabric.db</c> by default.</summary>
+    public string FileName { get; set; } = "memoryfabric.db";
+
+    /// <summary>How long a connection waits for a lock held by another process before failing. Five seconds by
+    /// default.</summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most read connections open at once. Twice the processor count (at least 4) by default.</summary>
+    public int MaxReadConnections { get; set; } = Math.Max(4, Environment.ProcessorCount * 2);
+
+    /// <summary>The full path of the database file.</summary>
+    public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, FileName));
+
+    /// <summary>Checks the values.</summary>
+    /// <exception cref="ArgumentException">A value is blank or out of range.</exception>
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(DataDirectory, nameof(DataDirectory));
+        ArgumentException.ThrowIfNullOrWhiteSpace(FileName, nameof(FileName));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BusyTimeout, TimeSpan.Zero, nameof(BusyTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxReadConnections, 1, nameof(MaxReadConnections));
+    }
+}

@@ -1,0 +1,162 @@
+using System.Threading.Channels;
+
+namespace MemoryFabric.Storage.Sqlite.Writing;
+
+/// <summary>
+/// The single writer, with group commit: operations from every caller queue in a channel; a dedicated thread takes as
+/// many as are waiting (up to a bound), runs them in one transaction, each in its own savepoint (one failing operation
+/// does not fail the others), commits — one fsync for the whole group — and only then completes the callers' tasks.
+/// </summary>
+internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
+{
+    private const int MaxGroupOperations = 2048;
+    private const long MaxGroupBytes = 32L << 20;
+
+    private readonly WriterSession _session;
+    private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<WriteOperation> _group = new(MaxGroupOperations);
+    private readonly List<Exception?> _failures = new(MaxGroupOperations);
+
+    /// <summary>Starts the writer thread.</summary>
+    /// <param name="session">The writer session (owned from now on).</param>
+    /// <param name="name">The database file (names the thread).</param>
+    public SqliteWriter(WriterSession session, string name)
+    {
+        _session = session;
+        _thread = new Thread(Run)
+        {
+            IsBackground = true,
+            Name = "MemoryFabric SQLite writer (" + Path.GetFileName(name) + ")",
+        };
+        _thread.Start();
+    }
+
+    /// <summary>Queues an operation.</summary>
+    /// <typeparam name="T">Its result.</typeparam>
+    /// <param name="operation">The operation.</param>
+    /// <returns>Its task: completes when the operation is committed.</returns>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public Task<T> Enqueue<T>(WriteOperation<T> operation)
+    {
+        if (!_queue.Writer.TryWrite(operation))
+        {
+            throw new ObjectDisposedException(nameof(SqliteActorStore), "The SQLite actor store is disposed.");
+        }
+
+        return operation.Task;
+    }
+
+    /// <summary>Stops taking operations, finishes those queued, and closes the connection.</summary>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join();
+        }
+    }
+
+    /// <summary>Stops taking operations, finishes those queued, and closes the connection.</summary>
+    /// <returns>A task that completes when the writer is done.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _finished.Task.ConfigureAwait(false);
+    }
+
+    private void Run()
+    {
+        try
+        {
+            var reader = _queue.Reader;
+            while (WaitToRead(reader))
+            {
+                TakeGroup(reader);
+                if (_group.Count > 0)
+                {
+                    RunGroup();
+                }
+            }
+        }
+        finally
+        {
+            _session.Dispose();
+            _finished.TrySetResult();
+        }
+    }
+
+    private static bool WaitToRead(ChannelReader<WriteOperation> reader)
+    {
+        var wait = reader.WaitToReadAsync();
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+    }
+
+    private void TakeGroup(ChannelReader<WriteOperation> reader)
+    {
+        _group.Clear();
+        long bytes = 0;
+        while (_group.Count < MaxGroupOperations && bytes < MaxGroupBytes && reader.TryRead(out var operation))
+        {
+            if (operation.TryStart())
+            {
+                _group.Add(operation);
+                bytes += operation.Size;
+            }
+        }
+    }
+
+    private void RunGroup()
+    {
+        _failures.Clear();
+        Exception? groupFailure = null;
+        try
+        {
+            _session.Begin();
+            foreach (var operation in _group)
+            {
+                _session.BeginOperation();
+                try
+                {
+                    operation.Execute(_session);
+                    _session.EndOperation();
+                    _failures.Add(null);
+                }
+#pragma warning disable CA1031 // The operation's own failure goes to its caller; the group goes on.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    _failures.Add(ex);
+                    _session.RollbackOperation();
+                }
+            }
+
+            _session.Commit();
+        }
+#pragma warning disable CA1031 // A failing transaction fails every operation of the group.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            groupFailure = ex;
+            _session.RollbackAll();
+        }
+
+        for (var i = 0; i < _group.Count; i++)
+        {
+            var failure = groupFailure ?? _failures[i];
+            if (failure is null)
+            {
+                _group[i].Complete();
+            }
+            else
+            {
+                _group[i].Fail(failure);
+            }
+        }
+
+        _group.Clear();
+    }
+}
