@@ -34,7 +34,7 @@ public sealed partial class AgentMemory
             var proposals = await _extractor.ExtractAsync(new NoteExtractionContext(episode, turns, _participants.ToList()), cancellationToken).ConfigureAwait(false);
             var valid = proposals.Where(p => IsValidProposal(p, episode)).ToList();
             var texts = valid.Select(NoteIndexText).ToList();
-            var vectors = await EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
+            var vectors = await EmbedUnlessDeferredAsync(texts, cancellationToken).ConfigureAwait(false);
             var provenance = new Dictionary<string, NoteProvenance>(StringComparer.Ordinal);
             for (var i = 0; i < valid.Count; i++)
             {
@@ -83,7 +83,7 @@ public sealed partial class AgentMemory
         }
 
         var episodes = _segmenter.Segment(turns).Select(s => EpisodeBuilder.Build(s, df, turns.Count)).ToList();
-        var vectors = await EmbedAsync(episodes.Select(EpisodeIndexText).ToList(), cancellationToken).ConfigureAwait(false);
+        var vectors = await EmbedUnlessDeferredAsync(episodes.Select(EpisodeIndexText).ToList(), cancellationToken).ConfigureAwait(false);
 
         if (_sessionEpisodes.TryGetValue(sessionId, out var old))
         {
@@ -108,6 +108,18 @@ public sealed partial class AgentMemory
 
         _sessionEpisodes[sessionId] = episodes.Select(e => e.Id).ToList();
         return fresh;
+    }
+
+    // With DeferEmbedding, what consolidation creates is queued like everything else (null vectors), so a
+    // consolidation never waits on the embedder and the host drains the queue at its own pace.
+    private async Task<float[]?[]> EmbedUnlessDeferredAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        if (_options.DeferEmbedding)
+        {
+            return new float[]?[texts.Count];
+        }
+
+        return await EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
     }
 
     // An episode whose turns changed gets extracted again; notes already stored come back as no-ops.

@@ -8,24 +8,25 @@ namespace MemoryFabric;
 // The lexical and dense indexes over the three levels of the hierarchy, kept in step with the stores.
 public sealed partial class AgentMemory
 {
-    private readonly Bm25Index<string> _turnLexical = new();
-    private readonly Bm25Index<string> _episodeLexical = new();
-    private readonly Bm25Index<string> _noteLexical = new();
+    private Bm25Index<string> _turnLexical = new();
+    private Bm25Index<string> _episodeLexical = new();
+    private Bm25Index<string> _noteLexical = new();
     private readonly TieredVectorIndex _turnDense;
     private readonly TieredVectorIndex _episodeDense;
     private readonly TieredVectorIndex _noteDense;
     private readonly Dictionary<string, string> _turnEpisode = new(StringComparer.Ordinal);
 
-    private void IndexTurn(Turn turn, string indexText, float[] vector)
+    // A null vector queues the item for dense embedding (EmbedPendingAsync); it is lexically searchable at once.
+    private void IndexTurn(Turn turn, string indexText, float[]? vector)
     {
         _turnLexical.Upsert(turn.Id, TextAnalyzer.Terms(indexText));
-        _turnDense.Upsert(turn.Id, vector);
+        IndexDense(MemoryItemKind.Turn, turn.Id, vector);
     }
 
-    private void IndexEpisode(Episode episode, float[] vector)
+    private void IndexEpisode(Episode episode, float[]? vector)
     {
         _episodeLexical.Upsert(episode.Id, TextAnalyzer.Terms(EpisodeIndexText(episode)));
-        _episodeDense.Upsert(episode.Id, vector);
+        IndexDense(MemoryItemKind.Episode, episode.Id, vector);
         foreach (var id in episode.TurnIds)
         {
             _turnEpisode[id] = episode.Id;
@@ -36,26 +37,54 @@ public sealed partial class AgentMemory
     {
         _episodeLexical.Remove(episodeId);
         _episodeDense.Remove(episodeId);
+        RemovePending(MemoryItemKind.Episode, episodeId);
     }
 
-    private void IndexNote(Note note, string indexText, float[] vector)
+    private void IndexNote(Note note, string indexText, float[]? vector)
     {
         _noteLexical.Upsert(note.Id, TextAnalyzer.Terms(indexText));
-        _noteDense.Upsert(note.Id, vector);
+        IndexDense(MemoryItemKind.Note, note.Id, vector);
     }
 
     private void UnindexNote(string noteId)
     {
         _noteLexical.Remove(noteId);
         _noteDense.Remove(noteId);
+        RemovePending(MemoryItemKind.Note, noteId);
+    }
+
+    private TieredVectorIndex DenseIndex(MemoryItemKind kind) => kind switch
+    {
+        MemoryItemKind.Turn => _turnDense,
+        MemoryItemKind.Episode => _episodeDense,
+        _ => _noteDense,
+    };
+
+    private void IndexDense(MemoryItemKind kind, string id, float[]? vector)
+    {
+        if (vector is null)
+        {
+            DenseIndex(kind).Remove(id); // a stale vector must not stand in for the new content
+            EnqueuePending(kind, id);
+        }
+        else
+        {
+            DenseIndex(kind).Upsert(id, vector);
+            RemovePending(kind, id);
+        }
     }
 
     // A note is indexed with the question its source turn answers (retrieval context only: the note's text, its
     // rendering and its provenance stay as they are), and with its subject named once, not once per pronoun.
-    private string NoteIndexText(NoteWrite note)
+    private string NoteIndexText(NoteWrite note) => NoteIndexText(note.Text, note.Subject, note.SourceTurnIds);
+
+    // The same text for a stored version (its text and subject are trimmed, its provenance holds the source turns).
+    private string NoteIndexText(Note note) => NoteIndexText(note.Text, note.Subject, note.Provenance.TurnIds);
+
+    private string NoteIndexText(string noteText, string subject, IReadOnlyList<string> sourceTurnIds)
     {
-        var text = CollapseRepeats(note.Text.Trim(), note.Subject.Trim());
-        return note.SourceTurnIds.Count > 0 && QuestionAnswered(note.SourceTurnIds[^1]) is { } question
+        var text = CollapseRepeats(noteText.Trim(), subject.Trim());
+        return sourceTurnIds.Count > 0 && QuestionAnswered(sourceTurnIds[^1]) is { } question
             ? text + " " + question.Text
             : text;
     }

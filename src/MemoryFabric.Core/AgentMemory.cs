@@ -3,6 +3,7 @@ using MemoryFabric.Decay;
 using MemoryFabric.Embeddings;
 using MemoryFabric.Extraction;
 using MemoryFabric.Notes;
+using MemoryFabric.Persistence;
 using MemoryFabric.Retrieval;
 using MemoryFabric.Segmentation;
 using MemoryFabric.Text;
@@ -18,6 +19,10 @@ namespace MemoryFabric;
 /// <remarks>
 /// Sessions are created implicitly by their first turn. Ingestion only stores and indexes turns (they are searchable
 /// at once); <see cref="ConsolidateAsync"/> segments them into episodes and extracts notes.
+/// <para>Persistence: <see cref="DrainChanges"/> hands out the durable changes of acknowledged writes for a journal,
+/// <see cref="ApplyChanges"/> replays them, <see cref="CreateSnapshot"/> / <see cref="RestoreSnapshot"/> capture and
+/// restore the whole state. With <see cref="AgentMemoryOptions.DeferEmbedding"/> dense embedding leaves the write
+/// path: <see cref="EmbedPendingAsync"/> catches up.</para>
 /// </remarks>
 public sealed partial class AgentMemory : IAgentMemory
 {
@@ -35,7 +40,7 @@ public sealed partial class AgentMemory : IAgentMemory
     private readonly Dictionary<string, Episode> _episodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _sessionEpisodes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _extractedEpisodes = new(StringComparer.Ordinal);
-    private readonly NoteStore _notes = new();
+    private NoteStore _notes = new();
     private readonly List<string> _participants = [];
     private long _sequence;
     private int _historyCharacters;
@@ -62,6 +67,10 @@ public sealed partial class AgentMemory : IAgentMemory
         _episodeDense = new TieredVectorIndex(retrieval.ApproximateSearchThreshold, retrieval.ApproximateSearchEf);
         _noteDense = new TieredVectorIndex(retrieval.ApproximateSearchThreshold, retrieval.ApproximateSearchEf);
         _curve = new ForgettingCurve(_options.Decay);
+        _notes.Observer = OnNoteStoreChange;
+        var metadata = _embedder.GetService(typeof(EmbeddingGeneratorMetadata)) as EmbeddingGeneratorMetadata;
+        _embedderModelId = metadata?.DefaultModelId;
+        _embedderDimensions = metadata?.DefaultModelDimensions is > 0 and var d ? d : null;
     }
 
     /// <inheritdoc />
@@ -101,6 +110,18 @@ public sealed partial class AgentMemory : IAgentMemory
             AddTurn(turn);
         }
 
+        if (_options.DeferEmbedding)
+        {
+            // Lexically searchable at once; the dense vector is computed later by EmbedPendingAsync.
+            foreach (var turn in fresh)
+            {
+                IndexTurn(turn, TurnIndexText(turn), null);
+                _changes.Add(new TurnStored(turn));
+            }
+
+            return new IngestResult(stored, duplicates);
+        }
+
         try
         {
             var texts = fresh.Select(TurnIndexText).ToList();
@@ -108,6 +129,11 @@ public sealed partial class AgentMemory : IAgentMemory
             for (var i = 0; i < fresh.Count; i++)
             {
                 IndexTurn(fresh[i], texts[i], vectors[i]);
+            }
+
+            for (var i = 0; i < fresh.Count; i++)
+            {
+                _changes.Add(new TurnStored(fresh[i]) { DenseVector = vectors[i], EmbeddingModelId = _embedderModelId });
             }
         }
         catch
@@ -188,7 +214,17 @@ public sealed partial class AgentMemory : IAgentMemory
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
         cancellationToken.ThrowIfCancellationRequested();
-        var result = _notes.Delete(noteId, _time.GetUtcNow());
+        var captured = BeginNoteCapture();
+        NoteWriteResult result;
+        try
+        {
+            result = _notes.Delete(noteId, _time.GetUtcNow());
+        }
+        finally
+        {
+            EndNoteCapture(captured, null, null);
+        }
+
         UnindexNote(result.Note.Id);
         return Task.FromResult(result);
     }
@@ -198,7 +234,17 @@ public sealed partial class AgentMemory : IAgentMemory
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
         cancellationToken.ThrowIfCancellationRequested();
-        var removed = _notes.Purge(noteId);
+        var captured = BeginNoteCapture();
+        IReadOnlyList<Note> removed;
+        try
+        {
+            removed = _notes.Purge(noteId);
+        }
+        finally
+        {
+            EndNoteCapture(captured, null, null);
+        }
+
         foreach (var note in removed)
         {
             UnindexNote(note.Id);
@@ -210,13 +256,34 @@ public sealed partial class AgentMemory : IAgentMemory
     private async Task<NoteWriteResult> WriteNoteAsync(Func<NoteWriteResult> write, NoteWrite note, CancellationToken cancellationToken)
     {
         var indexText = NoteIndexText(note);
-        var vector = (await EmbedAsync([indexText], cancellationToken).ConfigureAwait(false))[0];
-        var result = write();
+        float[]? vector = null;
+        if (_options.DeferEmbedding)
+        {
+            cancellationToken.ThrowIfCancellationRequested(); // the note is queued for embedding instead
+        }
+        else
+        {
+            vector = (await EmbedAsync([indexText], cancellationToken).ConfigureAwait(false))[0];
+        }
+
+        var captured = BeginNoteCapture();
+        NoteWriteResult? result = null;
+        try
+        {
+            result = write();
+        }
+        finally
+        {
+            var embedded = result is { Operation: not NoteOperation.NoOp, Note.Status: NoteStatus.Active } ? result.Note.Id : null;
+            EndNoteCapture(captured, embedded, vector);
+        }
+
         ApplyToIndexes(result, indexText, vector);
         return result;
     }
 
-    private void ApplyToIndexes(NoteWriteResult result, string indexText, float[] vector)
+    // A null vector queues the note for dense embedding.
+    private void ApplyToIndexes(NoteWriteResult result, string indexText, float[]? vector)
     {
         if (result.Previous is not null)
         {
@@ -326,6 +393,7 @@ public sealed partial class AgentMemory : IAgentMemory
         _turns.Remove(turn.Id);
         _turnLexical.Remove(turn.Id);
         _turnDense.Remove(turn.Id);
+        RemovePending(MemoryItemKind.Turn, turn.Id);
         _sessions[turn.SessionId].Remove(turn);
         if (_sessions[turn.SessionId].Count == 0)
         {
@@ -377,7 +445,9 @@ public sealed partial class AgentMemory : IAgentMemory
             throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} vectors for {texts.Count} texts.");
         }
 
-        return embeddings.Select(e => e.Vector.ToArray()).ToArray();
+        var vectors = embeddings.Select(e => e.Vector.ToArray()).ToArray();
+        VerifyRestoredDimensions(vectors[0].Length);
+        return vectors;
     }
 
 }

@@ -28,4 +28,13 @@ public sealed class AgentMemoryOptions
     /// <summary>Whether notes included in a context are reinforced (recall resets their forgetting curve). Default
     /// <see langword="true"/>.</summary>
     public bool ReinforceOnRecall { get; set; } = true;
+
+    /// <summary>
+    /// Whether dense embedding leaves the write path (default <see langword="false"/>). When
+    /// <see langword="true"/>, ingested turns and notes written through the API are stored and indexed lexically
+    /// (searchable at once) and queued for dense embedding, and so are the episodes and notes a consolidation
+    /// creates; the host embeds the queue in batches with <see cref="AgentMemory.EmbedPendingAsync"/>. Until then an
+    /// item simply has no dense rank in hybrid retrieval. Queries are still embedded when searched.
+    /// </summary>
+    public bool DeferEmbedding { get; set; }
 }

@@ -22,6 +22,10 @@ public sealed class NoteStore
         _newId = newId ?? (() => "n_" + Guid.NewGuid().ToString("N"));
     }
 
+    /// <summary>Told of every version stored or replaced (<c>removed</c> false) and of every version purged
+    /// (<c>removed</c> true); the agent memory uses it to record its change feed.</summary>
+    internal Action<Note, bool>? Observer { get; set; }
+
     /// <summary>Every stored version.</summary>
     public IEnumerable<Note> All => _versions.Values;
 
@@ -30,6 +34,89 @@ public sealed class NoteStore
 
     /// <summary>The number of stored versions.</summary>
     public int Count => _versions.Count;
+
+    /// <summary>Whether a version with this id is stored (lineage ids are not looked up).</summary>
+    /// <param name="versionId">The version id.</param>
+    /// <returns><see langword="true"/> when stored.</returns>
+    public bool ContainsVersion(string versionId) => _versions.ContainsKey(versionId);
+
+    /// <summary>The lineages, each with its version ids in the order they were stored (for snapshots).</summary>
+    internal IEnumerable<KeyValuePair<string, List<string>>> Lineages => _lineages;
+
+    /// <summary>The duplicate-detection index: normalized subject and words → the active version holding them.</summary>
+    internal IEnumerable<KeyValuePair<string, string>> DuplicateKeyIndex => _duplicateKeys;
+
+    /// <summary>The contradiction-detection index: subject and attribute → active version ids, in order.</summary>
+    internal IEnumerable<KeyValuePair<string, List<string>>> SubjectAttributeIndex => _bySubjectAttribute;
+
+    /// <summary>Loads versions, lineages and the derived indexes into an empty store, as a snapshot recorded them
+    /// (so nothing is re-tokenized and the store is exactly the one saved).</summary>
+    /// <param name="versions">Every version, in the store's enumeration order.</param>
+    /// <param name="lineages">Every lineage with its version ids, in order.</param>
+    /// <param name="duplicateKeys">The <see cref="DuplicateKeyIndex"/> entries.</param>
+    /// <param name="subjectAttributes">The <see cref="SubjectAttributeIndex"/> entries.</param>
+    /// <exception cref="InvalidDataException">The lineages, the indexes and the versions do not match.</exception>
+    internal void Load(
+        IReadOnlyList<Note> versions,
+        IReadOnlyList<(string LineageId, List<string> VersionIds)> lineages,
+        IReadOnlyList<(string Key, string VersionId)> duplicateKeys,
+        IReadOnlyList<(string Key, List<string> VersionIds)> subjectAttributes)
+    {
+        if (_versions.Count != 0)
+        {
+            throw new InvalidOperationException("Only an empty note store can be loaded.");
+        }
+
+        _versions.EnsureCapacity(versions.Count);
+        foreach (var note in versions)
+        {
+            if (!_versions.TryAdd(note.Id, note))
+            {
+                throw new InvalidDataException($"Note version '{note.Id}' appears twice.");
+            }
+        }
+
+        var listed = 0;
+        foreach (var (lineageId, ids) in lineages)
+        {
+            foreach (var id in ids)
+            {
+                if (!_versions.TryGetValue(id, out var note) || !string.Equals(note.LineageId, lineageId, StringComparison.Ordinal))
+                {
+                    throw new InvalidDataException($"Lineage '{lineageId}' lists version '{id}', which is not a stored version of it.");
+                }
+            }
+
+            if (ids.Count == 0 || !_lineages.TryAdd(lineageId, ids))
+            {
+                throw new InvalidDataException($"Lineage '{lineageId}' is empty or appears twice.");
+            }
+
+            listed += ids.Count;
+        }
+
+        if (listed != _versions.Count)
+        {
+            throw new InvalidDataException($"The lineages list {listed} versions; {_versions.Count} are stored.");
+        }
+
+        _duplicateKeys.EnsureCapacity(duplicateKeys.Count);
+        foreach (var (key, id) in duplicateKeys)
+        {
+            if (!_versions.ContainsKey(id) || !_duplicateKeys.TryAdd(key, id))
+            {
+                throw new InvalidDataException($"The duplicate key of version '{id}' names no stored version or appears twice.");
+            }
+        }
+
+        foreach (var (key, ids) in subjectAttributes)
+        {
+            if (!ids.TrueForAll(_versions.ContainsKey) || !_bySubjectAttribute.TryAdd(key, ids))
+            {
+                throw new InvalidDataException($"The attribute key '{key}' names versions that are not stored, or appears twice.");
+            }
+        }
+    }
 
     /// <summary>Gets a version by id, or the current version of a lineage by lineage id.</summary>
     /// <param name="id">A version id or lineage id.</param>
@@ -143,6 +230,11 @@ public sealed class NoteStore
         }
 
         _lineages.Remove(note.LineageId);
+        foreach (var version in removed)
+        {
+            Observer?.Invoke(version, true);
+        }
+
         return removed;
     }
 
@@ -160,6 +252,7 @@ public sealed class NoteStore
         Unindex(old);
         _versions[note.Id] = note;
         Index(note);
+        Observer?.Invoke(note, false);
     }
 
     /// <summary>Restores a version as it was (used when loading state); it must not exist yet.</summary>
@@ -275,6 +368,7 @@ public sealed class NoteStore
 
         lineage.Add(note.Id);
         Index(note);
+        Observer?.Invoke(note, false);
     }
 
     private void Index(Note note)

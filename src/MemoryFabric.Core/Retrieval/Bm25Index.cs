@@ -232,7 +232,50 @@ public sealed class Bm25Index<TKey>
         }
     }
 
-    private readonly record struct Posting(int Slot, int Frequency);
+    /// <summary>The slots (live or not) of the index, in insertion order.</summary>
+    internal int SlotCount => _keys.Count;
+
+    /// <summary>Whether a slot holds a live document.</summary>
+    internal bool IsLive(int slot) => _live[slot];
+
+    /// <summary>The key of a slot.</summary>
+    internal TKey KeyAt(int slot) => _keys[slot];
+
+    /// <summary>The length (term count) of a slot's document.</summary>
+    internal int LengthAt(int slot) => _lengths[slot];
+
+    /// <summary>The postings by term; each list is in slot order.</summary>
+    internal IEnumerable<KeyValuePair<string, List<Posting>>> Postings => _postings;
+
+    /// <summary>Appends a live document without postings (loading a snapshot: the postings follow with
+    /// <see cref="LoadPostings"/>).</summary>
+    internal void LoadDocument(TKey key, int length)
+    {
+        if (!_slots.TryAdd(key, _keys.Count))
+        {
+            throw new InvalidDataException($"Document '{key}' appears twice in the lexical index.");
+        }
+
+        _keys.Add(key);
+        _lengths.Add(length);
+        _live.Add(true);
+        _totalLength += length;
+        _liveCount++;
+    }
+
+    /// <summary>Sets a term's postings (loading a snapshot); the slots must be loaded and in order.</summary>
+    internal void LoadPostings(string term, List<Posting> postings)
+    {
+        if (postings.Count == 0 || !_postings.TryAdd(term, postings))
+        {
+            throw new InvalidDataException($"Term '{term}' appears twice in the lexical index, or without postings.");
+        }
+    }
+
+    /// <summary>A document's term frequency.</summary>
+    /// <param name="Slot">The document's slot.</param>
+    /// <param name="Frequency">How many times the term occurs in it.</param>
+    internal readonly record struct Posting(int Slot, int Frequency);
 }
 
 /// <summary>A key with a score.</summary>

@@ -21,6 +21,11 @@ public sealed class ExactVectorIndex<TKey>
     /// <summary>The keys and vectors, in slot order.</summary>
     public IEnumerable<(TKey Key, float[] Vector)> Items => _keys.Select((key, slot) => (key, _vectors[slot]));
 
+    /// <summary>Whether a key is indexed.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns><see langword="true"/> when present.</returns>
+    public bool Contains(TKey key) => _slots.ContainsKey(key);
+
     /// <summary>Adds or replaces a vector.</summary>
     /// <param name="key">The key.</param>
     /// <param name="vector">A unit-length vector.</param>

@@ -32,6 +32,26 @@ public sealed class TieredVectorIndex
     /// <summary>Whether search has turned approximate (HNSW).</summary>
     public bool IsApproximate => _shard is not null;
 
+    /// <summary>The dimension of the indexed vectors (0 when empty).</summary>
+    public int Dimensions => _shard?.Dimensions ?? (_exact.Count == 0 ? 0 : _exact.Items.First().Vector.Length);
+
+    /// <summary>The keys and vectors, in insertion (slot) order.</summary>
+    public IEnumerable<(string Key, float[] Vector)> Items =>
+        _shard is null ? _exact.Items : _shard.EnumerateItems().Select(i => (i.Key, i.Vector));
+
+    /// <summary>Whether a key is indexed.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns><see langword="true"/> when present.</returns>
+    public bool Contains(string key) => _shard?.Contains(key) ?? _exact.Contains(key);
+
+    /// <summary>Removes every vector; search is exact again.</summary>
+    public void Clear()
+    {
+        _shard?.Dispose();
+        _shard = null;
+        _exact = new ExactVectorIndex<string>();
+    }
+
     /// <summary>Adds or replaces a vector.</summary>
     /// <param name="key">The key.</param>
     /// <param name="vector">A unit-length vector.</param>

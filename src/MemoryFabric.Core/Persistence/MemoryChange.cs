@@ -1,0 +1,50 @@
+using MemoryFabric.Conversation;
+using MemoryFabric.Notes;
+
+namespace MemoryFabric.Persistence;
+
+/// <summary>
+/// A durable change to an <see cref="AgentMemory"/>: what an externally acknowledged write did, as returned by
+/// <see cref="AgentMemory.DrainChanges"/>, journaled with <see cref="MemoryChangeCodec"/> and replayed with
+/// <see cref="AgentMemory.ApplyChanges"/>. The subtypes are <see cref="TurnStored"/>, <see cref="NoteVersionWritten"/>
+/// and <see cref="NoteVersionsPurged"/>.
+/// </summary>
+/// <remarks>
+/// Consolidation (episodes, extracted notes, links, decay), recall reinforcement and dense embeddings computed by
+/// <see cref="AgentMemory.EmbedPendingAsync"/> are not changes: the next snapshot captures them.
+/// </remarks>
+public abstract record MemoryChange
+{
+    private protected MemoryChange()
+    {
+    }
+}
+
+/// <summary>A turn was stored by an ingest. Replay skips a turn whose id is already stored.</summary>
+/// <param name="Turn">The stored turn, with its sequence number.</param>
+public sealed record TurnStored(Turn Turn) : MemoryChange
+{
+    /// <summary>The turn's dense vector when it was embedded at ingest (empty when embedding was deferred); replay
+    /// indexes it as is instead of queueing the turn for embedding.</summary>
+    public ReadOnlyMemory<float> DenseVector { get; init; }
+
+    /// <summary>The embedding model that produced <see cref="DenseVector"/>, if the embedder reports one. Replay
+    /// with another model queues the turn instead of using the vector.</summary>
+    public string? EmbeddingModelId { get; init; }
+}
+
+/// <summary>A note version was written (added, updated, superseded, tombstoned or imported). Replay upserts it by
+/// id: the record is stored as is, replacing a stored version with the same id.</summary>
+/// <param name="Note">The version as it stands after the write.</param>
+public sealed record NoteVersionWritten(Note Note) : MemoryChange
+{
+    /// <summary>The note's dense vector when it was embedded by the write (empty otherwise).</summary>
+    public ReadOnlyMemory<float> DenseVector { get; init; }
+
+    /// <summary>The embedding model that produced <see cref="DenseVector"/>, if known.</summary>
+    public string? EmbeddingModelId { get; init; }
+}
+
+/// <summary>Note versions were removed for good (a purge). Replay removes them if present.</summary>
+/// <param name="NoteIds">The removed version ids.</param>
+public sealed record NoteVersionsPurged(IReadOnlyList<string> NoteIds) : MemoryChange;

@@ -1,0 +1,138 @@
+using System.Buffers.Binary;
+
+namespace MemoryFabric.Persistence;
+
+/// <summary>
+/// The binary journal encoding of a batch of <see cref="MemoryChange"/>s: one batch (one write call's changes) is
+/// one journal entry.
+/// </summary>
+/// <remarks>
+/// Layout: a format byte (<see cref="FormatVersion"/>), the number of changes (varint), each change as a kind byte
+/// and its fields (little-endian; strings UTF-8 with varint lengths, repeated strings such as session ids and
+/// speakers written once per entry and referenced after; vectors as raw floats), then a CRC-32C of everything
+/// before it (4 bytes). Decoding checks the format, the checksum and every length, and throws
+/// <see cref="InvalidDataException"/> saying what is wrong.
+/// </remarks>
+public static class MemoryChangeCodec
+{
+    /// <summary>The format version this build writes and reads.</summary>
+    public const byte FormatVersion = 1;
+
+    private const string Format = "Memory change batch";
+    private const byte TurnStoredKind = 1;
+    private const byte NoteWrittenKind = 2;
+    private const byte NotesPurgedKind = 3;
+
+    /// <summary>Encodes a batch of changes.</summary>
+    /// <param name="changes">The changes, in order.</param>
+    /// <returns>The encoded batch.</returns>
+    /// <exception cref="ArgumentException">A change is null or of an unknown type.</exception>
+    public static byte[] Encode(IReadOnlyList<MemoryChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var w = new PayloadWriter(256 + (changes.Count * 256));
+        w.WriteByte(FormatVersion);
+        w.WriteCount(changes.Count);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            switch (changes[i])
+            {
+                case TurnStored t:
+                    w.WriteByte(TurnStoredKind);
+                    RecordFormat.WriteTurn(w, t.Turn ?? throw new ArgumentException($"Change {i} has no turn.", nameof(changes)));
+                    RecordFormat.WriteVector(w, t.DenseVector, t.EmbeddingModelId);
+                    break;
+                case NoteVersionWritten n:
+                    w.WriteByte(NoteWrittenKind);
+                    RecordFormat.WriteNote(w, n.Note ?? throw new ArgumentException($"Change {i} has no note.", nameof(changes)));
+                    RecordFormat.WriteVector(w, n.DenseVector, n.EmbeddingModelId);
+                    break;
+                case NoteVersionsPurged p:
+                    w.WriteByte(NotesPurgedKind);
+                    w.WriteRefs(p.NoteIds ?? throw new ArgumentException($"Change {i} has no note ids.", nameof(changes)));
+                    break;
+                case null:
+                    throw new ArgumentException($"Change {i} is null.", nameof(changes));
+                default:
+                    throw new ArgumentException($"Change {i} is a {changes[i].GetType().Name}, which the codec does not know.", nameof(changes));
+            }
+        }
+
+        w.WriteUInt32(Crc32C.Compute(w.Written));
+        return w.ToArray();
+    }
+
+    /// <summary>Decodes a batch written by <see cref="Encode"/>.</summary>
+    /// <param name="data">The encoded batch.</param>
+    /// <returns>The changes, in order.</returns>
+    /// <exception cref="InvalidDataException">The data is truncated, corrupt, or of an unknown format version.</exception>
+    public static IReadOnlyList<MemoryChange> Decode(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 6)
+        {
+            throw new InvalidDataException($"{Format} is truncated: {data.Length} bytes, at least 6 expected.");
+        }
+
+        if (data[0] != FormatVersion)
+        {
+            throw new InvalidDataException($"{Format} has format version {data[0]}; this build reads version {FormatVersion} only.");
+        }
+
+        var body = data[..^4];
+        var stored = BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]);
+        var actual = Crc32C.Compute(body);
+        if (stored != actual)
+        {
+            throw new InvalidDataException($"{Format} is corrupt: checksum mismatch (stored 0x{stored:X8}, computed 0x{actual:X8}).");
+        }
+
+        var r = new PayloadReader(body, Format);
+        r.ReadByte();
+        r.Section = "change count";
+        var count = r.ReadCount(2);
+        var changes = new List<MemoryChange>(count);
+        for (var i = 0; i < count; i++)
+        {
+            r.Section = $"change {i}";
+            var kind = r.ReadByte();
+            switch (kind)
+            {
+                case TurnStoredKind:
+                    var turn = RecordFormat.ReadTurn(ref r);
+                    var (turnVector, turnModel) = RecordFormat.ReadVector(ref r);
+                    changes.Add(new TurnStored(turn) { DenseVector = turnVector, EmbeddingModelId = turnModel });
+                    break;
+                case NoteWrittenKind:
+                    var note = RecordFormat.ReadNote(ref r);
+                    var (noteVector, noteModel) = RecordFormat.ReadVector(ref r);
+                    changes.Add(new NoteVersionWritten(note) { DenseVector = noteVector, EmbeddingModelId = noteModel });
+                    break;
+                case NotesPurgedKind:
+                    changes.Add(new NoteVersionsPurged(r.ReadRefs()));
+                    break;
+                default:
+                    throw r.Error($"unknown change kind {kind}");
+            }
+        }
+
+        r.Section = "end";
+        r.ExpectEnd();
+        return changes;
+    }
+
+    /// <summary>Decodes a batch written by <see cref="Encode"/>.</summary>
+    /// <param name="data">The encoded batch.</param>
+    /// <returns>The changes, in order.</returns>
+    /// <exception cref="InvalidDataException">The data is truncated, corrupt, or of an unknown format version.</exception>
+    public static IReadOnlyList<MemoryChange> Decode(ReadOnlyMemory<byte> data) => Decode(data.Span);
+
+    /// <summary>Decodes a batch written by <see cref="Encode"/>.</summary>
+    /// <param name="data">The encoded batch.</param>
+    /// <returns>The changes, in order.</returns>
+    /// <exception cref="InvalidDataException">The data is truncated, corrupt, or of an unknown format version.</exception>
+    public static IReadOnlyList<MemoryChange> Decode(byte[] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Decode(data.AsSpan());
+    }
+}
