@@ -1,0 +1,485 @@
+using System.Diagnostics;
+using MemoryFabric.Conversation;
+using MemoryFabric.Notes;
+using MemoryFabric.Persistence;
+using MemoryFabric.Retrieval;
+using MemoryFabric.Runtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MemoryFabric.Actors;
+
+/// <summary>
+/// The actor that owns one agent's memory (key <c>tenant/agent</c>): it hosts an <see cref="AgentMemory"/>, journals
+/// every write before acknowledging it, replays snapshot + journal on activation, indexes new items densely in small
+/// turns after the write, and consolidates on durable reminders (periodically and after
+/// <see cref="AgentMemoryActorOptions.ConsolidateAfterTurns"/> new turns), compacting the journal into a snapshot.
+/// </summary>
+/// <remarks>A plain object: the runtime gives it one call at a time. Hosted unchanged by the local runtime and by an
+/// Orleans grain.</remarks>
+public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
+{
+    /// <summary>The actor type name.</summary>
+    public const string TypeName = "agent";
+
+    /// <summary>The periodic consolidation reminder.</summary>
+    public const string ConsolidationReminder = "consolidate";
+
+    /// <summary>The one-shot reminder set when enough new turns arrived.</summary>
+    public const string PendingConsolidationReminder = "consolidate-pending";
+
+    private readonly IActorContext _context;
+    private readonly IAgentMemoryFactory _factory;
+    private readonly AgentMemoryActorOptions _options;
+    private readonly AgentMemoryMetrics? _metrics;
+    private readonly ILogger _logger;
+
+    private AgentMemory _memory;
+    private bool _exists;
+    private bool _dirty;                 // in-memory state the snapshot doesn't hold yet (embeddings, recall, consolidation)
+    private long _snapshotVersion;
+    private long _lastSequence;          // the last journal sequence applied
+    private int _journalSinceSnapshot;
+    private int _turnsSinceConsolidation;
+    private bool _consolidationScheduled;
+    private IDisposable? _embeddingTimer;
+
+    /// <summary>Creates the actor (the runtime calls <see cref="OnActivateAsync"/> before any other call).</summary>
+    /// <param name="context">The runtime context.</param>
+    /// <param name="factory">Creates the engine object.</param>
+    /// <param name="options">Options.</param>
+    /// <param name="metrics">Instruments; none when <see langword="null"/>.</param>
+    /// <param name="logger">A logger.</param>
+    public AgentMemoryActor(IActorContext context, IAgentMemoryFactory factory, AgentMemoryActorOptions? options = null, AgentMemoryMetrics? metrics = null, ILogger<AgentMemoryActor>? logger = null)
+    {
+        _context = context ?? throw new ArgumentNullException(nameof(context));
+        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
+        _options = options ?? new AgentMemoryActorOptions();
+        _options.Validate();
+        _metrics = metrics;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _memory = _factory.Create();
+    }
+
+    /// <summary>Whether the agent has anything stored.</summary>
+    public bool Exists => _exists;
+
+    /// <inheritdoc />
+    public async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var state = await _context.Storage.LoadAsync(cancellationToken).ConfigureAwait(false);
+        var memory = _factory.Create();
+        if (state.Snapshot is { } snapshot)
+        {
+            memory.RestoreSnapshot(snapshot.Span);
+        }
+
+        foreach (var entry in state.Journal)
+        {
+            memory.ApplyChanges(MemoryChangeCodec.Decode(entry.Data));
+        }
+
+        _memory = memory;
+        _exists = state.Exists;
+        _snapshotVersion = state.SnapshotVersion;
+        _lastSequence = state.LastSequence;
+        _journalSinceSnapshot = state.Journal.Count;
+        _turnsSinceConsolidation = 0;
+        _dirty = false;
+        ScheduleEmbedding();
+    }
+
+    /// <inheritdoc />
+    public async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _embeddingTimer?.Dispose();
+        _embeddingTimer = null;
+        if (_exists && (_dirty || _journalSinceSnapshot > 0))
+        {
+            await WriteSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stores turns; returns once they are durable in the journal.</summary>
+    /// <param name="turns">The turns.</param>
+    /// <param name="cancellationToken">Cancels the call before anything is stored.</param>
+    /// <returns>What was stored and what was skipped as a duplicate.</returns>
+    /// <exception cref="ArgumentException">A turn is invalid; nothing is stored.</exception>
+    public async Task<IngestResult> IngestAsync(IReadOnlyList<TurnInput> turns, CancellationToken cancellationToken = default)
+    {
+        var result = await _memory.IngestAsync(turns, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (result.StoredTurnIds.Count > 0)
+        {
+            _metrics?.TurnsIngested(result.StoredTurnIds.Count);
+            _turnsSinceConsolidation += result.StoredTurnIds.Count;
+            await ScheduleConsolidationIfDueAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>Summarizes the agent.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The counts.</returns>
+    /// <exception cref="AgentNotFoundException">Nothing is stored for the agent.</exception>
+    public Task<AgentMemoryStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_memory.GetStatistics());
+    }
+
+    /// <summary>Lists turns.</summary>
+    /// <param name="sessionId">Only this session, or all.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The turns.</returns>
+    public Task<IReadOnlyList<Turn>> GetTurnsAsync(string? sessionId, CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        return _memory.GetTurnsAsync(sessionId, cancellationToken);
+    }
+
+    /// <summary>Hybrid search.</summary>
+    /// <param name="request">The query.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The hits.</returns>
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        _metrics?.Query("search");
+        return _memory.SearchAsync(request, cancellationToken);
+    }
+
+    /// <summary>Builds a context within a token budget (reinforces recalled notes; the next snapshot keeps that).</summary>
+    /// <param name="request">The query and budget.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The context.</returns>
+    public Task<MemoryContext> GetContextAsync(ContextRequest request, CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        _metrics?.Query("context");
+        _dirty = true;
+        return _memory.GetContextAsync(request, cancellationToken);
+    }
+
+    /// <summary>Lists notes.</summary>
+    /// <param name="includeInactive">Include superseded, archived and deleted versions.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The notes.</returns>
+    public Task<IReadOnlyList<Note>> GetNotesAsync(bool includeInactive, CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        return _memory.GetNotesAsync(includeInactive, cancellationToken);
+    }
+
+    /// <summary>Gets a note version.</summary>
+    /// <param name="noteId">The version id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The note or <see langword="null"/>.</returns>
+    public Task<Note?> GetNoteAsync(string noteId, CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        return _memory.GetNoteAsync(noteId, cancellationToken);
+    }
+
+    /// <summary>Gets a note's versions, oldest first.</summary>
+    /// <param name="noteId">Any version id or the lineage id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The versions.</returns>
+    public Task<IReadOnlyList<Note>> GetNoteHistoryAsync(string noteId, CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        return _memory.GetNoteHistoryAsync(noteId, cancellationToken);
+    }
+
+    /// <summary>Adds a note (durable when the task completes).</summary>
+    /// <param name="note">The note.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What happened.</returns>
+    public Task<NoteWriteResult> AddNoteAsync(NoteWrite note, CancellationToken cancellationToken = default) =>
+        WriteNoteAsync(ct => _memory.AddNoteAsync(note, ct), "add", requireExisting: false, cancellationToken);
+
+    /// <summary>Writes a new version of a note (durable when the task completes).</summary>
+    /// <param name="noteId">The note.</param>
+    /// <param name="note">The new content.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What happened.</returns>
+    public Task<NoteWriteResult> UpdateNoteAsync(string noteId, NoteWrite note, CancellationToken cancellationToken = default) =>
+        WriteNoteAsync(ct => _memory.UpdateNoteAsync(noteId, note, ct), "update", requireExisting: true, cancellationToken);
+
+    /// <summary>Deletes a note: its current version becomes a tombstone (durable when the task completes).</summary>
+    /// <param name="noteId">The note.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What happened.</returns>
+    public Task<NoteWriteResult> DeleteNoteAsync(string noteId, CancellationToken cancellationToken = default) =>
+        WriteNoteAsync(ct => _memory.DeleteNoteAsync(noteId, ct), "delete", requireExisting: true, cancellationToken);
+
+    /// <summary>Removes every version of a note for good (durable when the task completes).</summary>
+    /// <param name="noteId">The note.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many versions were removed.</returns>
+    public async Task<int> PurgeNoteAsync(string noteId, CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        var removed = await _memory.PurgeNoteAsync(noteId, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (removed > 0)
+        {
+            _metrics?.NotesWritten(removed, "purge");
+        }
+
+        return removed;
+    }
+
+    /// <summary>Everything the agent holds, for export.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The turns, episodes and note versions.</returns>
+    public async Task<AgentExport> ExportAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        var turns = await _memory.GetTurnsAsync(null, cancellationToken).ConfigureAwait(false);
+        var episodes = await _memory.GetEpisodesAsync(cancellationToken).ConfigureAwait(false);
+        var notes = await _memory.GetNotesAsync(includeInactive: true, cancellationToken).ConfigureAwait(false);
+        return new AgentExport(turns, episodes, notes);
+    }
+
+    /// <summary>Imports turns and note versions (ids kept; those already present skipped), durably.</summary>
+    /// <param name="turns">The turns.</param>
+    /// <param name="notes">The note versions.</param>
+    /// <param name="cancellationToken">Cancels the call before anything is stored.</param>
+    /// <returns>What was stored.</returns>
+    public async Task<AgentImportResult> ImportAsync(IReadOnlyList<Turn> turns, IReadOnlyList<Note> notes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(turns);
+        ArgumentNullException.ThrowIfNull(notes);
+        var inputs = turns.Select(t => new TurnInput
+        {
+            Id = t.Id,
+            SessionId = t.SessionId,
+            Speaker = t.Speaker,
+            Role = t.Role,
+            Text = t.Text,
+            Timestamp = t.Timestamp,
+            Metadata = t.Metadata,
+        }).ToList();
+        try
+        {
+            var stored = 0;
+            var skipped = 0;
+            foreach (var chunk in inputs.Chunk(1_000))
+            {
+                var result = await _memory.IngestAsync(chunk, cancellationToken).ConfigureAwait(false);
+                stored += result.StoredTurnIds.Count;
+                skipped += result.DuplicateTurnIds.Count;
+            }
+
+            var importedNotes = notes.Count == 0 ? 0 : await _memory.ImportNotesAsync(notes, cancellationToken).ConfigureAwait(false);
+            await CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            _metrics?.TurnsIngested(stored);
+            _metrics?.NotesWritten(importedNotes, "import");
+            _turnsSinceConsolidation += stored;
+            await ScheduleConsolidationIfDueAsync(cancellationToken).ConfigureAwait(false);
+            return new AgentImportResult(stored, importedNotes, skipped + (notes.Count - importedNotes));
+        }
+        catch (Exception e) when (e is ArgumentException or OperationCanceledException)
+        {
+            // Part of the import may have reached the engine: drop the in-memory state and reload what is durable.
+            Discard();
+            throw;
+        }
+    }
+
+    /// <summary>Consolidates now and compacts the journal into a snapshot.</summary>
+    /// <param name="cancellationToken">Cancels the consolidation.</param>
+    /// <returns>What the consolidation did.</returns>
+    public async Task<ConsolidationReport> ConsolidateAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        return await RunConsolidationAsync("request", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes everything the agent holds, for good: turns, episodes, notes, indexes, snapshot, journal and
+    /// reminders.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> when something was removed.</returns>
+    public async Task<bool> PurgeAsync(CancellationToken cancellationToken = default)
+    {
+        var existed = _exists;
+        await _context.Storage.ClearAsync(cancellationToken).ConfigureAwait(false);
+        Discard();
+        return existed;
+    }
+
+    /// <inheritdoc />
+    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick, CancellationToken cancellationToken)
+    {
+        if (!_exists)
+        {
+            await _context.Reminders.UnregisterAsync(reminderName, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (reminderName == PendingConsolidationReminder)
+        {
+            await _context.Reminders.UnregisterAsync(PendingConsolidationReminder, cancellationToken).ConfigureAwait(false);
+            _consolidationScheduled = false;
+            await RunConsolidationAsync("turns", cancellationToken).ConfigureAwait(false);
+        }
+        else if (reminderName == ConsolidationReminder)
+        {
+            await RunConsolidationAsync("periodic", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<NoteWriteResult> WriteNoteAsync(Func<CancellationToken, Task<NoteWriteResult>> write, string operation, bool requireExisting, CancellationToken cancellationToken)
+    {
+        if (requireExisting)
+        {
+            EnsureExists();
+        }
+
+        var result = await write(cancellationToken).ConfigureAwait(false);
+        await CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (result.Operation != NoteOperation.NoOp)
+        {
+            _metrics?.NotesWritten(1, operation);
+        }
+
+        return result;
+    }
+
+    // Journals what the engine changed; the caller acknowledges only after this returns.
+    private async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        var changes = _memory.DrainChanges();
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        var first = !_exists;
+        try
+        {
+            // Once the engine has changed, the append must not be abandoned half-way by the caller's token.
+            _lastSequence = await _context.Storage.AppendAsync([MemoryChangeCodec.Encode(changes)], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            Discard();
+            throw;
+        }
+
+        _exists = true;
+        _journalSinceSnapshot++;
+        ScheduleEmbedding();
+        if (first)
+        {
+            await _context.Reminders.RegisterOrUpdateAsync(ConsolidationReminder, _options.ConsolidationPeriod, _options.ConsolidationPeriod, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_journalSinceSnapshot >= _options.SnapshotAfterJournalEntries)
+        {
+            await WriteSnapshotAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ScheduleConsolidationIfDueAsync(CancellationToken cancellationToken)
+    {
+        if (_turnsSinceConsolidation >= _options.ConsolidateAfterTurns && !_consolidationScheduled)
+        {
+            await _context.Reminders.RegisterOrUpdateAsync(PendingConsolidationReminder, _options.ConsolidationDelay, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
+            _consolidationScheduled = true;
+        }
+    }
+
+    private async Task<ConsolidationReport> RunConsolidationAsync(string trigger, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        ConsolidationReport report;
+        try
+        {
+            report = await _memory.ConsolidateAsync(cancellationToken).ConfigureAwait(false);
+            _memory.DrainChanges(); // consolidation is captured by the snapshot below, not by the journal
+            _dirty = true;
+            await WriteSnapshotAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A half-done consolidation or a failed snapshot: reload the durable state on the next call.
+            Discard();
+            throw;
+        }
+
+        _turnsSinceConsolidation = 0;
+        _metrics?.Consolidated(stopwatch.Elapsed, trigger);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            _logger.LogDebug("Consolidated {Actor} ({Trigger}) in {Elapsed} ms: {Report}", _context.Id, trigger, stopwatch.ElapsedMilliseconds, report);
+        }
+
+        return report with { Duration = stopwatch.Elapsed };
+    }
+
+    private async Task WriteSnapshotAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
+        _memory.WriteSnapshot(buffer);
+        _snapshotVersion = await _context.Storage.WriteSnapshotAsync(buffer.WrittenMemory, _lastSequence, _snapshotVersion, cancellationToken).ConfigureAwait(false);
+        _journalSinceSnapshot = 0;
+        _dirty = false;
+    }
+
+    private void ScheduleEmbedding()
+    {
+        if (_embeddingTimer is null && _memory.PendingEmbeddingCount > 0)
+        {
+            _embeddingTimer = _context.RegisterTimer(EmbedPendingAsync, _options.EmbeddingDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task EmbedPendingAsync(CancellationToken cancellationToken)
+    {
+        _embeddingTimer?.Dispose();
+        _embeddingTimer = null;
+        try
+        {
+            var embedded = await _memory.EmbedPendingAsync(_options.EmbeddingBatchSize, cancellationToken).ConfigureAwait(false);
+            if (embedded > 0)
+            {
+                _dirty = true;
+                _metrics?.Embedded(embedded);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Dense indexing of {Actor} failed; retrying later", _context.Id);
+            _embeddingTimer = _context.RegisterTimer(EmbedPendingAsync, TimeSpan.FromSeconds(5), Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        if (_memory.PendingEmbeddingCount > 0)
+        {
+            _embeddingTimer = _context.RegisterTimer(EmbedPendingAsync, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void EnsureExists()
+    {
+        if (!_exists)
+        {
+            // Don't keep an empty activation around for a name nobody wrote to.
+            _context.DeactivateOnIdle(persist: false);
+            throw new AgentNotFoundException($"The agent '{_context.Id.Key}' does not exist.");
+        }
+    }
+
+    private void Discard()
+    {
+        _embeddingTimer?.Dispose();
+        _embeddingTimer = null;
+        _memory = _factory.Create();
+        _exists = false;
+        _context.DeactivateOnIdle(persist: false);
+    }
+}

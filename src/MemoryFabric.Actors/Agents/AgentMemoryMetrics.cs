@@ -1,0 +1,54 @@
+using System.Diagnostics.Metrics;
+
+namespace MemoryFabric.Actors;
+
+/// <summary>The agent-memory instruments (meter <c>MemoryFabric.Agents</c>): turns ingested, searches, consolidation
+/// durations, dense indexing.</summary>
+public sealed class AgentMemoryMetrics : IDisposable
+{
+    /// <summary>The meter name.</summary>
+    public const string MeterName = "MemoryFabric.Agents";
+
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private readonly Counter<long> _turnsIngested;
+    private readonly Counter<long> _queries;
+    private readonly Counter<long> _notesWritten;
+    private readonly Counter<long> _embedded;
+    private readonly Histogram<double> _consolidation;
+
+    /// <summary>Creates the instruments.</summary>
+    /// <param name="meterFactory">The meter factory of the host; a private meter when <see langword="null"/>.</param>
+    public AgentMemoryMetrics(IMeterFactory? meterFactory = null)
+    {
+        _ownsMeter = meterFactory is null;
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _turnsIngested = _meter.CreateCounter<long>("memoryfabric.turns.ingested", "{turn}", "Turns stored (acknowledged, durable).");
+        _queries = _meter.CreateCounter<long>("memoryfabric.searches", "{search}", "Searches and context requests served.");
+        _notesWritten = _meter.CreateCounter<long>("memoryfabric.notes.written", "{note}", "Note writes through the API (add, update, delete, purge, import).");
+        _embedded = _meter.CreateCounter<long>("memoryfabric.embeddings.indexed", "{item}", "Items embedded and added to the dense index after their write was acknowledged.");
+        _consolidation = _meter.CreateHistogram<double>(
+            "memoryfabric.consolidation.duration", "s", "Duration of a consolidation (segmentation, extraction, merging, decay and the snapshot).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+    }
+
+    internal void TurnsIngested(int count) => _turnsIngested.Add(count);
+
+    internal void Query(string operation) => _queries.Add(1, new KeyValuePair<string, object?>("operation", operation));
+
+    internal void NotesWritten(int count, string operation) => _notesWritten.Add(count, new KeyValuePair<string, object?>("operation", operation));
+
+    internal void Embedded(int count) => _embedded.Add(count);
+
+    internal void Consolidated(TimeSpan duration, string trigger) =>
+        _consolidation.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("trigger", trigger));
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+}

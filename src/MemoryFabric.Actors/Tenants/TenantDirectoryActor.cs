@@ -1,0 +1,162 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MemoryFabric.Runtime;
+
+namespace MemoryFabric.Actors;
+
+/// <summary>
+/// The actor (type <c>tenants</c>, one key) that holds tenants and the hashes of their API keys. Every change is
+/// written as a new snapshot before it is acknowledged; the state is small.
+/// </summary>
+public sealed partial class TenantDirectoryActor : IActorLifecycle
+{
+    /// <summary>The actor type name.</summary>
+    public const string TypeName = "tenants";
+
+    /// <summary>The key of the single directory.</summary>
+    public const string DirectoryKey = "directory";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly IActorContext _context;
+    private Dictionary<string, TenantRecord> _tenants = new(StringComparer.Ordinal);
+    private Dictionary<string, ApiKeyRecord> _keysByHash = new(StringComparer.Ordinal);
+    private long _version;
+
+    /// <summary>Creates the actor.</summary>
+    /// <param name="context">The runtime context.</param>
+    public TenantDirectoryActor(IActorContext context) => _context = context ?? throw new ArgumentNullException(nameof(context));
+
+    /// <inheritdoc />
+    public async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var state = await _context.Storage.LoadAsync(cancellationToken).ConfigureAwait(false);
+        _version = state.SnapshotVersion;
+        if (state.Snapshot is { } bytes)
+        {
+            var stored = JsonSerializer.Deserialize<DirectoryState>(bytes.Span, Json)
+                ?? throw new InvalidDataException("The tenant directory snapshot is empty.");
+            _tenants = stored.Tenants.ToDictionary(t => t.Id, StringComparer.Ordinal);
+            _keysByHash = stored.Keys.ToDictionary(k => k.Hash, StringComparer.Ordinal);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Creates a tenant.</summary>
+    /// <param name="id">The id: 1–64 of <c>a-z 0-9 -</c>, starting with a letter or digit.</param>
+    /// <param name="name">A display name (the id when blank).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The tenant.</returns>
+    /// <exception cref="ArgumentException">The id is invalid.</exception>
+    /// <exception cref="TenantExistsException">It exists.</exception>
+    public async Task<TenantRecord> CreateTenantAsync(string id, string? name, CancellationToken cancellationToken = default)
+    {
+        if (id is null || !TenantIdPattern().IsMatch(id))
+        {
+            throw new ArgumentException("A tenant id is 1 to 64 characters of a-z, 0-9 and '-', starting with a letter or digit.", nameof(id));
+        }
+
+        if (_tenants.ContainsKey(id))
+        {
+            throw new TenantExistsException($"The tenant '{id}' exists.");
+        }
+
+        var tenant = new TenantRecord(id, string.IsNullOrWhiteSpace(name) ? id : name.Trim(), _context.TimeProvider.GetUtcNow());
+        _tenants[id] = tenant;
+        await SaveOrRollbackAsync(() => _tenants.Remove(id), cancellationToken).ConfigureAwait(false);
+        return tenant;
+    }
+
+    /// <summary>Lists tenants by id.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The tenants.</returns>
+    public Task<IReadOnlyList<TenantRecord>> ListTenantsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<TenantRecord> result = _tenants.Values.OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
+        return Task.FromResult(result);
+    }
+
+    /// <summary>Creates an API key for a tenant; its secret is returned once and only its hash is stored.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="name">A label.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The key with its secret, or <see langword="null"/> when the tenant does not exist.</returns>
+    public async Task<CreatedApiKey?> CreateKeyAsync(string tenant, string? name, CancellationToken cancellationToken = default)
+    {
+        if (!_tenants.ContainsKey(tenant))
+        {
+            return null;
+        }
+
+        var secret = ApiKeys.NewSecret();
+        var record = new ApiKeyRecord("key_" + Guid.NewGuid().ToString("N")[..16], tenant, string.IsNullOrWhiteSpace(name) ? "default" : name.Trim(), ApiKeys.Hash(secret), _context.TimeProvider.GetUtcNow());
+        _keysByHash[record.Hash] = record;
+        await SaveOrRollbackAsync(() => _keysByHash.Remove(record.Hash), cancellationToken).ConfigureAwait(false);
+        return new CreatedApiKey(record, secret);
+    }
+
+    /// <summary>Lists a tenant's keys (hashes only).</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The keys, or <see langword="null"/> when the tenant does not exist.</returns>
+    public Task<IReadOnlyList<ApiKeyRecord>?> ListKeysAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<ApiKeyRecord>? result = _tenants.ContainsKey(tenant)
+            ? _keysByHash.Values.Where(k => k.Tenant == tenant).OrderBy(k => k.CreatedAt).ThenBy(k => k.Id, StringComparer.Ordinal).ToList()
+            : null;
+        return Task.FromResult(result);
+    }
+
+    /// <summary>Revokes a key at once.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="keyId">The key id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether a key was revoked.</returns>
+    public async Task<bool> RevokeKeyAsync(string tenant, string keyId, CancellationToken cancellationToken = default)
+    {
+        var record = _keysByHash.Values.FirstOrDefault(k => k.Tenant == tenant && k.Id == keyId);
+        if (record is null)
+        {
+            return false;
+        }
+
+        _keysByHash.Remove(record.Hash);
+        await SaveOrRollbackAsync(() => _keysByHash[record.Hash] = record, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Finds the key a secret's hash belongs to.</summary>
+    /// <param name="hash">The SHA-256 of the presented secret.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The key, or <see langword="null"/>.</returns>
+    public Task<ApiKeyRecord?> ResolveAsync(string hash, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_keysByHash.GetValueOrDefault(hash));
+    }
+
+    private async Task SaveOrRollbackAsync(Action rollback, CancellationToken cancellationToken)
+    {
+        var state = new DirectoryState(
+            _tenants.Values.OrderBy(t => t.Id, StringComparer.Ordinal).ToList(),
+            _keysByHash.Values.OrderBy(k => k.Id, StringComparer.Ordinal).ToList());
+        try
+        {
+            _version = await _context.Storage.WriteSnapshotAsync(JsonSerializer.SerializeToUtf8Bytes(state, Json), 0, _version, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            rollback();
+            throw;
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TenantIdPattern();
+
+    private sealed record DirectoryState(List<TenantRecord> Tenants, List<ApiKeyRecord> Keys);
+}

@@ -1,0 +1,57 @@
+using MemoryFabric.Actors;
+using MemoryFabric.Runtime;
+using MemoryFabric.Server.Http;
+
+namespace MemoryFabric.Server.Endpoints;
+
+/// <summary>The admin routes: tenants and their API keys.</summary>
+internal static class AdminEndpoints
+{
+    public static void MapAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/v1/admin").WithTags("Admin");
+
+        admin.MapPost("/tenants", async (HttpContext context) =>
+        {
+            var request = await JsonBody.ReadAsync<CreateTenantRequest>(context).ConfigureAwait(false);
+            var tenant = await Directory(context, (d, ct) => d.CreateTenantAsync(request.Id, request.Name, ct)).ConfigureAwait(false);
+            return AgentEndpoints.Json(ToResponse(tenant), StatusCodes.Status201Created);
+        }).Produces<TenantResponse>(StatusCodes.Status201Created);
+
+        admin.MapGet("/tenants", async (HttpContext context) =>
+        {
+            var tenants = await Directory(context, (d, ct) => d.ListTenantsAsync(ct)).ConfigureAwait(false);
+            return AgentEndpoints.Json(new TenantList(tenants.Select(ToResponse).ToList()));
+        }).Produces<TenantList>();
+
+        admin.MapPost("/tenants/{tenant}/keys", async (HttpContext context, string tenant) =>
+        {
+            var request = context.Request.ContentLength is 0 || (context.Request.ContentLength is null && context.Request.ContentType is null)
+                ? new CreateKeyRequest(null)
+                : await JsonBody.ReadAsync<CreateKeyRequest>(context).ConfigureAwait(false);
+            var created = await Directory(context, (d, ct) => d.CreateKeyAsync(tenant, request.Name, ct)).ConfigureAwait(false);
+            return created is null
+                ? Problems.NotFound(context, $"No tenant '{tenant}'.")
+                : AgentEndpoints.Json(ToResponse(created.Record) with { Key = created.Secret }, StatusCodes.Status201Created);
+        }).Produces<KeyResponse>(StatusCodes.Status201Created);
+
+        admin.MapGet("/tenants/{tenant}/keys", async (HttpContext context, string tenant) =>
+        {
+            var keys = await Directory(context, (d, ct) => d.ListKeysAsync(tenant, ct)).ConfigureAwait(false);
+            return keys is null ? Problems.NotFound(context, $"No tenant '{tenant}'.") : AgentEndpoints.Json(new KeyList(keys.Select(ToResponse).ToList()));
+        }).Produces<KeyList>();
+
+        admin.MapDelete("/tenants/{tenant}/keys/{keyId}", async (HttpContext context, string tenant, string keyId) =>
+        {
+            var revoked = await Directory(context, (d, ct) => d.RevokeKeyAsync(tenant, keyId, ct)).ConfigureAwait(false);
+            return revoked ? Results.NoContent() : Problems.NotFound(context, $"No key '{keyId}' for tenant '{tenant}'.");
+        });
+    }
+
+    private static Task<T> Directory<T>(HttpContext context, Func<TenantDirectoryActor, CancellationToken, Task<T>> call) =>
+        context.RequestServices.GetRequiredService<IActorClient>().InvokeAsync(TenantDirectoryActor.DirectoryKey, call, context.RequestAborted);
+
+    private static TenantResponse ToResponse(TenantRecord t) => new(t.Id, t.Name, t.CreatedAt);
+
+    private static KeyResponse ToResponse(ApiKeyRecord k) => new(k.Id, k.Name, k.Tenant, k.CreatedAt);
+}

@@ -1,0 +1,78 @@
+using MemoryFabric.Actors;
+using MemoryFabric.Conversation;
+using MemoryFabric.Notes;
+using MemoryFabric.Retrieval;
+using MemoryFabric.Serialization;
+using MemoryFabric.Server.Http;
+
+namespace MemoryFabric.Server.Endpoints;
+
+/// <summary>The agent routes: turns, search, context, consolidation, purge.</summary>
+internal static class AgentEndpoints
+{
+    public static RouteGroupBuilder MapAgentEndpoints(this IEndpointRouteBuilder app)
+    {
+        var agents = app.MapGroup("/v1/agents/{agent}").WithTags("Agents");
+
+        agents.MapPost("/turns", async (HttpContext context, string agent) =>
+        {
+            var request = await JsonBody.ReadAsync<IngestTurnsRequest>(context).ConfigureAwait(false);
+            if (request.Turns is null || request.Turns.Count == 0)
+            {
+                return Problems.BadRequest(context, "'turns' must hold at least one turn.");
+            }
+
+            var limit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<MemoryFabricServerOptions>>().Value.MaxBatchSize;
+            if (request.Turns.Count > limit)
+            {
+                return Problems.BadRequest(context, $"A batch holds at most {limit} turns; this one has {request.Turns.Count}. Split it (MemoryFabric:MaxBatchSize).");
+            }
+
+            var result = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.IngestAsync(request.Turns, ct)).ConfigureAwait(false);
+            return Json(result);
+        }).WithSummary("Stores a batch of turns; acknowledged once durable.").Produces<IngestResult>();
+
+        agents.MapGet("/turns", async (HttpContext context, string agent, string? session) =>
+        {
+            var turns = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.GetTurnsAsync(session, ct)).ConfigureAwait(false);
+            return Json(new TurnList(turns));
+        }).WithSummary("Lists the turns, in conversation order.").Produces<TurnList>();
+
+        agents.MapGet("", async (HttpContext context, string agent) =>
+        {
+            var stats = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.GetStatisticsAsync(ct)).ConfigureAwait(false);
+            return Json(new AgentSummary(agent, stats.Turns, stats.Episodes, stats.ActiveNotes, stats.PendingEmbeddings));
+        }).WithSummary("Summarizes the agent.").Produces<AgentSummary>();
+
+        agents.MapPost("/search", async (HttpContext context, string agent) =>
+        {
+            var request = await JsonBody.ReadAsync<SearchRequest>(context).ConfigureAwait(false);
+            var hits = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.SearchAsync(request, ct)).ConfigureAwait(false);
+            return Json(new SearchResponse(hits));
+        }).WithSummary("Hybrid search over turns, episodes and notes.").Produces<SearchResponse>();
+
+        agents.MapPost("/context", async (HttpContext context, string agent) =>
+        {
+            var request = await JsonBody.ReadAsync<ContextRequest>(context).ConfigureAwait(false);
+            var memory = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.GetContextAsync(request, ct)).ConfigureAwait(false);
+            return Json(memory);
+        }).WithSummary("Builds the context for a query within a token budget.").Produces<MemoryContext>();
+
+        agents.MapPost("/consolidate", async (HttpContext context, string agent) =>
+        {
+            var report = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.ConsolidateAsync(ct)).ConfigureAwait(false);
+            return Json(report);
+        }).WithSummary("Consolidates now and compacts the journal.").Produces<ConsolidationReport>();
+
+        agents.MapDelete("", async (HttpContext context, string agent) =>
+        {
+            var existed = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.PurgeAsync(ct)).ConfigureAwait(false);
+            return existed ? Results.NoContent() : Problems.NotFound(context, ErrorHandlingMiddleware.AgentDetail(context));
+        }).WithSummary("Purges the agent: everything, for good.");
+
+        return agents;
+    }
+
+    public static IResult Json<T>(T value, int status = StatusCodes.Status200OK) =>
+        TypedResults.Json(value, MemoryFabricJson.Options, "application/json", status);
+}

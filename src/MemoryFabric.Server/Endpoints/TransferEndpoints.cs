@@ -1,0 +1,102 @@
+using System.Text;
+using System.Text.Json;
+using MemoryFabric.Conversation;
+using MemoryFabric.Notes;
+using MemoryFabric.Serialization;
+using MemoryFabric.Server.Http;
+
+namespace MemoryFabric.Server.Endpoints;
+
+/// <summary>Export and import as JSON lines: one <see cref="ExportRecord"/> per line.</summary>
+internal static class TransferEndpoints
+{
+    public const string NdjsonContentType = "application/x-ndjson";
+
+    public static void MapTransferEndpoints(this RouteGroupBuilder agents)
+    {
+        agents.MapGet("/export", async (HttpContext context, string agent) =>
+        {
+            var export = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.ExportAsync(ct)).ConfigureAwait(false);
+            context.Response.ContentType = NdjsonContentType;
+            context.Response.Headers.ContentDisposition = $"attachment; filename=\"{agent}.jsonl\"";
+            var body = context.Response.Body;
+            var records = export.Turns.Select(t => new ExportRecord("turn", Turn: t))
+                .Concat(export.Episodes.Select(e => new ExportRecord("episode", Episode: e)))
+                .Concat(export.Notes.Select(n => new ExportRecord("note", Note: n)));
+            var newline = "\n"u8.ToArray();
+            foreach (var record in records)
+            {
+                await JsonSerializer.SerializeAsync(body, record, MemoryFabricJson.Options, context.RequestAborted).ConfigureAwait(false);
+                await body.WriteAsync(newline, context.RequestAborted).ConfigureAwait(false);
+            }
+        }).WithTags("Transfer").WithSummary("Exports turns, episodes and every note version as JSON lines.");
+
+        agents.MapPost("/import", async (HttpContext context, string agent) =>
+        {
+            JsonBody.EnsureContentType(context.Request, NdjsonContentType, allowSuffix: false);
+            var bytes = await JsonBody.ReadBytesAsync(context).ConfigureAwait(false);
+            var (turns, notes, episodes) = Parse(bytes);
+            if (turns.Count == 0 && notes.Count == 0 && episodes == 0)
+            {
+                return Problems.BadRequest(context, "The body holds no records; send JSON lines as written by GET /export.");
+            }
+
+            var result = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.ImportAsync(turns, notes, ct)).ConfigureAwait(false);
+            return AgentEndpoints.Json(new ImportResponse(result.Turns, result.Notes, result.Skipped + episodes));
+        }).WithTags("Transfer").WithSummary("Imports JSON lines in the export format (turns and note versions; episodes are rebuilt).");
+    }
+
+    private static (List<Turn> Turns, List<Note> Notes, int Episodes) Parse(ReadOnlyMemory<byte> body)
+    {
+        var turns = new List<Turn>();
+        var notes = new List<Note>();
+        var episodes = 0;
+        var span = body.Span;
+        var lineNumber = 0;
+        while (!span.IsEmpty)
+        {
+            lineNumber++;
+            var end = span.IndexOf((byte)'\n');
+            var line = end < 0 ? span : span[..end];
+            span = end < 0 ? [] : span[(end + 1)..];
+            line = line.TrimEnd((byte)'\r');
+            if (line.IsWhiteSpace())
+            {
+                continue;
+            }
+
+            ExportRecord? record;
+            try
+            {
+                record = JsonSerializer.Deserialize<ExportRecord>(line, MemoryFabricJson.Options);
+            }
+            catch (JsonException e)
+            {
+                throw RequestRejectedException.Invalid($"Line {lineNumber}: " + JsonBody.Describe(e));
+            }
+            catch (InvalidOperationException e)
+            {
+                throw RequestRejectedException.Invalid($"Line {lineNumber}: not valid JSON: {e.Message}");
+            }
+
+            switch (record?.Type)
+            {
+                case "turn" when record.Turn is not null:
+                    turns.Add(record.Turn);
+                    break;
+                case "note" when record.Note is not null:
+                    notes.Add(record.Note);
+                    break;
+                case "episode" when record.Episode is not null:
+                    episodes++;
+                    break;
+                default:
+                    throw RequestRejectedException.Invalid($"Line {lineNumber}: a record is {{\"type\":\"turn\"|\"episode\"|\"note\", ...}} with the matching property.");
+            }
+        }
+
+        return (turns, notes, episodes);
+    }
+
+    private static bool IsWhiteSpace(this ReadOnlySpan<byte> line) => Encoding.UTF8.GetString(line).Trim().Length == 0;
+}

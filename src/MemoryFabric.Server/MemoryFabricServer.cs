@@ -1,0 +1,183 @@
+using System.Threading.RateLimiting;
+using MemoryFabric.Actors;
+using MemoryFabric.Embeddings;
+using MemoryFabric.Runtime;
+using MemoryFabric.Server.Endpoints;
+using MemoryFabric.Server.Hosting;
+using MemoryFabric.Server.Http;
+using MemoryFabric.Server.Security;
+using MemoryFabric.Storage.Sqlite;
+using MemoryFabric.Telemetry;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace MemoryFabric.Server;
+
+/// <summary>Builds the MemoryFabric server: the local actor runtime over SQLite, the agent and admin routes, limits,
+/// problem+json errors, health, readiness, OpenAPI and Prometheus metrics.</summary>
+public static class MemoryFabricServer
+{
+    /// <summary>Builds the server from command-line arguments and configuration. The embedder is chosen when the host
+    /// starts (which may fetch the MiniLM model on first start).</summary>
+    /// <param name="args">Command-line arguments (<c>--urls</c>, <c>--MemoryFabric:DataDirectory=...</c>, ...).</param>
+    /// <param name="configure">Adjusts the builder before it is built (tests, <c>memfab serve</c>).</param>
+    /// <returns>The application, not started.</returns>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var options = builder.Configuration.GetSection(MemoryFabricServerOptions.SectionName).Get<MemoryFabricServerOptions>() ?? new MemoryFabricServerOptions();
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(options.Urls);
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodySize);
+        AddServices(builder.Services, builder.Configuration);
+        var app = builder.Build();
+        Configure(app);
+        return app;
+    }
+
+    private static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<MemoryFabricServerOptions>(configuration.GetSection(MemoryFabricServerOptions.SectionName));
+        services.TryAddSingletonTimeProvider();
+        services.AddSingleton(sp =>
+        {
+            var server = sp.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value;
+            return AdminKey.Resolve(server.AdminKey, server.InMemory ? null : server.DataDirectory);
+        });
+
+        // Chosen when the host starts, before the runtime (hosted services start in registration order).
+        services.AddSingleton<EmbedderHolder>();
+        services.AddHostedService(sp => sp.GetRequiredService<EmbedderHolder>());
+        services.AddSingleton(sp => sp.GetRequiredService<EmbedderHolder>().Selected);
+
+        var inMemory = configuration.GetValue<bool>($"{MemoryFabricServerOptions.SectionName}:{nameof(MemoryFabricServerOptions.InMemory)}");
+        if (inMemory)
+        {
+            services.AddSingleton<InMemoryActorStateStore>();
+            services.AddSingleton<IActorStateStore>(sp => sp.GetRequiredService<InMemoryActorStateStore>());
+            services.AddSingleton<IReminderStore, InMemoryReminderStore>();
+        }
+        else
+        {
+            services.AddSqliteActorStore();
+            services.AddOptions<SqliteActorStoreOptions>().Configure<IOptions<MemoryFabricServerOptions>>((sqlite, server) =>
+                sqlite.DataDirectory = Path.GetFullPath(server.Value.DataDirectory));
+        }
+
+        services.AddSingleton<AgentMemoryMetrics>();
+        services.AddSingleton<IAgentMemoryFactory>(sp =>
+        {
+            var time = sp.GetRequiredService<TimeProvider>();
+            var embedder = sp.GetRequiredService<EmbedderHolder>();
+            var server = sp.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value;
+            return new AgentMemoryFactory(() => new AgentMemory(
+                new AgentMemoryOptions { DeferEmbedding = true, MaxBatchSize = server.MaxBatchSize, MaxTurnTextLength = server.MaxTurnTextLength },
+                time,
+                embedder.Generator));
+        });
+        services.AddSingleton(sp =>
+        {
+            var server = sp.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value;
+            return new AgentMemoryActorOptions { ConsolidationPeriod = server.ConsolidationPeriod, ConsolidateAfterTurns = server.ConsolidateAfterTurns };
+        });
+        services.AddOptions<ActorRuntimeOptions>().Configure<IOptions<MemoryFabricServerOptions>>((runtime, server) =>
+        {
+            runtime.MaxActiveActors = server.Value.MaxActiveAgents;
+            runtime.IdleTimeout = server.Value.IdleTimeout;
+        });
+        services.AddActorRuntime()
+            .AddActor<AgentMemoryActor>(AgentMemoryActor.TypeName, (sp, context) => new AgentMemoryActor(
+                context,
+                sp.GetRequiredService<IAgentMemoryFactory>(),
+                sp.GetRequiredService<AgentMemoryActorOptions>(),
+                sp.GetRequiredService<AgentMemoryMetrics>(),
+                sp.GetRequiredService<ILogger<AgentMemoryActor>>()))
+            .AddActor<TenantDirectoryActor>(TenantDirectoryActor.TypeName, (_, context) => new TenantDirectoryActor(context));
+
+        services.AddSingleton(new PrometheusTextScraper());
+        services.AddSingleton<ServerTelemetry>();
+        services.AddSingleton<ReadinessState>();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            var shared = MemoryFabric.Serialization.MemoryFabricJson.CreateOptions();
+            o.SerializerOptions.PropertyNamingPolicy = shared.PropertyNamingPolicy;
+            foreach (var converter in shared.Converters)
+            {
+                o.SerializerOptions.Converters.Add(converter);
+            }
+        });
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var tenant = context.Features.Get<CallerIdentity>()?.Tenant;
+                var options = context.RequestServices.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value;
+                if (tenant is null || options.RateLimitPerSecond <= 0)
+                {
+                    return RateLimitPartition.GetNoLimiter("-");
+                }
+
+                return RateLimitPartition.GetTokenBucketLimiter(tenant, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = Math.Max(1, options.RateLimitBurst),
+                    TokensPerPeriod = Math.Max(1, options.RateLimitPerSecond / 10),
+                    ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            o.OnRejected = async (rejected, ct) =>
+            {
+                var options = rejected.HttpContext.RequestServices.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value;
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
+                rejected.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Problems.WriteAsync(rejected.HttpContext, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests",
+                    $"The tenant's rate limit ({options.RateLimitPerSecond}/s, MemoryFabric:RateLimitPerSecond) is exhausted; retry after the Retry-After delay.").ConfigureAwait(false);
+            };
+        });
+    }
+
+    private static void Configure(WebApplication app)
+    {
+        app.Services.GetRequiredService<ServerTelemetry>();
+        app.Services.GetRequiredService<ReadinessState>().Attach(app.Lifetime);
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseStatusCodePages(async status =>
+        {
+            var context = status.HttpContext;
+            var code = context.Response.StatusCode;
+            var (slug, title, detail) = code switch
+            {
+                StatusCodes.Status404NotFound => ("not-found", "Not found", $"No route matches {context.Request.Method} {context.Request.Path}."),
+                StatusCodes.Status405MethodNotAllowed => ("method-not-allowed", "Method not allowed", $"{context.Request.Method} is not allowed on {context.Request.Path}."),
+                _ => ("error", ReasonPhrase(code), (string?)null),
+            };
+            await Problems.WriteAsync(context, code, slug, title, detail).ConfigureAwait(false);
+        });
+        app.UseMiddleware<ApiKeyAuthenticationMiddleware>();
+        app.UseRateLimiter();
+        app.MapOpenApi();
+        app.MapServiceEndpoints();
+        app.MapAdminEndpoints();
+        var agents = app.MapAgentEndpoints();
+        agents.MapNoteEndpoints();
+        agents.MapTransferEndpoints();
+    }
+
+    private static string ReasonPhrase(int code) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(code) is { Length: > 0 } p ? p : "Error";
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace MemoryFabric.Server.Security;
+
+/// <summary>Who made a request: the admin, or a tenant through one of its keys.</summary>
+/// <param name="Tenant">The tenant, or <see langword="null"/> for the admin.</param>
+/// <param name="KeyId">The key id (<c>admin</c> for the admin key).</param>
+public sealed record CallerIdentity(string? Tenant, string KeyId)
+{
+    /// <summary>Whether this is the admin.</summary>
+    public bool IsAdmin => Tenant is null;
+}
