@@ -1,16 +1,34 @@
 using System.CommandLine;
 using MemoryFabric.Cli.Commands;
+using MemoryFabric.Client;
 
 namespace MemoryFabric.Cli;
 
 /// <summary>The <c>memfab</c> command line: the root command, its subcommands, and error handling.</summary>
 internal static class CliApp
 {
-    /// <summary>Builds the root command. New commands (serve, ingest, search, bench) are added here.</summary>
+    /// <summary>How long a data command or <c>serve</c> may take to finish after Ctrl+C or SIGTERM: long enough to stop
+    /// a server gracefully (agents persisted) before the process exits.</summary>
+    internal static readonly TimeSpan GracefulStopTimeout = TimeSpan.FromSeconds(30);
+
+    // The commands that run or talk to a server, and stop it in order after Ctrl+C.
+    private static readonly HashSet<string> ServerCommands = new(StringComparer.Ordinal)
+    {
+        "serve", "ingest", "search", "context", "notes", "export", "import",
+    };
+
+    /// <summary>Builds the root command. New commands are added here.</summary>
     /// <returns>The root command.</returns>
     public static RootCommand BuildRootCommand()
     {
         var root = new RootCommand("memfab: the MemoryFabric command line (long-term memory for AI agents).");
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(SearchCommand.Create());
+        root.Subcommands.Add(ContextCommand.Create());
+        root.Subcommands.Add(NotesCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
@@ -21,11 +39,14 @@ internal static class CliApp
     /// <param name="args">The arguments.</param>
     /// <param name="output">Standard output; the console when <see langword="null"/>.</param>
     /// <param name="error">Standard error; the console when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops the command as Ctrl+C would (a test seam, e.g. to stop <c>serve</c>).</param>
     /// <returns>The exit code.</returns>
-    public static async Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    public static async Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
     {
-        output ??= Console.Out;
-        error ??= Console.Error;
+        // The console's writers are synchronized already; a caller's (a test's StringWriter) may be written from the
+        // in-process server's threads too.
+        output = output is null || ReferenceEquals(output, Console.Out) ? Console.Out : TextWriter.Synchronized(output);
+        error = error is null || ReferenceEquals(error, Console.Error) ? Console.Error : TextWriter.Synchronized(error);
         var parseResult = BuildRootCommand().Parse(args);
         if (parseResult.Errors.Count > 0)
         {
@@ -34,13 +55,18 @@ internal static class CliApp
         }
 
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        if (IsServerCommand(parseResult))
+        {
+            configuration.ProcessTerminationTimeout = GracefulStopTimeout;
+        }
+
         try
         {
-            return await parseResult.InvokeAsync(configuration).ConfigureAwait(false);
+            return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
         catch (UsageException e)
         {
-            await error.WriteLineAsync($"memfab: {e.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"memfab: {OneLine(e.Message)}").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
         catch (OperationCanceledException)
@@ -48,11 +74,30 @@ internal static class CliApp
             await error.WriteLineAsync("memfab: cancelled").ConfigureAwait(false);
             return ExitCodes.Cancelled;
         }
-        catch (Exception e)
+        catch (MemoryFabricApiException e)
         {
-            await error.WriteLineAsync($"memfab: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"memfab: {OneLine(e.Message)}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
+        catch (Exception e)
+        {
+            await error.WriteLineAsync($"memfab: {e.GetType().Name}: {OneLine(e.Message)}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static bool IsServerCommand(ParseResult parseResult)
+    {
+        Command? top = null;
+        for (var result = parseResult.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            if (result.Parent is System.CommandLine.Parsing.CommandResult { Parent: null })
+            {
+                top = result.Command;
+            }
+        }
+
+        return top is not null && ServerCommands.Contains(top.Name);
     }
 
     // System.CommandLine lists allowed values on separate, tab-indented lines; keep the error to one line.

@@ -1,9 +1,10 @@
 using MemoryFabric.Embeddings;
-using MemoryFabric.OpenAI;
+using MemoryFabric.Server.Hosting;
 
 namespace MemoryFabric.Cli;
 
-/// <summary>The <c>--embedder</c> option of memfab's commands: auto, minilm, hashing or openai.</summary>
+/// <summary>The <c>--embedder</c> option of memfab's commands: auto, minilm, hashing or openai. The choice itself is
+/// the server's (<see cref="EmbedderFactory"/>), so that <c>memfab eval</c> and <c>memfab serve</c> agree.</summary>
 internal static class EmbedderChoice
 {
     /// <summary>Creates the embedder a command line names.</summary>
@@ -14,37 +15,15 @@ internal static class EmbedderChoice
     /// <exception cref="UsageException">openai without its settings, or an unknown name.</exception>
     public static async Task<SelectedEmbedder> CreateAsync(string name, IProgress<string> progress, CancellationToken cancellationToken)
     {
-        if (string.Equals(name, "openai", StringComparison.OrdinalIgnoreCase))
+        ArgumentNullException.ThrowIfNull(name);
+        try
         {
-            OpenAICompatibleOptions? options;
-            try
-            {
-                options = OpenAICompatibleOptions.FromEnvironment();
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException($"--embedder openai: {e.Message}", e);
-            }
-
-            if (options?.EmbeddingModel is not { Length: > 0 } model)
-            {
-                throw new UsageException(
-                    $"--embedder openai needs {OpenAICompatibleOptions.EmbeddingModelVariable} (and {OpenAICompatibleOptions.EndpointVariable} "
-                    + $"for a server other than api.openai.com, {OpenAICompatibleOptions.ApiKeyVariable} when it wants a key)");
-            }
-
-            var generator = new CachingEmbeddingGenerator(OpenAICompatibleClientFactory.CreateEmbeddingGenerator(options));
-            return new SelectedEmbedder(generator, "openai:" + model, null);
+            return await EmbedderFactory.CreateAsync(name, progress, cancellationToken).ConfigureAwait(false);
         }
-
-        var kind = name.ToLowerInvariant() switch
+        catch (ArgumentException e)
         {
-            "auto" => EmbedderKind.Auto,
-            "minilm" => EmbedderKind.MiniLm,
-            "hashing" => EmbedderKind.Hashing,
-            _ => throw new UsageException($"--embedder: unknown embedder \"{name}\" (auto, minilm, hashing, openai)"),
-        };
-        return await EmbedderSelection.CreateAsync(new EmbedderSelectionOptions { Kind = kind }, () => new HashingEmbeddingGenerator(), progress, cancellationToken)
-            .ConfigureAwait(false);
+            var cut = e.Message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+            throw new UsageException($"--embedder: {(cut > 0 ? e.Message[..cut] : e.Message)}", e);
+        }
     }
 }

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using MemoryFabric.Serialization;
+
+namespace MemoryFabric.Cli.Commands;
+
+/// <summary>Formatting shared by the data commands: JSON as the HTTP API writes it, one-line truncated text,
+/// timestamps.</summary>
+internal static class CommandOutput
+{
+    // For a terminal or jq, not for HTML: apostrophes and non-ASCII letters stay readable.
+    private static readonly JsonSerializerOptions Indented = new(MemoryFabricJson.Options)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Writes a value as indented JSON (camelCase, enums as strings: the HTTP API's shapes) and a newline.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>A task that completes when written.</returns>
+    public static Task WriteJsonAsync<T>(TextWriter writer, T value)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        return writer.WriteLineAsync(JsonSerializer.Serialize(value, Indented));
+    }
+
+    /// <summary>The text on one line (whitespace runs collapsed), cut to <paramref name="width"/> characters with an
+    /// ellipsis.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="width">The most characters; 0 or less for no limit.</param>
+    /// <returns>The line.</returns>
+    public static string Truncate(string? text, int width)
+    {
+        var builder = new StringBuilder();
+        var space = false;
+        foreach (var c in text ?? string.Empty)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = builder.Length > 0;
+                continue;
+            }
+
+            if (space)
+            {
+                builder.Append(' ');
+                space = false;
+            }
+
+            builder.Append(c);
+        }
+
+        if (width > 0 && builder.Length > width)
+        {
+            var cut = width - 1;
+            if (cut > 0 && char.IsHighSurrogate(builder[cut - 1]))
+            {
+                cut--;
+            }
+
+            return builder.ToString(0, cut) + "…";
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>A timestamp as <c>yyyy-MM-dd HH:mm</c> in its own offset.</summary>
+    /// <param name="time">The time.</param>
+    /// <returns>The text.</returns>
+    public static string Time(DateTimeOffset time) => time.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    /// <summary>A timestamp as ISO 8601 with its offset, or "-".</summary>
+    /// <param name="time">The time.</param>
+    /// <returns>The text.</returns>
+    public static string Iso(DateTimeOffset? time) => time?.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture) ?? "-";
+
+    /// <summary>An enum value as the API writes it (camelCase).</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The name.</returns>
+    public static string Name(Enum value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+    }
+
+    /// <summary>A number with thousands separators, invariant.</summary>
+    /// <param name="value">The number.</param>
+    /// <returns>The text.</returns>
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A duration in seconds with one decimal (or milliseconds under a second).</summary>
+    /// <param name="elapsed">The duration.</param>
+    /// <returns>The text.</returns>
+    public static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds < 1
+        ? elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms"
+        : elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
+
+    /// <summary>Whether a writer is the console's standard error and that is a terminal (so a redrawn progress bar
+    /// is welcome there).</summary>
+    /// <param name="writer">The writer.</param>
+    /// <returns>Whether it is an interactive terminal.</returns>
+    public static bool IsTerminal(TextWriter writer) => ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected;
+}

@@ -1,0 +1,304 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using MemoryFabric.Cli.Connection;
+using MemoryFabric.Client;
+using MemoryFabric.Notes;
+
+namespace MemoryFabric.Cli.Commands;
+
+/// <summary><c>memfab notes list|show|history|add|delete</c>: an agent's notes (the facts, preferences, events...
+/// consolidation extracts, and the ones written by hand), with their version history.</summary>
+internal static class NotesCommand
+{
+    private const int TextWidth = 90;
+
+    /// <summary>Builds the command and its subcommands.</summary>
+    /// <returns>The command.</returns>
+    public static Command Create()
+    {
+        var command = new Command("notes", "List, show, add and delete an agent's notes, and see their history.");
+        command.Subcommands.Add(CreateList());
+        command.Subcommands.Add(CreateShow());
+        command.Subcommands.Add(CreateHistory());
+        command.Subcommands.Add(CreateAdd());
+        command.Subcommands.Add(CreateDelete());
+        return command;
+    }
+
+    private static Command CreateList()
+    {
+        var all = new Option<bool>("--all") { Description = "Include inactive versions (superseded, archived, deleted)." };
+        var json = JsonOption("Print the notes as JSON ({\"notes\":[...]}).");
+        var connection = new ConnectionOptions();
+        var command = new Command("list", "List the agent's active notes (--all: every version).") { all, json };
+        connection.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var includeInactive = parseResult.GetValue(all);
+            var asJson = parseResult.GetValue(json);
+            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            {
+                var notes = await open.Client.ListNotesAsync(open.Settings.Agent, includeInactive, ct).ConfigureAwait(false);
+                if (asJson)
+                {
+                    await CommandOutput.WriteJsonAsync(stdout, new { notes }).ConfigureAwait(false);
+                }
+                else if (notes.Count == 0)
+                {
+                    await stderr.WriteLineAsync($"memfab notes: {open.Settings.Agent} has no {(includeInactive ? string.Empty : "active ")}notes").ConfigureAwait(false);
+                }
+                else
+                {
+                    await WriteListAsync(stdout, notes, includeInactive).ConfigureAwait(false);
+                }
+
+                return ExitCodes.Success;
+            }, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command CreateShow()
+    {
+        var id = new Argument<string>("ID") { Description = "The note's id (a version id or a lineage id)." };
+        var json = JsonOption("Print the note as JSON.");
+        var connection = new ConnectionOptions();
+        var command = new Command("show", "Show a note, every field.") { id, json };
+        connection.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var noteId = parseResult.GetValue(id)!;
+            var asJson = parseResult.GetValue(json);
+            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            {
+                var note = await open.Client.GetNoteAsync(open.Settings.Agent, noteId, ct).ConfigureAwait(false)
+                    ?? throw NotFound(open.Settings.Agent, noteId);
+                if (asJson)
+                {
+                    await CommandOutput.WriteJsonAsync(stdout, note).ConfigureAwait(false);
+                }
+                else
+                {
+                    await WriteNoteAsync(stdout, note).ConfigureAwait(false);
+                }
+
+                return ExitCodes.Success;
+            }, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command CreateHistory()
+    {
+        var id = new Argument<string>("ID") { Description = "The note's id (a version id or a lineage id)." };
+        var json = JsonOption("Print the versions as JSON ({\"versions\":[...]}).");
+        var connection = new ConnectionOptions();
+        var command = new Command("history", "Show every version of a note, oldest first.") { id, json };
+        connection.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var noteId = parseResult.GetValue(id)!;
+            var asJson = parseResult.GetValue(json);
+            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            {
+                var versions = await open.Client.GetNoteHistoryAsync(open.Settings.Agent, noteId, ct).ConfigureAwait(false);
+                if (asJson)
+                {
+                    await CommandOutput.WriteJsonAsync(stdout, new { versions }).ConfigureAwait(false);
+                    return ExitCodes.Success;
+                }
+
+                foreach (var version in versions)
+                {
+                    var reason = version.SupersedeReason is { Length: > 0 } r ? $"  ({CommandOutput.Truncate(r, 60)})" : string.Empty;
+                    await stdout.WriteLineAsync(
+                        $"v{version.Version.ToString(CultureInfo.InvariantCulture),-3} {CommandOutput.Name(version.Status),-10}  {CommandOutput.Time(version.CreatedAt)}  "
+                        + $"{version.Id}  {CommandOutput.Truncate(version.Text, TextWidth)}{reason}").ConfigureAwait(false);
+                }
+
+                return ExitCodes.Success;
+            }, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command CreateAdd()
+    {
+        var text = new Option<string>("--text")
+        {
+            Description = "The note, as a sentence (\"Caroline works as a school counselor.\").",
+            HelpName = "text",
+            Required = true,
+        };
+        var subject = new Option<string>("--subject")
+        {
+            Description = "Who or what the note is about (\"Caroline\").",
+            HelpName = "subject",
+            Required = true,
+        };
+        var attribute = new Option<string?>("--attribute")
+        {
+            Description = "The attribute the note sets (\"job\"); a later note on the same subject and attribute supersedes it.",
+            HelpName = "attribute",
+        };
+        var value = new Option<string?>("--value") { Description = "The attribute's value (\"school counselor\").", HelpName = "value" };
+        var kind = new Option<string>("--kind")
+        {
+            Description = "The kind of note.",
+            HelpName = "fact|preference|event|plan|relationship|profile",
+            DefaultValueFactory = _ => "fact",
+        };
+        kind.AcceptOnlyFromAmong([.. Enum.GetValues<NoteKind>().Select(k => CommandOutput.Name(k))]);
+        var json = JsonOption("Print the write's result as JSON (operation, note, previous).");
+        var connection = new ConnectionOptions();
+        var command = new Command("add", "Add a note by hand (a duplicate of an active note changes nothing; a new value supersedes the old).")
+        {
+            text, subject, attribute, value, kind, json,
+        };
+        connection.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var noteText = parseResult.GetValue(text) ?? string.Empty;
+            var noteSubject = parseResult.GetValue(subject) ?? string.Empty;
+            if (string.IsNullOrWhiteSpace(noteText))
+            {
+                throw new UsageException("--text is blank");
+            }
+
+            if (string.IsNullOrWhiteSpace(noteSubject))
+            {
+                throw new UsageException("--subject is blank");
+            }
+
+            var write = new NoteWrite
+            {
+                Kind = Enum.Parse<NoteKind>(parseResult.GetValue(kind) ?? "fact", ignoreCase: true),
+                Text = noteText,
+                Subject = noteSubject,
+                Attribute = parseResult.GetValue(attribute),
+                Value = parseResult.GetValue(value),
+            };
+            var asJson = parseResult.GetValue(json);
+            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            {
+                var result = await open.Client.AddNoteAsync(open.Settings.Agent, write, ct).ConfigureAwait(false);
+                if (asJson)
+                {
+                    await CommandOutput.WriteJsonAsync(stdout, result).ConfigureAwait(false);
+                }
+                else
+                {
+                    var previous = result.Previous is { } p ? $" (previous: {p.Id})" : string.Empty;
+                    var operation = result.Operation == NoteOperation.NoOp ? "unchanged (an active note says this already)" : CommandOutput.Name(result.Operation);
+                    await stdout.WriteLineAsync($"{operation}: {result.Note.Id}{previous}  {CommandOutput.Truncate(result.Note.Text, TextWidth)}").ConfigureAwait(false);
+                }
+
+                return ExitCodes.Success;
+            }, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command CreateDelete()
+    {
+        var id = new Argument<string>("ID") { Description = "The note's id (a version id or a lineage id)." };
+        var purge = new Option<bool>("--purge")
+        {
+            Description = "Remove every version for good (default: the note becomes a tombstone version and its history is kept).",
+        };
+        var json = JsonOption("Print the result as JSON.");
+        var connection = new ConnectionOptions();
+        var command = new Command("delete", "Delete a note (a tombstone version, history kept), or --purge it for good.") { id, purge, json };
+        connection.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var noteId = parseResult.GetValue(id)!;
+            var forGood = parseResult.GetValue(purge);
+            var asJson = parseResult.GetValue(json);
+            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            {
+                if (forGood)
+                {
+                    var purged = await open.Client.PurgeNoteAsync(open.Settings.Agent, noteId, ct).ConfigureAwait(false);
+                    await (asJson
+                        ? CommandOutput.WriteJsonAsync(stdout, new { purged })
+                        : stdout.WriteLineAsync($"purged: {noteId} ({purged} version{(purged == 1 ? string.Empty : "s")} removed)")).ConfigureAwait(false);
+                    return ExitCodes.Success;
+                }
+
+                var result = await open.Client.DeleteNoteAsync(open.Settings.Agent, noteId, ct).ConfigureAwait(false);
+                await (asJson
+                    ? CommandOutput.WriteJsonAsync(stdout, result)
+                    : stdout.WriteLineAsync($"{CommandOutput.Name(result.Operation)}: {result.Note.LineageId} (version {result.Note.Version}, {result.Note.Id}, is now a tombstone; history kept, --purge removes it)")).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Option<bool> JsonOption(string description) => new("--json") { Description = description };
+
+    private static Task<int> RunAsync(
+        ParseResult parseResult,
+        ConnectionOptions connection,
+        Func<MemoryFabricConnection, TextWriter, TextWriter, CancellationToken, Task<int>> body,
+        CancellationToken cancellationToken)
+    {
+        var stdout = parseResult.InvocationConfiguration.Output;
+        var stderr = parseResult.InvocationConfiguration.Error;
+        var settings = connection.Read(parseResult);
+        return DataCommandRunner.RunAsync(settings, stderr, (open, ct) => body(open, stdout, stderr, ct), cancellationToken);
+    }
+
+    private static MemoryFabricApiException NotFound(string agent, string noteId) =>
+        new(HttpStatusCode.NotFound, new MemoryFabricProblem { Status = 404, Title = "Not found", Detail = $"No note '{noteId}' in agent '{agent}'." });
+
+    private static async Task WriteListAsync(TextWriter stdout, IReadOnlyList<Note> notes, bool withStatus)
+    {
+        var idWidth = notes.Max(n => n.Id.Length);
+        var kindWidth = notes.Max(n => CommandOutput.Name(n.Kind).Length);
+        var subjectWidth = Math.Min(24, notes.Max(n => n.Subject.Length));
+        foreach (var note in notes)
+        {
+            var status = withStatus ? $"{CommandOutput.Name(note.Status),-10}  v{note.Version.ToString(CultureInfo.InvariantCulture),-3} " : string.Empty;
+            await stdout.WriteLineAsync(
+                $"{note.Id.PadRight(idWidth)}  {CommandOutput.Name(note.Kind).PadRight(kindWidth)}  {status}"
+                + $"{CommandOutput.Truncate(note.Subject, subjectWidth).PadRight(subjectWidth)}  {CommandOutput.Truncate(note.Text, TextWidth)}").ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteNoteAsync(TextWriter stdout, Note note)
+    {
+        var lines = new List<(string Label, string? Value)>
+        {
+            ("id", note.Id),
+            ("lineage", $"{note.LineageId} (version {note.Version})"),
+            ("kind", CommandOutput.Name(note.Kind)),
+            ("status", CommandOutput.Name(note.Status)),
+            ("subject", note.Subject),
+            ("attribute", note.Attribute),
+            ("value", note.Value),
+            ("text", note.Text),
+            ("event time", note.EventTime is { } e ? CommandOutput.Iso(e) : null),
+            ("valid", note.ValidFrom is null && note.ValidTo is null ? null : $"{CommandOutput.Iso(note.ValidFrom)} .. {CommandOutput.Iso(note.ValidTo)}"),
+            ("created", CommandOutput.Iso(note.CreatedAt)),
+            ("importance", string.Create(CultureInfo.InvariantCulture, $"{note.Importance:0.00}  strength {note.Strength:0.00}  recalled {note.RecallCount} times, last {CommandOutput.Iso(note.LastRecalledAt)}")),
+            ("entities", note.Entities.Count > 0 ? string.Join(", ", note.Entities) : null),
+            ("source turns", note.Provenance.TurnIds.Count > 0 ? string.Join(", ", note.Provenance.TurnIds) : null),
+            ("episode", note.Provenance.EpisodeId),
+            ("extractor", $"{note.Provenance.Extractor} {note.Provenance.ExtractorVersion}".Trim()),
+            ("supersedes", note.SupersedesId),
+            ("superseded by", note.SupersededById),
+            ("reason", note.SupersedeReason),
+            ("links", note.Links.Count > 0 ? string.Join(", ", note.Links) : null),
+        };
+        foreach (var (label, value) in lines)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                await stdout.WriteLineAsync($"{label + ":",-14} {value}").ConfigureAwait(false);
+            }
+        }
+    }
+}
