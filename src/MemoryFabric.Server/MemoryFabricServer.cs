@@ -24,7 +24,8 @@ public static class MemoryFabricServer
     /// <returns>The application, not started.</returns>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json ships beside the assembly; ./data stays relative to the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         var options = builder.Configuration.GetSection(MemoryFabricServerOptions.SectionName).Get<MemoryFabricServerOptions>() ?? new MemoryFabricServerOptions();
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))

@@ -29,9 +29,12 @@ public static class StartupBanner
             output.WriteLine($"  warning:  {warning}");
         }
 
-        output.WriteLine(admin.FilePath is { } file
-            ? $"  admin key: {(admin.Generated ? "generated into" : "read from")} {file} (set {AdminKey.EnvironmentVariable} to choose your own)"
-            : $"  admin key: from {admin.Source}");
+        output.WriteLine(admin switch
+        {
+            { FilePath: { } file } => $"  admin key: {(admin.Generated ? "generated into" : "read from")} {file} (set {AdminKey.EnvironmentVariable} to choose your own)",
+            { EphemeralSecret: { } secret } => $"  admin key: {secret} (this run only; set {AdminKey.EnvironmentVariable} to choose your own)",
+            _ => $"  admin key: from {admin.Source}",
+        });
         output.WriteLine("  create a tenant and a key: POST /v1/admin/tenants, then POST /v1/admin/tenants/{tenant}/keys (Authorization: Bearer <admin key>)");
         output.WriteLine("  health: /healthz  ready: /readyz  metrics: /metrics  API: /openapi/v1.json");
     }

@@ -10,12 +10,13 @@ public sealed class AdminKey
     /// <summary>The environment variable that sets the admin key.</summary>
     public const string EnvironmentVariable = "MEMORYFABRIC_ADMIN_KEY";
 
-    private AdminKey(string hash, string source, string? filePath, bool generated)
+    private AdminKey(string hash, string source, string? filePath, bool generated, string? ephemeralSecret = null)
     {
         Hash = hash;
         Source = source;
         FilePath = filePath;
         Generated = generated;
+        EphemeralSecret = ephemeralSecret;
     }
 
     /// <summary>The SHA-256 of the key.</summary>
@@ -27,8 +28,12 @@ public sealed class AdminKey
     /// <summary>The key file, when the key lives in one.</summary>
     public string? FilePath { get; }
 
-    /// <summary>Whether this start created the key file.</summary>
+    /// <summary>Whether this start created the key (file).</summary>
     public bool Generated { get; }
+
+    /// <summary>A key generated for this run only (no data directory, none configured): the operator can learn it
+    /// only from the start-up banner.</summary>
+    public string? EphemeralSecret { get; }
 
     /// <summary>Finds or creates the admin key.</summary>
     /// <param name="configured">The configured key, if any.</param>
@@ -50,7 +55,8 @@ public sealed class AdminKey
 
         if (dataDirectory is null)
         {
-            return new AdminKey(ApiKeys.Hash(ApiKeys.NewSecret("mfa_")), "memory (no data directory)", null, true);
+            var ephemeral = ApiKeys.NewSecret("mfa_");
+            return new AdminKey(ApiKeys.Hash(ephemeral), "memory (this run only)", null, true, ephemeral);
         }
 
         var path = Path.GetFullPath(Path.Combine(dataDirectory, "admin.key"));
