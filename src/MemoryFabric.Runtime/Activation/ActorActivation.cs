@@ -17,6 +17,11 @@ internal sealed class ActorActivation
     private readonly Lock _lock = new();
     private readonly LinkedList<ActorWorkItem> _queue = new();
     private volatile bool _running;
+
+    // A work item has been taken from the queue and its turn has not ended. Unlike _running (the pump is alive), this is
+    // cleared by a call or reminder as its turn ends, before the caller hears of it: a caller that resumes may then find
+    // the activation idle, and evictable, although the pump has not yet looked at the queue again.
+    private volatile bool _inTurn;
     private bool _removed;
     private object? _instance;
     private ActorContext? _context;
@@ -50,8 +55,9 @@ internal sealed class ActorActivation
     /// the directory).</summary>
     public long LastActivity { get; set; }
 
-    /// <summary>Whether a turn runs or waits (a hint, read without the lock).</summary>
-    public bool IsBusy => _running || _queue.Count > 0;
+    /// <summary>Whether a turn runs or waits (a hint, read without the lock). A call or reminder whose caller has heard of
+    /// its outcome no longer counts, even when the queue loop has not yet noticed that the queue is empty.</summary>
+    public bool IsBusy => _inTurn || _queue.Count > 0;
 
     /// <summary>Whether an instance exists (activating, active or deactivating).</summary>
     public bool HasInstance
@@ -130,7 +136,7 @@ internal sealed class ActorActivation
                 return onlyIfIdle ? null : pending.Task;
             }
 
-            if (onlyIfIdle && (_running || _queue.Count > 0 || _instance is null))
+            if (onlyIfIdle && (_inTurn || _queue.Count > 0 || _instance is null))
             {
                 return null;
             }
@@ -188,6 +194,27 @@ internal sealed class ActorActivation
         }
     }
 
+    /// <summary>Records the end of a call's or reminder's turn, before its caller hears of the outcome (see
+    /// <see cref="ActorWorkItem.EndTurn"/>): the activation becomes the most recently used and, unless it asked to be
+    /// deactivated after the turn, idle. So a caller that resumes and calls another actor can rely on the LRU order and
+    /// on this activation being evictable, whatever the queue loop is still doing.</summary>
+    public void OnTurnEnded()
+    {
+        lock (_lock)
+        {
+            _runtime.Directory.Touch(this);
+            if (_deactivateAfterTurn != 0)
+            {
+                // It is on its way out: no longer counted against the cap (the loop deactivates it next).
+                StopCountingLocked();
+            }
+            else
+            {
+                _inTurn = false;
+            }
+        }
+    }
+
     private void StartPump() =>
         ThreadPool.UnsafeQueueUserWorkItem(static activation => _ = activation.PumpAsync(), this, preferLocal: false);
 
@@ -202,6 +229,7 @@ internal sealed class ActorActivation
                 var node = _queue.First;
                 if (node is null)
                 {
+                    _inTurn = false;
                     _running = false;
                     if (_instance is null)
                     {
@@ -212,6 +240,7 @@ internal sealed class ActorActivation
                     return;
                 }
 
+                _inTurn = true;
                 _queue.RemoveFirst();
                 item = node.Value;
                 item.Node = null;
@@ -285,7 +314,7 @@ internal sealed class ActorActivation
                     _runtime.Metrics.CallCompleted(Registration.TypeName, _runtime.TimeProvider.GetElapsedTime(start));
                 }
 
-                _runtime.Directory.Touch(this);
+                item.EndTurn(); // Normally done by the item itself, before its caller heard of the outcome.
                 break;
         }
 

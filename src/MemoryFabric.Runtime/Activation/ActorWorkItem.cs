@@ -8,6 +8,7 @@ internal abstract class ActorWorkItem
     private const int Cancelled = 2;
 
     private int _state;
+    private int _turnEnded;
 
     /// <summary>What the item is.</summary>
     public abstract WorkItemKind Kind { get; }
@@ -43,6 +44,20 @@ internal abstract class ActorWorkItem
 
         OnStarted();
         return true;
+    }
+
+    /// <summary>Ends the item's turn (once): completes <see cref="Turn"/> and lets the owning activation record the end
+    /// of the turn (<see cref="ActorActivation.OnTurnEnded"/>). Calls and reminders do this before their caller hears of
+    /// the outcome, so a caller that resumes finds the actor most recently used and idle.</summary>
+    public void EndTurn()
+    {
+        if (Interlocked.Exchange(ref _turnEnded, 1) != 0)
+        {
+            return;
+        }
+
+        Turn?.Complete();
+        Owner?.OnTurnEnded();
     }
 
     /// <summary>Runs the item's code as a turn of <paramref name="actor"/>, completing the item. Exceptions of calls

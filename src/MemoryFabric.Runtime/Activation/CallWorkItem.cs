@@ -36,17 +36,17 @@ internal sealed class CallWorkItem<TActor, TResult> : ActorWorkItem
         try
         {
             var result = await _call((TActor)actor, _cancellationToken).ConfigureAwait(false);
-            Turn?.Complete();
+            EndTurn();
             _completion.TrySetResult(result);
         }
         catch (OperationCanceledException ex) when (ex.CancellationToken == _cancellationToken && _cancellationToken.IsCancellationRequested)
         {
-            Turn?.Complete();
+            EndTurn();
             _completion.TrySetCanceled(_cancellationToken);
         }
         catch (Exception ex)
         {
-            Turn?.Complete();
+            EndTurn();
             _completion.TrySetException(ex);
         }
     }

@@ -38,12 +38,12 @@ internal sealed class ReminderWorkItem : ActorWorkItem
             }
 
             await remindable.ReceiveReminderAsync(Name, Tick, runtimeToken).ConfigureAwait(false);
-            Turn?.Complete();
+            EndTurn();
             _completion.TrySetResult();
         }
         catch (Exception ex)
         {
-            Turn?.Complete();
+            EndTurn();
             _completion.TrySetException(ex);
         }
     }

@@ -68,8 +68,9 @@ public sealed class DeactivationTests
         harness.Time.Advance(TimeSpan.FromSeconds(1));
         await runtime.InvokeAsync<CounterActor, long>("a", (a, ct) => a.IncrementAsync(ct)); // a is now the most recent
 
-        // A caller may resume before the actor's queue loop has noticed it is empty; only idle actors are evicted.
-        await Eventually.True(() => new[] { "a", "b", "c" }.All(k => IsIdle(runtime, new ActorId("counter", k))), "a, b and c idle");
+        // A turn ends (recency recorded, activation idle) before its caller hears of the result, whatever the actor's
+        // queue loop is still doing: b is the least recently used, and every activation is evictable.
+        Assert.All(new[] { "a", "b", "c" }, k => Assert.True(IsIdle(runtime, new ActorId("counter", k)), k + " idle"));
         await runtime.InvokeAsync<CounterActor, long>("d", (a, ct) => a.IncrementAsync(ct));
         Assert.True(runtime.ActiveCount <= 3);
 
@@ -87,6 +88,28 @@ public sealed class DeactivationTests
 
         // The evicted actor kept its count.
         Assert.Equal(2, await runtime.InvokeAsync<CounterActor, long>("b", (a, ct) => a.IncrementAsync(ct)));
+    }
+
+    [Fact]
+    public async Task A_caller_that_resumes_finds_the_actor_idle_and_most_recently_used()
+    {
+        // Three actors in turn under a cap of two: each activation must evict the actor called two calls before, never
+        // the one called just before (whose queue loop may still be finishing when its caller moves on).
+        const int Calls = 150;
+        await using var harness = new RuntimeHarness(o => o.MaxActiveActors = 2);
+        var runtime = harness.Runtime;
+        for (var i = 0; i < Calls; i++)
+        {
+            var key = "r" + (i % 3);
+            await runtime.InvokeAsync<CounterActor, long>(key, (a, ct) => a.IncrementAsync(ct));
+            Assert.True(IsIdle(runtime, new ActorId("counter", key)), $"{key} idle after call {i}");
+            Assert.True(runtime.ActiveCount <= 2, $"ActiveCount {runtime.ActiveCount} after call {i}");
+        }
+
+        await Eventually.True(() => harness.Probe.Deactivations.Count == Calls - 2, "the evictions");
+        Assert.Equal(
+            Enumerable.Range(0, Calls - 2).Select(i => ("r" + (i % 3), DeactivationReason.Capacity)),
+            harness.Probe.Deactivations);
     }
 
     private static bool IsIdle(ActorRuntime runtime, ActorId id) => runtime.Directory.TryGet(id, out var activation) && !activation.IsBusy;
