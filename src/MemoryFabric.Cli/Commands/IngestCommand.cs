@@ -214,15 +214,7 @@ internal static class IngestCommand
                     continue;
                 }
 
-                turns.Add(new TurnInput
-                {
-                    Id = turn.Id,
-                    SessionId = session.Id,
-                    Speaker = turn.Speaker,
-                    Role = TurnRole.User,
-                    Text = turn.Text,
-                    Timestamp = DatasetConversation.TurnTimestamp(session, i),
-                });
+                turns.Add(DatasetConversation.ToTurnInput(session, i));
             }
         }
 

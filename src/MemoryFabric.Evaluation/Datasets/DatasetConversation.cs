@@ -41,4 +41,24 @@ public sealed record DatasetConversation(string Id, IReadOnlyList<DatasetSession
         ArgumentNullException.ThrowIfNull(session);
         return session.Date.AddSeconds(index);
     }
+
+    /// <summary>The turn at <paramref name="index"/> of a session as the engine's input: its id, the session, the
+    /// speaker, its text and <see cref="TurnTimestamp"/>.</summary>
+    /// <param name="session">The session.</param>
+    /// <param name="index">The turn's 0-based index in the session.</param>
+    /// <returns>The input.</returns>
+    public static Conversation.TurnInput ToTurnInput(DatasetSession session, int index)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var turn = session.Turns[index];
+        return new Conversation.TurnInput
+        {
+            Id = turn.Id,
+            SessionId = session.Id,
+            Speaker = turn.Speaker,
+            Role = Conversation.TurnRole.User,
+            Text = turn.Text,
+            Timestamp = TurnTimestamp(session, index),
+        };
+    }
 }

@@ -36,16 +36,7 @@ public sealed class FabricStrategy : IContextStrategy, IAsyncDisposable
             var inputs = new List<TurnInput>(session.Turns.Count);
             for (var i = 0; i < session.Turns.Count; i++)
             {
-                var turn = session.Turns[i];
-                inputs.Add(new TurnInput
-                {
-                    Id = turn.Id,
-                    SessionId = session.Id,
-                    Speaker = turn.Speaker,
-                    Role = TurnRole.User,
-                    Text = turn.Text,
-                    Timestamp = DatasetConversation.TurnTimestamp(session, i),
-                });
+                inputs.Add(DatasetConversation.ToTurnInput(session, i));
             }
 
             foreach (var chunk in inputs.Chunk(MaxBatch))
