@@ -9,9 +9,10 @@ internal static class BenchCommand
     /// <returns>The command.</returns>
     public static Command Create()
     {
-        var command = new Command("bench", "Measure performance side by side with reference implementations.");
+        var command = new Command("bench", "Measure performance: side by side with reference implementations (embed, index) and under load (http).");
         command.Subcommands.Add(BenchEmbedCommand.Create());
         command.Subcommands.Add(BenchIndexCommand.Create());
+        command.Subcommands.Add(BenchHttpCommand.Create());
         return command;
     }
 }

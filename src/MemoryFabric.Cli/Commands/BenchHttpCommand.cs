@@ -1,0 +1,170 @@
+using System.CommandLine;
+using MemoryFabric.Benchmarks.Http;
+using MemoryFabric.Client;
+using MemoryFabric.Server.Hosting;
+
+namespace MemoryFabric.Cli.Commands;
+
+/// <summary><c>memfab bench http</c>: the HTTP server under bounded load on loopback: batched ingest, then a mix of
+/// searches and small ingests from concurrent connections, then cold activation of a large agent after a restart.
+/// Prints a markdown table with the targets beside the results; <c>--out</c> writes every figure as JSON.</summary>
+internal static class BenchHttpCommand
+{
+    /// <summary>Builds the command.</summary>
+    /// <returns>The command.</returns>
+    public static Command Create()
+    {
+        var agents = new Option<int>("--agents") { Description = "Agents written in the ingest phase and searched in the mixed phase.", HelpName = "n", DefaultValueFactory = _ => 100 };
+        var turns = new Option<int>("--turns") { Description = "Turns ingested per agent.", HelpName = "n", DefaultValueFactory = _ => 1_000 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Turns per ingest request in the ingest phase.", HelpName = "n", DefaultValueFactory = _ => 100 };
+        var connections = new Option<int>("--connections") { Description = "Concurrent connections (closed-loop workers).", HelpName = "n", DefaultValueFactory = _ => 32 };
+        var duration = new Option<double>("--duration") { Description = "Measured seconds of the mixed phase.", HelpName = "s", DefaultValueFactory = _ => 30 };
+        var warmup = new Option<double>("--warmup") { Description = "Seconds of mixed load before the measurement (not counted).", HelpName = "s", DefaultValueFactory = _ => 3 };
+        var searchShare = new Option<double>("--search-share") { Description = "The share of searches in the mixed phase; the rest are small ingests.", HelpName = "0..1", DefaultValueFactory = _ => 0.9 };
+        var ingestBatch = new Option<int>("--ingest-batch") { Description = "Turns per ingest request in the mixed phase.", HelpName = "n", DefaultValueFactory = _ => 10 };
+        var coldTurns = new Option<int>("--cold-turns") { Description = "Turns of the agent whose cold activation is timed (0 skips that phase).", HelpName = "n", DefaultValueFactory = _ => 10_000 };
+        var coldRepeats = new Option<int>("--cold-repeats") { Description = "Server restarts, each timing one cold activation.", HelpName = "n", DefaultValueFactory = _ => 5 };
+        var embedder = new Option<string>("--embedder") { Description = "The in-process server's embedder: auto (MiniLM, or the hashed fallback), minilm, hashing or openai.", HelpName = "name", DefaultValueFactory = _ => "auto" };
+        var url = new Option<string?>("--url") { Description = "Load an already running server instead of starting one in-process (needs --key; no cold-activation phase).", HelpName = "url" };
+        var key = new Option<string?>("--key") { Description = "The tenant key (mfk_...) for --url.", HelpName = "key" };
+        var dataDirectory = new Option<string?>("--data-dir") { Description = "The in-process server's data directory (default: a fresh temporary directory, deleted afterwards).", HelpName = "path" };
+        var keepData = new Option<bool>("--keep-data") { Description = "Keep the temporary data directory (or, with --url, the benchmark's agents)." };
+        var consolidateAfter = new Option<int?>("--consolidate-after") { Description = "The in-process server's MemoryFabric:ConsolidateAfterTurns (default: the server's, 1,000).", HelpName = "turns" };
+        var drainTimeout = new Option<double>("--drain-timeout") { Description = "The longest wait, in seconds, for dense indexing and consolidation after the ingest phase.", HelpName = "s", DefaultValueFactory = _ => 600 };
+        var locomo = new Option<string>("--locomo") { Description = "The LoCoMo file whose turns and questions are the texts and queries (synthetic texts when it is missing).", HelpName = "path", DefaultValueFactory = _ => HttpBenchmarkOptions.DefaultLocomoPath };
+        var synthetic = new Option<bool>("--synthetic") { Description = "Use synthetic texts even when the LoCoMo file exists." };
+        var seed = new Option<int>("--seed") { Description = "The seed of the synthetic texts and of the workers' choices.", DefaultValueFactory = _ => 42 };
+        var output = new Option<string?>("--out") { Description = "Also write every figure as JSON to this file.", HelpName = "path" };
+        var markdown = new Option<string?>("--markdown") { Description = "Also write the markdown table to this file (it is always printed).", HelpName = "path" };
+
+        var command = new Command("http", "Load the HTTP server on loopback: batched ingest, then searches and small ingests from concurrent connections, then cold activation after a restart.")
+        {
+            agents, turns, batchSize, connections, duration, warmup, searchShare, ingestBatch, coldTurns, coldRepeats, embedder, url, key, dataDirectory, keepData,
+            consolidateAfter, drainTimeout, locomo, synthetic, seed, output, markdown,
+        };
+
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var stdout = parseResult.InvocationConfiguration.Output;
+            var stderr = parseResult.InvocationConfiguration.Error;
+            var options = new HttpBenchmarkOptions
+            {
+                Agents = Range(parseResult.GetValue(agents), "--agents", 1, 100_000),
+                TurnsPerAgent = Range(parseResult.GetValue(turns), "--turns", 1, 10_000_000),
+                BatchSize = Range(parseResult.GetValue(batchSize), "--batch-size", 1, 100_000),
+                Connections = Range(parseResult.GetValue(connections), "--connections", 1, 4_096),
+                DurationSeconds = Seconds(parseResult.GetValue(duration), "--duration", allowZero: false),
+                WarmupSeconds = Seconds(parseResult.GetValue(warmup), "--warmup", allowZero: true),
+                SearchShare = Share(parseResult.GetValue(searchShare)),
+                MixedIngestBatch = Range(parseResult.GetValue(ingestBatch), "--ingest-batch", 1, 100_000),
+                ColdTurns = Range(parseResult.GetValue(coldTurns), "--cold-turns", 0, 10_000_000),
+                ColdRepeats = Range(parseResult.GetValue(coldRepeats), "--cold-repeats", 1, 1_000),
+                Embedder = (parseResult.GetValue(embedder) ?? "auto").Trim().ToLowerInvariant(),
+                DataDirectory = parseResult.GetValue(dataDirectory),
+                KeepData = parseResult.GetValue(keepData),
+                ConsolidateAfterTurns = parseResult.GetValue(consolidateAfter) is { } after ? Range(after, "--consolidate-after", 1, int.MaxValue) : null,
+                DrainTimeout = TimeSpan.FromSeconds(Seconds(parseResult.GetValue(drainTimeout), "--drain-timeout", allowZero: true)),
+                LocomoPath = parseResult.GetValue(locomo) ?? HttpBenchmarkOptions.DefaultLocomoPath,
+                Synthetic = parseResult.GetValue(synthetic),
+                Seed = parseResult.GetValue(seed),
+            };
+            if (!EmbedderFactory.Names.Contains(options.Embedder))
+            {
+                throw new UsageException($"--embedder: unknown embedder \"{options.Embedder}\" ({string.Join(", ", EmbedderFactory.Names)})");
+            }
+
+            if (parseResult.GetValue(url) is { } address)
+            {
+                if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                {
+                    throw new UsageException($"--url: \"{address}\" is not an http(s) address");
+                }
+
+                options.Url = uri;
+                options.ApiKey = parseResult.GetValue(key) is { Length: > 0 } k ? k : throw new UsageException("--url needs --key (a tenant key, mfk_...)");
+                if (options.DataDirectory is not null)
+                {
+                    throw new UsageException("--data-dir is for the in-process server; it cannot go with --url");
+                }
+            }
+            else if (parseResult.GetValue(key) is not null)
+            {
+                throw new UsageException("--key goes with --url (the in-process server creates its own tenant and key)");
+            }
+
+            HttpBenchmarkReport report;
+            try
+            {
+                report = await HttpBenchmark.RunAsync(options, stderr, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Evaluation.Datasets.DatasetFormatException e)
+            {
+                throw new UsageException($"--locomo: {e.Message}", e);
+            }
+            catch (ArgumentException e) when (e.ParamName == "name")
+            {
+                // The server's embedder factory (e.g. openai without its settings).
+                throw new UsageException($"--embedder: {e.Message}", e);
+            }
+            catch (HttpRequestException e) when (options.Url is not null)
+            {
+                await stderr.WriteLineAsync($"memfab: cannot reach {options.Url}: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+            catch (MemoryFabricApiException e) when (options.Url is not null && (int)e.StatusCode is 401 or 403)
+            {
+                throw new UsageException($"--key: the server refused the key ({(int)e.StatusCode})", e);
+            }
+
+            var table = HttpReportTable.Render(report);
+            await stdout.WriteAsync(table).ConfigureAwait(false);
+            if (!await TryWriteAsync(parseResult.GetValue(output), report.ToJson(), "results", stderr, cancellationToken).ConfigureAwait(false)
+                || !await TryWriteAsync(parseResult.GetValue(markdown), table, "table", stderr, cancellationToken).ConfigureAwait(false))
+            {
+                return ExitCodes.Failure;
+            }
+
+            // Every request must succeed: a 5xx, a 4xx or a lost request makes the run a failure (targets missed do not).
+            if (report.TotalErrors > 0)
+            {
+                await stderr.WriteLineAsync($"memfab bench http: {report.TotalErrors} requests failed").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static async Task<bool> TryWriteAsync(string? path, string content, string what, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (path is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            await File.WriteAllTextAsync(path, content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"memfab: cannot write {path}: {e.Message}").ConfigureAwait(false);
+            return false;
+        }
+
+        await stderr.WriteLineAsync($"memfab bench http: {what} written to {path}").ConfigureAwait(false);
+        return true;
+    }
+
+    private static double Share(double value) =>
+        value is >= 0 and <= 1 ? value : throw new UsageException($"--search-share must be between 0 and 1 (got {value})");
+
+    private static int Range(int value, string name, int min, int max) =>
+        value >= min && value <= max ? value : throw new UsageException($"{name} must be between {min:N0} and {max:N0} (got {value})");
+
+    private static double Seconds(double value, string name, bool allowZero) =>
+        !double.IsFinite(value) || value < 0 || (!allowZero && value == 0)
+            ? throw new UsageException($"{name} must be {(allowZero ? "zero or more" : "positive")} seconds (got {value})")
+            : value;
+}

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using MemoryFabric.Cli;
+
+namespace MemoryFabric.Evaluation.Tests.Cli;
+
+/// <summary><c>memfab bench http</c> end to end on a tiny load (the real server in-process on loopback, the hashing
+/// embedder, 3 agents × 50 turns, a 2 s mix, two cold activations): the JSON shape and that the counts agree. No
+/// timing is asserted.</summary>
+public class BenchHttpCommandTests
+{
+    private static async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await CliApp.InvokeAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Bench_http_runs_every_phase_and_writes_consistent_counts()
+    {
+        var outPath = Path.Combine(Path.GetTempPath(), $"memfab-bench-http-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (code, output, error) = await RunAsync(
+                "bench", "http", "--agents", "3", "--turns", "50", "--batch-size", "20", "--connections", "4", "--duration", "2", "--warmup", "0.5",
+                "--cold-turns", "200", "--cold-repeats", "2", "--embedder", "hashing", "--drain-timeout", "120", "--out", outPath);
+
+            Assert.True(code == 0, error);
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(outPath));
+            var root = json.RootElement;
+            Assert.Equal("hashing", root.GetProperty("embedder").GetString());
+            Assert.Equal("in-process", root.GetProperty("server").GetString());
+            var parameters = root.GetProperty("parameters");
+            Assert.Equal(3, parameters.GetProperty("agents").GetInt32());
+            Assert.Equal(50, parameters.GetProperty("turns_per_agent").GetInt32());
+            Assert.Equal(1000, parameters.GetProperty("consolidate_after_turns").GetInt32());
+            Assert.Contains(parameters.GetProperty("texts").GetString(), new[] { "locomo", "synthetic" });
+            Assert.True(root.GetProperty("machine").GetProperty("processor_count").GetInt32() >= 1);
+
+            // Ingest: 3 agents × 50 turns in batches of 20 (20, 20, 10) = 9 batches, all acknowledged.
+            var ingest = root.GetProperty("ingest");
+            Assert.Equal(150, ingest.GetProperty("turns").GetInt64());
+            Assert.Equal(9, ingest.GetProperty("batches").GetInt64());
+            Assert.Equal(9, ingest.GetProperty("batch_latency").GetProperty("count").GetInt64());
+            Assert.Equal(0, ingest.GetProperty("errors").GetProperty("total").GetInt64());
+            Assert.True(ingest.GetProperty("turns_per_second").GetDouble() > 0);
+
+            // Drain: the dense index caught up; 50 turns trigger no consolidation (every 1,000).
+            var drain = root.GetProperty("drain");
+            Assert.False(drain.GetProperty("capped").GetBoolean());
+            Assert.False(drain.GetProperty("stalled").GetBoolean());
+            Assert.Equal(0, drain.GetProperty("pending_embeddings").GetInt64());
+            Assert.Equal(0, drain.GetProperty("consolidations_expected").GetInt32());
+            Assert.Equal(0, drain.GetProperty("consolidations_ran").GetInt64());
+
+            // Mixed: the operations add up, every request succeeded, each ingest stored its 10 turns.
+            var mixed = root.GetProperty("mixed");
+            var search = mixed.GetProperty("search");
+            var mixedIngest = mixed.GetProperty("ingest");
+            Assert.True(search.GetProperty("count").GetInt64() > 0);
+            Assert.Equal(mixed.GetProperty("requests").GetInt64(), search.GetProperty("count").GetInt64() + mixedIngest.GetProperty("count").GetInt64());
+            Assert.Equal(search.GetProperty("count").GetInt64(), search.GetProperty("latency").GetProperty("count").GetInt64());
+            Assert.Equal(mixedIngest.GetProperty("count").GetInt64() * 10, mixed.GetProperty("ingested_turns").GetInt64());
+            Assert.Equal(0, mixed.GetProperty("errors").GetProperty("total").GetInt64());
+            Assert.Equal(0, mixed.GetProperty("errors").GetProperty("server_errors").GetInt64());
+            Assert.Equal(JsonValueKind.Object, mixed.GetProperty("server").ValueKind);
+            Assert.True(mixed.GetProperty("server").GetProperty("agent_calls").GetInt64() > 0);
+            Assert.True(mixed.GetProperty("process").GetProperty("cpu_utilization").GetDouble() >= 0);
+            var latency = search.GetProperty("latency");
+            Assert.True(latency.GetProperty("p50_ms").GetDouble() <= latency.GetProperty("p99_ms").GetDouble());
+            Assert.True(latency.GetProperty("p99_ms").GetDouble() <= latency.GetProperty("max_ms").GetDouble());
+
+            // Cold activation: two restarts, the agent intact after each.
+            var cold = root.GetProperty("cold_activation");
+            Assert.Equal(200, cold.GetProperty("turns").GetInt64());
+            Assert.Equal(2, cold.GetProperty("cold_ms").GetArrayLength());
+            Assert.True(cold.GetProperty("cold_median_ms").GetDouble() > 0);
+            Assert.True(cold.GetProperty("warm_median_ms").GetDouble() > 0);
+            Assert.Equal(JsonValueKind.Null, root.GetProperty("cold_activation_skipped").ValueKind);
+
+            Assert.Equal(0, root.GetProperty("total_errors").GetInt64());
+            var targets = root.GetProperty("targets");
+            Assert.Equal(25, targets.GetProperty("search_p99_ms").GetDouble());
+            Assert.Contains(targets.GetProperty("cold_activation_met").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False });
+
+            Assert.Contains("| search p99 ≤ 25 ms |", output, StringComparison.Ordinal);
+            Assert.Contains("| mixed | search |", output, StringComparison.Ordinal);
+            Assert.Contains("memfab bench http: ingest:", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(outPath);
+        }
+    }
+
+    [Theory]
+    [InlineData("--search-share", "1.5")]
+    [InlineData("--connections", "0")]
+    [InlineData("--embedder", "word2vec")]
+    [InlineData("--key", "mfk_x")]
+    [InlineData("--url", "not a url")]
+    public async Task Bad_options_exit_with_2(string option, string value)
+    {
+        var (code, _, error) = await RunAsync("bench", "http", option, value);
+        Assert.Equal(2, code);
+        Assert.StartsWith("memfab: ", error, StringComparison.Ordinal);
+    }
+}
