@@ -102,6 +102,7 @@ public static class MemoryFabricServer
         services.AddSingleton(new PrometheusTextScraper());
         services.AddSingleton<ServerTelemetry>();
         services.AddSingleton<ReadinessState>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o =>

@@ -412,6 +412,7 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
         }
 
         _turnsSinceConsolidation = 0;
+        ScheduleEmbedding(); // the episodes and notes it created join the dense index in the background
         _metrics?.Consolidated(stopwatch.Elapsed, trigger);
         if (_logger.IsEnabled(LogLevel.Debug))
         {

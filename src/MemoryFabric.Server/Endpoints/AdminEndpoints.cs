@@ -44,6 +44,7 @@ internal static class AdminEndpoints
         admin.MapDelete("/tenants/{tenant}/keys/{keyId}", async (HttpContext context, string tenant, string keyId) =>
         {
             var revoked = await Directory(context, (d, ct) => d.RevokeKeyAsync(tenant, keyId, ct)).ConfigureAwait(false);
+            context.RequestServices.GetRequiredService<Security.ApiKeyCache>().Clear(); // revoked at once
             return revoked ? Results.NoContent() : Problems.NotFound(context, $"No key '{keyId}' for tenant '{tenant}'.");
         });
     }

@@ -6,7 +6,7 @@ namespace MemoryFabric.Server.Security;
 
 /// <summary>Resolves the key of every <c>/v1</c> request (<c>Authorization: Bearer</c> or <c>X-Api-Key</c>) to a
 /// <see cref="CallerIdentity"/>: 401 when missing or unknown, 403 when it is the wrong kind for the route.</summary>
-internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, AdminKey adminKey, IActorClient actors)
+internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, AdminKey adminKey, IActorClient actors, ApiKeyCache cache)
 {
     private const string AdminPrefix = "/v1/admin";
 
@@ -34,8 +34,16 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, Admin
         }
         else if (secret.StartsWith(ApiKeys.TenantKeyPrefix, StringComparison.Ordinal))
         {
-            var record = await actors.InvokeAsync<TenantDirectoryActor, ApiKeyRecord?>(
-                TenantDirectoryActor.DirectoryKey, (directory, ct) => directory.ResolveAsync(hash, ct), context.RequestAborted).ConfigureAwait(false);
+            if (!cache.TryGet(hash, out var record))
+            {
+                record = await actors.InvokeAsync<TenantDirectoryActor, ApiKeyRecord?>(
+                    TenantDirectoryActor.DirectoryKey, (directory, ct) => directory.ResolveAsync(hash, ct), context.RequestAborted).ConfigureAwait(false);
+                if (record is not null)
+                {
+                    cache.Add(record);
+                }
+            }
+
             if (record is not null)
             {
                 caller = new CallerIdentity(record.Tenant, record.Id);

@@ -113,6 +113,32 @@ public sealed class AgentMemoryActorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task What_consolidation_creates_joins_the_dense_index_without_another_write()
+    {
+        var runtime = await StartAsync();
+        await IngestAsync(runtime, Conversation(8));
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(50));
+                return (await StatsAsync(runtime)).PendingEmbeddings == 0;
+            },
+            "the turns embedded");
+        await runtime.InvokeAsync<AgentMemoryActor, ConsolidationReport>(Key, (a, ct) => a.ConsolidateAsync(ct));
+        var after = await StatsAsync(runtime);
+        Assert.True(after.Episodes > 0);
+        Assert.True(after.PendingEmbeddings > 0, "consolidation queues its episodes and notes");
+
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(50));
+                return (await StatsAsync(runtime)).PendingEmbeddings == 0;
+            },
+            "episodes and notes embedded after consolidation");
+    }
+
+    [Fact]
     public async Task A_runtime_that_dies_without_shutdown_loses_no_acknowledged_write()
     {
         var runtime = await StartAsync();
