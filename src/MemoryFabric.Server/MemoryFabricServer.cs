@@ -83,7 +83,12 @@ public static class MemoryFabricServer
         services.AddSingleton(sp =>
         {
             var server = sp.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value;
-            return new AgentMemoryActorOptions { ConsolidationPeriod = server.ConsolidationPeriod, ConsolidateAfterTurns = server.ConsolidateAfterTurns };
+            return new AgentMemoryActorOptions
+            {
+                ConsolidationPeriod = server.ConsolidationPeriod,
+                ConsolidateAfterTurns = server.ConsolidateAfterTurns,
+                IndexingGate = new DenseIndexingGate(), // background embedding on at most half the cores
+            };
         });
         services.AddOptions<ActorRuntimeOptions>().Configure<IOptions<MemoryFabricServerOptions>>((runtime, server) =>
         {

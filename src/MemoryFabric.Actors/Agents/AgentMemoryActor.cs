@@ -443,6 +443,14 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
     {
         _embeddingTimer?.Dispose();
         _embeddingTimer = null;
+        var gate = _options.IndexingGate;
+        if (gate is not null && !gate.TryEnter())
+        {
+            // Other agents are embedding: leave the cores to requests and try again shortly.
+            _embeddingTimer = _context.RegisterTimer(EmbedPendingAsync, _options.EmbeddingDelay, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
         try
         {
             var embedded = await _memory.EmbedPendingAsync(_options.EmbeddingBatchSize, cancellationToken).ConfigureAwait(false);
@@ -457,6 +465,10 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
             _logger.LogWarning(e, "Dense indexing of {Actor} failed; retrying later", _context.Id);
             _embeddingTimer = _context.RegisterTimer(EmbedPendingAsync, TimeSpan.FromSeconds(5), Timeout.InfiniteTimeSpan);
             return;
+        }
+        finally
+        {
+            gate?.Exit();
         }
 
         if (_memory.PendingEmbeddingCount > 0)

@@ -20,6 +20,10 @@ public sealed class AgentMemoryActorOptions
     /// <summary>The delay between a write and the dense indexing of what it stored. Default: 20 ms.</summary>
     public TimeSpan EmbeddingDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>Bounds how many agents embed at once (shared by all agents of a host); none when
+    /// <see langword="null"/>.</summary>
+    public DenseIndexingGate? IndexingGate { get; set; }
+
     /// <summary>Write a snapshot once the journal holds this many entries past the last one, even without
     /// consolidation (bounds activation time). Default: 256.</summary>
     public int SnapshotAfterJournalEntries { get; set; } = 256;

@@ -130,6 +130,7 @@ public static class HttpBenchmark
                     DurationSeconds = options.DurationSeconds,
                     WarmupSeconds = options.WarmupSeconds,
                     SearchShare = options.SearchShare,
+                    OfferedRequestsPerSecond = options.RequestsPerSecond,
                     MixedIngestBatch = options.MixedIngestBatch,
                     SearchLimit = options.SearchLimit,
                     ColdTurns = options.ColdTurns,
@@ -190,6 +191,11 @@ public static class HttpBenchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ColdRepeats, 1, nameof(options.ColdRepeats));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.DurationSeconds, nameof(options.DurationSeconds));
         ArgumentOutOfRangeException.ThrowIfNegative(options.WarmupSeconds, nameof(options.WarmupSeconds));
+        if (options.RequestsPerSecond < 0 || double.IsNaN(options.RequestsPerSecond))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.RequestsPerSecond, "RequestsPerSecond is 0 (closed loop) or more.");
+        }
+
         if (options.SearchShare is < 0 or > 1 || double.IsNaN(options.SearchShare))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.SearchShare, "SearchShare is between 0 and 1.");
@@ -440,7 +446,9 @@ public static class HttpBenchmark
         Session session, HttpWorkload workload, IReadOnlyList<string> agents, HttpBenchmarkOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         log.WriteLine(Invariant($"{Prefix}mixed: {options.SearchShare:P0} search / {1 - options.SearchShare:P0} ingest of {options.MixedIngestBatch} turns, ")
-            + Invariant($"{options.Connections} connections, {options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s ..."));
+            + Invariant($"{options.Connections} connections, ")
+            + (options.RequestsPerSecond > 0 ? Invariant($"{options.RequestsPerSecond:N0} requests/s offered, ") : "closed loop, ")
+            + Invariant($"{options.WarmupSeconds:0.#} s warm-up + {options.DurationSeconds:0.#} s ..."));
         var workers = options.Connections;
         var searches = Enumerable.Range(0, workers).Select(_ => new LatencyLog()).ToArray();
         var ingests = Enumerable.Range(0, workers).Select(_ => new LatencyLog()).ToArray();
@@ -466,9 +474,24 @@ public static class HttpBenchmark
                 async () =>
                 {
                     var random = new Random(HashCode.Combine(options.Seed, w));
+                    // Open loop: worker w sends at begin + (w / workers + k) × interval; latency counts from then.
+                    var interval = options.RequestsPerSecond > 0 ? (long)(workers / options.RequestsPerSecond * Stopwatch.Frequency) : 0;
+                    var next = begin + (interval * w / workers);
                     while (true)
                     {
                         var start = Stopwatch.GetTimestamp();
+                        if (interval > 0)
+                        {
+                            var ahead = next - start;
+                            if (ahead > 0)
+                            {
+                                await Task.Delay(TimeSpan.FromSeconds(ahead / (double)Stopwatch.Frequency), cancellationToken).ConfigureAwait(false);
+                            }
+
+                            start = next;
+                            next += interval;
+                        }
+
                         if (start >= measureTo)
                         {
                             return;

@@ -27,6 +27,12 @@ public sealed class HttpBenchmarkOptions
     /// <summary>The share of searches in the mixed phase (the rest are small ingests). Default 0.9.</summary>
     public double SearchShare { get; set; } = 0.9;
 
+    /// <summary>The offered load of the mixed phase, in requests per second over all connections, sent on a fixed
+    /// schedule whatever the responses (open loop; latency counts from the scheduled send time, so a stall is not
+    /// hidden). 0 runs closed loop instead: each connection sends its next request when the last one returns, which
+    /// measures the most the server can take. Default 1,000 (the target rate).</summary>
+    public double RequestsPerSecond { get; set; } = 1_000;
+
     /// <summary>Turns per ingest request in the mixed phase. Default 10.</summary>
     public int MixedIngestBatch { get; set; } = 10;
 

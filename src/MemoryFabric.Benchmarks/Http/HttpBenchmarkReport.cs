@@ -78,6 +78,9 @@ public sealed record HttpBenchmarkParameters
     /// <summary>The share of searches in the mixed phase.</summary>
     public double SearchShare { get; init; }
 
+    /// <summary>The offered load of the mixed phase (requests/s; 0 = closed loop).</summary>
+    public double OfferedRequestsPerSecond { get; init; }
+
     /// <summary>Turns per ingest request in the mixed phase.</summary>
     public int MixedIngestBatch { get; init; }
 

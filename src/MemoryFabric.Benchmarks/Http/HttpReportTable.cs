@@ -20,8 +20,11 @@ public static class HttpReportTable
         var text = new StringBuilder();
         text.AppendLine("## memfab bench http");
         text.AppendLine();
+        var offered = p.OfferedRequestsPerSecond > 0
+            ? string.Format(c, "at {0:N0} requests/s offered (open loop)", p.OfferedRequestsPerSecond)
+            : "in closed loop";
         text.AppendLine(c, $"{p.Agents:N0} agents × {p.TurnsPerAgent:N0} turns ({p.Texts} texts, batches of {p.BatchSize}), then {p.SearchShare:P0} search / "
-            + $"{1 - p.SearchShare:P0} ingest of {p.MixedIngestBatch} turns from {p.Connections} connections for {p.DurationSeconds:0.#} s "
+            + $"{1 - p.SearchShare:P0} ingest of {p.MixedIngestBatch} turns from {p.Connections} connections {offered} for {p.DurationSeconds:0.#} s "
             + $"(after {p.WarmupSeconds:0.#} s warm-up); embedder {report.Embedder}; server {report.Server} on loopback.");
         text.AppendLine();
         text.AppendLine(c, $"Machine: {m.ProcessorCount} cores{(m.Cpu is null ? string.Empty : " (" + m.Cpu + ")")}, {m.Os}, {m.Framework}, "

@@ -20,6 +20,7 @@ internal static class BenchHttpCommand
         var connections = new Option<int>("--connections") { Description = "Concurrent connections (closed-loop workers).", HelpName = "n", DefaultValueFactory = _ => 32 };
         var duration = new Option<double>("--duration") { Description = "Measured seconds of the mixed phase.", HelpName = "s", DefaultValueFactory = _ => 30 };
         var warmup = new Option<double>("--warmup") { Description = "Seconds of mixed load before the measurement (not counted).", HelpName = "s", DefaultValueFactory = _ => 3 };
+        var rate = new Option<double>("--rate") { Description = "Requests per second offered in the mixed phase, on a fixed schedule (open loop; latency from the scheduled time); 0 for closed loop (as fast as the server answers).", HelpName = "requests/s", DefaultValueFactory = _ => 1_000 };
         var searchShare = new Option<double>("--search-share") { Description = "The share of searches in the mixed phase; the rest are small ingests.", HelpName = "0..1", DefaultValueFactory = _ => 0.9 };
         var ingestBatch = new Option<int>("--ingest-batch") { Description = "Turns per ingest request in the mixed phase.", HelpName = "n", DefaultValueFactory = _ => 10 };
         var coldTurns = new Option<int>("--cold-turns") { Description = "Turns of the agent whose cold activation is timed (0 skips that phase).", HelpName = "n", DefaultValueFactory = _ => 10_000 };
@@ -39,7 +40,7 @@ internal static class BenchHttpCommand
 
         var command = new Command("http", "Load the HTTP server on loopback: batched ingest, then searches and small ingests from concurrent connections, then cold activation after a restart.")
         {
-            agents, turns, batchSize, connections, duration, warmup, searchShare, ingestBatch, coldTurns, coldRepeats, embedder, url, key, dataDirectory, keepData,
+            agents, turns, batchSize, connections, duration, warmup, rate, searchShare, ingestBatch, coldTurns, coldRepeats, embedder, url, key, dataDirectory, keepData,
             consolidateAfter, drainTimeout, locomo, synthetic, seed, output, markdown,
         };
 
@@ -56,6 +57,7 @@ internal static class BenchHttpCommand
                 DurationSeconds = Seconds(parseResult.GetValue(duration), "--duration", allowZero: false),
                 WarmupSeconds = Seconds(parseResult.GetValue(warmup), "--warmup", allowZero: true),
                 SearchShare = Share(parseResult.GetValue(searchShare)),
+                RequestsPerSecond = Rate(parseResult.GetValue(rate)),
                 MixedIngestBatch = Range(parseResult.GetValue(ingestBatch), "--ingest-batch", 1, 100_000),
                 ColdTurns = Range(parseResult.GetValue(coldTurns), "--cold-turns", 0, 10_000_000),
                 ColdRepeats = Range(parseResult.GetValue(coldRepeats), "--cold-repeats", 1, 1_000),
@@ -159,6 +161,9 @@ internal static class BenchHttpCommand
 
     private static double Share(double value) =>
         value is >= 0 and <= 1 ? value : throw new UsageException($"--search-share must be between 0 and 1 (got {value})");
+
+    private static double Rate(double value) =>
+        value >= 0 ? value : throw new UsageException($"--rate must be 0 (closed loop) or more (got {value})");
 
     private static int Range(int value, string name, int min, int max) =>
         value >= min && value <= max ? value : throw new UsageException($"{name} must be between {min:N0} and {max:N0} (got {value})");

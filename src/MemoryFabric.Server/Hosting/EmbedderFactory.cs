@@ -15,9 +15,10 @@ public static class EmbedderFactory
     /// <param name="name">auto, minilm, hashing or openai.</param>
     /// <param name="progress">Receives download progress and the fallback warning.</param>
     /// <param name="cancellationToken">Cancels a model download.</param>
+    /// <param name="maxDegreeOfParallelism">The cores one MiniLM call may use; all when <see langword="null"/>.</param>
     /// <returns>The embedder; the caller disposes it.</returns>
     /// <exception cref="ArgumentException">An unknown name, or openai without its settings.</exception>
-    public static async Task<SelectedEmbedder> CreateAsync(string name, IProgress<string>? progress, CancellationToken cancellationToken)
+    public static async Task<SelectedEmbedder> CreateAsync(string name, IProgress<string>? progress, CancellationToken cancellationToken, int? maxDegreeOfParallelism = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (string.Equals(name, "openai", StringComparison.OrdinalIgnoreCase))
@@ -41,7 +42,7 @@ public static class EmbedderFactory
             "hashing" => EmbedderKind.Hashing,
             _ => throw new ArgumentException($"unknown embedder \"{name}\" (auto, minilm, hashing, openai)", nameof(name)),
         };
-        return await EmbedderSelection.CreateAsync(new EmbedderSelectionOptions { Kind = kind }, () => new MemoryFabric.Embeddings.HashingEmbeddingGenerator(), progress ?? new Progress<string>(), cancellationToken)
+        return await EmbedderSelection.CreateAsync(new EmbedderSelectionOptions { Kind = kind, MaxDegreeOfParallelism = maxDegreeOfParallelism }, () => new MemoryFabric.Embeddings.HashingEmbeddingGenerator(), progress ?? new Progress<string>(), cancellationToken)
             .ConfigureAwait(false);
     }
 }

@@ -17,7 +17,9 @@ internal sealed partial class EmbedderHolder(IOptions<MemoryFabricServerOptions>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var progress = new SynchronousProgress(message => LogProgress(logger, message));
-        _selected = await EmbedderFactory.CreateAsync(options.Value.Embedder, progress, cancellationToken).ConfigureAwait(false);
+        // One core per call: requests embed their queries concurrently, and background indexing is gated to half
+        // the cores (DenseIndexingGate), so a batch never takes every core from the requests.
+        _selected = await EmbedderFactory.CreateAsync(options.Value.Embedder, progress, cancellationToken, maxDegreeOfParallelism: 1).ConfigureAwait(false);
         if (_selected.Warning is { } warning)
         {
             LogFallback(logger, warning);
