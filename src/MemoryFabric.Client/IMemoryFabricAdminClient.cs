@@ -1,3 +1,5 @@
+using MemoryFabric.Api;
+
 namespace MemoryFabric.Client;
 
 /// <summary>A client of the MemoryFabric HTTP API's admin routes (<c>/v1/admin/...</c>), authenticated with the admin

@@ -1,3 +1,4 @@
+using MemoryFabric.Api;
 using MemoryFabric.Conversation;
 using MemoryFabric.Notes;
 using MemoryFabric.Retrieval;

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using MemoryFabric.Api;
 using MemoryFabric.Client.Http;
 using MemoryFabric.Serialization;
 
@@ -26,13 +27,13 @@ public sealed class MemoryFabricAdminClient : IMemoryFabricAdminClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(name);
-        return SendAsync<TenantInfo>(HttpMethod.Post, "v1/admin/tenants", new CreateTenantBody(id, name), RetryMode.OnTooManyRequests, cancellationToken);
+        return SendAsync<TenantInfo>(HttpMethod.Post, "v1/admin/tenants", new CreateTenantRequest(id, name), RetryMode.OnTooManyRequests, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<TenantInfo>> ListTenantsAsync(CancellationToken cancellationToken = default)
     {
-        var body = await SendAsync<TenantsBody>(HttpMethod.Get, "v1/admin/tenants", null, RetryMode.Idempotent, cancellationToken).ConfigureAwait(false);
+        var body = await SendAsync<TenantList>(HttpMethod.Get, "v1/admin/tenants", null, RetryMode.Idempotent, cancellationToken).ConfigureAwait(false);
         return body.Tenants ?? [];
     }
 
@@ -41,13 +42,13 @@ public sealed class MemoryFabricAdminClient : IMemoryFabricAdminClient
     {
         ArgumentNullException.ThrowIfNull(name);
         return SendAsync<CreatedApiKey>(
-            HttpMethod.Post, ApiPaths.Tenant(tenant) + "/keys", new CreateApiKeyBody(name), RetryMode.OnTooManyRequests, cancellationToken);
+            HttpMethod.Post, ApiPaths.Tenant(tenant) + "/keys", new CreateKeyRequest(name), RetryMode.OnTooManyRequests, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(string tenant, CancellationToken cancellationToken = default)
     {
-        var body = await SendAsync<ApiKeysBody>(HttpMethod.Get, ApiPaths.Tenant(tenant) + "/keys", null, RetryMode.Idempotent, cancellationToken)
+        var body = await SendAsync<KeyList>(HttpMethod.Get, ApiPaths.Tenant(tenant) + "/keys", null, RetryMode.Idempotent, cancellationToken)
             .ConfigureAwait(false);
         return body.Keys ?? [];
     }

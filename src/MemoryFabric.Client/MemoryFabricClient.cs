@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using MemoryFabric.Api;
 using MemoryFabric.Client.Http;
 using MemoryFabric.Conversation;
 using MemoryFabric.Notes;
@@ -58,7 +59,7 @@ public sealed class MemoryFabricClient : IMemoryFabricClient
             throw new ArgumentException("At least one turn is required.", nameof(turns));
         }
 
-        var body = new IngestRequestBody(turns);
+        var body = new IngestTurnsRequest(turns);
         // Re-sending turns that all carry ids changes nothing, so such an ingest is safe to retry after a 503.
         var retry = turns.All(t => t is not null && !string.IsNullOrEmpty(t.Id)) ? RetryMode.Idempotent : RetryMode.OnTooManyRequests;
         return await SendJsonAsync<IngestResult>(HttpMethod.Post, ApiPaths.Agent(agent, "turns"), body, retry, cancellationToken).ConfigureAwait(false);
@@ -94,7 +95,7 @@ public sealed class MemoryFabricClient : IMemoryFabricClient
             path += "?" + ApiPaths.Query("session", sessionId);
         }
 
-        var body = await GetJsonAsync<TurnsBody>(path, cancellationToken).ConfigureAwait(false);
+        var body = await GetJsonAsync<TurnList>(path, cancellationToken).ConfigureAwait(false);
         return body.Turns ?? [];
     }
 
@@ -106,7 +107,7 @@ public sealed class MemoryFabricClient : IMemoryFabricClient
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string agent, SearchRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var body = await SendJsonAsync<HitsBody>(HttpMethod.Post, ApiPaths.Agent(agent, "search"), request, RetryMode.Idempotent, cancellationToken)
+        var body = await SendJsonAsync<SearchResponse>(HttpMethod.Post, ApiPaths.Agent(agent, "search"), request, RetryMode.Idempotent, cancellationToken)
             .ConfigureAwait(false);
         return body.Hits ?? [];
     }
@@ -122,7 +123,7 @@ public sealed class MemoryFabricClient : IMemoryFabricClient
     public async Task<IReadOnlyList<Note>> ListNotesAsync(string agent, bool includeInactive = false, CancellationToken cancellationToken = default)
     {
         var path = ApiPaths.Agent(agent, "notes") + "?includeInactive=" + (includeInactive ? "true" : "false");
-        var body = await GetJsonAsync<NotesBody>(path, cancellationToken).ConfigureAwait(false);
+        var body = await GetJsonAsync<NoteList>(path, cancellationToken).ConfigureAwait(false);
         return body.Notes ?? [];
     }
 
@@ -152,7 +153,7 @@ public sealed class MemoryFabricClient : IMemoryFabricClient
     /// <inheritdoc />
     public async Task<int> PurgeNoteAsync(string agent, string noteId, CancellationToken cancellationToken = default)
     {
-        var body = await SendJsonAsync<PurgeBody>(
+        var body = await SendJsonAsync<PurgeResult>(
             HttpMethod.Delete, ApiPaths.Note(agent, noteId) + "?purge=true", null, RetryMode.Idempotent, cancellationToken).ConfigureAwait(false);
         return body.Purged;
     }
@@ -160,7 +161,7 @@ public sealed class MemoryFabricClient : IMemoryFabricClient
     /// <inheritdoc />
     public async Task<IReadOnlyList<Note>> GetNoteHistoryAsync(string agent, string noteId, CancellationToken cancellationToken = default)
     {
-        var body = await GetJsonAsync<VersionsBody>(ApiPaths.Note(agent, noteId) + "/history", cancellationToken).ConfigureAwait(false);
+        var body = await GetJsonAsync<NoteHistory>(ApiPaths.Note(agent, noteId) + "/history", cancellationToken).ConfigureAwait(false);
         return body.Versions ?? [];
     }
 

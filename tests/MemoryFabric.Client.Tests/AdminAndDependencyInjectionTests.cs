@@ -1,4 +1,5 @@
 using System.Net;
+using MemoryFabric.Api;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MemoryFabric.Client.Tests;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using MemoryFabric.Api;
 using MemoryFabric.Conversation;
 using MemoryFabric.Serialization;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using MemoryFabric.Api;
 using MemoryFabric.Serialization;
 
 namespace MemoryFabric.Client.Http;

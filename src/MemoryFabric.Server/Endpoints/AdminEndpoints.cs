@@ -1,4 +1,5 @@
 using MemoryFabric.Actors;
+using MemoryFabric.Api;
 using MemoryFabric.Runtime;
 using MemoryFabric.Server.Http;
 
@@ -16,7 +17,7 @@ internal static class AdminEndpoints
             var request = await JsonBody.ReadAsync<CreateTenantRequest>(context).ConfigureAwait(false);
             var tenant = await Directory(context, (d, ct) => d.CreateTenantAsync(request.Id, request.Name, ct)).ConfigureAwait(false);
             return AgentEndpoints.Json(ToResponse(tenant), StatusCodes.Status201Created);
-        }).Produces<TenantResponse>(StatusCodes.Status201Created);
+        }).Produces<TenantInfo>(StatusCodes.Status201Created);
 
         admin.MapGet("/tenants", async (HttpContext context) =>
         {
@@ -32,8 +33,8 @@ internal static class AdminEndpoints
             var created = await Directory(context, (d, ct) => d.CreateKeyAsync(tenant, request.Name, ct)).ConfigureAwait(false);
             return created is null
                 ? Problems.NotFound(context, $"No tenant '{tenant}'.")
-                : AgentEndpoints.Json(ToResponse(created.Record) with { Key = created.Secret }, StatusCodes.Status201Created);
-        }).Produces<KeyResponse>(StatusCodes.Status201Created);
+                : AgentEndpoints.Json(ToCreatedKey(created.Record, created.Secret), StatusCodes.Status201Created);
+        }).Produces<MemoryFabric.Api.CreatedApiKey>(StatusCodes.Status201Created);
 
         admin.MapGet("/tenants/{tenant}/keys", async (HttpContext context, string tenant) =>
         {
@@ -52,7 +53,9 @@ internal static class AdminEndpoints
     private static Task<T> Directory<T>(HttpContext context, Func<TenantDirectoryActor, CancellationToken, Task<T>> call) =>
         context.RequestServices.GetRequiredService<IActorClient>().InvokeAsync(TenantDirectoryActor.DirectoryKey, call, context.RequestAborted);
 
-    private static TenantResponse ToResponse(TenantRecord t) => new(t.Id, t.Name, t.CreatedAt);
+    private static TenantInfo ToResponse(TenantRecord t) => new(t.Id, t.Name, t.CreatedAt);
 
-    private static KeyResponse ToResponse(ApiKeyRecord k) => new(k.Id, k.Name, k.Tenant, k.CreatedAt);
+    private static ApiKeyInfo ToResponse(ApiKeyRecord k) => new(k.Id, k.Name, k.Tenant, k.CreatedAt);
+
+    private static MemoryFabric.Api.CreatedApiKey ToCreatedKey(ApiKeyRecord k, string secret) => new(k.Id, k.Name, k.Tenant, k.CreatedAt, secret);
 }

@@ -1,4 +1,5 @@
 using MemoryFabric.Actors;
+using MemoryFabric.Api;
 using MemoryFabric.Conversation;
 using MemoryFabric.Notes;
 using MemoryFabric.Retrieval;

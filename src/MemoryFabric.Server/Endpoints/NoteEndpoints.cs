@@ -1,3 +1,4 @@
+using MemoryFabric.Api;
 using MemoryFabric.Notes;
 using MemoryFabric.Server.Http;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using MemoryFabric.Api;
 using MemoryFabric.Conversation;
 using MemoryFabric.Notes;
 using MemoryFabric.Serialization;
@@ -20,9 +21,9 @@ internal static class TransferEndpoints
             context.Response.ContentType = NdjsonContentType;
             context.Response.Headers.ContentDisposition = $"attachment; filename=\"{agent}.jsonl\"";
             var body = context.Response.Body;
-            var records = export.Turns.Select(t => new ExportRecord("turn", Turn: t))
-                .Concat(export.Episodes.Select(e => new ExportRecord("episode", Episode: e)))
-                .Concat(export.Notes.Select(n => new ExportRecord("note", Note: n)));
+            var records = export.Turns.Select(ExportRecord.FromTurn)
+                .Concat(export.Episodes.Select(ExportRecord.FromEpisode))
+                .Concat(export.Notes.Select(ExportRecord.FromNote));
             var newline = "\n"u8.ToArray();
             foreach (var record in records)
             {
@@ -42,7 +43,7 @@ internal static class TransferEndpoints
             }
 
             var result = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.ImportAsync(turns, notes, ct)).ConfigureAwait(false);
-            return AgentEndpoints.Json(new ImportResponse(result.Turns, result.Notes, result.Skipped + episodes));
+            return AgentEndpoints.Json(new ImportResult(result.Turns, result.Notes, result.Skipped + episodes));
         }).WithTags("Transfer").WithSummary("Imports JSON lines in the export format (turns and note versions; episodes are rebuilt).");
     }
 
@@ -81,13 +82,13 @@ internal static class TransferEndpoints
 
             switch (record?.Type)
             {
-                case "turn" when record.Turn is not null:
+                case ExportRecord.TurnType when record.Turn is not null:
                     turns.Add(record.Turn);
                     break;
-                case "note" when record.Note is not null:
+                case ExportRecord.NoteType when record.Note is not null:
                     notes.Add(record.Note);
                     break;
-                case "episode" when record.Episode is not null:
+                case ExportRecord.EpisodeType when record.Episode is not null:
                     episodes++;
                     break;
                 default:

@@ -1,4 +1,4 @@
-namespace MemoryFabric.Client;
+namespace MemoryFabric.Api;
 
 /// <summary>What an import stored: the answer of <c>POST /v1/agents/{agent}/import</c>.</summary>
 /// <param name="Turns">Turns stored.</param>

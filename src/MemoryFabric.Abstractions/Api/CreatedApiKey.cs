@@ -1,13 +1,7 @@
-namespace MemoryFabric.Client;
+namespace MemoryFabric.Api;
 
-/// <summary>A tenant API key as listed by the admin routes: its identity, never its secret.</summary>
-/// <param name="Id">The key id (<c>key_...</c>), used to revoke it.</param>
-/// <param name="Name">The name given when the key was created.</param>
-/// <param name="Tenant">The tenant the key belongs to.</param>
-/// <param name="CreatedAt">When the key was created.</param>
-public sealed record ApiKeyInfo(string Id, string Name, string Tenant, DateTimeOffset CreatedAt);
-
-/// <summary>A newly created tenant API key, with its secret: the only time the server shows it.</summary>
+/// <summary>A newly created tenant API key, with its secret: the answer of
+/// <c>POST /v1/admin/tenants/{tenant}/keys</c>, the only time the server shows the secret.</summary>
 /// <remarks><see cref="ToString"/> masks the secret so that logging the record does not leak it.</remarks>
 /// <param name="Id">The key id (<c>key_...</c>), used to revoke it.</param>
 /// <param name="Name">The name given when the key was created.</param>

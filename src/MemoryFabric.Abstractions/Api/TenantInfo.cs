@@ -1,6 +1,7 @@
-namespace MemoryFabric.Client;
+namespace MemoryFabric.Api;
 
-/// <summary>A tenant, as the admin routes describe it.</summary>
+/// <summary>A tenant, as the admin routes describe it: the answer of <c>POST /v1/admin/tenants</c> and an item of
+/// <see cref="TenantList"/>.</summary>
 /// <param name="Id">The tenant id: 1–64 characters of <c>a-z 0-9 -</c>.</param>
 /// <param name="Name">The display name.</param>
 /// <param name="CreatedAt">When the tenant was created.</param>

@@ -2,9 +2,10 @@ using System.Text.Json.Serialization;
 using MemoryFabric.Conversation;
 using MemoryFabric.Notes;
 
-namespace MemoryFabric.Client;
+namespace MemoryFabric.Api;
 
-/// <summary>One line of an export (and of an import): a turn, an episode or a note version.</summary>
+/// <summary>One line of an export (<c>GET /v1/agents/{agent}/export</c>) and of an import
+/// (<c>POST /v1/agents/{agent}/import</c>), as <c>application/x-ndjson</c>: a turn, an episode or a note version.</summary>
 /// <remarks>
 /// On the wire: <c>{"type":"turn","turn":{...}}</c>, <c>{"type":"episode","episode":{...}}</c> or
 /// <c>{"type":"note","note":{...}}</c>. <see cref="Type"/> is a string, not an enum, so that a client reading the

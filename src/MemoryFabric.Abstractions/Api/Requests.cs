@@ -1,0 +1,16 @@
+using MemoryFabric.Conversation;
+
+namespace MemoryFabric.Api;
+
+/// <summary>The body of <c>POST /v1/agents/{agent}/turns</c>.</summary>
+/// <param name="Turns">The turns to store: at least one, at most the server's batch size.</param>
+public sealed record IngestTurnsRequest(IReadOnlyList<TurnInput> Turns);
+
+/// <summary>The body of <c>POST /v1/admin/tenants</c>.</summary>
+/// <param name="Id">The tenant id: 1–64 characters of <c>a-z 0-9 -</c>.</param>
+/// <param name="Name">A display name.</param>
+public sealed record CreateTenantRequest(string Id, string? Name);
+
+/// <summary>The body of <c>POST /v1/admin/tenants/{tenant}/keys</c> (optional: an empty body names no key).</summary>
+/// <param name="Name">A label for the key.</param>
+public sealed record CreateKeyRequest(string? Name);

@@ -1,0 +1,33 @@
+using MemoryFabric.Conversation;
+using MemoryFabric.Notes;
+using MemoryFabric.Retrieval;
+
+namespace MemoryFabric.Api;
+
+/// <summary>The answer of <c>GET /v1/agents/{agent}/turns</c>.</summary>
+/// <param name="Turns">The turns, in conversation order.</param>
+public sealed record TurnList(IReadOnlyList<Turn> Turns);
+
+/// <summary>The answer of <c>POST /v1/agents/{agent}/search</c>.</summary>
+/// <param name="Hits">The hits, best first.</param>
+public sealed record SearchResponse(IReadOnlyList<SearchHit> Hits);
+
+/// <summary>The answer of <c>GET /v1/agents/{agent}/notes</c>.</summary>
+/// <param name="Notes">The notes.</param>
+public sealed record NoteList(IReadOnlyList<Note> Notes);
+
+/// <summary>The answer of <c>GET /v1/agents/{agent}/notes/{id}/history</c>: a note's versions.</summary>
+/// <param name="Versions">The versions, oldest first.</param>
+public sealed record NoteHistory(IReadOnlyList<Note> Versions);
+
+/// <summary>The answer of <c>DELETE /v1/agents/{agent}/notes/{id}?purge=true</c>.</summary>
+/// <param name="Purged">How many versions were removed for good.</param>
+public sealed record PurgeResult(int Purged);
+
+/// <summary>The answer of <c>GET /v1/admin/tenants</c>.</summary>
+/// <param name="Tenants">The tenants, by id.</param>
+public sealed record TenantList(IReadOnlyList<TenantInfo> Tenants);
+
+/// <summary>The answer of <c>GET /v1/admin/tenants/{tenant}/keys</c>.</summary>
+/// <param name="Keys">The tenant's keys, without their secrets.</param>
+public sealed record KeyList(IReadOnlyList<ApiKeyInfo> Keys);
