@@ -19,7 +19,11 @@ internal sealed partial class EmbedderHolder(IOptions<MemoryFabricServerOptions>
         var progress = new SynchronousProgress(message => LogProgress(logger, message));
         // One core per call: requests embed their queries concurrently, and background indexing is gated to half
         // the cores (DenseIndexingGate), so a batch never takes every core from the requests.
-        _selected = await EmbedderFactory.CreateAsync(options.Value.Embedder, progress, cancellationToken, maxDegreeOfParallelism: 1).ConfigureAwait(false);
+        var selected = await EmbedderFactory.CreateAsync(options.Value.Embedder, progress, cancellationToken, maxDegreeOfParallelism: 1).ConfigureAwait(false);
+
+        // Batches (dense indexing, consolidation, imports) on a dedicated thread, so they never hold the thread-pool
+        // threads that serve requests; a query (one text) is encoded inline.
+        _selected = selected with { Generator = new DedicatedThreadEmbeddingGenerator(selected.Generator) };
         if (_selected.Warning is { } warning)
         {
             LogFallback(logger, warning);
