@@ -21,9 +21,12 @@ internal sealed partial class EmbedderHolder(IOptions<MemoryFabricServerOptions>
         // the cores (DenseIndexingGate), so a batch never takes every core from the requests.
         var selected = await EmbedderFactory.CreateAsync(options.Value.Embedder, progress, cancellationToken, maxDegreeOfParallelism: 1).ConfigureAwait(false);
 
-        // Batches (dense indexing, consolidation, imports) on a dedicated thread, so they never hold the thread-pool
-        // threads that serve requests; a query (one text) is encoded inline.
-        _selected = selected with { Generator = new DedicatedThreadEmbeddingGenerator(selected.Generator) };
+        // The local encoder computes on the calling thread: its batches (dense indexing, consolidation, imports) go to a
+        // dedicated thread so they never hold the thread-pool threads that serve requests; a query is encoded inline.
+        // The hashed embedder is too cheap to need it, and a remote one awaits the network.
+        _selected = selected.Generator.GetService(typeof(MiniLmEmbeddingGenerator)) is null
+            ? selected
+            : selected with { Generator = new DedicatedThreadEmbeddingGenerator(selected.Generator) };
         if (_selected.Warning is { } warning)
         {
             LogFallback(logger, warning);
