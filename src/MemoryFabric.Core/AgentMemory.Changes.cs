@@ -71,6 +71,8 @@ public sealed partial class AgentMemory
                 TurnStored t => t.Turn is { Id: not null, SessionId: not null, Speaker: not null, Text: not null },
                 NoteVersionWritten n => n.Note is { Id: not null, LineageId: not null, Text: not null, Subject: not null, Provenance.TurnIds: not null },
                 NoteVersionsPurged p => p.NoteIds is not null,
+                QuarantineChanged q => q.Entry is { ItemId: not null, Text: not null, Reason: not null, Detector: not null },
+                LessonChanged l => l.Lesson is { Id: not null, TriggerSignature: not null, Reason: not null },
                 _ => false,
             };
             if (!valid)
@@ -114,6 +116,13 @@ public sealed partial class AgentMemory
                         }
                     }
 
+                    break;
+                case QuarantineChanged quarantine:
+                    IndexReplayedTurns(run);
+                    ApplyQuarantineChange(quarantine);
+                    break;
+                case LessonChanged lesson:
+                    _lessons[lesson.Lesson.Id] = lesson.Lesson;
                     break;
             }
         }
@@ -195,7 +204,11 @@ public sealed partial class AgentMemory
             _notes.Active.Count(),
             _notes.Count,
             _pending.Count,
-            last);
+            last)
+        {
+            Quarantined = _quarantine.Values.Count(e => e.Status != Guard.QuarantineStatus.Released),
+            Lessons = _lessons.Values.Count(l => !l.Revoked),
+        };
     }
 
     private void IndexReplayedTurns(List<(Turn Turn, float[]? Vector)> run)
@@ -219,7 +232,7 @@ public sealed partial class AgentMemory
             _notes.Restore(note);
         }
 
-        if (note.Status != NoteStatus.Active)
+        if (note.Status != NoteStatus.Active || IsExcluded(note.Id))
         {
             UnindexNote(note.Id);
             return;

@@ -17,7 +17,7 @@ public sealed partial class AgentMemory
     public async Task<ConsolidationReport> ConsolidateAsync(CancellationToken cancellationToken = default)
     {
         var stopwatch = Stopwatch.StartNew();
-        var sessions = _dirtySessions.OrderBy(s => _sessions[s][0].Timestamp).ToList();
+        var sessions = _dirtySessions.Where(_sessions.ContainsKey).OrderBy(s => _sessions[s][0].Timestamp).ToList();
         var pending = new List<Episode>();
         foreach (var sessionId in sessions)
         {
@@ -39,7 +39,7 @@ public sealed partial class AgentMemory
             for (var i = 0; i < valid.Count; i++)
             {
                 var p = valid[i];
-                var result = _notes.Add(p, new NoteProvenance(p.SourceTurnIds, episode.Id, _extractor.Name, _extractor.Version), _time.GetUtcNow());
+                var result = _notes.Add(p, ExtractedProvenance(p, episode), _time.GetUtcNow());
                 ApplyToIndexes(result, texts[i], vectors[i]);
                 switch (result.Operation)
                 {
@@ -72,7 +72,7 @@ public sealed partial class AgentMemory
     // Re-segments a session; returns the episodes that are new (not extracted before).
     private async Task<List<Episode>> SegmentSessionAsync(string sessionId, CancellationToken cancellationToken)
     {
-        var turns = _sessions[sessionId];
+        var turns = _quarantine.Count == 0 ? _sessions[sessionId] : _sessions[sessionId].Where(t => !IsExcluded(t.Id)).ToList();
         var df = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var turn in turns)
         {
@@ -108,6 +108,33 @@ public sealed partial class AgentMemory
 
         _sessionEpisodes[sessionId] = episodes.Select(e => e.Id).ToList();
         return fresh;
+    }
+
+    // An extracted note's provenance: the source kind of its first source turn, the lowest trust of its source turns.
+    private NoteProvenance ExtractedProvenance(NoteWrite proposal, Episode episode)
+    {
+        var source = SourceKind.UserStated;
+        var trust = 1.0;
+        var first = true;
+        foreach (var id in proposal.SourceTurnIds)
+        {
+            if (_turns.TryGetValue(id, out var turn))
+            {
+                if (first)
+                {
+                    source = turn.Source;
+                    first = false;
+                }
+
+                trust = Math.Min(trust, turn.Trust);
+            }
+        }
+
+        return new NoteProvenance(proposal.SourceTurnIds, episode.Id, _extractor.Name, _extractor.Version)
+        {
+            Source = source,
+            Trust = first ? SourceTrust.DefaultTrust(source) : trust,
+        };
     }
 
     // With DeferEmbedding, what consolidation creates is queued like everything else (null vectors), so a

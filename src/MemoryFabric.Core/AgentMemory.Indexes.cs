@@ -19,18 +19,29 @@ public sealed partial class AgentMemory
     // A null vector queues the item for dense embedding (EmbedPendingAsync); it is lexically searchable at once.
     private void IndexTurn(Turn turn, string indexText, float[]? vector)
     {
+        if (IsExcluded(turn.Id))
+        {
+            return; // quarantined: stored, never indexed
+        }
+
         _turnLexical.Upsert(turn.Id, TextAnalyzer.Terms(indexText));
         IndexDense(MemoryItemKind.Turn, turn.Id, vector);
     }
 
     private void IndexEpisode(Episode episode, float[]? vector)
     {
-        _episodeLexical.Upsert(episode.Id, TextAnalyzer.Terms(EpisodeIndexText(episode)));
-        IndexDense(MemoryItemKind.Episode, episode.Id, vector);
         foreach (var id in episode.TurnIds)
         {
             _turnEpisode[id] = episode.Id;
         }
+
+        if (IsExcluded(episode.Id))
+        {
+            return;
+        }
+
+        _episodeLexical.Upsert(episode.Id, TextAnalyzer.Terms(EpisodeIndexText(episode)));
+        IndexDense(MemoryItemKind.Episode, episode.Id, vector);
     }
 
     private void UnindexEpisode(string episodeId)
@@ -42,6 +53,11 @@ public sealed partial class AgentMemory
 
     private void IndexNote(Note note, string indexText, float[]? vector)
     {
+        if (IsExcluded(note.Id))
+        {
+            return;
+        }
+
         _noteLexical.Upsert(note.Id, TextAnalyzer.Terms(indexText));
         IndexDense(MemoryItemKind.Note, note.Id, vector);
     }
@@ -104,7 +120,7 @@ public sealed partial class AgentMemory
         }
 
         var previous = session[index - 1];
-        return !string.Equals(previous.Speaker, turn.Speaker, StringComparison.OrdinalIgnoreCase) && previous.Text.TrimEnd().EndsWith('?')
+        return !IsExcluded(previous.Id) && !string.Equals(previous.Speaker, turn.Speaker, StringComparison.OrdinalIgnoreCase) && previous.Text.TrimEnd().EndsWith('?')
             ? previous
             : null;
     }

@@ -26,7 +26,7 @@ public sealed partial class AgentMemory
         var characters = ContextTokens.Characters(budget);
         if (request.PreferVerbatimWhenItFits && HistoryCharacters() <= characters)
         {
-            var (items, text) = ContextRenderer.Render(OrderedTurns().Select(t => TurnItem(t, 0)));
+            var (items, text) = ContextRenderer.Render(RetrievableTurns().Select(t => TurnItem(t, 0)));
             return new MemoryContext(text, items, ContextTokens.Count(text), "verbatim");
         }
 
@@ -118,7 +118,7 @@ public sealed partial class AgentMemory
             var note = _notes.Get(r.Id)!;
             foreach (var turnId in note.Provenance.TurnIds)
             {
-                if (!_turns.ContainsKey(turnId))
+                if (!_turns.ContainsKey(turnId) || IsExcluded(turnId))
                 {
                     continue;
                 }
@@ -137,6 +137,11 @@ public sealed partial class AgentMemory
         var results = new List<Ranked>(fused.Count);
         foreach (var r in fused.Values)
         {
+            if (IsExcluded(r.Id))
+            {
+                continue; // belt and braces: quarantined items are not indexed
+            }
+
             r.Item = Materialize(r, analysis, now);
             results.Add(r);
         }
@@ -199,6 +204,9 @@ public sealed partial class AgentMemory
         return item with { Score = r.Score };
     }
 
+    // The turns a verbatim context may show: all but the quarantined ones.
+    private IEnumerable<Turn> RetrievableTurns() => _quarantine.Count == 0 ? OrderedTurns() : OrderedTurns().Where(t => !IsExcluded(t.Id));
+
     private static ContextItem TurnItem(Turn turn, double score) =>
         new(MemoryItemKind.Turn, turn.Id, ContextRenderer.Line(MemoryItemKind.Turn, turn.Text, turn.Speaker), turn.Timestamp, [turn.Id], score);
 
@@ -212,7 +220,7 @@ public sealed partial class AgentMemory
     {
         if (_historyCharacters < 0)
         {
-            _historyCharacters = ContextRenderer.Render(OrderedTurns().Select(t => TurnItem(t, 0))).Text.Length;
+            _historyCharacters = ContextRenderer.Render(RetrievableTurns().Select(t => TurnItem(t, 0))).Text.Length;
         }
 
         return _historyCharacters;

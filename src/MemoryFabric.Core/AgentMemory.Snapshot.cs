@@ -10,8 +10,9 @@ namespace MemoryFabric;
 // Binary snapshots of the whole state, indexes included, so that a restore neither tokenizes nor embeds.
 public sealed partial class AgentMemory
 {
-    /// <summary>The snapshot format version this build writes and reads.</summary>
-    public const ushort SnapshotFormatVersion = 1;
+    /// <summary>The snapshot format version this build writes. Version 2 added provenance (source kind and trust)
+    /// to turns and notes and the guard section (quarantine and lessons); version 1 snapshots are still read.</summary>
+    public const ushort SnapshotFormatVersion = 2;
 
     private const int SnapshotHeaderLength = 24;
     private const string SnapshotName = "AgentMemory snapshot";
@@ -32,6 +33,7 @@ public sealed partial class AgentMemory
         Pending,
         Lexical,
         Dense,
+        Guard,
         End = 0xFF,
     }
 
@@ -85,13 +87,14 @@ public sealed partial class AgentMemory
     {
         if (_turns.Count != 0 || _sessions.Count != 0 || _episodes.Count != 0 || _notes.Count != 0 || _pending.Count != 0
             || _participants.Count != 0 || _changes.Count != 0 || _turnLexical.Count != 0 || _noteLexical.Count != 0
-            || _episodeLexical.Count != 0 || _turnDense.Count != 0 || _noteDense.Count != 0 || _episodeDense.Count != 0)
+            || _episodeLexical.Count != 0 || _turnDense.Count != 0 || _noteDense.Count != 0 || _episodeDense.Count != 0
+            || _quarantine.Count != 0 || _lessons.Count != 0)
         {
             throw new InvalidOperationException("A snapshot can only be restored into a fresh, empty AgentMemory.");
         }
 
-        var reader = new PayloadReader(SnapshotPayload(snapshot), SnapshotName);
-        var state = ReadSnapshot(ref reader);
+        var reader = new PayloadReader(SnapshotPayload(snapshot, out var version), SnapshotName);
+        var state = ReadSnapshot(ref reader, version);
         LoadSnapshot(state);
     }
 
@@ -250,6 +253,9 @@ public sealed partial class AgentMemory
         WriteDense(w, _episodeDense, dimensions);
         WriteDense(w, _noteDense, dimensions);
 
+        w.WriteByte((byte)SnapshotSection.Guard);
+        WriteGuard(w);
+
         w.WriteByte((byte)SnapshotSection.End);
     }
 
@@ -328,7 +334,7 @@ public sealed partial class AgentMemory
         }
     }
 
-    private static ReadOnlySpan<byte> SnapshotPayload(ReadOnlySpan<byte> snapshot)
+    private static ReadOnlySpan<byte> SnapshotPayload(ReadOnlySpan<byte> snapshot, out int version)
     {
         if (snapshot.Length < SnapshotHeaderLength)
         {
@@ -340,10 +346,10 @@ public sealed partial class AgentMemory
             throw new InvalidDataException($"Not an {SnapshotName}: the data does not start with the magic \"MFAM\".");
         }
 
-        var version = BinaryPrimitives.ReadUInt16LittleEndian(snapshot[4..]);
-        if (version != SnapshotFormatVersion)
+        version = BinaryPrimitives.ReadUInt16LittleEndian(snapshot[4..]);
+        if (version is 0 or > SnapshotFormatVersion)
         {
-            throw new InvalidDataException($"{SnapshotName} has format version {version}; this build reads version {SnapshotFormatVersion} only.");
+            throw new InvalidDataException($"{SnapshotName} has format version {version}; this build reads versions 1 to {SnapshotFormatVersion}.");
         }
 
         var headerCrc = BinaryPrimitives.ReadUInt32LittleEndian(snapshot[20..]);
@@ -378,7 +384,7 @@ public sealed partial class AgentMemory
         return payload;
     }
 
-    private SnapshotState ReadSnapshot(ref PayloadReader r)
+    private SnapshotState ReadSnapshot(ref PayloadReader r, int version)
     {
         var s = new SnapshotState();
 
@@ -397,7 +403,7 @@ public sealed partial class AgentMemory
         s.Turns = new Dictionary<string, Turn>(turnCount, StringComparer.Ordinal);
         for (var i = 0; i < turnCount; i++)
         {
-            var turn = RecordFormat.ReadTurn(ref r);
+            var turn = RecordFormat.ReadTurn(ref r, version);
             if (!s.Turns.TryAdd(turn.Id, turn))
             {
                 throw r.Error($"turn '{turn.Id}' appears twice");
@@ -489,7 +495,7 @@ public sealed partial class AgentMemory
         var notes = new List<Note>(noteCount);
         for (var i = 0; i < noteCount; i++)
         {
-            notes.Add(RecordFormat.ReadNote(ref r));
+            notes.Add(RecordFormat.ReadNote(ref r, version));
         }
 
         Expect(ref r, SnapshotSection.Lineages, "lineages");
@@ -550,6 +556,12 @@ public sealed partial class AgentMemory
         ReadDense(ref r, s, MemoryItemKind.Episode, dimensions, s.EpisodeDense);
         r.Section = "dense vectors of notes";
         ReadDense(ref r, s, MemoryItemKind.Note, dimensions, s.NoteDense);
+
+        if (version >= 2)
+        {
+            Expect(ref r, SnapshotSection.Guard, "guard");
+            ReadGuard(ref r, s, version);
+        }
 
         Expect(ref r, SnapshotSection.End, "end");
         r.ExpectEnd();
@@ -719,6 +731,21 @@ public sealed partial class AgentMemory
             EnqueuePending(item.Kind, item.Id);
         }
 
+        foreach (var entry in s.Quarantine)
+        {
+            _quarantine[entry.ItemId] = entry;
+        }
+
+        foreach (var note in s.HeldNotes)
+        {
+            _heldNotes[note.Id] = note;
+        }
+
+        foreach (var lesson in s.Lessons)
+        {
+            _lessons[lesson.Id] = lesson;
+        }
+
         _unverifiedDimensions = s.UnverifiedDimensions;
         _historyCharacters = -1;
     }
@@ -763,5 +790,11 @@ public sealed partial class AgentMemory
         public List<(string Key, float[] Vector)> EpisodeDense { get; } = [];
 
         public List<(string Key, float[] Vector)> NoteDense { get; } = [];
+
+        public List<Guard.QuarantineEntry> Quarantine { get; } = [];
+
+        public List<Note> HeldNotes { get; } = [];
+
+        public List<Guard.GuardLesson> Lessons { get; } = [];
     }
 }

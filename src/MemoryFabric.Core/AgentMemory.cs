@@ -2,6 +2,7 @@ using MemoryFabric.Conversation;
 using MemoryFabric.Decay;
 using MemoryFabric.Embeddings;
 using MemoryFabric.Extraction;
+using MemoryFabric.Guard;
 using MemoryFabric.Notes;
 using MemoryFabric.Persistence;
 using MemoryFabric.Retrieval;
@@ -81,6 +82,7 @@ public sealed partial class AgentMemory : IAgentMemory
         cancellationToken.ThrowIfCancellationRequested();
 
         var fresh = new List<Turn>();
+        var flags = new List<(Turn Turn, string Reason, string Detector)>();
         var stored = new List<string>();
         var duplicates = new List<string>();
         foreach (var input in turns)
@@ -91,6 +93,7 @@ public sealed partial class AgentMemory : IAgentMemory
                 continue;
             }
 
+            var source = input.Source ?? SourceTrust.FromRole(input.Role);
             var turn = new Turn(
                 input.Id ?? "t_" + Guid.NewGuid().ToString("N"),
                 input.SessionId,
@@ -99,41 +102,66 @@ public sealed partial class AgentMemory : IAgentMemory
                 input.Text,
                 input.Timestamp,
                 ++_sequence,
-                input.Metadata is null ? new Dictionary<string, string>() : new Dictionary<string, string>(input.Metadata));
+                input.Metadata is null ? new Dictionary<string, string>() : new Dictionary<string, string>(input.Metadata))
+            {
+                Source = source,
+                Trust = input.Trust ?? SourceTrust.DefaultTrust(source),
+            };
             fresh.Add(turn);
+            if (ScreenWrite(turn.Text, allowRoleMarkers: turn.Role is TurnRole.Assistant or TurnRole.System) is { } flag)
+            {
+                flags.Add((turn, flag.Reason, flag.Detector));
+            }
             stored.Add(turn.Id);
         }
 
         // Store first, then embed with the question context known; a failing or cancelled embedder rolls back.
+        // Quarantined turns are stored (and journaled) but neither embedded nor indexed.
+        var now = _time.GetUtcNow();
+        var entries = flags.Select(f => new QuarantineEntry(f.Turn.Id, MemoryItemKind.Turn, f.Turn.Text, f.Reason, f.Detector, now, QuarantineStatus.Flagged)).ToList();
+        foreach (var entry in entries)
+        {
+            _quarantine[entry.ItemId] = entry;
+        }
+
         foreach (var turn in fresh)
         {
             AddTurn(turn);
         }
 
+        var indexed = entries.Count == 0 ? fresh : fresh.Where(t => !IsExcluded(t.Id)).ToList();
         if (_options.DeferEmbedding)
         {
             // Lexically searchable at once; the dense vector is computed later by EmbedPendingAsync.
-            foreach (var turn in fresh)
+            foreach (var turn in indexed)
             {
                 IndexTurn(turn, TurnIndexText(turn), null);
+            }
+
+            foreach (var turn in fresh)
+            {
                 _changes.Add(new TurnStored(turn));
             }
 
+            AddQuarantineChanges(entries);
             return new IngestResult(stored, duplicates);
         }
 
         try
         {
-            var texts = fresh.Select(TurnIndexText).ToList();
+            var texts = indexed.Select(TurnIndexText).ToList();
             var vectors = await EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < fresh.Count; i++)
+            var vectorOf = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            for (var i = 0; i < indexed.Count; i++)
             {
-                IndexTurn(fresh[i], texts[i], vectors[i]);
+                IndexTurn(indexed[i], texts[i], vectors[i]);
+                vectorOf[indexed[i].Id] = vectors[i];
             }
 
-            for (var i = 0; i < fresh.Count; i++)
+            foreach (var turn in fresh)
             {
-                _changes.Add(new TurnStored(fresh[i]) { DenseVector = vectors[i], EmbeddingModelId = _embedderModelId });
+                var vector = vectorOf.GetValueOrDefault(turn.Id);
+                _changes.Add(new TurnStored(turn) { DenseVector = vector, EmbeddingModelId = vector is null ? null : _embedderModelId });
             }
         }
         catch
@@ -143,9 +171,15 @@ public sealed partial class AgentMemory : IAgentMemory
                 RemoveTurn(turn);
             }
 
+            foreach (var entry in entries)
+            {
+                _quarantine.Remove(entry.ItemId);
+            }
+
             throw;
         }
 
+        AddQuarantineChanges(entries);
         return new IngestResult(stored, duplicates);
     }
 
@@ -181,7 +215,7 @@ public sealed partial class AgentMemory : IAgentMemory
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(_notes.Get(noteId));
+        return Task.FromResult(_notes.Get(noteId) ?? _heldNotes.GetValueOrDefault(noteId));
     }
 
     /// <inheritdoc />
@@ -196,7 +230,12 @@ public sealed partial class AgentMemory : IAgentMemory
     public async Task<NoteWriteResult> AddNoteAsync(NoteWrite note, CancellationToken cancellationToken = default)
     {
         ValidateNote(note);
-        var provenance = new NoteProvenance(note.SourceTurnIds, EpisodeOf(note.SourceTurnIds), "api", "1");
+        var provenance = new NoteProvenance(note.SourceTurnIds, EpisodeOf(note.SourceTurnIds), "api", "1") { Source = note.Source, Trust = note.Trust };
+        if (HoldIfFlagged(note, provenance) is { } held)
+        {
+            return held;
+        }
+
         return await WriteNoteAsync(() => _notes.Add(note, provenance, _time.GetUtcNow()), note, cancellationToken).ConfigureAwait(false);
     }
 
@@ -205,7 +244,12 @@ public sealed partial class AgentMemory : IAgentMemory
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
         ValidateNote(note);
-        var provenance = new NoteProvenance(note.SourceTurnIds, EpisodeOf(note.SourceTurnIds), "api", "1");
+        var provenance = new NoteProvenance(note.SourceTurnIds, EpisodeOf(note.SourceTurnIds), "api", "1") { Source = note.Source, Trust = note.Trust };
+        if (HoldIfFlagged(note, provenance) is { } held)
+        {
+            return held; // the current version stays as it is
+        }
+
         return await WriteNoteAsync(() => _notes.Update(noteId, note, provenance, _time.GetUtcNow()), note, cancellationToken).ConfigureAwait(false);
     }
 
@@ -251,6 +295,30 @@ public sealed partial class AgentMemory : IAgentMemory
         }
 
         return Task.FromResult(removed.Count);
+    }
+
+    // A note written through the API that the guard flags is held outside the note store (it supersedes nothing and
+    // is not indexed) until released; the caller gets it back as added.
+    private NoteWriteResult? HoldIfFlagged(NoteWrite note, NoteProvenance provenance)
+    {
+        if (ScreenWrite(note.Text, allowRoleMarkers: false) is not { } flag)
+        {
+            return null;
+        }
+
+        var id = "n_" + Guid.NewGuid().ToString("N");
+        var held = NoteStore.Create(note, provenance, id, id, 1, _time.GetUtcNow());
+        _heldNotes[id] = held;
+        Flag(id, MemoryItemKind.Note, held.Text, flag.Reason, flag.Detector, held);
+        return new NoteWriteResult(NoteOperation.Added, held);
+    }
+
+    private void AddQuarantineChanges(List<QuarantineEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            _changes.Add(new QuarantineChanged(entry));
+        }
     }
 
     private async Task<NoteWriteResult> WriteNoteAsync(Func<NoteWriteResult> write, NoteWrite note, CancellationToken cancellationToken)
@@ -342,12 +410,28 @@ public sealed partial class AgentMemory : IAgentMemory
             {
                 throw new ArgumentException($"{where} has no timestamp.", nameof(turns));
             }
+
+            if (t.Trust is { } trust && (!double.IsFinite(trust) || trust < 0 || trust > 1))
+            {
+                throw new ArgumentException($"{where} has trust {trust}; it must be between 0 and 1.", nameof(turns));
+            }
+
+            if (t.Source is { } source && !Enum.IsDefined(source))
+            {
+                throw new ArgumentException($"{where} has an unknown source kind {source}.", nameof(turns));
+            }
         }
     }
 
     private void ValidateNote(NoteWrite note)
     {
         ArgumentNullException.ThrowIfNull(note);
+        SourceTrust.Validate(note.Trust, nameof(note));
+        if (!Enum.IsDefined(note.Source))
+        {
+            throw new ArgumentException($"Unknown source kind {note.Source}.", nameof(note));
+        }
+
         if (note.Text is { Length: var n } && n > _options.MaxNoteTextLength)
         {
             throw new ArgumentException($"A note has at most {_options.MaxNoteTextLength} characters; this one has {n}.", nameof(note));

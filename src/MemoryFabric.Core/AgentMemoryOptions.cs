@@ -1,4 +1,5 @@
 using MemoryFabric.Decay;
+using MemoryFabric.Guard;
 using MemoryFabric.Retrieval;
 using MemoryFabric.Segmentation;
 
@@ -37,4 +38,7 @@ public sealed class AgentMemoryOptions
     /// item simply has no dense rank in hybrid retrieval. Queries are still embedded when searched.
     /// </summary>
     public bool DeferEmbedding { get; set; }
+
+    /// <summary>The guard: write-time screening, quarantine and lessons (on by default).</summary>
+    public MemoryGuardOptions Guard { get; set; } = new();
 }

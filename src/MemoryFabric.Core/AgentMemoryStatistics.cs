@@ -15,4 +15,11 @@ public sealed record AgentMemoryStatistics(
     int ActiveNotes,
     int NoteVersions,
     int PendingEmbeddings,
-    DateTimeOffset? LastTurnTime);
+    DateTimeOffset? LastTurnTime)
+{
+    /// <summary>Items the guard keeps out of retrieval (flagged or confirmed).</summary>
+    public int Quarantined { get; init; }
+
+    /// <summary>Active (not revoked) guard lessons.</summary>
+    public int Lessons { get; init; }
+}

@@ -17,4 +17,11 @@ public sealed record Turn(
     string Text,
     DateTimeOffset Timestamp,
     long Sequence,
-    IReadOnlyDictionary<string, string> Metadata);
+    IReadOnlyDictionary<string, string> Metadata)
+{
+    /// <summary>The provenance kind of the turn, set at ingest.</summary>
+    public SourceKind Source { get; init; } = SourceKind.UserStated;
+
+    /// <summary>The trust level of the turn, 0 to 1, set at ingest.</summary>
+    public double Trust { get; init; } = 0.9;
+}

@@ -27,4 +27,12 @@ public sealed record TurnInput
 
     /// <summary>Free-form metadata kept verbatim with the turn.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>The provenance kind of the turn, or <see langword="null"/> to derive it from <see cref="Role"/>
+    /// (user → user-stated, assistant → assistant-stated, tool → tool, system → document).</summary>
+    public SourceKind? Source { get; init; }
+
+    /// <summary>The trust level, 0 to 1, or <see langword="null"/> for the default of the source kind
+    /// (<see cref="SourceTrust.DefaultTrust"/>). Out of range values are rejected at ingest.</summary>
+    public double? Trust { get; init; }
 }

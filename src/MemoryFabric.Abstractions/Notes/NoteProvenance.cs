@@ -1,3 +1,5 @@
+using MemoryFabric.Conversation;
+
 namespace MemoryFabric.Notes;
 
 /// <summary>Where a note came from.</summary>
@@ -9,4 +11,13 @@ public sealed record NoteProvenance(
     IReadOnlyList<string> TurnIds,
     string? EpisodeId,
     string Extractor,
-    string ExtractorVersion);
+    string ExtractorVersion)
+{
+    /// <summary>The provenance kind: for extracted notes, that of the first source turn; for notes written through
+    /// the API, the writer's.</summary>
+    public SourceKind Source { get; init; } = SourceKind.UserStated;
+
+    /// <summary>The trust level, 0 to 1: for extracted notes, the lowest trust of the source turns; for notes
+    /// written through the API, the writer's.</summary>
+    public double Trust { get; init; } = 0.9;
+}

@@ -1,3 +1,5 @@
+using MemoryFabric.Conversation;
+
 namespace MemoryFabric.Notes;
 
 /// <summary>A note as a caller or an extractor proposes it: the content, without identity or life-cycle state.</summary>
@@ -32,4 +34,11 @@ public sealed record NoteWrite
 
     /// <summary>How much the note matters, 0 to 1.</summary>
     public double Importance { get; init; } = 0.5;
+
+    /// <summary>The provenance kind of a note written through the API (default user-stated). Notes extracted by
+    /// consolidation take theirs from their source turns.</summary>
+    public SourceKind Source { get; init; } = SourceKind.UserStated;
+
+    /// <summary>The trust level of a note written through the API, 0 to 1 (default 0.9).</summary>
+    public double Trust { get; init; } = 0.9;
 }

@@ -300,7 +300,7 @@ public sealed class NoteStore
         return new NoteWriteResult(NoteOperation.Superseded, next, previous);
     }
 
-    private static Note Create(NoteWrite write, NoteProvenance provenance, string id, string lineage, int version, DateTimeOffset now) => new()
+    internal static Note Create(NoteWrite write, NoteProvenance provenance, string id, string lineage, int version, DateTimeOffset now) => new()
     {
         Id = id,
         LineageId = lineage,

@@ -1,4 +1,5 @@
 using MemoryFabric.Conversation;
+using MemoryFabric.Guard;
 using MemoryFabric.Notes;
 
 namespace MemoryFabric.Persistence;
@@ -7,7 +8,7 @@ namespace MemoryFabric.Persistence;
 /// A durable change to an <see cref="AgentMemory"/>: what an externally acknowledged write did, as returned by
 /// <see cref="AgentMemory.DrainChanges"/>, journaled with <see cref="MemoryChangeCodec"/> and replayed with
 /// <see cref="AgentMemory.ApplyChanges"/>. The subtypes are <see cref="TurnStored"/>, <see cref="NoteVersionWritten"/>
-/// and <see cref="NoteVersionsPurged"/>.
+/// <see cref="NoteVersionsPurged"/>, and the guard's <see cref="QuarantineChanged"/> and <see cref="LessonChanged"/>.
 /// </summary>
 /// <remarks>
 /// Consolidation (episodes, extracted notes, links, decay), recall reinforcement and dense embeddings computed by
@@ -48,3 +49,17 @@ public sealed record NoteVersionWritten(Note Note) : MemoryChange
 /// <summary>Note versions were removed for good (a purge). Replay removes them if present.</summary>
 /// <param name="NoteIds">The removed version ids.</param>
 public sealed record NoteVersionsPurged(IReadOnlyList<string> NoteIds) : MemoryChange;
+
+/// <summary>A quarantine entry was created or changed status (flagged, confirmed, released). Replay upserts it by
+/// item id and keeps the item out of retrieval (or puts it back, when released).</summary>
+/// <param name="Entry">The entry as it stands after the change.</param>
+public sealed record QuarantineChanged(QuarantineEntry Entry) : MemoryChange
+{
+    /// <summary>A note written through the API and quarantined at write: it is held outside the note store (so it
+    /// supersedes nothing) until released. <see langword="null"/> for any other item.</summary>
+    public Note? HeldNote { get; init; }
+}
+
+/// <summary>A guard lesson was distilled or revoked. Replay upserts it by id.</summary>
+/// <param name="Lesson">The lesson as it stands after the change.</param>
+public sealed record LessonChanged(GuardLesson Lesson) : MemoryChange;

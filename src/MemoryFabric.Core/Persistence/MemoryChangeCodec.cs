@@ -16,12 +16,16 @@ namespace MemoryFabric.Persistence;
 public static class MemoryChangeCodec
 {
     /// <summary>The format version this build writes and reads.</summary>
-    public const byte FormatVersion = 1;
+    /// <remarks>Version 2 added the provenance kind and trust of turns and notes and the guard's changes; version 1
+    /// batches are still read.</remarks>
+    public const byte FormatVersion = 2;
 
     private const string Format = "Memory change batch";
     private const byte TurnStoredKind = 1;
     private const byte NoteWrittenKind = 2;
     private const byte NotesPurgedKind = 3;
+    private const byte QuarantineKind = 4;
+    private const byte LessonKind = 5;
 
     /// <summary>Encodes a batch of changes.</summary>
     /// <param name="changes">The changes, in order.</param>
@@ -51,6 +55,20 @@ public static class MemoryChangeCodec
                     w.WriteByte(NotesPurgedKind);
                     w.WriteRefs(p.NoteIds ?? throw new ArgumentException($"Change {i} has no note ids.", nameof(changes)));
                     break;
+                case QuarantineChanged q:
+                    w.WriteByte(QuarantineKind);
+                    RecordFormat.WriteQuarantineEntry(w, q.Entry ?? throw new ArgumentException($"Change {i} has no entry.", nameof(changes)));
+                    w.WriteBool(q.HeldNote is not null);
+                    if (q.HeldNote is not null)
+                    {
+                        RecordFormat.WriteNote(w, q.HeldNote);
+                    }
+
+                    break;
+                case LessonChanged l:
+                    w.WriteByte(LessonKind);
+                    RecordFormat.WriteLesson(w, l.Lesson ?? throw new ArgumentException($"Change {i} has no lesson.", nameof(changes)));
+                    break;
                 case null:
                     throw new ArgumentException($"Change {i} is null.", nameof(changes));
                 default:
@@ -73,9 +91,10 @@ public static class MemoryChangeCodec
             throw new InvalidDataException($"{Format} is truncated: {data.Length} bytes, at least 6 expected.");
         }
 
-        if (data[0] != FormatVersion)
+        var version = data[0];
+        if (version is 0 or > FormatVersion)
         {
-            throw new InvalidDataException($"{Format} has format version {data[0]}; this build reads version {FormatVersion} only.");
+            throw new InvalidDataException($"{Format} has format version {version}; this build reads versions 1 to {FormatVersion}.");
         }
 
         var body = data[..^4];
@@ -98,17 +117,25 @@ public static class MemoryChangeCodec
             switch (kind)
             {
                 case TurnStoredKind:
-                    var turn = RecordFormat.ReadTurn(ref r);
+                    var turn = RecordFormat.ReadTurn(ref r, version);
                     var (turnVector, turnModel) = RecordFormat.ReadVector(ref r);
                     changes.Add(new TurnStored(turn) { DenseVector = turnVector, EmbeddingModelId = turnModel });
                     break;
                 case NoteWrittenKind:
-                    var note = RecordFormat.ReadNote(ref r);
+                    var note = RecordFormat.ReadNote(ref r, version);
                     var (noteVector, noteModel) = RecordFormat.ReadVector(ref r);
                     changes.Add(new NoteVersionWritten(note) { DenseVector = noteVector, EmbeddingModelId = noteModel });
                     break;
                 case NotesPurgedKind:
                     changes.Add(new NoteVersionsPurged(r.ReadRefs()));
+                    break;
+                case QuarantineKind when version >= 2:
+                    var entry = RecordFormat.ReadQuarantineEntry(ref r);
+                    var held = r.ReadBool() ? RecordFormat.ReadNote(ref r, version) : null;
+                    changes.Add(new QuarantineChanged(entry) { HeldNote = held });
+                    break;
+                case LessonKind when version >= 2:
+                    changes.Add(new LessonChanged(RecordFormat.ReadLesson(ref r)));
                     break;
                 default:
                     throw r.Error($"unknown change kind {kind}");

@@ -1,12 +1,23 @@
 using MemoryFabric.Conversation;
+using MemoryFabric.Guard;
 using MemoryFabric.Notes;
+using MemoryFabric.Retrieval;
 
 namespace MemoryFabric.Persistence;
 
 /// <summary>The binary encodings of <see cref="Turn"/>, <see cref="Episode"/> and <see cref="Note"/> shared by the
 /// snapshot and the journal formats. Every field is kept, so a decoded record equals the encoded one.</summary>
+/// <remarks>Layout 2 adds the provenance kind and trust of turns and notes (after the fields of layout 1) and the
+/// guard's records; layout 1 records are read with the defaults (the source derived from the role).</remarks>
 internal static class RecordFormat
 {
+    /// <summary>The record layout this build writes.</summary>
+    public const int Layout = 2;
+
+    private const int SourceKinds = 6;
+    private const int ItemKinds = 3;
+    private const int QuarantineStatuses = 3;
+
     private const int TurnRoles = 4;
     private const int NoteKinds = 6;
     private const int NoteStatuses = 4;
@@ -30,9 +41,48 @@ internal static class RecordFormat
                 w.WriteString(value);
             }
         }
+
+        WriteProvenance(w, turn.Source, turn.Trust);
     }
 
-    public static Turn ReadTurn(ref PayloadReader r)
+    // One byte when the trust is the source's default (the source kind, high bit set), else the kind and the trust.
+    private static void WriteProvenance(PayloadWriter w, SourceKind source, double trust)
+    {
+        if (trust.Equals(SourceTrust.DefaultTrust(source)))
+        {
+            w.WriteByte((byte)(0x80 | (byte)source));
+            return;
+        }
+
+        w.WriteByte((byte)source);
+        w.WriteDouble(trust);
+    }
+
+    private static (SourceKind Source, double Trust) ReadProvenance(ref PayloadReader r, string what)
+    {
+        var value = r.ReadByte();
+        var source = value & 0x7F;
+        if (source >= SourceKinds)
+        {
+            throw r.Error($"{what} has unknown source kind {source}");
+        }
+
+        var kind = (SourceKind)source;
+        if ((value & 0x80) != 0)
+        {
+            return (kind, SourceTrust.DefaultTrust(kind));
+        }
+
+        var trust = r.ReadDouble();
+        if (!double.IsFinite(trust) || trust < 0 || trust > 1)
+        {
+            throw r.Error($"{what} has trust {trust}, out of range");
+        }
+
+        return (kind, trust);
+    }
+
+    public static Turn ReadTurn(ref PayloadReader r, int layout = Layout)
     {
         var id = r.ReadRef();
         var session = r.ReadRef();
@@ -52,7 +102,18 @@ internal static class RecordFormat
             }
         }
 
-        return new Turn(id, session, speaker, role, text, timestamp, sequence, metadata);
+        if (layout < 2)
+        {
+            var derived = SourceTrust.FromRole(role);
+            return new Turn(id, session, speaker, role, text, timestamp, sequence, metadata)
+            {
+                Source = derived,
+                Trust = SourceTrust.DefaultTrust(derived),
+            };
+        }
+
+        var (source, trust) = ReadProvenance(ref r, $"turn '{id}'");
+        return new Turn(id, session, speaker, role, text, timestamp, sequence, metadata) { Source = source, Trust = trust };
     }
 
     public static void WriteEpisode(PayloadWriter w, Episode episode)
@@ -127,9 +188,10 @@ internal static class RecordFormat
         w.WriteRef(note.SupersededById);
         w.WriteRef(note.SupersedeReason);
         w.WriteRefs(note.Links);
+        WriteProvenance(w, note.Provenance.Source, note.Provenance.Trust);
     }
 
-    public static Note ReadNote(ref PayloadReader r)
+    public static Note ReadNote(ref PayloadReader r, int layout = Layout)
     {
         var id = r.ReadRef();
         var lineage = r.ReadRef();
@@ -149,7 +211,7 @@ internal static class RecordFormat
         DateTimeOffset? validFrom = (flags & 2) != 0 ? r.ReadDateTimeOffset() : null;
         DateTimeOffset? validTo = (flags & 4) != 0 ? r.ReadDateTimeOffset() : null;
         var provenance = new NoteProvenance(r.ReadRefs(), r.ReadRefOrNull(), r.ReadRef(), r.ReadRef());
-        return new Note
+        var note = new Note
         {
             Id = id,
             LineageId = lineage,
@@ -175,7 +237,59 @@ internal static class RecordFormat
             SupersedeReason = r.ReadRefOrNull(),
             Links = r.ReadRefs(),
         };
+        if (layout < 2)
+        {
+            return note;
+        }
+
+        var (source, trust) = ReadProvenance(ref r, $"note '{id}'");
+        return note with { Provenance = provenance with { Source = source, Trust = trust } };
     }
+
+    public static void WriteQuarantineEntry(PayloadWriter w, QuarantineEntry entry)
+    {
+        w.WriteRef(entry.ItemId);
+        w.WriteByte((byte)entry.Kind);
+        w.WriteString(entry.Text);
+        w.WriteString(entry.Reason);
+        w.WriteRef(entry.Detector);
+        w.WriteDateTimeOffset(entry.DetectedAt);
+        w.WriteByte((byte)entry.Status);
+        w.WriteRef(entry.LessonId);
+        w.WriteBool(entry.ReviewedAt.HasValue);
+        if (entry.ReviewedAt is { } reviewed)
+        {
+            w.WriteDateTimeOffset(reviewed);
+        }
+    }
+
+    public static QuarantineEntry ReadQuarantineEntry(ref PayloadReader r)
+    {
+        var itemId = r.ReadRef();
+        var kind = (MemoryItemKind)r.ReadEnumValue(ItemKinds, "quarantined item kind");
+        var text = r.ReadString();
+        var reason = r.ReadString();
+        var detector = r.ReadRef();
+        var detectedAt = r.ReadDateTimeOffset();
+        var status = (QuarantineStatus)r.ReadEnumValue(QuarantineStatuses, "quarantine status");
+        var lessonId = r.ReadRefOrNull();
+        DateTimeOffset? reviewedAt = r.ReadBool() ? r.ReadDateTimeOffset() : null;
+        return new QuarantineEntry(itemId, kind, text, reason, detector, detectedAt, status) { LessonId = lessonId, ReviewedAt = reviewedAt };
+    }
+
+    public static void WriteLesson(PayloadWriter w, GuardLesson lesson)
+    {
+        w.WriteRef(lesson.Id);
+        w.WriteRefs(lesson.TriggerSignature);
+        w.WriteRef(lesson.ClaimPattern);
+        w.WriteString(lesson.Reason);
+        w.WriteDateTimeOffset(lesson.CreatedAt);
+        w.WriteBool(lesson.Revoked);
+        w.WriteRef(lesson.SourceItemId);
+    }
+
+    public static GuardLesson ReadLesson(ref PayloadReader r) =>
+        new(r.ReadRef(), r.ReadRefs(), r.ReadRefOrNull(), r.ReadString(), r.ReadDateTimeOffset(), r.ReadBool()) { SourceItemId = r.ReadRefOrNull() };
 
     /// <summary>An optional dense vector: its dimension (0 = none), the embedding model (a shared string) and the
     /// raw little-endian floats.</summary>
