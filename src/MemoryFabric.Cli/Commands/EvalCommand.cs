@@ -63,6 +63,7 @@ internal static class EvalCommand
         {
             dataset, budget, strategies, categories, output, markdown, embedder,
         };
+        command.Subcommands.Add(EvalPoisonCommand.Create());
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {

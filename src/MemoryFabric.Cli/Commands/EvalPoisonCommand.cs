@@ -1,0 +1,135 @@
+using System.CommandLine;
+using MemoryFabric.Evaluation.Datasets;
+using MemoryFabric.Evaluation.Poisoning;
+using MemoryFabric.Guard;
+
+namespace MemoryFabric.Cli.Commands;
+
+/// <summary><c>memfab eval poison</c>: the poisoning benchmark (issue 5). Injects poisoned records aimed at chosen
+/// questions into each conversation's memory, runs the fabric with the guard off and on, and reports ASR-r, ASR-t,
+/// clean evidence recall and answer coverage, and the share of clean notes quarantined, overall and per attack
+/// kind.</summary>
+internal static class EvalPoisonCommand
+{
+    private static readonly string[] LocomoDefaultCategories = ["1", "2", "3", "4"];
+
+    /// <summary>Builds the command.</summary>
+    /// <returns>The command.</returns>
+    public static Command Create()
+    {
+        var dataset = new Option<string>("--dataset")
+        {
+            Description = "The dataset file: LoCoMo's JSON or the generic conversation format (see datasets/README.md).",
+            HelpName = "path",
+            Required = true,
+        };
+        var budget = new Option<int>("--budget")
+        {
+            Description = "The token budget of each context (tokens = ceil(characters / 4)).",
+            HelpName = "tokens",
+            DefaultValueFactory = _ => 1000,
+        };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "The seed of target selection and poison generation (same seed, same poison).",
+            HelpName = "n",
+            DefaultValueFactory = _ => 0,
+        };
+        var share = new Option<double>("--target-share")
+        {
+            Description = "The share of questions with evidence targeted per conversation (at least one).",
+            HelpName = "share",
+            DefaultValueFactory = _ => PoisonGenerator.DefaultTargetShare,
+        };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Also write the results as JSON to this file.",
+            HelpName = "path",
+        };
+        var embedder = new Option<string>("--embedder")
+        {
+            Description = "The fabric's embedder: hashing (default), auto, minilm or openai (as memfab eval).",
+            HelpName = "hashing|auto|minilm|openai",
+            DefaultValueFactory = _ => "hashing",
+        };
+        embedder.AcceptOnlyFromAmong("auto", "minilm", "hashing", "openai");
+
+        var command = new Command("poison", "Poisoning benchmark: inject poisoned records aimed at chosen questions and measure the attack with the guard off and on.")
+        {
+            dataset, budget, seed, share, output, embedder,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var stdout = parseResult.InvocationConfiguration.Output;
+            var stderr = parseResult.InvocationConfiguration.Error;
+            return await RunAsync(
+                parseResult.GetValue(dataset)!,
+                parseResult.GetValue(budget),
+                parseResult.GetValue(seed),
+                parseResult.GetValue(share),
+                parseResult.GetValue(output),
+                parseResult.GetValue(embedder) ?? "hashing",
+                stdout,
+                stderr,
+                cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        string datasetPath, int budget, int seed, double share, string? outPath, string embedderName, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (budget <= 0)
+        {
+            throw new UsageException($"--budget must be a positive number of tokens (got {budget})");
+        }
+
+        if (!(share > 0 && share <= 1))
+        {
+            throw new UsageException($"--target-share must be in (0, 1] (got {share})");
+        }
+
+        ConversationDataset data;
+        try
+        {
+            data = DatasetReader.Read(datasetPath);
+        }
+        catch (DatasetFormatException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+
+        var selected = await EmbedderChoice.CreateAsync(embedderName, new LineProgress(stderr, "memfab eval poison: "), cancellationToken).ConfigureAwait(false);
+        using var embeddingGenerator = selected.Generator;
+        var categories = data.Format == DatasetFormat.Locomo ? LocomoDefaultCategories.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
+        await stderr.WriteLineAsync(
+            $"memfab eval poison: {data.Name} ({data.Format}): {data.Conversations.Count} conversations, {data.QuestionCount} questions; "
+            + $"budget {budget}; seed {seed}; embedder {selected.Name}"
+            + (categories is null ? string.Empty : $"; categories {string.Join(",", LocomoDefaultCategories)}")).ConfigureAwait(false);
+
+        var report = await PoisonBenchmark.RunAsync(
+            data,
+            guard => new AgentMemory(new AgentMemoryOptions { Guard = new MemoryGuardOptions { Enabled = guard } }, embeddingGenerator: embeddingGenerator),
+            new PoisonBenchmarkOptions { TokenBudget = budget, Seed = seed, TargetShare = share, Categories = categories, Progress = stderr },
+            cancellationToken).ConfigureAwait(false);
+        report = report with { Embedder = selected.Name };
+
+        await stdout.WriteAsync(PoisonReportWriter.ToMarkdown(report)).ConfigureAwait(false);
+        if (outPath is { } path)
+        {
+            try
+            {
+                await PoisonReportWriter.WriteJsonAsync(report, path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"memfab: cannot write {path}: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
+            await stderr.WriteLineAsync($"memfab eval poison: results written to {path}").ConfigureAwait(false);
+        }
+
+        return ExitCodes.Success;
+    }
+}
