@@ -26,6 +26,11 @@ public sealed partial class AgentMemory
         var characters = ContextTokens.Characters(budget);
         if (request.PreferVerbatimWhenItFits && HistoryCharacters() <= characters)
         {
+            await ScreenHistoryByConsensusAsync(cancellationToken).ConfigureAwait(false); // the whole history is the candidate set
+        }
+
+        if (request.PreferVerbatimWhenItFits && HistoryCharacters() <= characters)
+        {
             var (items, text) = ContextRenderer.Render(RetrievableTurns().Select(t => TurnItem(t, 0)));
             return new MemoryContext(text, items, ContextTokens.Count(text), "verbatim");
         }
@@ -146,6 +151,7 @@ public sealed partial class AgentMemory
             results.Add(r);
         }
 
+        results = await ScreenByConsensusAsync(results, cancellationToken).ConfigureAwait(false);
         results.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Id, b.Id));
         return results;
     }

@@ -470,6 +470,7 @@ public sealed partial class AgentMemory : IAgentMemory
         }
 
         _historyCharacters = -1; // the verbatim history changed: measure it again when needed
+        _consensusEpoch++;
     }
 
     private void RemoveTurn(Turn turn)
@@ -491,6 +492,7 @@ public sealed partial class AgentMemory : IAgentMemory
         }
 
         _historyCharacters = -1;
+        _consensusEpoch++;
     }
 
     private static readonly Comparer<Turn> TurnOrder = Comparer<Turn>.Create(Compare);

@@ -215,6 +215,7 @@ public sealed partial class AgentMemory
     // Takes a quarantined item out of the indexes (and a turn out of its session's episodes, at the next consolidation).
     private void Exclude(QuarantineEntry entry)
     {
+        _consensusEpoch++;
         switch (entry.Kind)
         {
             case MemoryItemKind.Turn:
@@ -241,6 +242,7 @@ public sealed partial class AgentMemory
     // held note stored.
     private void Readmit(QuarantineEntry entry, float[]? vector)
     {
+        _consensusEpoch++;
         switch (entry.Kind)
         {
             case MemoryItemKind.Turn when _turns.TryGetValue(entry.ItemId, out var turn):

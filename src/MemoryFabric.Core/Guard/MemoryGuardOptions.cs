@@ -17,4 +17,25 @@ public sealed class MemoryGuardOptions
 
     /// <summary>The share of a lesson's trigger signature a text must contain to match it (default 0.6).</summary>
     public double LessonSimilarity { get; set; } = 0.6;
+
+    /// <summary>Whether retrieval-time consensus runs (default <see langword="true"/>): a candidate of a query from a
+    /// weak source whose claim contradicts, or is not backed by, the agent's trusted memories is kept out of the
+    /// results and quarantined by the "consensus" detector.</summary>
+    public bool Consensus { get; set; } = true;
+
+    /// <summary>The trust from which a source is strong for consensus (default 0.6: user- and assistant-stated
+    /// turns; tools, web, documents and imports fall below).</summary>
+    public double ConsensusStrongTrust { get; set; } = 0.6;
+
+    /// <summary>The share of the trusted turns a speaker must have spoken to be a main participant (default 0.1);
+    /// others are third parties, weak sources whatever their trust.</summary>
+    public double ConsensusMainParticipantShare { get; set; } = 0.1;
+
+    /// <summary>How many of a weak record's terms the trusted memories must share for the record to be about
+    /// something they discuss, and so comparable (default 2).</summary>
+    public int ConsensusMinRelatedTerms { get; set; } = 2;
+
+    /// <summary>How many of a weak record's most specific trusted terms (its anchors) each of its terms must have
+    /// co-occurred with in a trusted memory to count as backed (default 2).</summary>
+    public int ConsensusAnchors { get; set; } = 2;
 }
