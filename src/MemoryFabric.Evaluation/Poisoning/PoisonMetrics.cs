@@ -8,9 +8,11 @@ namespace MemoryFabric.Evaluation.Poisoning;
 /// <summary>
 /// Recognizes poisoned material in a context or in the quarantine. An item is poisoned, with the kinds of the records
 /// it comes from, when (1) its <see cref="ContextItem.TurnIds"/> include a poisoned turn id, or (2) its text contains a
-/// poisoned turn's text (whitespace and case ignored), or (3) it is not a verbatim turn (a note or an episode) and its
-/// content words include every "distinctive" content word of a record's wrong value — the words of the wrong value
-/// that the clean conversation never uses (a record whose wrong value has none is recognized by (1) and (2) only).
+/// poisoned turn's text (whitespace and case ignored), or (3) it is a note or an episode with no source turns at all
+/// (so its provenance cannot decide) and its content words include every "distinctive" content word of a record's
+/// wrong value — the words of the wrong value that the clean conversation never uses. A note derived from clean turns
+/// is clean: its text may spell out what the turns only imply (dates, years) and so use words the raw conversation
+/// never does.
 /// Wrong values are distinct per question and kind, so an item is attributed to the kinds it actually carries.
 /// </summary>
 public sealed class PoisonIndex
@@ -59,8 +61,10 @@ public sealed class PoisonIndex
     {
         ArgumentNullException.ThrowIfNull(turnIds);
         var records = new HashSet<PoisonRecord>(ReferenceEqualityComparer.Instance);
+        var hasProvenance = false;
         foreach (var id in turnIds)
         {
+            hasProvenance = true;
             if (_byTurnId.TryGetValue(id.Trim(), out var record))
             {
                 records.Add(record);
@@ -79,7 +83,7 @@ public sealed class PoisonIndex
             }
         }
 
-        if (kind != MemoryItemKind.Turn && _values.Count > 0)
+        if (kind != MemoryItemKind.Turn && !hasProvenance && _values.Count > 0)
         {
             var words = MemoryMetrics.ContextWords(text);
             foreach (var (value, record) in _values)
