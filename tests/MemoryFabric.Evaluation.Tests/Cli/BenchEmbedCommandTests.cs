@@ -30,7 +30,7 @@ public class BenchEmbedCommandTests
             }
 
             Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("ratio_medium_batch32_single").ValueKind);
-            Assert.True(json.RootElement.GetProperty("model_load_seconds").GetDouble() > 0);
+            Assert.True(json.RootElement.GetProperty("model_load_seconds").GetDouble() >= 0); // 0 when another test of this process loaded the model
             Assert.Contains("| medium |", output.ToString(), StringComparison.Ordinal);
         }
         finally
