@@ -177,6 +177,13 @@ public sealed partial class AgentMemory
 
         for (var i = 0; i < active.Count; i++)
         {
+            // Imported notes are screened like written ones: a flagged note is stored but quarantined, not indexed.
+            if (ScreenWrite(active[i].Text, allowRoleMarkers: false) is { } flag)
+            {
+                Flag(active[i].Id, MemoryItemKind.Note, active[i].Text, flag.Reason, flag.Detector);
+                continue;
+            }
+
             IndexNote(active[i], texts[i], vectors[i]);
         }
 

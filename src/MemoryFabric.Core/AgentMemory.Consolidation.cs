@@ -32,7 +32,11 @@ public sealed partial class AgentMemory
             cancellationToken.ThrowIfCancellationRequested();
             var turns = episode.TurnIds.Select(id => _turns[id]).ToList();
             var proposals = await _extractor.ExtractAsync(new NoteExtractionContext(episode, turns, _participants.ToList()), cancellationToken).ConfigureAwait(false);
-            var valid = proposals.Where(p => IsValidProposal(p, episode)).ToList();
+            // Extracted notes are screened like written ones (a chat model may carry an instruction over): a flagged
+            // one is held in the quarantine instead of entering the note store. A reviewer's release of a source turn
+            // stands for the notes drawn from it.
+            var valid = proposals.Where(p => IsValidProposal(p, episode)
+                && (p.SourceTurnIds.Any(IsReleased) || HoldIfFlagged(p, ExtractedProvenance(p, episode)) is null)).ToList();
             var texts = valid.Select(NoteIndexText).ToList();
             var vectors = await EmbedUnlessDeferredAsync(texts, cancellationToken).ConfigureAwait(false);
             var provenance = new Dictionary<string, NoteProvenance>(StringComparer.Ordinal);

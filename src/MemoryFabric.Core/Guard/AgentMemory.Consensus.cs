@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using MemoryFabric.Conversation;
+using MemoryFabric.Guard;
 using MemoryFabric.Notes;
 using MemoryFabric.Retrieval;
 using MemoryFabric.Text;
@@ -17,18 +18,46 @@ namespace MemoryFabric;
 //  - derived: a weak note extracted from a quarantined turn.
 // A flagged candidate leaves the results and is quarantined (detector "consensus") with its weak source turns. Strong
 // sources are never flagged, so the same trusted speaker later stating a new value is an update, not an attack.
+// Claims are the notes' own (subject, attribute, value) and, when MemoryGuardOptions.ClaimExtractor is set (an
+// IChatClient), what it derives from weak turns and notes. The agents of the agent's relation groups (ConsensusPeers)
+// are independent sources too: their trusted claims about the same subjects back or contradict a weak claim.
+// Lessons are consulted here as well: a candidate written before a lesson was learned is caught at retrieval.
 public sealed partial class AgentMemory
 {
     /// <summary>The detector name of items quarantined by retrieval-time consensus.</summary>
     public const string ConsensusDetector = "consensus";
 
+    private readonly Dictionary<string, IReadOnlyList<MemoryClaim>> _derivedClaims = new(StringComparer.Ordinal);
     private int _consensusEpoch;
     private ConsensusView? _consensusView;
+
+    /// <summary>The other agents of this agent's relation groups, asked for their trusted claims when a weak
+    /// candidate makes a claim (set by the host; none by default).</summary>
+    public IConsensusPeers? ConsensusPeers { get; set; }
+
+    /// <summary>Suspends the guard at run time (a tenant turned it off): nothing new is screened, flagged or
+    /// quarantined; what was quarantined stays out until released.</summary>
+    public bool GuardSuspended { get; set; }
+
+    /// <summary>The claims this agent's trusted memories back (main participants' notes with an attribute value),
+    /// which the agents of its relation groups compare their weak memories with.</summary>
+    /// <returns>The claims, each with its number of independent trusted sources.</returns>
+    public IReadOnlyList<ConsensusClaim> GetTrustedClaims()
+    {
+        var view = ConsensusViewNow(_options.Guard ?? new Guard.MemoryGuardOptions());
+        return view.StrongClaims.Values
+            .SelectMany(c => c.Values.Select(v => new ConsensusClaim(c.Subject, c.Attribute, v.Key, v.Value.Count)))
+            .OrderBy(c => c.Subject, StringComparer.Ordinal).ThenBy(c => c.Attribute, StringComparer.Ordinal).ThenBy(c => c.Value, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    // The guard's options when it runs, otherwise null.
+    private Guard.MemoryGuardOptions? ActiveGuard => GuardSuspended ? null : _options.Guard is { Enabled: true } guard ? guard : null;
 
     // A verbatim context shows the whole history: every retrievable turn is a candidate (only weak ones are checked).
     private async Task ScreenHistoryByConsensusAsync(CancellationToken cancellationToken)
     {
-        if (_options.Guard is { Enabled: true, Consensus: true })
+        if (ActiveGuard is { } guard && (guard.Consensus || (guard.UseLessons && _lessons.Count != 0)))
         {
             await ScreenByConsensusAsync(RetrievableTurns().Select(t => new Ranked(MemoryItemKind.Turn, t.Id)).ToList(), cancellationToken).ConfigureAwait(false);
         }
@@ -36,31 +65,73 @@ public sealed partial class AgentMemory
 
     private async Task<List<Ranked>> ScreenByConsensusAsync(List<Ranked> results, CancellationToken cancellationToken)
     {
-        var guard = _options.Guard;
-        if (guard is null || !guard.Enabled || !guard.Consensus || results.Count == 0)
+        var guard = ActiveGuard;
+        if (guard is null || results.Count == 0 || !(guard.Consensus || (guard.UseLessons && _lessons.Count != 0)))
         {
             return results;
         }
 
-        var view = ConsensusViewNow(guard);
-        if (view.Documents.Count == 0)
+        var flags = new Dictionary<string, string>(StringComparer.Ordinal); // item id → reason
+        var detectors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var dropped = new HashSet<string>(StringComparer.Ordinal);
+        if (guard.UseLessons && _lessons.Count != 0)
         {
-            return results; // no trusted source to compare with
+            foreach (var r in results)
+            {
+                if (!IsReleased(r.Id) && DescribeItem(r.Id) is { } item && MatchLesson(item.Text, guard) is { } lesson)
+                {
+                    flags.TryAdd(r.Id, $"matches lesson {lesson.Id}: {lesson.Reason}");
+                    detectors.TryAdd(r.Id, "lesson:" + lesson.Id);
+                    dropped.Add(r.Id);
+                }
+            }
         }
 
-        var flags = new Dictionary<string, string>(StringComparer.Ordinal); // item id → reason
-        var dropped = new HashSet<string>(StringComparer.Ordinal);
+        if (guard.Consensus)
+        {
+            var view = ConsensusViewNow(guard);
+            var claims = await WeakClaimsAsync(results.Where(r => !dropped.Contains(r.Id)), view, guard, cancellationToken).ConfigureAwait(false);
+            var peers = await PeerClaimsAsync(claims, cancellationToken).ConfigureAwait(false);
+            if (view.Documents.Count != 0 || peers.Count != 0)
+            {
+                CheckCandidates(results, view, guard, claims, peers, flags, dropped);
+            }
+        }
+
+        if (flags.Count == 0)
+        {
+            return results;
+        }
+
+        foreach (var (id, reason) in flags.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            if (DescribeItem(id) is not null && !IsExcluded(id))
+            {
+                await QuarantineAsync(id, reason, detectors.GetValueOrDefault(id, ConsensusDetector), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        // A flagged note's weak source turns go too: they carry the same claim.
+        return results.Where(r => !dropped.Contains(r.Id) && !IsExcluded(r.Id)).ToList();
+    }
+
+    private void CheckCandidates(
+        List<Ranked> results, ConsensusView view, Guard.MemoryGuardOptions guard,
+        Dictionary<string, IReadOnlyList<MemoryClaim>> claims, Dictionary<string, BackedClaim> peers,
+        Dictionary<string, string> flags, HashSet<string> dropped)
+    {
         foreach (var r in results)
         {
-            if (IsReleased(r.Id))
+            if (IsReleased(r.Id) || dropped.Contains(r.Id))
             {
                 continue; // a reviewer released it: the decision stands
             }
 
+            var itemClaims = claims.GetValueOrDefault(r.Id) ?? [];
             switch (r.Kind)
             {
                 case MemoryItemKind.Turn when _turns.TryGetValue(r.Id, out var turn):
-                    if (CheckTurn(turn, view, guard) is { } turnReason)
+                    if (CheckTurn(turn, view, guard, itemClaims, peers) is { } turnReason)
                     {
                         flags.TryAdd(turn.Id, turnReason);
                         dropped.Add(r.Id);
@@ -68,7 +139,7 @@ public sealed partial class AgentMemory
 
                     break;
                 case MemoryItemKind.Note when _notes.Get(r.Id) is { } note:
-                    if (CheckNote(note, view, guard, flags) is { } noteReason)
+                    if (CheckNote(note, view, guard, itemClaims, peers, flags) is { } noteReason)
                     {
                         flags.TryAdd(r.Id, noteReason);
                         dropped.Add(r.Id);
@@ -76,7 +147,6 @@ public sealed partial class AgentMemory
 
                     break;
                 case MemoryItemKind.Episode when _episodes.TryGetValue(r.Id, out var episode):
-                    var weakTurns = 0;
                     var flaggedTurns = 0;
                     foreach (var id in episode.TurnIds)
                     {
@@ -85,12 +155,11 @@ public sealed partial class AgentMemory
                             continue;
                         }
 
-                        weakTurns++;
                         if (IsExcluded(id))
                         {
                             flaggedTurns++;
                         }
-                        else if (CheckTurn(t, view, guard) is { } reason)
+                        else if (CheckTurn(t, view, guard, claims.GetValueOrDefault(id) ?? [], peers) is { } reason)
                         {
                             flags.TryAdd(id, reason);
                             flaggedTurns++;
@@ -109,25 +178,135 @@ public sealed partial class AgentMemory
                     break;
             }
         }
+    }
 
-        if (flags.Count == 0)
+    // The claims of the weak candidates (and of an episode's weak turns): a note's own attribute value, and what the
+    // configured claim extractor derives (cached per item: records don't change).
+    private async Task<Dictionary<string, IReadOnlyList<MemoryClaim>>> WeakClaimsAsync(
+        IEnumerable<Ranked> candidates, ConsensusView view, Guard.MemoryGuardOptions guard, CancellationToken cancellationToken)
+    {
+        var claims = new Dictionary<string, IReadOnlyList<MemoryClaim>>(StringComparer.Ordinal);
+        async Task AddAsync(string id, string text, string? speaker, Note? note)
         {
-            return results;
+            if (claims.ContainsKey(id) || IsReleased(id))
+            {
+                return;
+            }
+
+            var list = new List<MemoryClaim>();
+            if (note is { Attribute: { } attribute, Value: { } value } && !string.IsNullOrWhiteSpace(value))
+            {
+                list.Add(new MemoryClaim(note.Subject, attribute, value.Trim()));
+            }
+
+            if (guard.ClaimExtractor is { } extractor)
+            {
+                if (!_derivedClaims.TryGetValue(id, out var derived))
+                {
+                    derived = await extractor.ExtractAsync(SourceTag().Replace(text, " "), speaker, cancellationToken).ConfigureAwait(false);
+                    _derivedClaims[id] = derived;
+                }
+
+                list.AddRange(derived);
+            }
+
+            claims[id] = list;
         }
 
-        foreach (var (id, reason) in flags.OrderBy(f => f.Key, StringComparer.Ordinal))
+        foreach (var r in candidates)
         {
-            if (DescribeItem(id) is not null && !IsExcluded(id))
+            switch (r.Kind)
             {
-                await QuarantineAsync(id, reason, ConsensusDetector, cancellationToken).ConfigureAwait(false);
+                case MemoryItemKind.Turn when _turns.TryGetValue(r.Id, out var turn) && !IsStrong(turn, view, guard):
+                    await AddAsync(turn.Id, turn.Text, turn.Speaker, null).ConfigureAwait(false);
+                    break;
+                case MemoryItemKind.Note when _notes.Get(r.Id) is { } note && !IsStrongNote(note, view, guard):
+                    await AddAsync(note.Id, note.Text, note.Subject, note).ConfigureAwait(false);
+                    break;
+                case MemoryItemKind.Episode when _episodes.TryGetValue(r.Id, out var episode):
+                    foreach (var id in episode.TurnIds)
+                    {
+                        if (_turns.TryGetValue(id, out var t) && !IsStrong(t, view, guard) && !IsExcluded(id))
+                        {
+                            await AddAsync(t.Id, t.Text, t.Speaker, null).ConfigureAwait(false);
+                        }
+                    }
+
+                    break;
             }
         }
 
-        // A flagged note's weak source turns go too: they carry the same claim.
-        return results.Where(r => !dropped.Contains(r.Id) && !IsExcluded(r.Id)).ToList();
+        return claims;
     }
 
-    private string? CheckNote(Note note, ConsensusView view, Guard.MemoryGuardOptions guard, Dictionary<string, string> flags)
+    // What the relation group's other agents back about the weak claims' subjects (one call, only when there is a
+    // weak claim and a group).
+    private async Task<Dictionary<string, BackedClaim>> PeerClaimsAsync(Dictionary<string, IReadOnlyList<MemoryClaim>> claims, CancellationToken cancellationToken)
+    {
+        var backed = new Dictionary<string, BackedClaim>(StringComparer.Ordinal);
+        var subjects = claims.Values.SelectMany(c => c).Select(c => c.Subject.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (ConsensusPeers is not { } peers || subjects.Count == 0)
+        {
+            return backed;
+        }
+
+        foreach (var claim in await peers.GetClaimsAsync(subjects, cancellationToken).ConfigureAwait(false))
+        {
+            var key = ClaimKey(claim.Subject, claim.Attribute);
+            if (!backed.TryGetValue(key, out var entry))
+            {
+                entry = new BackedClaim(claim.Subject.Trim(), claim.Attribute.Trim());
+                backed[key] = entry;
+            }
+
+            var sources = entry.SourcesOf(claim.Value);
+            for (var i = 0; i < Math.Max(1, claim.Sources); i++)
+            {
+                sources.Add($"agent|{claim.Agent}|{i}");
+            }
+        }
+
+        return backed;
+    }
+
+    // Compares a weak record's claims with the trusted ones (this agent's and its peers'): the reason it contradicts
+    // them, or null; corroborated when another agent's trusted memories state the same value.
+    private static string? CheckClaims(
+        IReadOnlyList<MemoryClaim> claims, ConsensusView view, Dictionary<string, BackedClaim> peers, string source, double trust, out bool corroborated)
+    {
+        corroborated = false;
+        foreach (var claim in claims)
+        {
+            var key = ClaimKey(claim.Subject, claim.Attribute);
+            var local = view.StrongClaims.GetValueOrDefault(key);
+            var peer = peers.GetValueOrDefault(key);
+            var value = claim.Value.Trim();
+            if (peer?.Values.ContainsKey(value) ?? false)
+            {
+                corroborated = true; // another agent's trusted memories state it: backed even if this agent never heard it
+                continue;
+            }
+
+            if (local?.Values.ContainsKey(value) ?? false)
+            {
+                continue;
+            }
+
+            if (local is not null || peer is not null)
+            {
+                var values = (local?.Values.Keys ?? Enumerable.Empty<string>()).Concat(peer?.Values.Keys ?? Enumerable.Empty<string>()).Distinct(StringComparer.OrdinalIgnoreCase);
+                var agents = peer?.Values.Values.SelectMany(s => s).Select(s => s.Split('|')[1]).Distinct(StringComparer.Ordinal).ToList() ?? [];
+                var by = (local is null ? 0 : local.Values.Values.SelectMany(s => s).Distinct(StringComparer.Ordinal).Count()) + agents.Count;
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"consensus: low-trust {source} claim '{claim.Subject} {claim.Attribute} = {value}' (trust {trust:0.00}) contradicts '{string.Join(" / ", values)}' backed by {by} trusted source(s)")
+                    + (agents.Count == 0 ? "" : $" including agent(s) {string.Join(", ", agents)} of its relation group");
+            }
+        }
+
+        return null;
+    }
+
+    private string? CheckNote(Note note, ConsensusView view, Guard.MemoryGuardOptions guard, IReadOnlyList<MemoryClaim> claims, Dictionary<string, BackedClaim> peers, Dictionary<string, string> flags)
     {
         var weakTurns = note.Provenance.TurnIds.Where(id => _turns.TryGetValue(id, out var t) && !IsStrong(t, view, guard) && !IsReleased(id)).ToList();
         if (note.Provenance.Trust >= guard.ConsensusStrongTrust && weakTurns.Count == 0)
@@ -140,14 +319,11 @@ public sealed partial class AgentMemory
         {
             reason = "consensus: extracted from a quarantined turn";
         }
-        else if (note.Attribute is { } attribute && note.Value is { } value
-            && view.StrongClaims.TryGetValue(ClaimKey(note.Subject, attribute), out var backed)
-            && !backed.Values.Contains(value.Trim()))
+        else if (CheckClaims(claims, view, peers, note.Provenance.Source.ToString(), note.Provenance.Trust, out var corroborated) is { } contradiction)
         {
-            reason = string.Create(CultureInfo.InvariantCulture,
-                $"consensus: low-trust {note.Provenance.Source} claim '{note.Subject} {attribute} = {value}' (trust {note.Provenance.Trust:0.00}) contradicts '{string.Join(" / ", backed.Values)}' backed by {backed.Sources.Count} trusted source(s)");
+            reason = contradiction;
         }
-        else
+        else if (!corroborated && view.Documents.Count != 0)
         {
             reason = Uncorroborated(note.Text, note.Subject, view, guard, note.Provenance.Source.ToString(), note.Provenance.Trust);
         }
@@ -166,8 +342,24 @@ public sealed partial class AgentMemory
     private bool IsReleased(string id) =>
         _quarantine.Count != 0 && _quarantine.TryGetValue(id, out var entry) && entry.Status == Guard.QuarantineStatus.Released;
 
-    private string? CheckTurn(Turn turn, ConsensusView view, Guard.MemoryGuardOptions guard) =>
-        IsStrong(turn, view, guard) ? null : Uncorroborated(turn.Text, turn.Speaker, view, guard, turn.Source.ToString(), turn.Trust);
+    private static string? CheckTurn(Turn turn, ConsensusView view, Guard.MemoryGuardOptions guard, IReadOnlyList<MemoryClaim> claims, Dictionary<string, BackedClaim> peers)
+    {
+        if (IsStrong(turn, view, guard))
+        {
+            return null;
+        }
+
+        if (CheckClaims(claims, view, peers, turn.Source.ToString(), turn.Trust, out var corroborated) is { } contradiction)
+        {
+            return contradiction;
+        }
+
+        return corroborated || view.Documents.Count == 0 ? null : Uncorroborated(turn.Text, turn.Speaker, view, guard, turn.Source.ToString(), turn.Trust);
+    }
+
+    private bool IsStrongNote(Note note, ConsensusView view, Guard.MemoryGuardOptions guard) =>
+        note.Provenance.Trust >= guard.ConsensusStrongTrust
+        && note.Provenance.TurnIds.All(id => !_turns.TryGetValue(id, out var t) || IsStrong(t, view, guard));
 
     // A weak record about what the trusted sources discuss whose terms the trusted sources never used together with
     // the record's most specific terms (its anchors): a value no trusted source stated about that topic, or an odd
@@ -275,22 +467,22 @@ public sealed partial class AgentMemory
                 var k = ClaimKey(note.Subject, attribute);
                 if (!claims.TryGetValue(k, out var claim))
                 {
-                    claim = new BackedClaim();
+                    claim = new BackedClaim(note.Subject.Trim(), attribute.Trim());
                     claims[k] = claim;
                 }
 
-                claim.Values.Add(value.Trim());
+                var sources = claim.SourcesOf(value);
                 foreach (var id in note.Provenance.TurnIds)
                 {
                     if (_turns.TryGetValue(id, out var t))
                     {
-                        claim.Sources.Add(t.SessionId + "|" + t.Speaker);
+                        sources.Add(t.SessionId + "|" + t.Speaker);
                     }
                 }
 
                 if (note.Provenance.TurnIds.Count == 0)
                 {
-                    claim.Sources.Add("note|" + note.Id);
+                    sources.Add("note|" + note.Id);
                 }
             }
         }
@@ -311,10 +503,25 @@ public sealed partial class AgentMemory
         Dictionary<string, List<int>> Postings,
         Dictionary<string, BackedClaim> StrongClaims);
 
-    private sealed class BackedClaim
+    // The values trusted sources state for one (subject, attribute), each with its sources.
+    private sealed class BackedClaim(string subject, string attribute)
     {
-        public HashSet<string> Values { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public string Subject { get; } = subject;
 
-        public HashSet<string> Sources { get; } = new(StringComparer.Ordinal);
+        public string Attribute { get; } = attribute;
+
+        public Dictionary<string, HashSet<string>> Values { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public HashSet<string> SourcesOf(string value)
+        {
+            var key = value.Trim();
+            if (!Values.TryGetValue(key, out var sources))
+            {
+                sources = new HashSet<string>(StringComparer.Ordinal);
+                Values[key] = sources;
+            }
+
+            return sources;
+        }
     }
 }

@@ -170,8 +170,8 @@ public sealed partial class AgentMemory
     // Screens a text about to be written: the reason and the detector, or null when it passes (or the guard is off).
     private (string Reason, string Detector)? ScreenWrite(string text, bool allowRoleMarkers)
     {
-        var guard = _options.Guard;
-        if (guard is null || !guard.Enabled)
+        var guard = ActiveGuard;
+        if (guard is null)
         {
             return null;
         }
@@ -181,21 +181,34 @@ public sealed partial class AgentMemory
             return (reason, InstructionScreen.DetectorName);
         }
 
-        if (guard.UseLessons && _lessons.Count != 0)
+        if (guard.UseLessons && MatchLesson(text, guard) is { } lesson)
         {
-            HashSet<string>? terms = null;
-            foreach (var lesson in _lessons.Values.OrderBy(l => l.CreatedAt).ThenBy(l => l.Id, StringComparer.Ordinal))
-            {
-                if (lesson.Revoked)
-                {
-                    continue;
-                }
+            return ($"matches lesson {lesson.Id}: {lesson.Reason}", "lesson:" + lesson.Id);
+        }
 
-                terms ??= new HashSet<string>(TextAnalyzer.Terms(text), StringComparer.Ordinal);
-                if (LessonSignature.Containment(lesson.TriggerSignature, terms) >= guard.LessonSimilarity)
-                {
-                    return ($"matches lesson {lesson.Id}: {lesson.Reason}", "lesson:" + lesson.Id);
-                }
+        return null;
+    }
+
+    // The first active lesson (oldest first) whose trigger signature the text contains enough of.
+    private GuardLesson? MatchLesson(string text, MemoryGuardOptions guard)
+    {
+        if (_lessons.Count == 0)
+        {
+            return null;
+        }
+
+        HashSet<string>? terms = null;
+        foreach (var lesson in _lessons.Values.OrderBy(l => l.CreatedAt).ThenBy(l => l.Id, StringComparer.Ordinal))
+        {
+            if (lesson.Revoked)
+            {
+                continue;
+            }
+
+            terms ??= new HashSet<string>(TextAnalyzer.Terms(text), StringComparer.Ordinal);
+            if (LessonSignature.Containment(lesson.TriggerSignature, terms) >= guard.LessonSimilarity)
+            {
+                return lesson;
             }
         }
 

@@ -26,12 +26,12 @@ public static partial class InstructionScreen
             return null;
         }
 
-        if (Override().IsMatch(text))
+        if (Override().IsMatch(text) || OverrideStored().IsMatch(text))
         {
             return "instruction override (\"ignore/disregard previous instructions\")";
         }
 
-        if (StandingRule().IsMatch(text) || WhenAsked().IsMatch(text) || FromNowOn().IsMatch(text))
+        if (StandingRule().IsMatch(text) || WhenAsked().IsMatch(text) || WhenAskedQuoted().IsMatch(text) || FromNowOn().IsMatch(text))
         {
             return "instruction aimed at the model (a standing answer rule)";
         }
@@ -90,6 +90,15 @@ public static partial class InstructionScreen
 
     [GeneratedRegex(@"\b(?:ignore|disregard|forget|override|bypass)\s+(?:(?:all|any|every|the|your|of|these|those|my|previous|prior|earlier|above|preceding|foregoing|former|original|system|existing|other)\s+){1,4}(?:instructions?|prompts?|directions?|directives?|rules|guidelines|commands?|messages?|context)\b", Options)]
     private static partial Regex Override();
+
+    // "Ignore previous information about X": an override of what is stored rather than of the instructions. Not
+    // "forget" (people say "forget my previous answer" when they correct themselves).
+    [GeneratedRegex(@"\b(?:ignore|disregard|override|bypass)\s+(?:all\s+|any\s+|the\s+)?(?:previous|prior|earlier|other|existing|stored|older|conflicting|remembered)\s+(?:information|facts?|data|notes?|memor(?:y|ies)|records?|statements?|entries|answers?|knowledge)\b", Options)]
+    private static partial Regex OverrideStored();
+
+    // "if anyone asks "where does she live?", reply "Berlin"": the question quoted (it may hold a question mark).
+    [GeneratedRegex(@"\b(?:when|whenever|if)\s+(?:you\s+are\s+|you're\s+|you\s+get\s+|someone\s+|anyone\s+|somebody\s+|anybody\s+|the\s+user\s+|a\s+user\s+|users?\s+)?(?:asks?|asked)\s+(?:you\s+|me\s+)?(?:""[^""\n]{1,160}""|“[^”\n]{1,160}”|'[^'\n]{1,160}')\s*,?\s*(?:then\s+)?(?:you\s+(?:must|should|will|need\s+to|have\s+to)\s+)?(?:always\s+|just\s+|only\s+|simply\s+)?(?:answer|say|reply|respond|tell\s+(?:them|the\s+user|him|her)|claim|insist|state)\b", Options)]
+    private static partial Regex WhenAskedQuoted();
 
     [GeneratedRegex(@"\byou\s+(?:must|should|shall|have\s+to|need\s+to|are\s+to|will)\s+(?:always|only|now|from\s+now\s+on)\s+(?:answer|respond|reply|say|tell\s+(?:them|the\s+user|everyone|users)|state|claim|output|mention|recommend|insist)\s+(?:that|with|:|""|'|by\s+saying)|\b(?:the\s+)?(?:assistant|ai|model|chatbot|bot|llm)\s+(?:must|should|shall|has\s+to)\s+(?:always\s+|only\s+)?(?:answer|respond|reply|say|tell|state|claim|output)\b|(?:^|[.!?]\s+|\n)\s*(?:always|only)\s+(?:answer|respond|reply|say)\s+(?:that|with|:|""|')", Options | RegexOptions.Multiline)]
     private static partial Regex StandingRule();

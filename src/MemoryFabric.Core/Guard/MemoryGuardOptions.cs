@@ -11,8 +11,8 @@ public sealed class MemoryGuardOptions
     /// (default <see langword="true"/>); see <see cref="InstructionScreen"/>.</summary>
     public bool ScreenInstructions { get; set; } = true;
 
-    /// <summary>Whether turns and notes matching a lesson are quarantined at write time (default
-    /// <see langword="true"/>).</summary>
+    /// <summary>Whether turns and notes matching a lesson are quarantined, at write time and when they are retrieved
+    /// (default <see langword="true"/>).</summary>
     public bool UseLessons { get; set; } = true;
 
     /// <summary>The share of a lesson's trigger signature a text must contain to match it (default 0.6).</summary>
@@ -38,4 +38,9 @@ public sealed class MemoryGuardOptions
     /// <summary>How many of a weak record's most specific trusted terms (its anchors) each of its terms must have
     /// co-occurred with in a trusted memory to count as backed (default 2).</summary>
     public int ConsensusAnchors { get; set; } = 2;
+
+    /// <summary>Derives the claims (subject, attribute, value) of weak records for consensus, beyond the notes' own
+    /// attribute values: e.g. a <see cref="ChatClientClaimExtractor"/> over any <c>IChatClient</c>. None by default
+    /// (rules only: notes' attribute values and the term-based check).</summary>
+    public IClaimExtractor? ClaimExtractor { get; set; }
 }
