@@ -34,13 +34,13 @@ public static class MemoryFabricServer
         }
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodySize);
-        AddServices(builder.Services, builder.Configuration);
+        AddServices(builder.Services, builder.Configuration, options.Mode);
         var app = builder.Build();
         Configure(app);
         return app;
     }
 
-    private static void AddServices(IServiceCollection services, IConfiguration configuration)
+    private static void AddServices(IServiceCollection services, IConfiguration configuration, ServerMode mode)
     {
         services.Configure<MemoryFabricServerOptions>(configuration.GetSection(MemoryFabricServerOptions.SectionName));
         services.TryAddSingletonTimeProvider();
@@ -55,55 +55,7 @@ public static class MemoryFabricServer
         services.AddHostedService(sp => sp.GetRequiredService<EmbedderHolder>());
         services.AddSingleton(sp => sp.GetRequiredService<EmbedderHolder>().Selected);
 
-        var inMemory = configuration.GetValue<bool>($"{MemoryFabricServerOptions.SectionName}:{nameof(MemoryFabricServerOptions.InMemory)}");
-        if (inMemory)
-        {
-            services.AddSingleton<InMemoryActorStateStore>();
-            services.AddSingleton<IActorStateStore>(sp => sp.GetRequiredService<InMemoryActorStateStore>());
-            services.AddSingleton<IReminderStore, InMemoryReminderStore>();
-        }
-        else
-        {
-            services.AddSqliteActorStore();
-            services.AddOptions<SqliteActorStoreOptions>().Configure<IOptions<MemoryFabricServerOptions>>((sqlite, server) =>
-                sqlite.DataDirectory = Path.GetFullPath(server.Value.DataDirectory));
-        }
-
-        services.AddSingleton<AgentMemoryMetrics>();
-        services.AddSingleton<IAgentMemoryFactory>(sp =>
-        {
-            var time = sp.GetRequiredService<TimeProvider>();
-            var embedder = sp.GetRequiredService<EmbedderHolder>();
-            var server = sp.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value;
-            return new AgentMemoryFactory(() => new AgentMemory(
-                new AgentMemoryOptions { DeferEmbedding = true, MaxBatchSize = server.MaxBatchSize, MaxTurnTextLength = server.MaxTurnTextLength },
-                time,
-                embedder.Generator));
-        });
-        services.AddSingleton(sp =>
-        {
-            var server = sp.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value;
-            return new AgentMemoryActorOptions
-            {
-                ConsolidationPeriod = server.ConsolidationPeriod,
-                ConsolidateAfterTurns = server.ConsolidateAfterTurns,
-                IndexingGate = new DenseIndexingGate(), // background embedding on at most half the cores
-            };
-        });
-        services.AddOptions<ActorRuntimeOptions>().Configure<IOptions<MemoryFabricServerOptions>>((runtime, server) =>
-        {
-            runtime.MaxActiveActors = server.Value.MaxActiveAgents;
-            runtime.IdleTimeout = server.Value.IdleTimeout;
-        });
-        services.AddActorRuntime()
-            .AddActor<AgentMemoryActor>(AgentMemoryActor.TypeName, (sp, context) => new AgentMemoryActor(
-                context,
-                sp.GetRequiredService<IAgentMemoryFactory>(),
-                sp.GetRequiredService<AgentMemoryActorOptions>(),
-                sp.GetRequiredService<AgentMemoryMetrics>(),
-                sp.GetRequiredService<ILogger<AgentMemoryActor>>()))
-            .AddActor<TenantDirectoryActor>(TenantDirectoryActor.TypeName, (_, context) => new TenantDirectoryActor(context));
-
+        AddActorHosting(services, configuration, mode);
         services.AddSingleton(new PrometheusTextScraper());
         services.AddSingleton<ServerTelemetry>();
         services.AddSingleton<ReadinessState>();
@@ -149,6 +101,77 @@ public static class MemoryFabricServer
                     $"The tenant's rate limit ({options.RateLimitPerSecond}/s, MemoryFabric:RateLimitPerSecond) is exhausted; retry after the Retry-After delay.").ConfigureAwait(false);
             };
         });
+    }
+
+    // The actors' engine objects (shared by both modes), then their host: the local runtime over SQLite (or memory),
+    // or, in cluster mode, whatever the host's configure hook registered (Orleans grains).
+    private static void AddActorHosting(IServiceCollection services, IConfiguration configuration, ServerMode mode)
+    {
+        services.AddSingleton<AgentMemoryMetrics>();
+        services.AddSingleton<IAgentMemoryFactory>(sp =>
+        {
+            var time = sp.GetRequiredService<TimeProvider>();
+            var embedder = sp.GetRequiredService<EmbedderHolder>();
+            var server = sp.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value;
+            return new AgentMemoryFactory(() => new AgentMemory(
+                new AgentMemoryOptions { DeferEmbedding = true, MaxBatchSize = server.MaxBatchSize, MaxTurnTextLength = server.MaxTurnTextLength },
+                time,
+                embedder.Generator));
+        });
+        services.AddSingleton(sp =>
+        {
+            var server = sp.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value;
+            return new AgentMemoryActorOptions
+            {
+                ConsolidationPeriod = server.ConsolidationPeriod,
+                ConsolidateAfterTurns = server.ConsolidateAfterTurns,
+                IndexingGate = new DenseIndexingGate(), // background embedding on at most half the cores
+            };
+        });
+
+        if (mode == ServerMode.Cluster)
+        {
+            if (!services.Any(d => d.ServiceType == typeof(IFabricActorClient)))
+            {
+                throw new InvalidOperationException(
+                    "MemoryFabric:Mode is Cluster, but this host has no cluster integration. Run the cluster host " +
+                    "(src/MemoryFabric.Server.Cluster, built with the Orleans packages; see the README's 'Scale out'), " +
+                    "or set MemoryFabric:Mode to Embedded.");
+            }
+
+            return;
+        }
+
+        var inMemory = configuration.GetValue<bool>($"{MemoryFabricServerOptions.SectionName}:{nameof(MemoryFabricServerOptions.InMemory)}");
+        if (inMemory)
+        {
+            services.AddSingleton<InMemoryActorStateStore>();
+            services.AddSingleton<IActorStateStore>(sp => sp.GetRequiredService<InMemoryActorStateStore>());
+            services.AddSingleton<IReminderStore, InMemoryReminderStore>();
+        }
+        else
+        {
+            services.AddSqliteActorStore();
+            services.AddOptions<SqliteActorStoreOptions>().Configure<IOptions<MemoryFabricServerOptions>>((sqlite, server) =>
+                sqlite.DataDirectory = Path.GetFullPath(server.Value.DataDirectory));
+        }
+
+        services.AddOptions<ActorRuntimeOptions>().Configure<IOptions<MemoryFabricServerOptions>>((runtime, server) =>
+        {
+            runtime.MaxActiveActors = server.Value.MaxActiveAgents;
+            runtime.IdleTimeout = server.Value.IdleTimeout;
+        });
+        services.AddSingleton<IFabricActorClient>(sp => new RuntimeFabricActorClient(sp.GetRequiredService<IActorClient>()));
+        services.AddActorRuntime()
+            .AddActor<AgentMemoryActor>(AgentMemoryActor.TypeName, (sp, context) => new AgentMemoryActor(
+                context,
+                sp.GetRequiredService<IAgentMemoryFactory>(),
+                sp.GetRequiredService<AgentMemoryActorOptions>(),
+                sp.GetRequiredService<AgentMemoryMetrics>(),
+                sp.GetRequiredService<ILogger<AgentMemoryActor>>(),
+                sp.GetRequiredService<IFabricActorClient>()))
+            .AddActor<TenantDirectoryActor>(TenantDirectoryActor.TypeName, (_, context) => new TenantDirectoryActor(context))
+            .AddActor<TenantGuardActor>(TenantGuardActor.TypeName, (_, context) => new TenantGuardActor(context));
     }
 
     private static void Configure(WebApplication app)

@@ -7,6 +7,11 @@ public sealed class MemoryFabricServerOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "MemoryFabric";
 
+    /// <summary>How the fabric's actors are hosted: <see cref="ServerMode.Embedded"/> (default: the local runtime over
+    /// SQLite, no external services) or <see cref="ServerMode.Cluster"/> (Orleans grains; needs the cluster host,
+    /// <c>src/MemoryFabric.Server.Cluster</c>).</summary>
+    public ServerMode Mode { get; set; } = ServerMode.Embedded;
+
     /// <summary>Where the SQLite database and the generated admin key live. Default: <c>./data</c>.</summary>
     public string DataDirectory { get; set; } = "./data";
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MemoryFabric.Conversation;
+using MemoryFabric.Guard;
 using MemoryFabric.Notes;
 using MemoryFabric.Persistence;
 using MemoryFabric.Retrieval;
@@ -14,10 +15,13 @@ namespace MemoryFabric.Actors;
 /// every write before acknowledging it, replays snapshot + journal on activation, indexes new items densely in small
 /// turns after the write, and consolidates on durable reminders (periodically and after
 /// <see cref="AgentMemoryActorOptions.ConsolidateAfterTurns"/> new turns), compacting the journal into a snapshot.
+/// The guard follows the tenant's policy (on/off, relation groups), asked of the tenant's guard actor
+/// (<see cref="ITenantGuardActor"/>) through <see cref="IFabricActorClient"/>: the agent shares its trusted claims
+/// with its groups after each consolidation and asks for its peers' claims when a weak candidate makes one.
 /// </summary>
 /// <remarks>A plain object: the runtime gives it one call at a time. Hosted unchanged by the local runtime and by an
 /// Orleans grain.</remarks>
-public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
+public sealed class AgentMemoryActor : IAgentMemoryActor, IActorLifecycle, IRemindable
 {
     /// <summary>The actor type name.</summary>
     public const string TypeName = "agent";
@@ -33,6 +37,9 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
     private readonly AgentMemoryActorOptions _options;
     private readonly AgentMemoryMetrics? _metrics;
     private readonly ILogger _logger;
+    private readonly IFabricActorClient? _actors;
+    private readonly string? _tenant;
+    private readonly string? _agent;
 
     private AgentMemory _memory;
     private bool _exists;
@@ -43,6 +50,10 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
     private int _turnsSinceConsolidation;
     private bool _consolidationScheduled;
     private IDisposable? _embeddingTimer;
+    private AgentGuardPolicy? _guardPolicy;
+    private DateTimeOffset _guardPolicyAt;
+    private string? _publishedClaims;      // a digest of the claims last shared with the relation groups
+    private GroupPeers? _peers;
 
     /// <summary>Creates the actor (the runtime calls <see cref="OnActivateAsync"/> before any other call).</summary>
     /// <param name="context">The runtime context.</param>
@@ -50,7 +61,9 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
     /// <param name="options">Options.</param>
     /// <param name="metrics">Instruments; none when <see langword="null"/>.</param>
     /// <param name="logger">A logger.</param>
-    public AgentMemoryActor(IActorContext context, IAgentMemoryFactory factory, AgentMemoryActorOptions? options = null, AgentMemoryMetrics? metrics = null, ILogger<AgentMemoryActor>? logger = null)
+    /// <param name="actors">Calls the tenant's guard actor (policy, relation groups); without it the guard runs on the
+    /// agent's own options and memories only.</param>
+    public AgentMemoryActor(IActorContext context, IAgentMemoryFactory factory, AgentMemoryActorOptions? options = null, AgentMemoryMetrics? metrics = null, ILogger<AgentMemoryActor>? logger = null, IFabricActorClient? actors = null)
     {
         _context = context ?? throw new ArgumentNullException(nameof(context));
         _factory = factory ?? throw new ArgumentNullException(nameof(factory));
@@ -59,6 +72,13 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
         _metrics = metrics;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _memory = _factory.Create();
+        _actors = actors;
+        var slash = context.Id.Key.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0)
+        {
+            _tenant = context.Id.Key[..slash];
+            _agent = context.Id.Key[(slash + 1)..];
+        }
     }
 
     /// <summary>Whether the agent has anything stored.</summary>
@@ -80,6 +100,7 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
         }
 
         _memory = memory;
+        ApplyGuardPolicy();
         _exists = state.Exists;
         _snapshotVersion = state.SnapshotVersion;
         _lastSequence = state.LastSequence;
@@ -107,6 +128,7 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
     /// <exception cref="ArgumentException">A turn is invalid; nothing is stored.</exception>
     public async Task<IngestResult> IngestAsync(IReadOnlyList<TurnInput> turns, CancellationToken cancellationToken = default)
     {
+        await EnsureGuardPolicyAsync(cancellationToken).ConfigureAwait(false);
         var result = await _memory.IngestAsync(turns, cancellationToken).ConfigureAwait(false);
         await CommitAsync(cancellationToken).ConfigureAwait(false);
         if (result.StoredTurnIds.Count > 0)
@@ -144,23 +166,29 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
     /// <param name="request">The query.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The hits.</returns>
-    public Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
     {
         EnsureExists();
         _metrics?.Query("search");
-        return _memory.SearchAsync(request, cancellationToken);
+        await EnsureGuardPolicyAsync(cancellationToken).ConfigureAwait(false);
+        var hits = await _memory.SearchAsync(request, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(CancellationToken.None).ConfigureAwait(false); // what the guard quarantined on the way
+        return hits;
     }
 
     /// <summary>Builds a context within a token budget (reinforces recalled notes; the next snapshot keeps that).</summary>
     /// <param name="request">The query and budget.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The context.</returns>
-    public Task<MemoryContext> GetContextAsync(ContextRequest request, CancellationToken cancellationToken = default)
+    public async Task<MemoryContext> GetContextAsync(ContextRequest request, CancellationToken cancellationToken = default)
     {
         EnsureExists();
         _metrics?.Query("context");
+        await EnsureGuardPolicyAsync(cancellationToken).ConfigureAwait(false);
         _dirty = true;
-        return _memory.GetContextAsync(request, cancellationToken);
+        var context = await _memory.GetContextAsync(request, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(CancellationToken.None).ConfigureAwait(false); // what the guard quarantined on the way
+        return context;
     }
 
     /// <summary>Lists notes.</summary>
@@ -253,6 +281,7 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
     {
         ArgumentNullException.ThrowIfNull(turns);
         ArgumentNullException.ThrowIfNull(notes);
+        await EnsureGuardPolicyAsync(cancellationToken).ConfigureAwait(false);
         var inputs = turns.Select(t => new TurnInput
         {
             Id = t.Id,
@@ -312,6 +341,61 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<QuarantineEntry>> GetQuarantineAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        return _memory.GetQuarantineAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ReleaseAsync(string itemId, CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        var released = await _memory.ReleaseAsync(itemId, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        return released;
+    }
+
+    /// <inheritdoc />
+    public async Task<GuardLesson?> ConfirmAsync(string itemId, CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        var lesson = await _memory.ConfirmAsync(itemId, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        return lesson;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<GuardLesson>> GetLessonsAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        return _memory.GetLessonsAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RevokeLessonAsync(string lessonId, CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        var revoked = await _memory.RevokeLessonAsync(lessonId, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        return revoked;
+    }
+
+    /// <inheritdoc />
+    public async Task<AgentGuardPolicy> RefreshGuardAsync(CancellationToken cancellationToken = default)
+    {
+        _guardPolicy = null;
+        await EnsureGuardPolicyAsync(cancellationToken).ConfigureAwait(false);
+        if (_exists)
+        {
+            _publishedClaims = null;
+            await PublishClaimsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return _guardPolicy ?? new AgentGuardPolicy(true, []);
+    }
+
+    /// <inheritdoc />
     public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick, CancellationToken cancellationToken)
     {
         if (!_exists)
@@ -339,11 +423,13 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
             EnsureExists();
         }
 
+        await EnsureGuardPolicyAsync(cancellationToken).ConfigureAwait(false);
         var result = await write(cancellationToken).ConfigureAwait(false);
         await CommitAsync(cancellationToken).ConfigureAwait(false);
         if (result.Operation != NoteOperation.NoOp)
         {
             _metrics?.NotesWritten(1, operation);
+            await PublishClaimsAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         return result;
@@ -358,6 +444,7 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
             return;
         }
 
+        _metrics?.GuardChanges(changes);
         var first = !_exists;
         try
         {
@@ -400,7 +487,7 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
         try
         {
             report = await _memory.ConsolidateAsync(cancellationToken).ConfigureAwait(false);
-            _memory.DrainChanges(); // consolidation is captured by the snapshot below, not by the journal
+            _metrics?.GuardChanges(_memory.DrainChanges()); // consolidation is captured by the snapshot below, not by the journal
             _dirty = true;
             await WriteSnapshotAsync(CancellationToken.None).ConfigureAwait(false);
         }
@@ -413,6 +500,7 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
 
         _turnsSinceConsolidation = 0;
         ScheduleEmbedding(); // the episodes and notes it created join the dense index in the background
+        await PublishClaimsAsync(CancellationToken.None).ConfigureAwait(false);
         _metrics?.Consolidated(stopwatch.Elapsed, trigger);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
@@ -477,6 +565,69 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
         }
     }
 
+    // Asks the tenant's guard actor for the policy when the copy is older than GuardPolicyRefresh. A failure keeps
+    // the previous policy (or the guard's own options) and is retried at the next refresh: the guard's settings must
+    // not make writes fail.
+    private async Task EnsureGuardPolicyAsync(CancellationToken cancellationToken)
+    {
+        if (_actors is null || _tenant is null || _agent is null)
+        {
+            return;
+        }
+
+        var now = _context.TimeProvider.GetUtcNow();
+        if (_guardPolicy is not null && now - _guardPolicyAt < _options.GuardPolicyRefresh)
+        {
+            return;
+        }
+
+        try
+        {
+            _guardPolicy = await _actors.CallTenantGuardAsync(_tenant, (guard, ct) => guard.GetPolicyAsync(_agent, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "The guard policy of {Actor} could not be loaded; keeping the previous one", _context.Id);
+            _guardPolicy ??= new AgentGuardPolicy(true, []);
+        }
+
+        _guardPolicyAt = now;
+        ApplyGuardPolicy();
+    }
+
+    private void ApplyGuardPolicy()
+    {
+        _memory.GuardSuspended = _guardPolicy is { Enabled: false };
+        _memory.ConsensusPeers = _guardPolicy is { Groups.Count: > 0 } ? _peers ??= new GroupPeers(this) : null;
+    }
+
+    // Shares the agent's trusted claims with its relation groups when they changed. Best effort: a failure is logged
+    // and retried after the next consolidation or note write.
+    private async Task PublishClaimsAsync(CancellationToken cancellationToken)
+    {
+        if (_actors is null || _tenant is null || _agent is null || _guardPolicy is not { Groups.Count: > 0 })
+        {
+            return;
+        }
+
+        var claims = _memory.GetTrustedClaims();
+        var digest = string.Join("\n", claims.Select(c => $"{c.Subject}|{c.Attribute}|{c.Value}|{c.Sources}"));
+        if (digest == _publishedClaims)
+        {
+            return;
+        }
+
+        try
+        {
+            await _actors.CallTenantGuardAsync(_tenant, (guard, ct) => guard.PublishClaimsAsync(_agent, claims, ct), cancellationToken).ConfigureAwait(false);
+            _publishedClaims = digest;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "The trusted claims of {Actor} could not be shared with its relation groups", _context.Id);
+        }
+    }
+
     private void EnsureExists()
     {
         if (!_exists)
@@ -492,7 +643,27 @@ public sealed class AgentMemoryActor : IActorLifecycle, IRemindable
         _embeddingTimer?.Dispose();
         _embeddingTimer = null;
         _memory = _factory.Create();
+        ApplyGuardPolicy();
         _exists = false;
         _context.DeactivateOnIdle(persist: false);
+    }
+
+    // The agent's relation-group peers, asked through the tenant's guard actor (from within this actor's turn; the
+    // guard actor never calls back, so there is no cycle).
+    private sealed class GroupPeers(AgentMemoryActor owner) : IConsensusPeers
+    {
+        public async Task<IReadOnlyList<ConsensusClaim>> GetClaimsAsync(IReadOnlyCollection<string> subjects, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await owner._actors!.CallTenantGuardAsync(owner._tenant!, (guard, ct) => guard.GetPeerClaimsAsync(owner._agent!, subjects, ct), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Retrieval goes on with the agent's own memories: a missing peer view must not fail a search.
+                owner._logger.LogWarning(e, "The relation-group claims for {Actor} could not be loaded", owner._context.Id);
+                return [];
+            }
+        }
     }
 }

@@ -50,4 +50,8 @@ public sealed class AgentMemoryActorOptions
             throw new ArgumentOutOfRangeException(nameof(SnapshotAfterJournalEntries), SnapshotAfterJournalEntries, "Must be at least 1.");
         }
     }
+
+    /// <summary>How long the agent trusts its copy of the tenant's guard policy (on/off, relation groups) before asking
+    /// the tenant's guard actor again (default 30 s; a policy change through the API refreshes at once).</summary>
+    public TimeSpan GuardPolicyRefresh { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -8,7 +8,7 @@ namespace MemoryFabric.Actors;
 /// The actor (type <c>tenants</c>, one key) that holds tenants and the hashes of their API keys. Every change is
 /// written as a new snapshot before it is acknowledged; the state is small.
 /// </summary>
-public sealed partial class TenantDirectoryActor : IActorLifecycle
+public sealed partial class TenantDirectoryActor : ITenantDirectoryActor, IActorLifecycle
 {
     /// <summary>The actor type name.</summary>
     public const string TypeName = "tenants";

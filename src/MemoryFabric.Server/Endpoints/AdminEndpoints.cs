@@ -1,6 +1,5 @@
 using MemoryFabric.Actors;
 using MemoryFabric.Api;
-using MemoryFabric.Runtime;
 using MemoryFabric.Server.Http;
 
 namespace MemoryFabric.Server.Endpoints;
@@ -50,8 +49,8 @@ internal static class AdminEndpoints
         });
     }
 
-    private static Task<T> Directory<T>(HttpContext context, Func<TenantDirectoryActor, CancellationToken, Task<T>> call) =>
-        context.RequestServices.GetRequiredService<IActorClient>().InvokeAsync(TenantDirectoryActor.DirectoryKey, call, context.RequestAborted);
+    private static Task<T> Directory<T>(HttpContext context, Func<ITenantDirectoryActor, CancellationToken, Task<T>> call) =>
+        context.RequestServices.GetRequiredService<IFabricActorClient>().CallTenantDirectoryAsync(call, context.RequestAborted);
 
     private static TenantInfo ToResponse(TenantRecord t) => new(t.Id, t.Name, t.CreatedAt);
 

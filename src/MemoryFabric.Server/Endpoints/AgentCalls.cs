@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using MemoryFabric.Actors;
-using MemoryFabric.Runtime;
 using MemoryFabric.Server.Http;
 using MemoryFabric.Server.Security;
 
@@ -10,11 +9,11 @@ namespace MemoryFabric.Server.Endpoints;
 /// key only, so no request can name another tenant's agent.</summary>
 internal static partial class AgentCalls
 {
-    public static Task<T> InvokeAsync<T>(HttpContext context, string agent, Func<AgentMemoryActor, CancellationToken, Task<T>> call)
+    public static Task<T> InvokeAsync<T>(HttpContext context, string agent, Func<IAgentMemoryActor, CancellationToken, Task<T>> call)
     {
         var key = ActorKey(context, agent);
-        var actors = context.RequestServices.GetRequiredService<IActorClient>();
-        return actors.InvokeAsync(key, call, context.RequestAborted);
+        var actors = context.RequestServices.GetRequiredService<IFabricActorClient>();
+        return actors.CallAgentAsync(key, call, context.RequestAborted);
     }
 
     public static string ActorKey(HttpContext context, string agent)
