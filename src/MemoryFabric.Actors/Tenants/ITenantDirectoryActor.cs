@@ -19,9 +19,10 @@ public interface ITenantDirectoryActor
     /// <summary>Creates an API key for a tenant.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="name">A display name.</param>
+    /// <param name="trust">The most trust the key's writes may claim (0–1), or <see langword="null"/> for no cap.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The key with its secret (shown once), or <see langword="null"/> when the tenant does not exist.</returns>
-    Task<CreatedApiKey?> CreateKeyAsync(string tenant, string? name, CancellationToken cancellationToken = default);
+    Task<CreatedApiKey?> CreateKeyAsync(string tenant, string? name, double? trust = null, CancellationToken cancellationToken = default);
 
     /// <summary>Lists a tenant's keys (hashes only).</summary>
     /// <param name="tenant">The tenant.</param>

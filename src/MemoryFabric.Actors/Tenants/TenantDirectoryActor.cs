@@ -82,17 +82,24 @@ public sealed partial class TenantDirectoryActor : ITenantDirectoryActor, IActor
     /// <summary>Creates an API key for a tenant; its secret is returned once and only its hash is stored.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="name">A label.</param>
+    /// <param name="trust">The most trust the key's writes may claim (0–1), or <see langword="null"/> for no cap.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The key with its secret, or <see langword="null"/> when the tenant does not exist.</returns>
-    public async Task<CreatedApiKey?> CreateKeyAsync(string tenant, string? name, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentOutOfRangeException">The trust is outside 0–1.</exception>
+    public async Task<CreatedApiKey?> CreateKeyAsync(string tenant, string? name, double? trust = null, CancellationToken cancellationToken = default)
     {
+        if (trust is { } t && (double.IsNaN(t) || t < 0 || t > 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(trust), trust, "A key's trust is between 0 and 1.");
+        }
+
         if (!_tenants.ContainsKey(tenant))
         {
             return null;
         }
 
         var secret = ApiKeys.NewSecret();
-        var record = new ApiKeyRecord("key_" + Guid.NewGuid().ToString("N")[..16], tenant, string.IsNullOrWhiteSpace(name) ? "default" : name.Trim(), ApiKeys.Hash(secret), _context.TimeProvider.GetUtcNow());
+        var record = new ApiKeyRecord("key_" + Guid.NewGuid().ToString("N")[..16], tenant, string.IsNullOrWhiteSpace(name) ? "default" : name.Trim(), ApiKeys.Hash(secret), _context.TimeProvider.GetUtcNow()) { Trust = trust };
         _keysByHash[record.Hash] = record;
         await SaveOrRollbackAsync(() => _keysByHash.Remove(record.Hash), cancellationToken).ConfigureAwait(false);
         return new CreatedApiKey(record, secret);

@@ -12,7 +12,12 @@ public sealed record TenantRecord(string Id, string Name, DateTimeOffset Created
 /// <param name="Name">A label.</param>
 /// <param name="Hash">The SHA-256 of the secret, hex.</param>
 /// <param name="CreatedAt">When it was created.</param>
-public sealed record ApiKeyRecord(string Id, string Tenant, string Name, string Hash, DateTimeOffset CreatedAt);
+public sealed record ApiKeyRecord(string Id, string Tenant, string Name, string Hash, DateTimeOffset CreatedAt)
+{
+    /// <summary>The most trust writes made with the key may claim (0–1); <see langword="null"/> for no cap. A tool's or
+    /// an importer's key set to 0.3 makes everything it writes a weak source for the guard's consensus.</summary>
+    public double? Trust { get; init; }
+}
 
 /// <summary>A key just created: the only time its secret is shown.</summary>
 /// <param name="Record">The stored record.</param>

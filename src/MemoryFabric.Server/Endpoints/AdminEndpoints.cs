@@ -29,7 +29,7 @@ internal static class AdminEndpoints
             var request = context.Request.ContentLength is 0 || (context.Request.ContentLength is null && context.Request.ContentType is null)
                 ? new CreateKeyRequest(null)
                 : await JsonBody.ReadAsync<CreateKeyRequest>(context).ConfigureAwait(false);
-            var created = await Directory(context, (d, ct) => d.CreateKeyAsync(tenant, request.Name, ct)).ConfigureAwait(false);
+            var created = await Directory(context, (d, ct) => d.CreateKeyAsync(tenant, request.Name, null, ct)).ConfigureAwait(false);
             return created is null
                 ? Problems.NotFound(context, $"No tenant '{tenant}'.")
                 : AgentEndpoints.Json(ToCreatedKey(created.Record, created.Secret), StatusCodes.Status201Created);
