@@ -14,7 +14,7 @@ internal static class CliApp
     // The commands that run or talk to a server, and stop it in order after Ctrl+C.
     private static readonly HashSet<string> ServerCommands = new(StringComparer.Ordinal)
     {
-        "serve", "ingest", "search", "context", "notes", "export", "import",
+        "serve", "ingest", "search", "context", "notes", "export", "import", "guard",
     };
 
     /// <summary>Builds the root command. New commands are added here.</summary>
@@ -29,6 +29,7 @@ internal static class CliApp
         root.Subcommands.Add(NotesCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(GuardCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;

@@ -29,6 +29,18 @@ public interface IMemoryFabricAdminClient
     /// <returns>The key with its secret.</returns>
     Task<CreatedApiKey> CreateApiKeyAsync(string tenant, string name, CancellationToken cancellationToken = default);
 
+    /// <summary>Creates an API key for a tenant with a trust cap (<c>POST /v1/admin/tenants/{tenant}/keys</c>): every
+    /// turn and note written with the key is stored with at most this trust, e.g. 0.3 for a tool's or a crawler's key,
+    /// so that what it writes is always a weak source for the guard. The secret is in the result only.</summary>
+    /// <param name="tenant">The tenant id.</param>
+    /// <param name="name">A name for the key, e.g. "crawler".</param>
+    /// <param name="trust">The most trust the key's writes may claim, 0 to 1, or <see langword="null"/> for no
+    /// cap.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The key with its secret and its cap.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="trust"/> is not between 0 and 1.</exception>
+    Task<CreatedApiKey> CreateApiKeyAsync(string tenant, string name, double? trust, CancellationToken cancellationToken = default);
+
     /// <summary>Lists a tenant's API keys, without secrets (<c>GET /v1/admin/tenants/{tenant}/keys</c>).</summary>
     /// <param name="tenant">The tenant id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

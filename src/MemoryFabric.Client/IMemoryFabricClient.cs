@@ -1,5 +1,6 @@
 using MemoryFabric.Api;
 using MemoryFabric.Conversation;
+using MemoryFabric.Guard;
 using MemoryFabric.Notes;
 using MemoryFabric.Retrieval;
 
@@ -169,6 +170,85 @@ public interface IMemoryFabricClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the agent is gone.</returns>
     Task DeleteAgentAsync(string agent, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the guard's quarantine of an agent, oldest first (<c>GET /v1/agents/{agent}/quarantine</c>):
+    /// the items kept out of retrieval (flagged, confirmed) and those released, each with why and by what.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="status">Only the entries in this state, or all when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The entries.</returns>
+    Task<IReadOnlyList<QuarantineEntry>> GetQuarantineAsync(string agent, QuarantineStatus? status = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases a quarantined item back into retrieval and consolidation
+    /// (<c>POST /v1/agents/{agent}/quarantine/{itemId}/release</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="itemId">The item's id (a turn, a note version or an episode), as the quarantine lists it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the release is durable.</returns>
+    /// <exception cref="MemoryFabricApiException">404 when the item is not quarantined (or is released already), or
+    /// the agent does not exist.</exception>
+    Task ReleaseAsync(string agent, string itemId, CancellationToken cancellationToken = default);
+
+    /// <summary>Confirms an item as poisoned (<c>POST /v1/agents/{agent}/quarantine/{itemId}/confirm</c>): it stays
+    /// out of retrieval for good (quarantined first when it was not) and the guard distils a lesson from it, so the
+    /// same content written again is quarantined at write time.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="itemId">The item's id: a turn, a note version or an episode.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The lesson (the existing one when the item was confirmed before).</returns>
+    /// <exception cref="MemoryFabricApiException">404 when no item has that id, or the agent does not exist.</exception>
+    Task<GuardLesson> ConfirmAsync(string agent, string itemId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the guard's lessons of an agent, revoked ones included (<c>GET /v1/agents/{agent}/lessons</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The lessons, oldest first.</returns>
+    Task<IReadOnlyList<GuardLesson>> GetLessonsAsync(string agent, CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes a lesson (<c>DELETE /v1/agents/{agent}/lessons/{lessonId}</c>): it no longer catches
+    /// anything; what it quarantined stays quarantined.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="lessonId">The lesson's id (<c>l_...</c>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the revocation is durable.</returns>
+    /// <exception cref="MemoryFabricApiException">404 when there is no such active lesson.</exception>
+    Task RevokeLessonAsync(string agent, string lessonId, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets the tenant's guard settings (<c>GET /v1/guard</c>): whether the guard runs, and the relation
+    /// groups.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The settings.</returns>
+    Task<TenantGuardSettings> GetGuardSettingsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Turns the guard on or off for all the tenant's agents (<c>PUT /v1/guard</c>). Each agent picks the
+    /// change up within its policy refresh period (30 s by default); items quarantined before stay quarantined.</summary>
+    /// <param name="enabled">On or off.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The settings now.</returns>
+    Task<TenantGuardSettings> SetGuardEnabledAsync(bool enabled, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the tenant's relation groups (<c>GET /v1/guard/groups</c>): agents whose trusted memories back
+    /// or contradict each other's weak ones.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The groups, by name.</returns>
+    Task<IReadOnlyList<RelationGroup>> GetRelationGroupsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Adds an agent to a relation group, creating the group (<c>PUT /v1/guard/groups/{group}/members/{agent}</c>);
+    /// the agent shares its trusted claims with the group at once. Idempotent.</summary>
+    /// <param name="group">The group's name (the same rule as agent names).</param>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The group with its members.</returns>
+    Task<RelationGroup> AddToRelationGroupAsync(string group, string agent, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes an agent from a relation group (<c>DELETE /v1/guard/groups/{group}/members/{agent}</c>); an
+    /// empty group goes away.</summary>
+    /// <param name="group">The group's name.</param>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the agent is out of the group.</returns>
+    /// <exception cref="MemoryFabricApiException">404 when the agent is not a member of the group.</exception>
+    Task RemoveFromRelationGroupAsync(string group, string agent, CancellationToken cancellationToken = default);
 
     /// <summary>Asks whether the server is ready (<c>GET /readyz</c>, no key needed): storage open and runtime
     /// started.</summary>

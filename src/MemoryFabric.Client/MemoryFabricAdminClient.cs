@@ -38,11 +38,20 @@ public sealed class MemoryFabricAdminClient : IMemoryFabricAdminClient
     }
 
     /// <inheritdoc />
-    public Task<CreatedApiKey> CreateApiKeyAsync(string tenant, string name, CancellationToken cancellationToken = default)
+    public Task<CreatedApiKey> CreateApiKeyAsync(string tenant, string name, CancellationToken cancellationToken = default) =>
+        CreateApiKeyAsync(tenant, name, trust: null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<CreatedApiKey> CreateApiKeyAsync(string tenant, string name, double? trust, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (trust is { } t && (!double.IsFinite(t) || t < 0 || t > 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(trust), t, "A key's trust is between 0 and 1.");
+        }
+
         return SendAsync<CreatedApiKey>(
-            HttpMethod.Post, ApiPaths.Tenant(tenant) + "/keys", new CreateKeyRequest(name), RetryMode.OnTooManyRequests, cancellationToken);
+            HttpMethod.Post, ApiPaths.Tenant(tenant) + "/keys", new CreateKeyRequest(name) { Trust = trust }, RetryMode.OnTooManyRequests, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -6,6 +6,7 @@ using System.Text.Json;
 using MemoryFabric.Api;
 using MemoryFabric.Client.Http;
 using MemoryFabric.Conversation;
+using MemoryFabric.Guard;
 using MemoryFabric.Notes;
 using MemoryFabric.Retrieval;
 using MemoryFabric.Serialization;
@@ -247,6 +248,77 @@ public sealed class MemoryFabricClient : IMemoryFabricClient
         {
             return false;
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<QuarantineEntry>> GetQuarantineAsync(string agent, QuarantineStatus? status = null, CancellationToken cancellationToken = default)
+    {
+        var path = ApiPaths.Agent(agent, "quarantine");
+        if (status is { } only)
+        {
+            if (!Enum.IsDefined(only))
+            {
+                throw new ArgumentOutOfRangeException(nameof(status), only, "Not a quarantine status.");
+            }
+
+            path += "?" + ApiPaths.Query("status", JsonNamingPolicy.CamelCase.ConvertName(only.ToString()));
+        }
+
+        var body = await GetJsonAsync<QuarantineList>(path, cancellationToken).ConfigureAwait(false);
+        return body.Items ?? [];
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseAsync(string agent, string itemId, CancellationToken cancellationToken = default)
+    {
+        // Releasing twice gives a 404 the second time: not retried after a 503, only after a 429 (never processed).
+        var request = new ApiRequest(HttpMethod.Post, ApiPaths.QuarantineItem(agent, itemId, "release"), null, RetryMode.OnTooManyRequests);
+        using var response = await _pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<GuardLesson> ConfirmAsync(string agent, string itemId, CancellationToken cancellationToken = default) =>
+        // Confirming again returns the same lesson: safe to retry.
+        SendJsonAsync<GuardLesson>(HttpMethod.Post, ApiPaths.QuarantineItem(agent, itemId, "confirm"), null, RetryMode.Idempotent, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<GuardLesson>> GetLessonsAsync(string agent, CancellationToken cancellationToken = default)
+    {
+        var body = await GetJsonAsync<LessonList>(ApiPaths.Agent(agent, "lessons"), cancellationToken).ConfigureAwait(false);
+        return body.Lessons ?? [];
+    }
+
+    /// <inheritdoc />
+    public async Task RevokeLessonAsync(string agent, string lessonId, CancellationToken cancellationToken = default)
+    {
+        var request = new ApiRequest(HttpMethod.Delete, ApiPaths.Lesson(agent, lessonId), null, RetryMode.OnTooManyRequests);
+        using var response = await _pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<TenantGuardSettings> GetGuardSettingsAsync(CancellationToken cancellationToken = default) =>
+        GetJsonAsync<TenantGuardSettings>(ApiPaths.Guard, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<TenantGuardSettings> SetGuardEnabledAsync(bool enabled, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<TenantGuardSettings>(HttpMethod.Put, ApiPaths.Guard, new SetGuardRequest(enabled), RetryMode.Idempotent, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RelationGroup>> GetRelationGroupsAsync(CancellationToken cancellationToken = default)
+    {
+        var body = await GetJsonAsync<RelationGroupList>(ApiPaths.Guard + "/groups", cancellationToken).ConfigureAwait(false);
+        return body.Groups ?? [];
+    }
+
+    /// <inheritdoc />
+    public Task<RelationGroup> AddToRelationGroupAsync(string group, string agent, CancellationToken cancellationToken = default) =>
+        SendJsonAsync<RelationGroup>(HttpMethod.Put, ApiPaths.GroupMember(group, agent), null, RetryMode.Idempotent, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task RemoveFromRelationGroupAsync(string group, string agent, CancellationToken cancellationToken = default)
+    {
+        var request = new ApiRequest(HttpMethod.Delete, ApiPaths.GroupMember(group, agent), null, RetryMode.OnTooManyRequests);
+        using var response = await _pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     private Task<T> GetJsonAsync<T>(string path, CancellationToken cancellationToken) =>

@@ -199,6 +199,7 @@ public static class MemoryFabricServer
         var agents = app.MapAgentEndpoints();
         agents.MapNoteEndpoints();
         agents.MapTransferEndpoints();
+        app.MapGuardEndpoints();
     }
 
     private static string ReasonPhrase(int code) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(code) is { Length: > 0 } p ? p : "Error";

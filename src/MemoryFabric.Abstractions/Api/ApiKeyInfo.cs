@@ -6,4 +6,8 @@ namespace MemoryFabric.Api;
 /// <param name="Name">The name given when the key was created.</param>
 /// <param name="Tenant">The tenant the key belongs to.</param>
 /// <param name="CreatedAt">When the key was created.</param>
-public sealed record ApiKeyInfo(string Id, string Name, string Tenant, DateTimeOffset CreatedAt);
+public sealed record ApiKeyInfo(string Id, string Name, string Tenant, DateTimeOffset CreatedAt)
+{
+    /// <summary>The most trust the key's writes may claim (0–1), or <see langword="null"/> for no cap.</summary>
+    public double? Trust { get; init; }
+}

@@ -11,12 +11,15 @@ namespace MemoryFabric.Api;
 /// keeps only its hash.</param>
 public sealed record CreatedApiKey(string Id, string Name, string Tenant, DateTimeOffset CreatedAt, string Key)
 {
+    /// <summary>The most trust the key's writes may claim (0–1), or <see langword="null"/> for no cap.</summary>
+    public double? Trust { get; init; }
+
     /// <summary>The key's identity without its secret.</summary>
     /// <returns>The <see cref="ApiKeyInfo"/> of this key.</returns>
-    public ApiKeyInfo ToApiKeyInfo() => new(Id, Name, Tenant, CreatedAt);
+    public ApiKeyInfo ToApiKeyInfo() => new(Id, Name, Tenant, CreatedAt) { Trust = Trust };
 
     /// <summary>Describes the key with its secret masked.</summary>
     /// <returns>The description.</returns>
     public override string ToString() =>
-        $"CreatedApiKey {{ Id = {Id}, Name = {Name}, Tenant = {Tenant}, CreatedAt = {CreatedAt:O}, Key = *** }}";
+        $"CreatedApiKey {{ Id = {Id}, Name = {Name}, Tenant = {Tenant}, CreatedAt = {CreatedAt:O}, Trust = {Trust}, Key = *** }}";
 }

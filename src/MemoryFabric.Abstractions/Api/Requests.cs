@@ -13,4 +13,10 @@ public sealed record CreateTenantRequest(string Id, string? Name);
 
 /// <summary>The body of <c>POST /v1/admin/tenants/{tenant}/keys</c> (optional: an empty body names no key).</summary>
 /// <param name="Name">A label for the key.</param>
-public sealed record CreateKeyRequest(string? Name);
+public sealed record CreateKeyRequest(string? Name)
+{
+    /// <summary>The most trust the key's writes may claim, 0 to 1, or <see langword="null"/> for no cap. Every turn
+    /// and note written with the key is stored with at most this trust (e.g. 0.3 for a tool's or a crawler's key, so
+    /// that everything it writes is a weak source for the guard).</summary>
+    public double? Trust { get; init; }
+}

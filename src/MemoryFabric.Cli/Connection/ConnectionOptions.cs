@@ -18,8 +18,11 @@ internal sealed class ConnectionOptions
     public const string DefaultDataDirectory = "./data";
 
     /// <summary>Initializes the options (one set per command: System.CommandLine options belong to one command).</summary>
-    public ConnectionOptions()
+    /// <param name="withAgent">Whether the command works on an agent (<c>--agent</c>, required); tenant-wide commands
+    /// (<c>memfab guard status</c>) have none.</param>
+    public ConnectionOptions(bool withAgent = true)
     {
+        WithAgent = withAgent;
         Url = new Option<string?>("--url")
         {
             Description = $"The server's URL (default: ${UrlVariable}, else {MemoryFabricClientOptions.DefaultEndpoint.ToString().TrimEnd('/')}).",
@@ -60,7 +63,10 @@ internal sealed class ConnectionOptions
     /// <summary><c>--key</c>.</summary>
     public Option<string?> Key { get; }
 
-    /// <summary><c>--agent</c> (required).</summary>
+    /// <summary>Whether the command has <c>--agent</c>.</summary>
+    public bool WithAgent { get; }
+
+    /// <summary><c>--agent</c> (required when <see cref="WithAgent"/>).</summary>
     public Option<string> Agent { get; }
 
     /// <summary><c>--local</c>.</summary>
@@ -77,7 +83,11 @@ internal sealed class ConnectionOptions
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        command.Options.Add(Agent);
+        if (WithAgent)
+        {
+            command.Options.Add(Agent);
+        }
+
         command.Options.Add(Url);
         command.Options.Add(Key);
         command.Options.Add(Local);
@@ -92,8 +102,8 @@ internal sealed class ConnectionOptions
     public ConnectionSettings Read(ParseResult parseResult)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
-        var agent = parseResult.GetValue(Agent) ?? throw new UsageException("--agent is required");
-        if (string.IsNullOrWhiteSpace(agent))
+        var agent = WithAgent ? parseResult.GetValue(Agent) ?? throw new UsageException("--agent is required") : string.Empty;
+        if (WithAgent && string.IsNullOrWhiteSpace(agent))
         {
             throw new UsageException("--agent: the agent's name is blank");
         }

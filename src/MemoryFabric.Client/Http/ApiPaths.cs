@@ -9,6 +9,16 @@ internal static class ApiPaths
 
     public static string Note(string agent, string noteId) => Agent(agent) + "/notes/" + Segment(noteId, nameof(noteId));
 
+    public static string QuarantineItem(string agent, string itemId, string action) =>
+        Agent(agent) + "/quarantine/" + Segment(itemId, nameof(itemId)) + "/" + action;
+
+    public static string Lesson(string agent, string lessonId) => Agent(agent) + "/lessons/" + Segment(lessonId, nameof(lessonId));
+
+    public const string Guard = "v1/guard";
+
+    public static string GroupMember(string group, string agent) =>
+        Guard + "/groups/" + Segment(group, nameof(group)) + "/members/" + Segment(agent, nameof(agent));
+
     public static string Tenant(string tenant) => "v1/admin/tenants/" + Segment(tenant, nameof(tenant));
 
     /// <summary>Escapes one path segment.</summary>

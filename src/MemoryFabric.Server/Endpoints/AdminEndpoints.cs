@@ -29,7 +29,12 @@ internal static class AdminEndpoints
             var request = context.Request.ContentLength is 0 || (context.Request.ContentLength is null && context.Request.ContentType is null)
                 ? new CreateKeyRequest(null)
                 : await JsonBody.ReadAsync<CreateKeyRequest>(context).ConfigureAwait(false);
-            var created = await Directory(context, (d, ct) => d.CreateKeyAsync(tenant, request.Name, null, ct)).ConfigureAwait(false);
+            if (request.Trust is { } trust && !Security.TrustCap.IsValid(trust))
+            {
+                return Problems.BadRequest(context, $"'trust' is the most trust the key's writes may claim: a number from 0 to 1; {trust.ToString(System.Globalization.CultureInfo.InvariantCulture)} was given.");
+            }
+
+            var created = await Directory(context, (d, ct) => d.CreateKeyAsync(tenant, request.Name, request.Trust, ct)).ConfigureAwait(false);
             return created is null
                 ? Problems.NotFound(context, $"No tenant '{tenant}'.")
                 : AgentEndpoints.Json(ToCreatedKey(created.Record, created.Secret), StatusCodes.Status201Created);
@@ -54,7 +59,7 @@ internal static class AdminEndpoints
 
     private static TenantInfo ToResponse(TenantRecord t) => new(t.Id, t.Name, t.CreatedAt);
 
-    private static ApiKeyInfo ToResponse(ApiKeyRecord k) => new(k.Id, k.Name, k.Tenant, k.CreatedAt);
+    private static ApiKeyInfo ToResponse(ApiKeyRecord k) => new(k.Id, k.Name, k.Tenant, k.CreatedAt) { Trust = k.Trust };
 
-    private static MemoryFabric.Api.CreatedApiKey ToCreatedKey(ApiKeyRecord k, string secret) => new(k.Id, k.Name, k.Tenant, k.CreatedAt, secret);
+    private static MemoryFabric.Api.CreatedApiKey ToCreatedKey(ApiKeyRecord k, string secret) => new(k.Id, k.Name, k.Tenant, k.CreatedAt, secret) { Trust = k.Trust };
 }

@@ -29,7 +29,8 @@ internal static class AgentEndpoints
                 return Problems.BadRequest(context, $"A batch holds at most {limit} turns; this one has {request.Turns.Count}. Split it (MemoryFabric:MaxBatchSize).");
             }
 
-            var result = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.IngestAsync(request.Turns, ct)).ConfigureAwait(false);
+            var turns = Security.TrustCap.Apply(context, request.Turns); // a capped key never writes a strong source
+            var result = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.IngestAsync(turns, ct)).ConfigureAwait(false);
             return Json(result);
         }).WithSummary("Stores a batch of turns; acknowledged once durable.").Produces<IngestResult>();
 

@@ -17,7 +17,7 @@ internal static class NoteEndpoints
 
         agents.MapPost("/notes", async (HttpContext context, string agent) =>
         {
-            var note = await JsonBody.ReadAsync<NoteWrite>(context).ConfigureAwait(false);
+            var note = Security.TrustCap.Apply(context, await JsonBody.ReadAsync<NoteWrite>(context).ConfigureAwait(false));
             var result = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.AddNoteAsync(note, ct)).ConfigureAwait(false);
             return AgentEndpoints.Json(result, result.Operation == NoteOperation.NoOp ? StatusCodes.Status200OK : StatusCodes.Status201Created);
         }).WithTags("Notes").Produces<NoteWriteResult>(StatusCodes.Status201Created);
@@ -30,7 +30,7 @@ internal static class NoteEndpoints
 
         agents.MapPut("/notes/{id}", async (HttpContext context, string agent, string id) =>
         {
-            var note = await JsonBody.ReadAsync<NoteWrite>(context).ConfigureAwait(false);
+            var note = Security.TrustCap.Apply(context, await JsonBody.ReadAsync<NoteWrite>(context).ConfigureAwait(false));
             var result = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.UpdateNoteAsync(id, note, ct)).ConfigureAwait(false);
             return AgentEndpoints.Json(result);
         }).WithTags("Notes").Produces<NoteWriteResult>();

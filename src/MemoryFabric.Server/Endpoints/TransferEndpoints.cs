@@ -37,9 +37,18 @@ internal static class TransferEndpoints
             JsonBody.EnsureContentType(context.Request, NdjsonContentType, allowSuffix: false);
             var bytes = await JsonBody.ReadBytesAsync(context).ConfigureAwait(false);
             var (turns, notes, episodes) = Parse(bytes);
+
             if (turns.Count == 0 && notes.Count == 0 && episodes == 0)
             {
                 return Problems.BadRequest(context, "The body holds no records; send JSON lines as written by GET /export.");
+            }
+
+            // A key with a trust cap imports every turn and note version with at most the cap.
+            var cap = Security.TrustCap.Of(context);
+            if (cap is not null)
+            {
+                turns = turns.ConvertAll(t => Security.TrustCap.Apply(cap, t));
+                notes = notes.ConvertAll(n => Security.TrustCap.Apply(cap, n));
             }
 
             var result = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.ImportAsync(turns, notes, ct)).ConfigureAwait(false);

@@ -44,7 +44,7 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, Admin
 
             if (record is not null)
             {
-                caller = new CallerIdentity(record.Tenant, record.Id);
+                caller = new CallerIdentity(record.Tenant, record.Id) { Trust = record.Trust };
             }
         }
 

@@ -4,7 +4,8 @@ using MemoryFabric.Actors;
 namespace MemoryFabric.Server.Security;
 
 /// <summary>Known keys by hash, for a short time, so that a request does not queue through the tenant directory
-/// actor. Revoking a key clears the cache at once; unknown keys are never cached.</summary>
+/// actor. Revoking a key clears the cache at once; unknown keys are never cached. The cached record carries the key's
+/// trust cap (<see cref="ApiKeyRecord.Trust"/>), which a key keeps for life.</summary>
 internal sealed class ApiKeyCache(TimeProvider time)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);

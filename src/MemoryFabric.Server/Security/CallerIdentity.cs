@@ -7,4 +7,8 @@ public sealed record CallerIdentity(string? Tenant, string KeyId)
 {
     /// <summary>Whether this is the admin.</summary>
     public bool IsAdmin => Tenant is null;
+
+    /// <summary>The most trust the key's writes may claim (0–1), or <see langword="null"/> for no cap (the admin, and
+    /// keys created without one).</summary>
+    public double? Trust { get; init; }
 }
