@@ -291,6 +291,8 @@ public sealed class AgentMemoryActor : IAgentMemoryActor, IActorLifecycle, IRemi
             Text = t.Text,
             Timestamp = t.Timestamp,
             Metadata = t.Metadata,
+            Source = t.Source, // kept: an import must not turn a weak source into a strong one
+            Trust = t.Trust,
         }).ToList();
         try
         {
