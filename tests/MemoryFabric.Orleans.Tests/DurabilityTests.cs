@@ -1,0 +1,182 @@
+using MemoryFabric.Actors;
+using MemoryFabric.Orleans.Grains;
+using MemoryFabric.Orleans.Tests.Support;
+using MemoryFabric.Retrieval;
+using Orleans.Runtime;
+using Orleans.TestingHost;
+
+namespace MemoryFabric.Orleans.Tests;
+
+/// <summary>State through deactivation, silo loss, migration and a whole-cluster restart, and consolidation on Orleans
+/// reminders; each test runs its own two-silo cluster (grain storage shared by the process stands in for a durable
+/// store).</summary>
+public sealed class DurabilityTests : IAsyncLifetime
+{
+    private TestCluster _cluster = null!;
+
+    public async Task InitializeAsync() => _cluster = await FabricCluster.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task State_survives_deactivation()
+    {
+        var key = NewKey("deact");
+        var agent = _cluster.Client.GetGrain<IAgentMemoryGrain>(key);
+        await agent.IngestAsync(Turns.Conversation(5));
+        await agent.AddNoteAsync(new Notes.NoteWrite { Subject = "user", Text = "Prefers teal." });
+
+        await DeactivateAllAsync();
+        var management = _cluster.Client.GetGrain<IManagementGrain>(0);
+        Assert.Null(await management.GetActivationAddress(agent));
+
+        var stats = await agent.GetStatisticsAsync();
+        Assert.Equal(5, stats.Turns);
+        Assert.Contains(await agent.GetNotesAsync(false), n => n.Text == "Prefers teal.");
+    }
+
+    [Fact]
+    public async Task Consolidation_runs_on_an_orleans_reminder_and_compacts_the_journal()
+    {
+        var key = NewKey("remind");
+        var agent = _cluster.Client.GetGrain<IAgentMemoryGrain>(key);
+        await agent.IngestAsync(Turns.Conversation(FabricCluster.ConsolidateAfterTurns + 2));
+        Assert.Equal(0, (await agent.GetStatisticsAsync()).Episodes);
+
+        // The pending-consolidation reminder is due one second later; Orleans delivers it as a turn of the grain.
+        await Eventually.TrueAsync(async () => (await agent.GetStatisticsAsync()).Episodes > 0, "consolidation on the reminder", TimeSpan.FromSeconds(60));
+
+        // The consolidation wrote a snapshot covering the journal, so the journal records are gone.
+        await Eventually.TrueAsync(() => Task.FromResult(SharedGrainStorage.Count(key.Split('/')[1] + "|journal-") == 0), "journal compaction");
+        await DeactivateAllAsync();
+        Assert.True((await agent.GetStatisticsAsync()).Episodes > 0);
+    }
+
+    [Fact]
+    public async Task Acknowledged_turns_survive_the_loss_of_the_silo_hosting_the_agent()
+    {
+        var (agent, host) = await AgentOnSecondaryAsync("kill");
+        var acknowledged = 1; // the turn that placed it
+        for (var batch = 0; batch < 5; batch++)
+        {
+            var result = await agent.IngestAsync(Turns.Conversation(3, "s" + batch));
+            acknowledged += result.StoredTurnIds.Count;
+        }
+
+        // No deactivation, no snapshot: the silo dies and only the journal has the turns.
+        await _cluster.KillSiloAsync(host);
+        var stats = await Eventually.SucceedsAsync(() => agent.GetStatisticsAsync(), "the agent on the surviving silo");
+        Assert.Equal(acknowledged, stats.Turns);
+        var survivor = await _cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(agent);
+        Assert.NotEqual(host.SiloAddress, survivor);
+        Assert.NotEmpty(await agent.SearchAsync(new SearchRequest { Query = "teal Lisbon" }));
+    }
+
+    [Fact]
+    public async Task An_agent_migrated_to_another_silo_keeps_its_turns()
+    {
+        var key = NewKey("migrate");
+        var agent = _cluster.Client.GetGrain<IAgentMemoryGrain>(key);
+        await agent.IngestAsync(Turns.Conversation(6));
+        var management = _cluster.Client.GetGrain<IManagementGrain>(0);
+        var from = await management.GetActivationAddress(agent);
+        var to = _cluster.GetActiveSilos().First(s => s.SiloAddress != from).SiloAddress;
+
+        await _cluster.MigrateAsync(agent, to);
+        await Eventually.TrueAsync(async () => await management.GetActivationAddress(agent) == to, "the migration");
+        Assert.Equal(6, (await agent.GetStatisticsAsync()).Turns);
+        await agent.IngestAsync(Turns.Conversation(2, "s2"));
+        Assert.Equal(8, (await agent.GetStatisticsAsync()).Turns);
+    }
+
+    [Fact]
+    public async Task State_survives_a_restart_of_the_whole_cluster()
+    {
+        var key = NewKey("restart");
+        await _cluster.Client.GetGrain<IAgentMemoryGrain>(key).IngestAsync(Turns.Conversation(4));
+        var tenant = "r" + Guid.NewGuid().ToString("N")[..10];
+        await _cluster.Client.GetGrain<ITenantDirectoryGrain>(TenantDirectoryActor.DirectoryKey).CreateTenantAsync(tenant, null);
+        await _cluster.Client.GetGrain<ITenantGuardGrain>(tenant).AddMemberAsync("g", "a");
+
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
+        _cluster = await FabricCluster.StartAsync();
+
+        Assert.Equal(4, (await _cluster.Client.GetGrain<IAgentMemoryGrain>(key).GetStatisticsAsync()).Turns);
+        var tenants = await _cluster.Client.GetGrain<ITenantDirectoryGrain>(TenantDirectoryActor.DirectoryKey).ListTenantsAsync();
+        Assert.Contains(tenants, t => t.Id == tenant);
+        Assert.Equal(["g"], (await _cluster.Client.GetGrain<ITenantGuardGrain>(tenant).GetPolicyAsync("a")).Groups);
+    }
+
+    [Fact]
+    public async Task Purge_removes_the_state_and_the_reminders()
+    {
+        var key = NewKey("purge");
+        var agent = _cluster.Client.GetGrain<IAgentMemoryGrain>(key);
+        await agent.IngestAsync(Turns.Conversation(3));
+        Assert.True(await agent.PurgeAsync());
+        await Assert.ThrowsAsync<AgentNotFoundException>(() => agent.GetStatisticsAsync());
+        Assert.Equal(0, SharedGrainStorage.Count(key.Split('/')[1] + "|journal-"));
+
+        // A new life after the purge starts empty and is durable again.
+        await agent.IngestAsync(Turns.Conversation(2, "again"));
+        await DeactivateAllAsync();
+        Assert.Equal(2, (await agent.GetStatisticsAsync()).Turns);
+    }
+
+    [Fact]
+    public async Task A_vector_shard_survives_deactivation_from_its_snapshot_and_journal()
+    {
+        var shard = _cluster.Client.GetGrain<IVectorShardGrain>(NewKey("shard"));
+        var random = new Random(3);
+        var items = Enumerable.Range(0, VectorShardGrain.SnapshotAfterJournalEntries + 10)
+            .Select(i => new VectorShardEntry("v" + i, Enumerable.Range(0, 8).Select(_ => (float)random.NextDouble() - 0.5f).ToArray()))
+            .ToList();
+        foreach (var item in items)
+        {
+            await shard.UpsertAsync([item]); // one journal entry each: a snapshot after 64, then a journal again
+        }
+
+        await DeactivateAllAsync();
+        Assert.Equal(items.Count, await shard.CountAsync());
+        Assert.Equal("v70", (await shard.SearchAsync(items[70].Vector, 1))[0].Key);
+        Assert.Equal("v3", (await shard.SearchAsync(items[3].Vector, 1))[0].Key);
+    }
+
+    private static string NewKey(string name) => "acme/" + name + "-" + Guid.NewGuid().ToString("N")[..8];
+
+    private async Task DeactivateAllAsync()
+    {
+        var management = _cluster.Client.GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+    }
+
+    // The primary silo holds the test cluster's membership table: find an agent activated on the other one.
+    private async Task<(IAgentMemoryGrain Agent, SiloHandle Host)> AgentOnSecondaryAsync(string name)
+    {
+        var management = _cluster.Client.GetGrain<IManagementGrain>(0);
+        var secondary = _cluster.SecondarySilos[0];
+        for (var i = 0; i < 50; i++)
+        {
+            var agent = _cluster.Client.GetGrain<IAgentMemoryGrain>(NewKey(name));
+            await agent.IngestAsync(Turns.Conversation(1, "first"));
+            var address = await management.GetActivationAddress(agent);
+            if (address == secondary.SiloAddress)
+            {
+                return (agent, secondary);
+            }
+
+            await _cluster.MigrateAsync(agent, secondary.SiloAddress);
+            if (await management.GetActivationAddress(agent) == secondary.SiloAddress)
+            {
+                return (agent, secondary);
+            }
+        }
+
+        throw new InvalidOperationException("No agent landed on the secondary silo.");
+    }
+}

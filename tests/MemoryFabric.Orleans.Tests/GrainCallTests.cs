@@ -1,0 +1,128 @@
+using MemoryFabric.Actors;
+using MemoryFabric.Orleans.Grains;
+using MemoryFabric.Orleans.Tests.Support;
+using MemoryFabric.Retrieval;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace MemoryFabric.Orleans.Tests;
+
+/// <summary>Calls through the grain interfaces on a two-silo test cluster: the same records and exceptions as the
+/// local runtime, across silos (JSON for the fabric's records, Orleans' exception codec for its exceptions).</summary>
+public sealed class GrainCallTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private TestCluster Cluster => fixture.Cluster;
+
+    [Fact]
+    public async Task Ingest_then_search_through_the_agent_grain()
+    {
+        var agent = Cluster.Client.GetGrain<IAgentMemoryGrain>("acme/search-" + Guid.NewGuid().ToString("N")[..8]);
+        var result = await agent.IngestAsync(Turns.Conversation(4));
+        Assert.Equal(4, result.StoredTurnIds.Count);
+        Assert.Empty(result.DuplicateTurnIds);
+
+        var again = await agent.IngestAsync(Turns.Conversation(2));
+        Assert.Equal(2, again.DuplicateTurnIds.Count);
+
+        var hits = await agent.SearchAsync(new SearchRequest { Query = "favourite colour teal", Limit = 5 });
+        Assert.NotEmpty(hits);
+        Assert.Contains("teal", hits[0].Item.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(4, (await agent.GetStatisticsAsync()).Turns);
+        Assert.Equal(4, (await agent.GetTurnsAsync("s1")).Count);
+    }
+
+    [Fact]
+    public async Task The_fabric_client_hands_the_call_a_grain_reference()
+    {
+        var fabric = Cluster.Client.ServiceProvider.GetRequiredService<IFabricActorClient>();
+        var key = "acme/client-" + Guid.NewGuid().ToString("N")[..8];
+        var stored = await fabric.CallAgentAsync(key, (a, ct) => a.IngestAsync(Turns.Conversation(3), ct));
+        Assert.Equal(3, stored.StoredTurnIds.Count);
+        var turns = await fabric.CallAgentAsync(key, (a, ct) => a.GetStatisticsAsync(ct));
+        Assert.Equal(3, turns.Turns);
+    }
+
+    [Fact]
+    public async Task The_fabric_exceptions_keep_their_type_across_silos()
+    {
+        var missing = Cluster.Client.GetGrain<IAgentMemoryGrain>("acme/nobody-" + Guid.NewGuid().ToString("N")[..8]);
+        await Assert.ThrowsAsync<AgentNotFoundException>(() => missing.GetStatisticsAsync());
+
+        var directory = Cluster.Client.GetGrain<ITenantDirectoryGrain>(TenantDirectoryActor.DirectoryKey);
+        var tenant = "t" + Guid.NewGuid().ToString("N")[..10];
+        await directory.CreateTenantAsync(tenant, "Tenant");
+        var e = await Assert.ThrowsAsync<TenantExistsException>(() => directory.CreateTenantAsync(tenant, "Again"));
+        Assert.Contains(tenant, e.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => directory.CreateTenantAsync("Not Valid!", null));
+    }
+
+    [Fact]
+    public async Task The_tenant_directory_grain_creates_and_resolves_keys()
+    {
+        var fabric = Cluster.Client.ServiceProvider.GetRequiredService<IFabricActorClient>();
+        var tenant = "k" + Guid.NewGuid().ToString("N")[..10];
+        await fabric.CallTenantDirectoryAsync((d, ct) => d.CreateTenantAsync(tenant, null, ct));
+        var created = await fabric.CallTenantDirectoryAsync((d, ct) => d.CreateKeyAsync(tenant, "ci", cancellationToken: ct));
+        Assert.NotNull(created);
+        var resolved = await fabric.CallTenantDirectoryAsync((d, ct) => d.ResolveAsync(ApiKeys.Hash(created.Secret), ct));
+        Assert.Equal(tenant, resolved?.Tenant);
+    }
+
+    [Fact]
+    public async Task The_agent_asks_its_tenant_guard_grain_for_its_policy()
+    {
+        var tenant = "g" + Guid.NewGuid().ToString("N")[..10];
+        var guard = Cluster.Client.GetGrain<ITenantGuardGrain>(tenant);
+        await guard.AddMemberAsync("support", "alice");
+        await guard.AddMemberAsync("support", "bob");
+
+        // The agent grain calls the guard grain (grain to grain) from its own turn.
+        var alice = Cluster.Client.GetGrain<IAgentMemoryGrain>(tenant + "/alice");
+        await alice.IngestAsync(Turns.Conversation(2));
+        var policy = await alice.RefreshGuardAsync();
+        Assert.True(policy.Enabled);
+        Assert.Equal(["support"], policy.Groups);
+
+        await guard.SetEnabledAsync(false);
+        Assert.False((await alice.RefreshGuardAsync()).Enabled);
+    }
+
+    [Fact]
+    public async Task Peer_claims_published_by_one_agent_reach_another_through_the_guard_grain()
+    {
+        var tenant = "p" + Guid.NewGuid().ToString("N")[..10];
+        var guard = Cluster.Client.GetGrain<ITenantGuardGrain>(tenant);
+        await guard.AddMemberAsync("team", "a");
+        await guard.AddMemberAsync("team", "b");
+        Assert.True(await guard.PublishClaimsAsync("a", [new Guard.ConsensusClaim("Lisbon office", "opens", "9am", 2)]));
+
+        var claims = await guard.GetPeerClaimsAsync("b", ["lisbon office"]);
+        var claim = Assert.Single(claims);
+        Assert.Equal("a", claim.Agent);
+        Assert.Equal("9am", claim.Value);
+    }
+
+    [Fact]
+    public async Task A_vector_shard_grain_adds_and_searches()
+    {
+        var shard = Cluster.Client.GetGrain<IVectorShardGrain>("acme/shard-" + Guid.NewGuid().ToString("N")[..8]);
+        var random = new Random(7);
+        var items = Enumerable.Range(0, 200).Select(i => new VectorShardEntry(
+            "item-" + i,
+            Enumerable.Range(0, 16).Select(_ => (float)random.NextDouble() - 0.5f).ToArray(),
+            AgentId: i % 2 == 0 ? "even" : "odd")).ToList();
+        Assert.Equal(200, await shard.UpsertAsync(items));
+
+        var hits = await shard.SearchAsync(items[42].Vector, 3);
+        Assert.Equal("item-42", hits[0].Key);
+        Assert.InRange(hits[0].Score, 0.999f, 1.001f);
+
+        var odd = await shard.SearchAsync(items[42].Vector, 5, new VectorShardFilter(AgentIds: ["odd"]));
+        Assert.All(odd, h => Assert.True(int.Parse(h.Key["item-".Length..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 1));
+
+        Assert.Equal(1, await shard.DeleteAsync(["item-42", "missing"]));
+        Assert.Equal(199, await shard.CountAsync());
+        Assert.NotEqual("item-42", (await shard.SearchAsync(items[42].Vector, 1))[0].Key);
+        await Assert.ThrowsAsync<ArgumentException>(() => shard.UpsertAsync([new VectorShardEntry("bad", new float[3])]));
+    }
+}
