@@ -51,9 +51,18 @@ public sealed partial class DockerfileTests
         Assert.True(froms.Count >= 2, "multi-stage build expected");
         Assert.Contains(froms, f => f.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", StringComparison.Ordinal));
         Assert.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:10.0 ", froms[^1], StringComparison.Ordinal);
-        Assert.Contains(Instruction("RUN"), r => r.Contains("dotnet publish src/MemoryFabric.Server -c Release", StringComparison.Ordinal));
+        var publish = Instruction("RUN").Single(r => r.Contains("dotnet publish", StringComparison.Ordinal));
+        Assert.Contains("dotnet publish src/MemoryFabric.Server -c Release", publish, StringComparison.Ordinal);
+        Assert.Contains("dotnet publish src/MemoryFabric.Server.Cluster -c Release", publish, StringComparison.Ordinal);
         Assert.Contains(FinalStage(), l => l.StartsWith("COPY --from=build ", StringComparison.Ordinal));
-        Assert.StartsWith("ENTRYPOINT [\"dotnet\", \"MemoryFabric.Server.dll\"]", Instruction("ENTRYPOINT").Single(), StringComparison.Ordinal);
+        var entry = Instruction("ENTRYPOINT").Single();
+        Assert.Contains("exec dotnet", entry, StringComparison.Ordinal);
+        Assert.Contains("/app/entry", entry, StringComparison.Ordinal);
+        foreach (var project in new[] { "MemoryFabric.Server", "MemoryFabric.Server.Cluster" })
+        {
+            Assert.True(File.Exists(Repo.PathOf("src", project, project + ".csproj")), $"the Dockerfile publishes {project}");
+            Assert.Contains($"echo {project}.dll > /app/entry", publish, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -100,7 +109,8 @@ public sealed partial class DockerfileTests
         var args = Instruction("ARG").Select(a => a["ARG ".Length..].Trim()).ToList();
         Assert.Contains("MEMFAB_BUILD_ORLEANS=false", args);
         Assert.Contains("MEMFAB_BUNDLE_MODEL=true", args);
-        Assert.Contains(Instruction("RUN"), r => r.Contains("-p:MemoryFabricOrleans=${MEMFAB_BUILD_ORLEANS}", StringComparison.Ordinal));
+        Assert.Contains(Instruction("RUN"), r => r.Contains("\"${MEMFAB_BUILD_ORLEANS}\" = \"true\"", StringComparison.Ordinal) && r.Contains("-p:OrleansPackageSource=/orleans-feed", StringComparison.Ordinal));
+        Assert.True(Directory.Exists(Repo.PathOf("deploy", "orleans-feed")), "the feed directory the Dockerfile copies must exist");
     }
 
     [Fact]
