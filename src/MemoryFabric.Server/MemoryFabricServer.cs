@@ -113,8 +113,15 @@ public static class MemoryFabricServer
             var time = sp.GetRequiredService<TimeProvider>();
             var embedder = sp.GetRequiredService<EmbedderHolder>();
             var server = sp.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value;
+            var claims = GuardClaimExtractor.Create(server.GuardClaims);
             return new AgentMemoryFactory(() => new AgentMemory(
-                new AgentMemoryOptions { DeferEmbedding = true, MaxBatchSize = server.MaxBatchSize, MaxTurnTextLength = server.MaxTurnTextLength },
+                new AgentMemoryOptions
+                {
+                    DeferEmbedding = true,
+                    MaxBatchSize = server.MaxBatchSize,
+                    MaxTurnTextLength = server.MaxTurnTextLength,
+                    Guard = new MemoryFabric.Guard.MemoryGuardOptions { ClaimExtractor = claims },
+                },
                 time,
                 embedder.Generator));
         });

@@ -12,6 +12,11 @@ public sealed class MemoryFabricServerOptions
     /// <c>src/MemoryFabric.Server.Cluster</c>).</summary>
     public ServerMode Mode { get; set; } = ServerMode.Embedded;
 
+    /// <summary>How the guard derives the claims of weak records for consensus: <c>rules</c> (default: the notes'
+    /// own attribute values) or <c>chat</c> (also asks the OpenAI-compatible chat model of the
+    /// <c>MEMORYFABRIC_OPENAI_*</c> settings for each weak candidate's claims).</summary>
+    public string GuardClaims { get; set; } = "rules";
+
     /// <summary>Where the SQLite database and the generated admin key live. Default: <c>./data</c>.</summary>
     public string DataDirectory { get; set; } = "./data";
 
