@@ -30,6 +30,7 @@ public sealed partial class AgentMemory
     private readonly Dictionary<string, IReadOnlyList<MemoryClaim>> _derivedClaims = new(StringComparer.Ordinal);
     private int _consensusEpoch;
     private ConsensusView? _consensusView;
+    private ((int Epoch, int Quarantine, double Strong, double Share) Key, HashSet<string> Main)? _mainParticipants;
 
     /// <summary>The other agents of this agent's relation groups, asked for their trusted claims when a weak
     /// candidate makes a claim (set by the host; none by default).</summary>
@@ -87,7 +88,9 @@ public sealed partial class AgentMemory
             }
         }
 
-        if (guard.Consensus)
+        // The full view (every trusted memory's terms and claims) is built only when a candidate has a weak source:
+        // a query whose candidates are all trusted costs one pass over the speakers, not a re-read of the history.
+        if (guard.Consensus && results.Any(r => !dropped.Contains(r.Id) && HasWeakSource(r, MainParticipantsNow(guard), guard)))
         {
             var view = ConsensusViewNow(guard);
             var claims = await WeakClaimsAsync(results.Where(r => !dropped.Contains(r.Id)), view, guard, cancellationToken).ConfigureAwait(false);
@@ -150,7 +153,7 @@ public sealed partial class AgentMemory
                     var flaggedTurns = 0;
                     foreach (var id in episode.TurnIds)
                     {
-                        if (!_turns.TryGetValue(id, out var t) || IsStrong(t, view, guard) || IsReleased(id))
+                        if (!_turns.TryGetValue(id, out var t) || IsStrong(t, view.MainParticipants, guard) || IsReleased(id))
                         {
                             continue;
                         }
@@ -217,16 +220,16 @@ public sealed partial class AgentMemory
         {
             switch (r.Kind)
             {
-                case MemoryItemKind.Turn when _turns.TryGetValue(r.Id, out var turn) && !IsStrong(turn, view, guard):
+                case MemoryItemKind.Turn when _turns.TryGetValue(r.Id, out var turn) && !IsStrong(turn, view.MainParticipants, guard):
                     await AddAsync(turn.Id, turn.Text, turn.Speaker, null).ConfigureAwait(false);
                     break;
-                case MemoryItemKind.Note when _notes.Get(r.Id) is { } note && !IsStrongNote(note, view, guard):
+                case MemoryItemKind.Note when _notes.Get(r.Id) is { } note && !IsStrongNote(note, view.MainParticipants, guard):
                     await AddAsync(note.Id, note.Text, note.Subject, note).ConfigureAwait(false);
                     break;
                 case MemoryItemKind.Episode when _episodes.TryGetValue(r.Id, out var episode):
                     foreach (var id in episode.TurnIds)
                     {
-                        if (_turns.TryGetValue(id, out var t) && !IsStrong(t, view, guard) && !IsExcluded(id))
+                        if (_turns.TryGetValue(id, out var t) && !IsStrong(t, view.MainParticipants, guard) && !IsExcluded(id))
                         {
                             await AddAsync(t.Id, t.Text, t.Speaker, null).ConfigureAwait(false);
                         }
@@ -308,7 +311,7 @@ public sealed partial class AgentMemory
 
     private string? CheckNote(Note note, ConsensusView view, Guard.MemoryGuardOptions guard, IReadOnlyList<MemoryClaim> claims, Dictionary<string, BackedClaim> peers, Dictionary<string, string> flags)
     {
-        var weakTurns = note.Provenance.TurnIds.Where(id => _turns.TryGetValue(id, out var t) && !IsStrong(t, view, guard) && !IsReleased(id)).ToList();
+        var weakTurns = note.Provenance.TurnIds.Where(id => _turns.TryGetValue(id, out var t) && !IsStrong(t, view.MainParticipants, guard) && !IsReleased(id)).ToList();
         if (note.Provenance.Trust >= guard.ConsensusStrongTrust && weakTurns.Count == 0)
         {
             return null; // a strong source: never flagged (an update, not an attack)
@@ -344,7 +347,7 @@ public sealed partial class AgentMemory
 
     private static string? CheckTurn(Turn turn, ConsensusView view, Guard.MemoryGuardOptions guard, IReadOnlyList<MemoryClaim> claims, Dictionary<string, BackedClaim> peers)
     {
-        if (IsStrong(turn, view, guard))
+        if (IsStrong(turn, view.MainParticipants, guard))
         {
             return null;
         }
@@ -357,9 +360,19 @@ public sealed partial class AgentMemory
         return corroborated || view.Documents.Count == 0 ? null : Uncorroborated(turn.Text, turn.Speaker, view, guard, turn.Source.ToString(), turn.Trust);
     }
 
-    private bool IsStrongNote(Note note, ConsensusView view, Guard.MemoryGuardOptions guard) =>
+    private bool IsStrongNote(Note note, HashSet<string> main, Guard.MemoryGuardOptions guard) =>
         note.Provenance.Trust >= guard.ConsensusStrongTrust
-        && note.Provenance.TurnIds.All(id => !_turns.TryGetValue(id, out var t) || IsStrong(t, view, guard));
+        && note.Provenance.TurnIds.All(id => !_turns.TryGetValue(id, out var t) || IsStrong(t, main, guard));
+
+    // Whether a candidate is, or (an episode) holds, a record from a weak source: only those are checked.
+    private bool HasWeakSource(Ranked r, HashSet<string> main, Guard.MemoryGuardOptions guard) => r.Kind switch
+    {
+        MemoryItemKind.Turn => _turns.TryGetValue(r.Id, out var turn) && !IsStrong(turn, main, guard),
+        MemoryItemKind.Note => _notes.Get(r.Id) is { } note && !IsStrongNote(note, main, guard),
+        MemoryItemKind.Episode => _episodes.TryGetValue(r.Id, out var episode)
+            && episode.TurnIds.Any(id => _turns.TryGetValue(id, out var t) && !IsStrong(t, main, guard)),
+        _ => false,
+    };
 
     // A weak record about what the trusted sources discuss whose terms the trusted sources never used together with
     // the record's most specific terms (its anchors): a value no trusted source stated about that topic, or an odd
@@ -394,8 +407,36 @@ public sealed partial class AgentMemory
             $"consensus: low-trust {source} record (trust {trust:0.00}, speaker '{speaker}') asserts '{string.Join(" ", unbacked.Take(6))}' about '{string.Join(" ", anchors)}', which no trusted memory of this agent on that topic backs");
     }
 
-    private static bool IsStrong(Turn turn, ConsensusView view, Guard.MemoryGuardOptions guard) =>
-        turn.Trust >= guard.ConsensusStrongTrust && view.MainParticipants.Contains(turn.Speaker);
+    private static bool IsStrong(Turn turn, HashSet<string> main, Guard.MemoryGuardOptions guard) =>
+        turn.Trust >= guard.ConsensusStrongTrust && main.Contains(turn.Speaker);
+
+    // The main participants: the speakers of a fair share of the trusted turns (a third party mentioned in passing is
+    // not one). Cached until turns or the quarantine change.
+    private HashSet<string> MainParticipantsNow(Guard.MemoryGuardOptions guard)
+    {
+        var key = (_consensusEpoch, _quarantine.Count, guard.ConsensusStrongTrust, guard.ConsensusMainParticipantShare);
+        if (_mainParticipants is { } cached && cached.Key == key)
+        {
+            return cached.Main;
+        }
+
+        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var strongTurns = 0;
+        foreach (var turn in _turns.Values)
+        {
+            if (turn.Trust >= guard.ConsensusStrongTrust && !IsExcluded(turn.Id))
+            {
+                counts[turn.Speaker] = counts.GetValueOrDefault(turn.Speaker) + 1;
+                strongTurns++;
+            }
+        }
+
+        var main = new HashSet<string>(
+            counts.Where(c => c.Value >= Math.Max(1, guard.ConsensusMainParticipantShare * strongTurns)).Select(c => c.Key),
+            StringComparer.OrdinalIgnoreCase);
+        _mainParticipants = (key, main);
+        return main;
+    }
 
     private static string ClaimKey(string subject, string attribute) =>
         subject.Trim().ToLowerInvariant() + "|" + attribute.Trim().ToLowerInvariant();
@@ -410,21 +451,7 @@ public sealed partial class AgentMemory
             return cached;
         }
 
-        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        var strongTurns = 0;
-        foreach (var turn in _turns.Values)
-        {
-            if (turn.Trust >= guard.ConsensusStrongTrust && !IsExcluded(turn.Id))
-            {
-                counts[turn.Speaker] = counts.GetValueOrDefault(turn.Speaker) + 1;
-                strongTurns++;
-            }
-        }
-
-        // A main participant speaks a fair share of the trusted turns; a third party mentioned in passing does not.
-        var main = new HashSet<string>(
-            counts.Where(c => c.Value >= Math.Max(1, guard.ConsensusMainParticipantShare * strongTurns)).Select(c => c.Key),
-            StringComparer.OrdinalIgnoreCase);
+        var main = MainParticipantsNow(guard);
         var documents = new List<HashSet<string>>();
         var postings = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         void AddDocument(IEnumerable<string> terms)
