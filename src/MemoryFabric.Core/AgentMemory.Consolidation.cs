@@ -43,7 +43,7 @@ public sealed partial class AgentMemory
             for (var i = 0; i < valid.Count; i++)
             {
                 var p = valid[i];
-                var result = _notes.Add(p, ExtractedProvenance(p, episode), _time.GetUtcNow());
+                var result = _notes.Add(p, ExtractedProvenance(p, episode), _time.GetUtcNow(), ActiveGuard?.ConsensusStrongTrust);
                 ApplyToIndexes(result, texts[i], vectors[i]);
                 switch (result.Operation)
                 {

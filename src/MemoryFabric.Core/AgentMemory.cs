@@ -236,7 +236,8 @@ public sealed partial class AgentMemory : IAgentMemory
             return held;
         }
 
-        return await WriteNoteAsync(() => _notes.Add(note, provenance, _time.GetUtcNow()), note, cancellationToken).ConfigureAwait(false);
+        // With the guard on, a weak source's claim is kept beside a trusted one instead of superseding it.
+        return await WriteNoteAsync(() => _notes.Add(note, provenance, _time.GetUtcNow(), ActiveGuard?.ConsensusStrongTrust), note, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -27,9 +27,12 @@ public sealed class MemoryGuardOptions
     /// turns; tools, web, documents and imports fall below).</summary>
     public double ConsensusStrongTrust { get; set; } = 0.6;
 
-    /// <summary>The share of the trusted turns a speaker must have spoken to be a main participant (default 0.1);
-    /// others are third parties, weak sources whatever their trust.</summary>
-    public double ConsensusMainParticipantShare { get; set; } = 0.1;
+    /// <summary>The share of the trusted turns a speaker must have spoken to count as a trusted source (a main
+    /// participant); others are treated as third parties, weak sources whatever their trust. Default 0: every speaker
+    /// with trust of at least <see cref="ConsensusStrongTrust"/> is trusted. Raise it (e.g. 0.1) for memories of one
+    /// conversation between few people, where a rare speaker is suspect; leave it at 0 for agents that talk with many
+    /// people, whose every user is a minority speaker.</summary>
+    public double ConsensusMainParticipantShare { get; set; }
 
     /// <summary>How many of a weak record's terms the trusted memories must share for the record to be about
     /// something they discuss, and so comparable (default 2).</summary>

@@ -145,8 +145,11 @@ public sealed class NoteStore
     /// <param name="write">The content.</param>
     /// <param name="provenance">Where it came from.</param>
     /// <param name="now">The current time.</param>
+    /// <param name="weakBelow">When set, a write whose trust is below it cannot supersede a version whose trust is
+    /// not: the weak claim is added beside the trusted one (both active, the conflict visible) instead of silently
+    /// replacing it, and the guard's consensus judges it at retrieval.</param>
     /// <returns>What happened.</returns>
-    public NoteWriteResult Add(NoteWrite write, NoteProvenance provenance, DateTimeOffset now)
+    public NoteWriteResult Add(NoteWrite write, NoteProvenance provenance, DateTimeOffset now, double? weakBelow = null)
     {
         Validate(write);
         ArgumentNullException.ThrowIfNull(provenance);
@@ -165,8 +168,13 @@ public sealed class NoteStore
                 return new NoteWriteResult(NoteOperation.NoOp, same);
             }
 
-            var conflicting = existing.OrderByDescending(n => n.ValidFrom).FirstOrDefault();
-            if (conflicting is not null)
+            // A trusted write supersedes the latest trusted version (a weak claim kept beside it stays for the guard).
+            var conflicting = (weakBelow is { } threshold && provenance.Trust >= threshold
+                    ? existing.Where(n => n.Provenance.Trust >= threshold).OrderByDescending(n => n.ValidFrom).FirstOrDefault()
+                    : null)
+                ?? existing.OrderByDescending(n => n.ValidFrom).FirstOrDefault();
+            if (conflicting is not null
+                && !(weakBelow is { } weak && provenance.Trust < weak && existing.Any(n => n.Provenance.Trust >= weak)))
             {
                 return Supersede(conflicting, write, provenance, now);
             }

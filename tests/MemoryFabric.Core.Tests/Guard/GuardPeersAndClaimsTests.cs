@@ -194,6 +194,35 @@ public sealed class GuardPeersAndClaimsTests
         Assert.Equal(["P1", "P3"], (await memory.GetQuarantineAsync()).Select(e => e.ItemId).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task In_an_agent_that_talks_with_many_people_every_trusted_user_is_a_source_and_none_is_quarantined()
+    {
+        var memory = new AgentMemory(timeProvider: new FakeTimeProvider(At.AddMonths(2)));
+        string[] cities = ["Lisbon", "Oslo", "Quito", "Hanoi", "Perth", "Turin", "Leeds", "Cusco", "Malmo", "Bergen", "Porto", "Graz"];
+        for (var i = 0; i < cities.Length; i++)
+        {
+            // Each user is a small minority of the agent's conversations.
+            await memory.IngestAsync(
+            [
+                Talk.Input($"U{i}a", $"User{i}", $"I live in {cities[i]} and I work as a nurse there.", At.AddDays(i), $"s{i}"),
+                Talk.Input($"U{i}b", $"User{i}", $"{cities[i]} is lovely in spring, I walk to the hospital.", At.AddDays(i).AddMinutes(1), $"s{i}"),
+            ]);
+        }
+
+        await memory.ConsolidateAsync();
+        foreach (var city in cities)
+        {
+            await HitsAsync(memory, $"Who lives in {city}? nurse hospital");
+        }
+
+        Assert.Empty(await memory.GetQuarantineAsync());
+
+        // A tool contradicting one of them is still caught.
+        await memory.AddNoteAsync(WeakDenverNote with { Text = "User3 lives in Denver.", Subject = "User3" });
+        Assert.DoesNotContain("Denver", await HitsAsync(memory, "Where does User3 live? Denver Hanoi"), StringComparison.Ordinal);
+        Assert.Contains(await memory.GetQuarantineAsync(), e => e.Text.Contains("Denver", StringComparison.Ordinal));
+    }
+
     private sealed class FakePeers(params ConsensusClaim[] claims) : IConsensusPeers
     {
         public List<IReadOnlyCollection<string>> Asked { get; } = [];

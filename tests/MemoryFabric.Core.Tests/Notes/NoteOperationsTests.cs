@@ -31,6 +31,25 @@ public sealed class NoteOperationsTests
     };
 
     [Fact]
+    public async Task A_weak_source_cannot_supersede_a_trusted_value_but_a_trusted_one_can()
+    {
+        var trusted = await _memory.AddNoteAsync(Home("Seattle", T1));
+        var weak = await _memory.AddNoteAsync(Home("Denver", T2) with { Source = Conversation.SourceKind.Tool, Trust = 0.2 });
+
+        Assert.Equal(NoteOperation.Added, weak.Operation); // beside it, in its own lineage: the conflict stays visible
+        Assert.NotEqual(trusted.Note.LineageId, weak.Note.LineageId);
+        Assert.Equal(NoteStatus.Active, (await _memory.GetNoteAsync(trusted.Note.Id))!.Status);
+
+        var move = await _memory.AddNoteAsync(Home("Boston", T2.AddDays(1)));
+        Assert.Equal(NoteOperation.Superseded, move.Operation);
+        Assert.Equal(trusted.Note.LineageId, move.Note.LineageId);
+
+        var unguarded = new AgentMemory(new AgentMemoryOptions { Guard = new MemoryFabric.Guard.MemoryGuardOptions { Enabled = false } }, _clock);
+        await unguarded.AddNoteAsync(Home("Seattle", T1));
+        Assert.Equal(NoteOperation.Superseded, (await unguarded.AddNoteAsync(Home("Denver", T2) with { Source = Conversation.SourceKind.Tool, Trust = 0.2 })).Operation);
+    }
+
+    [Fact]
     public async Task Add_creates_version_one_of_a_new_lineage()
     {
         var result = await _memory.AddNoteAsync(Fact("Melanie loves pottery.") with { Kind = NoteKind.Preference, Importance = 0.8 });
