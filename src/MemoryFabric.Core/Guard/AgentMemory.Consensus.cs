@@ -8,10 +8,10 @@ using MemoryFabric.Text;
 
 namespace MemoryFabric;
 
-// Retrieval-time consensus (within one agent). Each candidate of a query from a weak source (trust below
-// MemoryGuardOptions.ConsensusStrongTrust, or a speaker who is not one of the main participants) has its claim
-// derived by rules: a note's (subject, attribute, value); a turn's or note's content terms. The claim is compared with
-// what the strong sources (main participants, high trust) back:
+// Retrieval-time consensus. Each candidate of a query from a weak source (trust below
+// MemoryGuardOptions.ConsensusStrongTrust, or, when ConsensusMainParticipantShare is set, a rare speaker) has its
+// claim derived by rules: a note's (subject, attribute, value); a turn's or note's content terms. The claim is compared
+// with what the strong sources back (the view of them is built only when a candidate has a weak source):
 //  - contradiction: a weak note whose (subject, attribute) has strongly backed values, none of them its own value;
 //  - uncorroborated: a weak record about things the strong sources discuss (it shares terms with them) that
 //    introduces terms no strong source ever used (a value nobody trusted stated, an odd trigger token);
