@@ -38,6 +38,11 @@ internal static partial class GuardEndpoints
 
         agents.MapPost("/quarantine/{itemId}/release", async (HttpContext context, string agent, string itemId) =>
         {
+            if (Unreviewed(context) is { } forbidden)
+            {
+                return forbidden;
+            }
+
             CheckId(itemId, "item id");
             var released = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.ReleaseAsync(itemId, ct)).ConfigureAwait(false);
             return released
@@ -47,6 +52,11 @@ internal static partial class GuardEndpoints
 
         agents.MapPost("/quarantine/{itemId}/confirm", async (HttpContext context, string agent, string itemId) =>
         {
+            if (Unreviewed(context) is { } forbidden)
+            {
+                return forbidden;
+            }
+
             CheckId(itemId, "item id");
             var lesson = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.ConfirmAsync(itemId, ct)).ConfigureAwait(false);
             return lesson is null
@@ -62,6 +72,11 @@ internal static partial class GuardEndpoints
 
         agents.MapDelete("/lessons/{lessonId}", async (HttpContext context, string agent, string lessonId) =>
         {
+            if (Unreviewed(context) is { } forbidden)
+            {
+                return forbidden;
+            }
+
             CheckId(lessonId, "lesson id");
             var revoked = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.RevokeLessonAsync(lessonId, ct)).ConfigureAwait(false);
             return revoked ? Results.NoContent() : Problems.NotFound(context, $"No active lesson '{lessonId}'.");
@@ -78,6 +93,11 @@ internal static partial class GuardEndpoints
 
         guard.MapPut("", async (HttpContext context) =>
         {
+            if (Unreviewed(context) is { } forbidden)
+            {
+                return forbidden;
+            }
+
             var request = await JsonBody.ReadAsync<SetGuardRequest>(context).ConfigureAwait(false);
             if (request.Enabled is not { } enabled)
             {
@@ -96,6 +116,11 @@ internal static partial class GuardEndpoints
 
         guard.MapPut("/groups/{group}/members/{agent}", async (HttpContext context, string group, string agent) =>
         {
+            if (Unreviewed(context) is { } forbidden)
+            {
+                return forbidden;
+            }
+
             CheckGroup(group);
             AgentCalls.ActorKey(context, agent); // checks the agent's name
             var result = await TenantGuard(context, (g, ct) => g.AddMemberAsync(group, agent, ct)).ConfigureAwait(false);
@@ -105,6 +130,11 @@ internal static partial class GuardEndpoints
 
         guard.MapDelete("/groups/{group}/members/{agent}", async (HttpContext context, string group, string agent) =>
         {
+            if (Unreviewed(context) is { } forbidden)
+            {
+                return forbidden;
+            }
+
             CheckGroup(group);
             AgentCalls.ActorKey(context, agent);
             var removed = await TenantGuard(context, (g, ct) => g.RemoveMemberAsync(group, agent, ct)).ConfigureAwait(false);
@@ -117,6 +147,14 @@ internal static partial class GuardEndpoints
             return Results.NoContent();
         }).WithSummary("Removes an agent from a relation group (an empty group goes away).");
     }
+
+    // Changing the guard (release, confirm, revoke, on/off, groups) takes a key without a trust cap: a capped key is a
+    // tool's or an importer's, the very writers the guard watches, and must not release its own quarantined records.
+    private static IResult? Unreviewed(HttpContext context) =>
+        TrustCap.Of(context) is { } cap
+            ? Problems.Result(context, StatusCodes.Status403Forbidden, "forbidden", "Forbidden",
+                $"This key has a trust cap ({cap.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}): it can read the guard's quarantine, lessons and settings but not change them. Use a key without a cap.")
+            : null;
 
     private static Task<T> TenantGuard<T>(HttpContext context, Func<ITenantGuardActor, CancellationToken, Task<T>> call)
     {
