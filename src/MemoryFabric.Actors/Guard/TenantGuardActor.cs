@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using MemoryFabric.Guard;
 using MemoryFabric.Runtime;
@@ -17,27 +16,24 @@ public sealed partial class TenantGuardActor : ITenantGuardActor, IActorLifecycl
     /// <summary>The most claims one agent shares (the most-backed first); beyond, the rest are dropped.</summary>
     public const int MaxClaimsPerAgent = 20_000;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private readonly IActorContext _context;
+    private readonly JsonSnapshotState<GuardState> _state;
     private bool _enabled = true;
     private SortedDictionary<string, SortedSet<string>> _groups = new(StringComparer.Ordinal);
     private Dictionary<string, List<ConsensusClaim>> _claims = new(StringComparer.Ordinal);
-    private long _version;
 
     /// <summary>Creates the actor.</summary>
     /// <param name="context">The runtime context.</param>
-    public TenantGuardActor(IActorContext context) => _context = context ?? throw new ArgumentNullException(nameof(context));
+    public TenantGuardActor(IActorContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _state = new JsonSnapshotState<GuardState>(context.Storage, "tenant guard");
+    }
 
     /// <inheritdoc />
     public async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var state = await _context.Storage.LoadAsync(cancellationToken).ConfigureAwait(false);
-        _version = state.SnapshotVersion;
-        if (state.Snapshot is { } bytes)
+        if (await _state.LoadAsync(cancellationToken).ConfigureAwait(false) is { } stored)
         {
-            var stored = JsonSerializer.Deserialize<GuardState>(bytes.Span, Json)
-                ?? throw new InvalidDataException("The tenant guard snapshot is empty.");
             _enabled = stored.Enabled;
             _groups = new SortedDictionary<string, SortedSet<string>>(
                 stored.Groups.ToDictionary(g => g.Name, g => new SortedSet<string>(g.Members, StringComparer.Ordinal), StringComparer.Ordinal),
@@ -215,15 +211,7 @@ public sealed partial class TenantGuardActor : ITenantGuardActor, IActorLifecycl
             _enabled,
             _groups.Select(g => new RelationGroup(g.Key, g.Value.ToList())).ToList(),
             _claims.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal));
-        try
-        {
-            _version = await _context.Storage.WriteSnapshotAsync(JsonSerializer.SerializeToUtf8Bytes(state, Json), 0, _version, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            rollback();
-            throw;
-        }
+        await _state.SaveOrRollbackAsync(state, rollback, cancellationToken).ConfigureAwait(false);
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9._\-@:]{1,128}$", RegexOptions.CultureInvariant)]

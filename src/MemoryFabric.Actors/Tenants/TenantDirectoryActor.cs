@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using MemoryFabric.Runtime;
 
@@ -16,26 +15,24 @@ public sealed partial class TenantDirectoryActor : ITenantDirectoryActor, IActor
     /// <summary>The key of the single directory.</summary>
     public const string DirectoryKey = "directory";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private readonly IActorContext _context;
+    private readonly JsonSnapshotState<DirectoryState> _state;
     private Dictionary<string, TenantRecord> _tenants = new(StringComparer.Ordinal);
     private Dictionary<string, ApiKeyRecord> _keysByHash = new(StringComparer.Ordinal);
-    private long _version;
 
     /// <summary>Creates the actor.</summary>
     /// <param name="context">The runtime context.</param>
-    public TenantDirectoryActor(IActorContext context) => _context = context ?? throw new ArgumentNullException(nameof(context));
+    public TenantDirectoryActor(IActorContext context)
+    {
+        _context = context ?? throw new ArgumentNullException(nameof(context));
+        _state = new JsonSnapshotState<DirectoryState>(context.Storage, "tenant directory");
+    }
 
     /// <inheritdoc />
     public async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var state = await _context.Storage.LoadAsync(cancellationToken).ConfigureAwait(false);
-        _version = state.SnapshotVersion;
-        if (state.Snapshot is { } bytes)
+        if (await _state.LoadAsync(cancellationToken).ConfigureAwait(false) is { } stored)
         {
-            var stored = JsonSerializer.Deserialize<DirectoryState>(bytes.Span, Json)
-                ?? throw new InvalidDataException("The tenant directory snapshot is empty.");
             _tenants = stored.Tenants.ToDictionary(t => t.Id, StringComparer.Ordinal);
             _keysByHash = stored.Keys.ToDictionary(k => k.Hash, StringComparer.Ordinal);
         }
@@ -151,15 +148,7 @@ public sealed partial class TenantDirectoryActor : ITenantDirectoryActor, IActor
         var state = new DirectoryState(
             _tenants.Values.OrderBy(t => t.Id, StringComparer.Ordinal).ToList(),
             _keysByHash.Values.OrderBy(k => k.Id, StringComparer.Ordinal).ToList());
-        try
-        {
-            _version = await _context.Storage.WriteSnapshotAsync(JsonSerializer.SerializeToUtf8Bytes(state, Json), 0, _version, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            rollback();
-            throw;
-        }
+        await _state.SaveOrRollbackAsync(state, rollback, cancellationToken).ConfigureAwait(false);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
