@@ -26,9 +26,14 @@ public static partial class InstructionScreen
             return null;
         }
 
-        if (Override().IsMatch(text) || OverrideStored().IsMatch(text))
+        if (Override().IsMatch(text))
         {
             return "instruction override (\"ignore/disregard previous instructions\")";
+        }
+
+        if (OverrideStored().IsMatch(text))
+        {
+            return "override of what is remembered (\"ignore previous information about ...\")";
         }
 
         if (StandingRule().IsMatch(text) || WhenAsked().IsMatch(text) || WhenAskedQuoted().IsMatch(text) || FromNowOn().IsMatch(text))
