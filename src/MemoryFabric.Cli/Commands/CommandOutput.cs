@@ -17,6 +17,11 @@ internal static class CommandOutput
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>A <c>--json</c> switch.</summary>
+    /// <param name="description">What the command prints with it.</param>
+    /// <returns>The option.</returns>
+    public static System.CommandLine.Option<bool> JsonOption(string description) => new("--json") { Description = description };
+
     /// <summary>Writes a value as indented JSON (camelCase, enums as strings: the HTTP API's shapes) and a newline.</summary>
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="writer">Where to write.</param>

@@ -19,7 +19,7 @@ internal static class ContextCommand
             HelpName = "tokens",
             DefaultValueFactory = _ => 1000,
         };
-        var json = new Option<bool>("--json") { Description = "Print the whole context as JSON (text, items, tokens, mode)." };
+        var json = CommandOutput.JsonOption("Print the whole context as JSON (text, items, tokens, mode).");
         var connection = new ConnectionOptions();
         var command = new Command("context", "Print the context for a query within a token budget, as a model would get it.")
         {

@@ -38,7 +38,7 @@ internal static class GuardCommand
             HelpName = "flagged|confirmed|released",
         };
         status.AcceptOnlyFromAmong([.. Enum.GetValues<QuarantineStatus>().Select(s => CommandOutput.Name(s))]);
-        var json = JsonOption("Print the entries as JSON ({\"items\":[...]}).");
+        var json = CommandOutput.JsonOption("Print the entries as JSON ({\"items\":[...]}).");
         var connection = new ConnectionOptions();
         var command = new Command("quarantine", "List the agent's quarantine: what the guard keeps out of retrieval (and released items), with why.") { status, json };
         connection.AddTo(command);
@@ -46,7 +46,7 @@ internal static class GuardCommand
         {
             var only = parseResult.GetValue(status) is { } s ? Enum.Parse<QuarantineStatus>(s, ignoreCase: true) : (QuarantineStatus?)null;
             var asJson = parseResult.GetValue(json);
-            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 var items = await open.Client.GetQuarantineAsync(open.Settings.Agent, only, ct).ConfigureAwait(false);
                 if (asJson)
@@ -84,7 +84,7 @@ internal static class GuardCommand
         command.SetAction((parseResult, cancellationToken) =>
         {
             var itemId = Required(parseResult.GetValue(item), "ITEM");
-            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 await open.Client.ReleaseAsync(open.Settings.Agent, itemId, ct).ConfigureAwait(false);
                 await stdout.WriteLineAsync($"released: {itemId}").ConfigureAwait(false);
@@ -97,7 +97,7 @@ internal static class GuardCommand
     private static Command CreateConfirm()
     {
         var item = new Argument<string>("ITEM") { Description = "The item's id: a quarantined item, or any turn, note version or episode." };
-        var json = JsonOption("Print the lesson as JSON.");
+        var json = CommandOutput.JsonOption("Print the lesson as JSON.");
         var connection = new ConnectionOptions();
         var command = new Command("confirm", "Confirm an item as poisoned: it stays out for good and the guard learns a lesson from it.") { item, json };
         connection.AddTo(command);
@@ -105,7 +105,7 @@ internal static class GuardCommand
         {
             var itemId = Required(parseResult.GetValue(item), "ITEM");
             var asJson = parseResult.GetValue(json);
-            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 var lesson = await open.Client.ConfirmAsync(open.Settings.Agent, itemId, ct).ConfigureAwait(false);
                 await (asJson
@@ -119,14 +119,14 @@ internal static class GuardCommand
 
     private static Command CreateLessons()
     {
-        var json = JsonOption("Print the lessons as JSON ({\"lessons\":[...]}).");
+        var json = CommandOutput.JsonOption("Print the lessons as JSON ({\"lessons\":[...]}).");
         var connection = new ConnectionOptions();
         var command = new Command("lessons", "List the lessons the guard learnt from confirmed items (revoked ones included).") { json };
         connection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var asJson = parseResult.GetValue(json);
-            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 var lessons = await open.Client.GetLessonsAsync(open.Settings.Agent, ct).ConfigureAwait(false);
                 if (asJson)
@@ -164,7 +164,7 @@ internal static class GuardCommand
         command.SetAction((parseResult, cancellationToken) =>
         {
             var lessonId = Required(parseResult.GetValue(lesson), "LESSON");
-            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 await open.Client.RevokeLessonAsync(open.Settings.Agent, lessonId, ct).ConfigureAwait(false);
                 await stdout.WriteLineAsync($"revoked: {lessonId}").ConfigureAwait(false);
@@ -176,14 +176,14 @@ internal static class GuardCommand
 
     private static Command CreateStatus()
     {
-        var json = JsonOption("Print the settings as JSON ({\"enabled\":...,\"groups\":[...]}).");
+        var json = CommandOutput.JsonOption("Print the settings as JSON ({\"enabled\":...,\"groups\":[...]}).");
         var connection = new ConnectionOptions(withAgent: false);
         var command = new Command("status", "Show whether the guard runs for the tenant, and its relation groups.") { json };
         connection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var asJson = parseResult.GetValue(json);
-            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 var settings = await open.Client.GetGuardSettingsAsync(ct).ConfigureAwait(false);
                 await WriteSettingsAsync(stdout, settings, asJson).ConfigureAwait(false);
@@ -195,7 +195,7 @@ internal static class GuardCommand
 
     private static Command CreateSwitch(string name, bool enabled)
     {
-        var json = JsonOption("Print the settings as JSON.");
+        var json = CommandOutput.JsonOption("Print the settings as JSON.");
         var connection = new ConnectionOptions(withAgent: false);
         var command = new Command(name, enabled
             ? "Turn the guard on for the tenant's agents (each picks it up within 30 s)."
@@ -204,7 +204,7 @@ internal static class GuardCommand
         command.SetAction((parseResult, cancellationToken) =>
         {
             var asJson = parseResult.GetValue(json);
-            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 var settings = await open.Client.SetGuardEnabledAsync(enabled, ct).ConfigureAwait(false);
                 await WriteSettingsAsync(stdout, settings, asJson).ConfigureAwait(false);
@@ -221,14 +221,14 @@ internal static class GuardCommand
 
     private static Command CreateGroups()
     {
-        var json = JsonOption("Print the groups as JSON ({\"groups\":[...]}).");
+        var json = CommandOutput.JsonOption("Print the groups as JSON ({\"groups\":[...]}).");
         var connection = new ConnectionOptions(withAgent: false);
         var command = new Command("groups", "List the tenant's relation groups (agents whose trusted memories back each other's).") { json };
         connection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var asJson = parseResult.GetValue(json);
-            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 var groups = await open.Client.GetRelationGroupsAsync(ct).ConfigureAwait(false);
                 if (asJson)
@@ -254,7 +254,7 @@ internal static class GuardCommand
     {
         var group = new Argument<string>("GROUP") { Description = "The relation group's name (created when new)." };
         var agent = new Argument<string>("AGENT") { Description = "The agent's name." };
-        var json = JsonOption("Print the group as JSON.");
+        var json = CommandOutput.JsonOption("Print the group as JSON.");
         var connection = new ConnectionOptions(withAgent: false);
         var command = new Command("group-add", "Add an agent to a relation group; it shares its trusted claims with the group at once.") { group, agent, json };
         connection.AddTo(command);
@@ -263,7 +263,7 @@ internal static class GuardCommand
             var groupName = Required(parseResult.GetValue(group), "GROUP");
             var agentName = Required(parseResult.GetValue(agent), "AGENT");
             var asJson = parseResult.GetValue(json);
-            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 var result = await open.Client.AddToRelationGroupAsync(groupName, agentName, ct).ConfigureAwait(false);
                 await (asJson
@@ -286,7 +286,7 @@ internal static class GuardCommand
         {
             var groupName = Required(parseResult.GetValue(group), "GROUP");
             var agentName = Required(parseResult.GetValue(agent), "AGENT");
-            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 await open.Client.RemoveFromRelationGroupAsync(groupName, agentName, ct).ConfigureAwait(false);
                 await stdout.WriteLineAsync($"removed: {agentName} from {groupName}").ConfigureAwait(false);
@@ -341,18 +341,4 @@ internal static class GuardCommand
 
     private static string Required(string? value, string name) =>
         string.IsNullOrWhiteSpace(value) ? throw new UsageException($"{name} is blank") : value.Trim();
-
-    private static Option<bool> JsonOption(string description) => new("--json") { Description = description };
-
-    private static Task<int> RunAsync(
-        ParseResult parseResult,
-        ConnectionOptions connection,
-        Func<MemoryFabricConnection, TextWriter, TextWriter, CancellationToken, Task<int>> body,
-        CancellationToken cancellationToken)
-    {
-        var stdout = parseResult.InvocationConfiguration.Output;
-        var stderr = parseResult.InvocationConfiguration.Error;
-        var settings = connection.Read(parseResult);
-        return DataCommandRunner.RunAsync(settings, stderr, (open, ct) => body(open, stdout, stderr, ct), cancellationToken);
-    }
 }

@@ -29,7 +29,7 @@ internal static class NotesCommand
     private static Command CreateList()
     {
         var all = new Option<bool>("--all") { Description = "Include inactive versions (superseded, archived, deleted)." };
-        var json = JsonOption("Print the notes as JSON ({\"notes\":[...]}).");
+        var json = CommandOutput.JsonOption("Print the notes as JSON ({\"notes\":[...]}).");
         var connection = new ConnectionOptions();
         var command = new Command("list", "List the agent's active notes (--all: every version).") { all, json };
         connection.AddTo(command);
@@ -37,7 +37,7 @@ internal static class NotesCommand
         {
             var includeInactive = parseResult.GetValue(all);
             var asJson = parseResult.GetValue(json);
-            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 var notes = await open.Client.ListNotesAsync(open.Settings.Agent, includeInactive, ct).ConfigureAwait(false);
                 if (asJson)
@@ -62,7 +62,7 @@ internal static class NotesCommand
     private static Command CreateShow()
     {
         var id = new Argument<string>("ID") { Description = "The note's id (a version id or a lineage id)." };
-        var json = JsonOption("Print the note as JSON.");
+        var json = CommandOutput.JsonOption("Print the note as JSON.");
         var connection = new ConnectionOptions();
         var command = new Command("show", "Show a note, every field.") { id, json };
         connection.AddTo(command);
@@ -70,7 +70,7 @@ internal static class NotesCommand
         {
             var noteId = parseResult.GetValue(id)!;
             var asJson = parseResult.GetValue(json);
-            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 var note = await open.Client.GetNoteAsync(open.Settings.Agent, noteId, ct).ConfigureAwait(false)
                     ?? throw NotFound(open.Settings.Agent, noteId);
@@ -92,7 +92,7 @@ internal static class NotesCommand
     private static Command CreateHistory()
     {
         var id = new Argument<string>("ID") { Description = "The note's id (a version id or a lineage id)." };
-        var json = JsonOption("Print the versions as JSON ({\"versions\":[...]}).");
+        var json = CommandOutput.JsonOption("Print the versions as JSON ({\"versions\":[...]}).");
         var connection = new ConnectionOptions();
         var command = new Command("history", "Show every version of a note, oldest first.") { id, json };
         connection.AddTo(command);
@@ -100,7 +100,7 @@ internal static class NotesCommand
         {
             var noteId = parseResult.GetValue(id)!;
             var asJson = parseResult.GetValue(json);
-            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 var versions = await open.Client.GetNoteHistoryAsync(open.Settings.Agent, noteId, ct).ConfigureAwait(false);
                 if (asJson)
@@ -150,7 +150,7 @@ internal static class NotesCommand
             DefaultValueFactory = _ => "fact",
         };
         kind.AcceptOnlyFromAmong([.. Enum.GetValues<NoteKind>().Select(k => CommandOutput.Name(k))]);
-        var json = JsonOption("Print the write's result as JSON (operation, note, previous).");
+        var json = CommandOutput.JsonOption("Print the write's result as JSON (operation, note, previous).");
         var connection = new ConnectionOptions();
         var command = new Command("add", "Add a note by hand (a duplicate of an active note changes nothing; a new value supersedes the old).")
         {
@@ -180,7 +180,7 @@ internal static class NotesCommand
                 Value = parseResult.GetValue(value),
             };
             var asJson = parseResult.GetValue(json);
-            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 var result = await open.Client.AddNoteAsync(open.Settings.Agent, write, ct).ConfigureAwait(false);
                 if (asJson)
@@ -207,7 +207,7 @@ internal static class NotesCommand
         {
             Description = "Remove every version for good (default: the note becomes a tombstone version and its history is kept).",
         };
-        var json = JsonOption("Print the result as JSON.");
+        var json = CommandOutput.JsonOption("Print the result as JSON.");
         var connection = new ConnectionOptions();
         var command = new Command("delete", "Delete a note (a tombstone version, history kept), or --purge it for good.") { id, purge, json };
         connection.AddTo(command);
@@ -216,7 +216,7 @@ internal static class NotesCommand
             var noteId = parseResult.GetValue(id)!;
             var forGood = parseResult.GetValue(purge);
             var asJson = parseResult.GetValue(json);
-            return RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 if (forGood)
                 {
@@ -235,20 +235,6 @@ internal static class NotesCommand
             }, cancellationToken);
         });
         return command;
-    }
-
-    private static Option<bool> JsonOption(string description) => new("--json") { Description = description };
-
-    private static Task<int> RunAsync(
-        ParseResult parseResult,
-        ConnectionOptions connection,
-        Func<MemoryFabricConnection, TextWriter, TextWriter, CancellationToken, Task<int>> body,
-        CancellationToken cancellationToken)
-    {
-        var stdout = parseResult.InvocationConfiguration.Output;
-        var stderr = parseResult.InvocationConfiguration.Error;
-        var settings = connection.Read(parseResult);
-        return DataCommandRunner.RunAsync(settings, stderr, (open, ct) => body(open, stdout, stderr, ct), cancellationToken);
     }
 
     private static MemoryFabricApiException NotFound(string agent, string noteId) =>

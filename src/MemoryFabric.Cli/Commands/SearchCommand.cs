@@ -26,7 +26,7 @@ internal static class SearchCommand
             Description = "Comma-separated kinds of memory to search: note, episode, turn (default: all).",
             HelpName = "list",
         };
-        var json = new Option<bool>("--json") { Description = "Print the hits as JSON ({\"hits\":[...]}, as the HTTP API returns them)." };
+        var json = CommandOutput.JsonOption("Print the hits as JSON ({\"hits\":[...]}, as the HTTP API returns them).");
         var connection = new ConnectionOptions();
         var command = new Command("search", "Search an agent's memory (turns, episodes, notes): hits with rank, kind, score, time and text.")
         {

@@ -62,6 +62,26 @@ internal static class DataCommandRunner
         return connection is { StopFailed: true } && code == ExitCodes.Success ? ExitCodes.Failure : code;
     }
 
+    /// <summary>Runs a subcommand's body with the connection its options name and the invocation's standard output
+    /// and error (the shape of the <c>notes</c> and <c>guard</c> subcommands).</summary>
+    /// <param name="parseResult">The parsed command line.</param>
+    /// <param name="connection">The command's connection options.</param>
+    /// <param name="body">The work: connection, standard output, standard error, cancellation; returns the exit code.</param>
+    /// <param name="cancellationToken">Ctrl+C.</param>
+    /// <returns>The exit code.</returns>
+    public static Task<int> RunAsync(
+        System.CommandLine.ParseResult parseResult,
+        ConnectionOptions connection,
+        Func<MemoryFabricConnection, TextWriter, TextWriter, CancellationToken, Task<int>> body,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        ArgumentNullException.ThrowIfNull(connection);
+        var stdout = parseResult.InvocationConfiguration.Output;
+        var stderr = parseResult.InvocationConfiguration.Error;
+        return RunAsync(connection.Read(parseResult), stderr, (open, ct) => body(open, stdout, stderr, ct), cancellationToken);
+    }
+
     private static string Reason(HttpRequestException e) => e.InnerException switch
     {
         SocketException s => s.Message,
