@@ -16,18 +16,8 @@ internal static class EvalCommand
     /// <returns>The command.</returns>
     public static Command Create()
     {
-        var dataset = new Option<string>("--dataset")
-        {
-            Description = "The dataset file: LoCoMo's JSON or the generic conversation format (see datasets/README.md).",
-            HelpName = "path",
-            Required = true,
-        };
-        var budget = new Option<int>("--budget")
-        {
-            Description = "The token budget of each context (tokens = ceil(characters / 4)).",
-            HelpName = "tokens",
-            DefaultValueFactory = _ => 1000,
-        };
+        var dataset = DatasetOption();
+        var budget = BudgetOption();
         var strategies = new Option<string>("--strategies")
         {
             Description = "Comma-separated strategies: fabric (MemoryFabric), bm25-turns, dense-turns, recent, "
@@ -84,10 +74,7 @@ internal static class EvalCommand
 
     private static async Task<int> RunAsync(EvalSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (settings.Budget <= 0)
-        {
-            throw new UsageException($"--budget must be a positive number of tokens (got {settings.Budget})");
-        }
+        CheckBudget(settings.Budget);
 
         var selected = await EmbedderChoice.CreateAsync(settings.Embedder, new LineProgress(stderr, "memfab eval: "), cancellationToken).ConfigureAwait(false);
         using var embeddingGenerator = selected.Generator;
@@ -103,16 +90,7 @@ internal static class EvalCommand
             throw new UsageException($"--strategies: {MessageOf(e)}", e);
         }
 
-        ConversationDataset data;
-        try
-        {
-            data = DatasetReader.Read(settings.DatasetPath);
-        }
-        catch (DatasetFormatException e)
-        {
-            throw new UsageException(e.Message, e);
-        }
-
+        var data = ReadDataset(settings.DatasetPath);
         var categories = ResolveCategories(data, settings.Categories);
         await stderr.WriteLineAsync(
             $"memfab eval: {data.Name} ({data.Format}): {data.Conversations.Count} conversations, {data.TurnCount} turns, "
@@ -143,12 +121,62 @@ internal static class EvalCommand
         return report.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 
+    /// <summary>The <c>--dataset</c> option (shared with <c>eval poison</c>).</summary>
+    /// <returns>The option.</returns>
+    internal static Option<string> DatasetOption() => new("--dataset")
+    {
+        Description = "The dataset file: LoCoMo's JSON or the generic conversation format (see datasets/README.md).",
+        HelpName = "path",
+        Required = true,
+    };
+
+    /// <summary>The <c>--budget</c> option, 1,000 tokens by default (shared with <c>eval poison</c>).</summary>
+    /// <returns>The option.</returns>
+    internal static Option<int> BudgetOption() => new("--budget")
+    {
+        Description = "The token budget of each context (tokens = ceil(characters / 4)).",
+        HelpName = "tokens",
+        DefaultValueFactory = _ => 1000,
+    };
+
+    /// <summary>Refuses a budget that is not a positive number of tokens.</summary>
+    /// <param name="budget">The budget.</param>
+    internal static void CheckBudget(int budget)
+    {
+        if (budget <= 0)
+        {
+            throw new UsageException($"--budget must be a positive number of tokens (got {budget})");
+        }
+    }
+
+    /// <summary>Reads a dataset; a malformed one is a usage error.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The dataset.</returns>
+    internal static ConversationDataset ReadDataset(string path)
+    {
+        try
+        {
+            return DatasetReader.Read(path);
+        }
+        catch (DatasetFormatException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+    }
+
+    /// <summary>The categories evaluated when none are asked for: 1–4 for LoCoMo (5 is adversarial, without evidence
+    /// to retrieve), all for the generic format.</summary>
+    /// <param name="data">The dataset.</param>
+    /// <returns>The categories, or <see langword="null"/> for all.</returns>
+    internal static HashSet<string>? DefaultCategories(ConversationDataset data) =>
+        data.Format == DatasetFormat.Locomo ? LocomoDefaultCategories.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
+
     private static HashSet<string>? ResolveCategories(ConversationDataset data, IReadOnlyList<string>? requested)
     {
         var present = data.Conversations.SelectMany(c => c.Questions).Select(q => q.Category).ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (requested is null)
         {
-            return data.Format == DatasetFormat.Locomo ? LocomoDefaultCategories.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
+            return DefaultCategories(data);
         }
 
         if (requested.Count == 0)

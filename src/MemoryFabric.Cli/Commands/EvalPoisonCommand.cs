@@ -1,5 +1,4 @@
 using System.CommandLine;
-using MemoryFabric.Evaluation.Datasets;
 using MemoryFabric.Evaluation.Poisoning;
 using MemoryFabric.Guard;
 
@@ -11,24 +10,12 @@ namespace MemoryFabric.Cli.Commands;
 /// kind.</summary>
 internal static class EvalPoisonCommand
 {
-    private static readonly string[] LocomoDefaultCategories = ["1", "2", "3", "4"];
-
     /// <summary>Builds the command.</summary>
     /// <returns>The command.</returns>
     public static Command Create()
     {
-        var dataset = new Option<string>("--dataset")
-        {
-            Description = "The dataset file: LoCoMo's JSON or the generic conversation format (see datasets/README.md).",
-            HelpName = "path",
-            Required = true,
-        };
-        var budget = new Option<int>("--budget")
-        {
-            Description = "The token budget of each context (tokens = ceil(characters / 4)).",
-            HelpName = "tokens",
-            DefaultValueFactory = _ => 1000,
-        };
+        var dataset = EvalCommand.DatasetOption();
+        var budget = EvalCommand.BudgetOption();
         var seed = new Option<int>("--seed")
         {
             Description = "The seed of target selection and poison generation (same seed, same poison).",
@@ -79,33 +66,21 @@ internal static class EvalPoisonCommand
     private static async Task<int> RunAsync(
         string datasetPath, int budget, int seed, double share, string? outPath, string embedderName, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        if (budget <= 0)
-        {
-            throw new UsageException($"--budget must be a positive number of tokens (got {budget})");
-        }
+        EvalCommand.CheckBudget(budget);
 
         if (!(share > 0 && share <= 1))
         {
             throw new UsageException($"--target-share must be in (0, 1] (got {share})");
         }
 
-        ConversationDataset data;
-        try
-        {
-            data = DatasetReader.Read(datasetPath);
-        }
-        catch (DatasetFormatException e)
-        {
-            throw new UsageException(e.Message, e);
-        }
-
+        var data = EvalCommand.ReadDataset(datasetPath);
         var selected = await EmbedderChoice.CreateAsync(embedderName, new LineProgress(stderr, "memfab eval poison: "), cancellationToken).ConfigureAwait(false);
         using var embeddingGenerator = selected.Generator;
-        var categories = data.Format == DatasetFormat.Locomo ? LocomoDefaultCategories.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
+        var categories = EvalCommand.DefaultCategories(data);
         await stderr.WriteLineAsync(
             $"memfab eval poison: {data.Name} ({data.Format}): {data.Conversations.Count} conversations, {data.QuestionCount} questions; "
             + $"budget {budget}; seed {seed}; embedder {selected.Name}"
-            + (categories is null ? string.Empty : $"; categories {string.Join(",", LocomoDefaultCategories)}")).ConfigureAwait(false);
+            + (categories is null ? string.Empty : $"; categories {string.Join(",", categories.Order(StringComparer.Ordinal))}")).ConfigureAwait(false);
 
         var report = await PoisonBenchmark.RunAsync(
             data,
