@@ -421,11 +421,7 @@ internal sealed class ActorActivation
         List<ActorWorkItem> waiting = [];
         lock (_lock)
         {
-            _instance = null;
-            _context = null;
-            _deactivateAfterTurn = 0;
-            _pendingDeactivation = null;
-            StopCountingLocked();
+            ClearLocked();
             for (var node = _queue.First; node is not null; node = node.Next)
             {
                 node.Value.Node = null;
@@ -487,11 +483,7 @@ internal sealed class ActorActivation
         await DisposeInstanceAsync(instance).ConfigureAwait(false);
         lock (_lock)
         {
-            _instance = null;
-            _context = null;
-            _deactivateAfterTurn = 0;
-            _pendingDeactivation = null;
-            StopCountingLocked();
+            ClearLocked();
         }
 
         _runtime.Metrics.Deactivated(Registration.TypeName, reason);
@@ -518,6 +510,16 @@ internal sealed class ActorActivation
         {
             RuntimeLog.DisposeFailed(_runtime.Logger, Id, ex);
         }
+    }
+
+    // Back to no instance: after a failed activation or a deactivation.
+    private void ClearLocked()
+    {
+        _instance = null;
+        _context = null;
+        _deactivateAfterTurn = 0;
+        _pendingDeactivation = null;
+        StopCountingLocked();
     }
 
     private void StopCountingLocked()
