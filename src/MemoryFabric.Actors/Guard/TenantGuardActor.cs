@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using MemoryFabric.Guard;
 using MemoryFabric.Runtime;
 
@@ -8,7 +7,7 @@ namespace MemoryFabric.Actors;
 /// The actor (type <c>guard</c>, key: the tenant id) that holds a tenant's guard settings, its relation groups and
 /// the trusted claims their agents share. Every change is written as a new snapshot before it is acknowledged.
 /// </summary>
-public sealed partial class TenantGuardActor : ITenantGuardActor, IActorLifecycle
+public sealed class TenantGuardActor : ITenantGuardActor, IActorLifecycle
 {
     /// <summary>The actor type name.</summary>
     public const string TypeName = "guard";
@@ -194,14 +193,14 @@ public sealed partial class TenantGuardActor : ITenantGuardActor, IActorLifecycl
 
     private static void Validate(string group, string agent)
     {
-        if (group is null || !NamePattern().IsMatch(group))
+        if (!AgentNames.IsValid(group))
         {
-            throw new ArgumentException("A relation group name is 1 to 128 characters of A-Z, a-z, 0-9, '.', '_', '-', '@' and ':'.", nameof(group));
+            throw new ArgumentException($"A relation group name is {AgentNames.Rule}.", nameof(group));
         }
 
-        if (agent is null || !NamePattern().IsMatch(agent))
+        if (!AgentNames.IsValid(agent))
         {
-            throw new ArgumentException("An agent name is 1 to 128 characters of A-Z, a-z, 0-9, '.', '_', '-', '@' and ':'.", nameof(agent));
+            throw new ArgumentException($"An agent name is {AgentNames.Rule}.", nameof(agent));
         }
     }
 
@@ -213,9 +212,6 @@ public sealed partial class TenantGuardActor : ITenantGuardActor, IActorLifecycl
             _claims.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal));
         await _state.SaveOrRollbackAsync(state, rollback, cancellationToken).ConfigureAwait(false);
     }
-
-    [GeneratedRegex(@"^[A-Za-z0-9._\-@:]{1,128}$", RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
 
     private sealed record GuardState(bool Enabled, List<RelationGroup> Groups, Dictionary<string, List<ConsensusClaim>> Claims);
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using MemoryFabric.Actors;
 using MemoryFabric.Server.Http;
 using MemoryFabric.Server.Security;
@@ -7,7 +6,7 @@ namespace MemoryFabric.Server.Endpoints;
 
 /// <summary>Routes a request to the caller's tenant's agent actor (<c>tenant/agent</c>). The tenant comes from the
 /// key only, so no request can name another tenant's agent.</summary>
-internal static partial class AgentCalls
+internal static class AgentCalls
 {
     public static Task<T> InvokeAsync<T>(HttpContext context, string agent, Func<IAgentMemoryActor, CancellationToken, Task<T>> call)
     {
@@ -19,14 +18,11 @@ internal static partial class AgentCalls
     public static string ActorKey(HttpContext context, string agent)
     {
         var caller = context.Features.Get<CallerIdentity>() ?? throw new InvalidOperationException("The request was not authenticated.");
-        if (!AgentNamePattern().IsMatch(agent))
+        if (!AgentNames.IsValid(agent))
         {
-            throw RequestRejectedException.Invalid("An agent name is 1 to 128 characters of A-Z, a-z, 0-9, '.', '_', '-', '@' and ':'.");
+            throw RequestRejectedException.Invalid($"An agent name is {AgentNames.Rule}.");
         }
 
         return caller.Tenant + "/" + agent;
     }
-
-    [GeneratedRegex(@"^[A-Za-z0-9._\-@:]{1,128}$", RegexOptions.CultureInvariant)]
-    private static partial Regex AgentNamePattern();
 }

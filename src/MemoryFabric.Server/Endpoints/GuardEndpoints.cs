@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using MemoryFabric.Actors;
 using MemoryFabric.Api;
 using MemoryFabric.Guard;
@@ -12,8 +11,6 @@ namespace MemoryFabric.Server.Endpoints;
 /// <c>/v1/guard</c>. The tenant comes from the key only, as for every agent route.</summary>
 internal static partial class GuardEndpoints
 {
-    private const string NameRule = "1 to 128 characters of A-Z, a-z, 0-9, '.', '_', '-', '@' and ':'";
-
     public static void MapGuardEndpoints(this IEndpointRouteBuilder app)
     {
         MapAgentRoutes(app.MapGroup("/v1/agents/{agent}").WithTags("Guard"));
@@ -188,9 +185,9 @@ internal static partial class GuardEndpoints
 
     private static void CheckGroup(string group)
     {
-        if (!NamePattern().IsMatch(group))
+        if (!AgentNames.IsValid(group))
         {
-            throw RequestRejectedException.Invalid($"A relation group name is {NameRule}.");
+            throw RequestRejectedException.Invalid($"A relation group name is {AgentNames.Rule}.");
         }
     }
 
@@ -203,9 +200,6 @@ internal static partial class GuardEndpoints
     }
 
     private static string Clip(string value) => value.Length > 32 ? value[..32] + "…" : value;
-
-    [GeneratedRegex(@"^[A-Za-z0-9._\-@:]{1,128}$", RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The guard policy of agent {Agent} could not be refreshed; it picks the change up within its refresh period")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception, string agent);
