@@ -35,15 +35,15 @@ public sealed partial class AgentMemory
             // Extracted notes are screened like written ones (a chat model may carry an instruction over): a flagged
             // one is held in the quarantine instead of entering the note store. A reviewer's release of a source turn
             // stands for the notes drawn from it.
-            var valid = proposals.Where(p => IsValidProposal(p, episode)
-                && (p.SourceTurnIds.Any(IsReleased) || HoldIfFlagged(p, ExtractedProvenance(p, episode)) is null)).ToList();
-            var texts = valid.Select(NoteIndexText).ToList();
+            var valid = proposals.Where(p => IsValidProposal(p, episode))
+                .Select(p => (Write: p, Provenance: ExtractedProvenance(p, episode)))
+                .Where(p => p.Write.SourceTurnIds.Any(IsReleased) || HoldIfFlagged(p.Write, p.Provenance) is null)
+                .ToList();
+            var texts = valid.Select(p => NoteIndexText(p.Write)).ToList();
             var vectors = await EmbedUnlessDeferredAsync(texts, cancellationToken).ConfigureAwait(false);
-            var provenance = new Dictionary<string, NoteProvenance>(StringComparer.Ordinal);
             for (var i = 0; i < valid.Count; i++)
             {
-                var p = valid[i];
-                var result = _notes.Add(p, ExtractedProvenance(p, episode), _time.GetUtcNow(), ActiveGuard?.ConsensusStrongTrust);
+                var result = _notes.Add(valid[i].Write, valid[i].Provenance, _time.GetUtcNow(), ActiveGuard?.ConsensusStrongTrust);
                 ApplyToIndexes(result, texts[i], vectors[i]);
                 switch (result.Operation)
                 {
