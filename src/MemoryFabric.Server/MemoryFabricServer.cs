@@ -1,20 +1,22 @@
 using System.Threading.RateLimiting;
-using MemoryFabric.Actors;
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Tenants;
 using MemoryFabric.Embeddings;
-using MemoryFabric.Runtime;
+using MemoryFabric.Orleans.Storage;
 using MemoryFabric.Server.Endpoints;
 using MemoryFabric.Server.Hosting;
 using MemoryFabric.Server.Http;
 using MemoryFabric.Server.Security;
-using MemoryFabric.Storage.Sqlite;
 using MemoryFabric.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
 namespace MemoryFabric.Server;
 
-/// <summary>Builds the MemoryFabric server: the local actor runtime over SQLite, the agent and admin routes, limits,
-/// problem+json errors, health, readiness, OpenAPI and Prometheus metrics.</summary>
+/// <summary>Builds the MemoryFabric server: an Orleans silo in the process (embedded: one silo over SQLite; cluster:
+/// a silo of a cluster on Azure Storage), the agent and admin routes, limits, problem+json errors, health, readiness,
+/// OpenAPI and Prometheus metrics.</summary>
 public static class MemoryFabricServer
 {
     /// <summary>Builds the server from command-line arguments and configuration. The embedder is chosen when the host
@@ -34,13 +36,14 @@ public static class MemoryFabricServer
         }
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodySize);
-        AddServices(builder.Services, builder.Configuration, options.Mode);
+        AddServices(builder.Services, builder.Configuration);
+        builder.AddFabricSilo(options);
         var app = builder.Build();
         Configure(app);
         return app;
     }
 
-    private static void AddServices(IServiceCollection services, IConfiguration configuration, ServerMode mode)
+    private static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<MemoryFabricServerOptions>(configuration.GetSection(MemoryFabricServerOptions.SectionName));
         services.TryAddSingletonTimeProvider();
@@ -55,7 +58,7 @@ public static class MemoryFabricServer
         services.AddHostedService(sp => sp.GetRequiredService<EmbedderHolder>());
         services.AddSingleton(sp => sp.GetRequiredService<EmbedderHolder>().Selected);
 
-        AddActorHosting(services, configuration, mode);
+        AddGrainServices(services);
         services.AddSingleton(new PrometheusTextScraper());
         services.AddSingleton<ServerTelemetry>();
         services.AddSingleton<ReadinessState>();
@@ -103,9 +106,8 @@ public static class MemoryFabricServer
         });
     }
 
-    // The actors' engine objects (shared by both modes), then their host: the local runtime over SQLite (or memory),
-    // or, in cluster mode, whatever the host's configure hook registered (Orleans grains).
-    private static void AddActorHosting(IServiceCollection services, IConfiguration configuration, ServerMode mode)
+    // The grains' engine objects, the same in both modes; the silo itself is added by FabricHosting.
+    private static void AddGrainServices(IServiceCollection services)
     {
         services.AddSingleton<AgentMemoryMetrics>();
         services.AddSingleton<IAgentMemoryFactory>(sp =>
@@ -128,7 +130,7 @@ public static class MemoryFabricServer
         services.AddSingleton(sp =>
         {
             var server = sp.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value;
-            return new AgentMemoryActorOptions
+            return new AgentMemoryGrainOptions
             {
                 ConsolidationPeriod = server.ConsolidationPeriod,
                 ConsolidateAfterTurns = server.ConsolidateAfterTurns,
@@ -136,49 +138,6 @@ public static class MemoryFabricServer
             };
         });
 
-        if (mode == ServerMode.Cluster)
-        {
-            if (!services.Any(d => d.ServiceType == typeof(IFabricActorClient)))
-            {
-                throw new InvalidOperationException(
-                    "MemoryFabric:Mode is Cluster, but this host has no cluster integration. Run the cluster host " +
-                    "(src/MemoryFabric.Server.Cluster, built with the Orleans packages; see the README's 'Scale out'), " +
-                    "or set MemoryFabric:Mode to Embedded.");
-            }
-
-            return;
-        }
-
-        var inMemory = configuration.GetValue<bool>($"{MemoryFabricServerOptions.SectionName}:{nameof(MemoryFabricServerOptions.InMemory)}");
-        if (inMemory)
-        {
-            services.AddSingleton<InMemoryActorStateStore>();
-            services.AddSingleton<IActorStateStore>(sp => sp.GetRequiredService<InMemoryActorStateStore>());
-            services.AddSingleton<IReminderStore, InMemoryReminderStore>();
-        }
-        else
-        {
-            services.AddSqliteActorStore();
-            services.AddOptions<SqliteActorStoreOptions>().Configure<IOptions<MemoryFabricServerOptions>>((sqlite, server) =>
-                sqlite.DataDirectory = Path.GetFullPath(server.Value.DataDirectory));
-        }
-
-        services.AddOptions<ActorRuntimeOptions>().Configure<IOptions<MemoryFabricServerOptions>>((runtime, server) =>
-        {
-            runtime.MaxActiveActors = server.Value.MaxActiveAgents;
-            runtime.IdleTimeout = server.Value.IdleTimeout;
-        });
-        services.AddSingleton<IFabricActorClient>(sp => new RuntimeFabricActorClient(sp.GetRequiredService<IActorClient>()));
-        services.AddActorRuntime()
-            .AddActor<AgentMemoryActor>(AgentMemoryActor.TypeName, (sp, context) => new AgentMemoryActor(
-                context,
-                sp.GetRequiredService<IAgentMemoryFactory>(),
-                sp.GetRequiredService<AgentMemoryActorOptions>(),
-                sp.GetRequiredService<AgentMemoryMetrics>(),
-                sp.GetRequiredService<ILogger<AgentMemoryActor>>(),
-                sp.GetRequiredService<IFabricActorClient>()))
-            .AddActor<TenantDirectoryActor>(TenantDirectoryActor.TypeName, (_, context) => new TenantDirectoryActor(context))
-            .AddActor<TenantGuardActor>(TenantGuardActor.TypeName, (_, context) => new TenantGuardActor(context));
     }
 
     private static void Configure(WebApplication app)

@@ -7,9 +7,9 @@ public sealed class MemoryFabricServerOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "MemoryFabric";
 
-    /// <summary>How the fabric's actors are hosted: <see cref="ServerMode.Embedded"/> (default: the local runtime over
-    /// SQLite, no external services) or <see cref="ServerMode.Cluster"/> (Orleans grains; needs the cluster host,
-    /// <c>src/MemoryFabric.Server.Cluster</c>).</summary>
+    /// <summary>How the fabric's grains are hosted: <see cref="ServerMode.Embedded"/> (default: one Orleans silo in this
+    /// process over SQLite, no external services) or <see cref="ServerMode.Cluster"/> (this process is a silo of a
+    /// cluster, <c>MemoryFabric:Cluster:*</c>).</summary>
     public ServerMode Mode { get; set; } = ServerMode.Embedded;
 
     /// <summary>How the guard derives the claims of weak records for consensus: <c>rules</c> (default: the notes'
@@ -46,10 +46,13 @@ public sealed class MemoryFabricServerOptions
     /// <summary>The burst above the sustained rate a tenant may use. Default: 10,000.</summary>
     public int RateLimitBurst { get; set; } = 10_000;
 
-    /// <summary>The most agents held in memory at once (least-recently-used beyond). Default: 10,000.</summary>
-    public int MaxActiveAgents { get; set; } = 10_000;
+    /// <summary>The share of the machine's (or container's) memory above which Orleans deactivates the least recently
+    /// used grains (<c>GrainCollectionOptions.MemoryUsageLimitPercentage</c>, shedding down to 10 points below it); 0
+    /// turns shedding off. Default: 80.</summary>
+    public int MemoryUsageLimitPercentage { get; set; } = 80;
 
-    /// <summary>How long an agent stays in memory without calls. Default: 15 minutes.</summary>
+    /// <summary>How long an agent stays in memory without calls (Orleans' collection age of the fabric's grains).
+    /// Default: 15 minutes.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>The period of each agent's consolidation reminder. Default: one hour.</summary>

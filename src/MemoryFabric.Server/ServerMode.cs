@@ -1,12 +1,13 @@
 namespace MemoryFabric.Server;
 
-/// <summary>How the server hosts the fabric's actors (<c>MemoryFabric:Mode</c>).</summary>
+/// <summary>How the server hosts the fabric's grains (<c>MemoryFabric:Mode</c>).</summary>
 public enum ServerMode
 {
-    /// <summary>The local actor runtime in this process, state in SQLite under the data directory.</summary>
+    /// <summary>One Orleans silo in this process (localhost clustering), state and reminders in SQLite under the data
+    /// directory.</summary>
     Embedded,
 
-    /// <summary>Orleans grains in a cluster this process joins as a silo. The host must register an
-    /// <see cref="MemoryFabric.Actors.IFabricActorClient"/> that calls grains (the cluster host does).</summary>
+    /// <summary>A silo of an Orleans cluster (<c>MemoryFabric:Cluster:*</c>: membership, reminders and state in Azure
+    /// Storage).</summary>
     Cluster,
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using MemoryFabric.Runtime;
+using MemoryFabric.Orleans.Storage;
 using MemoryFabric.Storage.Sqlite.Internal;
 using MemoryFabric.Storage.Sqlite.Writing;
 using Microsoft.Data.Sqlite;
@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 namespace MemoryFabric.Storage.Sqlite;
 
 /// <summary>
-/// Actor state (snapshots and journals) and reminders in one SQLite database file, in WAL mode with
+/// Grain state (snapshots and journals) in one SQLite database file, in WAL mode with
 /// <c>synchronous=FULL</c>: a write is on disk when its task completes, and a crash never shows half of one.
 /// </summary>
 /// <remarks>
@@ -15,7 +15,7 @@ namespace MemoryFabric.Storage.Sqlite;
 /// and committed together, one transaction (one fsync) per group, each write in a savepoint of its own so one failing
 /// write does not fail the others. Reads use a pool of connections and do not block the writer.
 /// </remarks>
-public sealed class SqliteActorStore : IActorStateStore, IReminderStore, IAsyncDisposable, IDisposable
+public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisposable
 {
     private readonly SqliteWriter _writer;
     private readonly ReadConnectionPool _readers;
@@ -133,7 +133,7 @@ public sealed class SqliteActorStore : IActorStateStore, IReminderStore, IAsyncD
         return _writer.Enqueue(new SnapshotOperation(actorId, snapshot, journalSequence, expectedVersion, cancellationToken));
     }
 
-    /// <summary>Removes an actor's snapshot, journal and reminders for good.</summary>
+    /// <summary>Removes an actor's snapshot and journal for good.</summary>
     /// <param name="actorId">The actor.</param>
     /// <param name="cancellationToken">Cancels the call before anything is written.</param>
     /// <returns>A task that completes when the removal is durable.</returns>
@@ -181,70 +181,6 @@ public sealed class SqliteActorStore : IActorStateStore, IReminderStore, IAsyncD
         {
             _readers.Return(connection);
         }
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<ReminderEntry>> LoadAllAsync(CancellationToken cancellationToken = default)
-    {
-        var connection = await _readers.RentAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var command = Command(
-                connection,
-                null,
-                "SELECT actor_type, actor_key, name, next_due_utc_ticks, period_ticks FROM reminders ORDER BY actor_type, actor_key, name;");
-            var reminders = new List<ReminderEntry>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                reminders.Add(new ReminderEntry(
-                    new ActorId(reader.GetString(0), reader.GetString(1)),
-                    reader.GetString(2),
-                    new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
-                    TimeSpan.FromTicks(reader.GetInt64(4))));
-            }
-
-            return reminders;
-        }
-        finally
-        {
-            _readers.Return(connection);
-        }
-    }
-
-    /// <inheritdoc />
-    public Task UpsertAsync(ReminderEntry reminder, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(reminder);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled(cancellationToken);
-        }
-
-        return _writer.Enqueue(ReminderOperation.Upsert(reminder, cancellationToken));
-    }
-
-    /// <inheritdoc />
-    public Task DeleteAsync(ActorId actorId, string name, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled(cancellationToken);
-        }
-
-        return _writer.Enqueue(ReminderOperation.Delete(actorId, name, cancellationToken));
-    }
-
-    /// <inheritdoc />
-    public Task DeleteAllAsync(ActorId actorId, CancellationToken cancellationToken = default)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled(cancellationToken);
-        }
-
-        return _writer.Enqueue(ReminderOperation.DeleteAll(actorId, cancellationToken));
     }
 
     /// <summary>Finishes the queued writes and closes the database.</summary>

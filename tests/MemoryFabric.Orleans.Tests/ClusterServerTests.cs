@@ -1,14 +1,14 @@
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.VectorShards;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using MemoryFabric.Api;
-using MemoryFabric.Orleans.Grains;
 using MemoryFabric.Orleans.Tests.Support;
 using MemoryFabric.Serialization;
 using MemoryFabric.Server;
-using MemoryFabric.Server.Cluster;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -16,7 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MemoryFabric.Orleans.Tests;
 
-/// <summary>The HTTP server in cluster mode (MemoryFabric:Mode=Cluster through the cluster host's configure hook): two
+/// <summary>The HTTP server in cluster mode (MemoryFabric:Mode=Cluster): two
 /// server processes' worth of hosts, each a silo of one cluster (development clustering, the first is the primary),
 /// serve the same agents.</summary>
 public sealed class ClusterServerTests : IAsyncLifetime
@@ -86,6 +86,7 @@ public sealed class ClusterServerTests : IAsyncLifetime
             "--MemoryFabric:Embedder=hashing",
             "--MemoryFabric:AdminKey=" + AdminKey,
             "--MemoryFabric:DataDirectory=" + Path.Combine(_data, siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            "--MemoryFabric:Mode=Cluster",
             "--MemoryFabric:Cluster:ClusterId=" + _clusterId,
             "--MemoryFabric:Cluster:SiloPort=" + siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--MemoryFabric:Cluster:GatewayPort=" + gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -95,7 +96,7 @@ public sealed class ClusterServerTests : IAsyncLifetime
             args.Add("--MemoryFabric:Cluster:PrimarySiloEndpoint=" + primary);
         }
 
-        var app = MemoryFabricServer.Build([.. args], builder => builder.AddMemoryFabricCluster());
+        var app = MemoryFabricServer.Build([.. args]);
         _apps.Add(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

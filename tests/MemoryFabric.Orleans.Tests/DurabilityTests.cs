@@ -1,5 +1,7 @@
-using MemoryFabric.Actors;
-using MemoryFabric.Orleans.Grains;
+using MemoryFabric.Orleans.VectorShards;
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Tenants;
 using MemoryFabric.Orleans.Tests.Support;
 using MemoryFabric.Retrieval;
 using Orleans.Runtime;
@@ -51,7 +53,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => (await agent.GetStatisticsAsync()).Episodes > 0, "consolidation on the reminder", TimeSpan.FromSeconds(60));
 
         // The consolidation wrote a snapshot covering the journal, so the journal records are gone.
-        await Eventually.TrueAsync(() => Task.FromResult(SharedGrainStorage.Count(key.Split('/')[1] + "|journal-") == 0), "journal compaction");
+        await Eventually.TrueAsync(async () => await SharedStateStore.JournalCountAsync(AgentMemoryGrain.TypeName, key) == 0, "journal compaction");
         await DeactivateAllAsync();
         Assert.True((await agent.GetStatisticsAsync()).Episodes > 0);
     }
@@ -99,7 +101,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         var key = NewKey("restart");
         await _cluster.Client.GetGrain<IAgentMemoryGrain>(key).IngestAsync(Turns.Conversation(4));
         var tenant = "r" + Guid.NewGuid().ToString("N")[..10];
-        await _cluster.Client.GetGrain<ITenantDirectoryGrain>(TenantDirectoryActor.DirectoryKey).CreateTenantAsync(tenant, null);
+        await _cluster.Client.GetGrain<ITenantDirectoryGrain>(TenantDirectoryGrain.DirectoryKey).CreateTenantAsync(tenant, null);
         await _cluster.Client.GetGrain<ITenantGuardGrain>(tenant).AddMemberAsync("g", "a");
 
         await _cluster.StopAllSilosAsync();
@@ -107,7 +109,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         _cluster = await FabricCluster.StartAsync();
 
         Assert.Equal(4, (await _cluster.Client.GetGrain<IAgentMemoryGrain>(key).GetStatisticsAsync()).Turns);
-        var tenants = await _cluster.Client.GetGrain<ITenantDirectoryGrain>(TenantDirectoryActor.DirectoryKey).ListTenantsAsync();
+        var tenants = await _cluster.Client.GetGrain<ITenantDirectoryGrain>(TenantDirectoryGrain.DirectoryKey).ListTenantsAsync();
         Assert.Contains(tenants, t => t.Id == tenant);
         Assert.Equal(["g"], (await _cluster.Client.GetGrain<ITenantGuardGrain>(tenant).GetPolicyAsync("a")).Groups);
     }
@@ -120,7 +122,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         await agent.IngestAsync(Turns.Conversation(3));
         Assert.True(await agent.PurgeAsync());
         await Assert.ThrowsAsync<AgentNotFoundException>(() => agent.GetStatisticsAsync());
-        Assert.Equal(0, SharedGrainStorage.Count(key.Split('/')[1] + "|journal-"));
+        Assert.False(await SharedStateStore.ExistsAsync(AgentMemoryGrain.TypeName, key));
 
         // A new life after the purge starts empty and is durable again.
         await agent.IngestAsync(Turns.Conversation(2, "again"));

@@ -1,5 +1,7 @@
-using MemoryFabric.Actors;
-using MemoryFabric.Orleans.Grains;
+using MemoryFabric.Orleans.VectorShards;
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Tenants;
 using MemoryFabric.Orleans.Tests.Support;
 using MemoryFabric.Retrieval;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,23 +34,12 @@ public sealed class GrainCallTests(ClusterFixture fixture) : IClassFixture<Clust
     }
 
     [Fact]
-    public async Task The_fabric_client_hands_the_call_a_grain_reference()
-    {
-        var fabric = Cluster.Client.ServiceProvider.GetRequiredService<IFabricActorClient>();
-        var key = "acme/client-" + Guid.NewGuid().ToString("N")[..8];
-        var stored = await fabric.CallAgentAsync(key, (a, ct) => a.IngestAsync(Turns.Conversation(3), ct));
-        Assert.Equal(3, stored.StoredTurnIds.Count);
-        var turns = await fabric.CallAgentAsync(key, (a, ct) => a.GetStatisticsAsync(ct));
-        Assert.Equal(3, turns.Turns);
-    }
-
-    [Fact]
     public async Task The_fabric_exceptions_keep_their_type_across_silos()
     {
         var missing = Cluster.Client.GetGrain<IAgentMemoryGrain>("acme/nobody-" + Guid.NewGuid().ToString("N")[..8]);
         await Assert.ThrowsAsync<AgentNotFoundException>(() => missing.GetStatisticsAsync());
 
-        var directory = Cluster.Client.GetGrain<ITenantDirectoryGrain>(TenantDirectoryActor.DirectoryKey);
+        var directory = Cluster.Client.GetGrain<ITenantDirectoryGrain>(TenantDirectoryGrain.DirectoryKey);
         var tenant = "t" + Guid.NewGuid().ToString("N")[..10];
         await directory.CreateTenantAsync(tenant, "Tenant");
         var e = await Assert.ThrowsAsync<TenantExistsException>(() => directory.CreateTenantAsync(tenant, "Again"));
@@ -59,12 +50,12 @@ public sealed class GrainCallTests(ClusterFixture fixture) : IClassFixture<Clust
     [Fact]
     public async Task The_tenant_directory_grain_creates_and_resolves_keys()
     {
-        var fabric = Cluster.Client.ServiceProvider.GetRequiredService<IFabricActorClient>();
+        var directory = Cluster.Client.GetGrain<ITenantDirectoryGrain>(TenantDirectoryGrain.DirectoryKey);
         var tenant = "k" + Guid.NewGuid().ToString("N")[..10];
-        await fabric.CallTenantDirectoryAsync((d, ct) => d.CreateTenantAsync(tenant, null, ct));
-        var created = await fabric.CallTenantDirectoryAsync((d, ct) => d.CreateKeyAsync(tenant, "ci", cancellationToken: ct));
+        await directory.CreateTenantAsync(tenant, null);
+        var created = await directory.CreateKeyAsync(tenant, "ci");
         Assert.NotNull(created);
-        var resolved = await fabric.CallTenantDirectoryAsync((d, ct) => d.ResolveAsync(ApiKeys.Hash(created.Secret), ct));
+        var resolved = await directory.ResolveAsync(ApiKeys.Hash(created.Secret));
         Assert.Equal(tenant, resolved?.Tenant);
     }
 
@@ -94,7 +85,7 @@ public sealed class GrainCallTests(ClusterFixture fixture) : IClassFixture<Clust
         var guard = Cluster.Client.GetGrain<ITenantGuardGrain>(tenant);
         await guard.AddMemberAsync("team", "a");
         await guard.AddMemberAsync("team", "b");
-        Assert.True(await guard.PublishClaimsAsync("a", [new Guard.ConsensusClaim("Lisbon office", "opens", "9am", 2)]));
+        Assert.True(await guard.PublishClaimsAsync("a", [new global::MemoryFabric.Guard.ConsensusClaim("Lisbon office", "opens", "9am", 2)]));
 
         var claims = await guard.GetPeerClaimsAsync("b", ["lisbon office"]);
         var claim = Assert.Single(claims);

@@ -1,9 +1,12 @@
 using System.Reflection;
-using MemoryFabric.Actors;
-using MemoryFabric.Runtime;
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Tenants;
+using MemoryFabric.Orleans.Storage;
 using MemoryFabric.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
+using Orleans.Serialization.Cloning;
 using Orleans.Serialization.Configuration;
 
 namespace MemoryFabric.Orleans.Hosting;
@@ -18,12 +21,12 @@ public static class FabricSerialization
     [
         typeof(MemoryFabricJson).Assembly,      // MemoryFabric.Abstractions
         typeof(AgentMemory).Assembly,           // MemoryFabric.Core
-        typeof(AgentMemoryActor).Assembly,      // MemoryFabric.Actors
-        typeof(ActorId).Assembly,               // MemoryFabric.Runtime.Abstractions
+        typeof(AgentMemoryGrain).Assembly,      // MemoryFabric.Orleans
         typeof(VectorIndex.VectorShard).Assembly,
     ];
 
-    /// <summary>Whether a type travels as JSON: a MemoryFabric type outside this assembly that is not an exception.</summary>
+    /// <summary>Whether a type travels as JSON: a MemoryFabric type without an Orleans-generated codec
+    /// (<see cref="GenerateSerializerAttribute"/>) that is not an exception.</summary>
     /// <param name="type">The type.</param>
     /// <returns>Whether the JSON codec handles it.</returns>
     public static bool IsJsonType(Type type)
@@ -31,7 +34,7 @@ public static class FabricSerialization
         ArgumentNullException.ThrowIfNull(type);
         return type.Namespace is { } ns
             && ns.StartsWith("MemoryFabric", StringComparison.Ordinal)
-            && !ns.StartsWith("MemoryFabric.Orleans", StringComparison.Ordinal)
+            && !type.IsDefined(typeof(GenerateSerializerAttribute), inherit: false)
             && !typeof(Exception).IsAssignableFrom(type);
     }
 
@@ -41,7 +44,11 @@ public static class FabricSerialization
     public static IServiceCollection AddMemoryFabricSerialization(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddSerializer(serializer => serializer.AddJsonSerializer(IsJsonType, MemoryFabricJson.CreateOptions()));
+        // Serialized as JSON across silos, but never copied within one: the fabric's records are immutable by
+        // contract, so a call inside a silo passes them by reference (a JSON round trip per call would cost more than
+        // the call itself: every turn of an ingest and every hit of a search).
+        services.AddSerializer(serializer => serializer.AddJsonSerializer(IsJsonType, _ => false, json => json.Configure(o => o.SerializerOptions = MemoryFabricJson.CreateOptions())));
+        services.AddSingleton<IGeneralizedCopier, FabricRecordCopier>();
         services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("MemoryFabric"));
         services.Configure<TypeManifestOptions>(o =>
         {
@@ -51,5 +58,13 @@ public static class FabricSerialization
             }
         });
         return services;
+    }
+
+    // Copies a fabric record by returning it: see AddMemoryFabricSerialization.
+    private sealed class FabricRecordCopier : IGeneralizedCopier
+    {
+        public object? DeepCopy(object? input, CopyContext context) => input;
+
+        public bool IsSupportedType(Type type) => IsJsonType(type);
     }
 }

@@ -1,9 +1,13 @@
-using MemoryFabric.Actors;
-using MemoryFabric.Orleans.Calls;
-using MemoryFabric.Orleans.Grains;
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Diagnostics;
+using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Storage;
+using MemoryFabric.Orleans.Tenants;
+using MemoryFabric.Orleans.VectorShards;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Orleans.Storage;
 
 namespace MemoryFabric.Orleans.Hosting;
 
@@ -11,11 +15,13 @@ namespace MemoryFabric.Orleans.Hosting;
 public static class MemoryFabricOrleansExtensions
 {
     /// <summary>
-    /// Hosts the fabric's grains in this silo: agent memories, the tenant directory, tenant guards and vector shards,
-    /// with the fabric's serialization and an <see cref="IFabricActorClient"/> that makes grain calls. The agent grains
-    /// need an <see cref="IAgentMemoryFactory"/> service (the MemoryFabric server registers one; otherwise one with the
-    /// default engine options and no embedder is added). State goes to the grain storage named
-    /// <see cref="MemoryFabricSiloOptions.StorageName"/>; reminders to the silo's reminder service.
+    /// Hosts the fabric's grains in this silo (agent memories, the tenant directory, tenant guards, vector shards) with
+    /// the fabric's serialization. The agent grains need an <see cref="IAgentMemoryFactory"/> service (the MemoryFabric
+    /// server registers one; otherwise one with the default engine options and no embedder is added) and an
+    /// <see cref="IActorStateStore"/> for their snapshots and journals; the small grains use the grain storage named
+    /// <see cref="MemoryFabricSiloOptions.SmallStateStorageName"/>. Register both with
+    /// <see cref="UseMemoryFabricStore"/> (SQLite: <c>UseMemoryFabricSqlite</c>; Azure: <c>UseMemoryFabricAzureStorage</c>),
+    /// or set <see cref="MemoryFabricSiloOptions.UseInMemoryProviders"/>. Reminders go to the silo's reminder service.
     /// </summary>
     /// <param name="builder">The silo builder.</param>
     /// <param name="configure">Adjusts the options.</param>
@@ -27,7 +33,6 @@ public static class MemoryFabricOrleansExtensions
         configure?.Invoke(options);
         builder.Services.AddOptions<MemoryFabricSiloOptions>().Configure(o =>
         {
-            o.StorageName = options.StorageName;
             o.UseInMemoryProviders = options.UseInMemoryProviders;
             o.IdleTimeout = options.IdleTimeout;
             o.MinimumReminderPeriod = options.MinimumReminderPeriod;
@@ -35,7 +40,7 @@ public static class MemoryFabricOrleansExtensions
         });
         if (options.UseInMemoryProviders)
         {
-            builder.AddMemoryGrainStorage(options.StorageName);
+            builder.UseMemoryFabricStore(_ => new InMemoryActorStateStore());
             builder.UseInMemoryReminderService();
         }
 
@@ -52,7 +57,8 @@ public static class MemoryFabricOrleansExtensions
         }
 
         builder.Services.AddMemoryFabricSerialization();
-        builder.Services.TryAddSingleton<IFabricActorClient>(sp => new OrleansFabricActorClient(sp.GetRequiredService<IGrainFactory>()));
+        builder.Services.TryAddSingleton<FabricGrainMetrics>();
+        builder.AddIncomingGrainCallFilter<FabricGrainCallFilter>();
         builder.Services.TryAddSingleton<IAgentMemoryFactory>(sp =>
         {
             var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
@@ -61,16 +67,41 @@ public static class MemoryFabricOrleansExtensions
         return builder;
     }
 
-    /// <summary>Lets an Orleans client call the fabric: the fabric's serialization and an
-    /// <see cref="IFabricActorClient"/> over the cluster's grains (or call <see cref="IAgentMemoryGrain"/> and the
-    /// other grain interfaces directly).</summary>
+    /// <summary>Keeps the fabric's state in an <see cref="IActorStateStore"/>: the agents' and vector shards' snapshots
+    /// and journals, and (through <see cref="ActorStoreGrainStorage"/>) the small grains' state. Replaces an earlier
+    /// registration.</summary>
+    /// <param name="builder">The silo builder.</param>
+    /// <param name="create">Creates the store (a singleton, disposed with the silo's services when disposable).</param>
+    /// <param name="smallStateToo">Whether the small grains' state goes to the same store (<see langword="false"/>
+    /// when another <see cref="IGrainStorage"/> is registered under
+    /// <see cref="MemoryFabricSiloOptions.SmallStateStorageName"/>, e.g. Azure Blob grain storage).</param>
+    /// <returns>The builder.</returns>
+    public static ISiloBuilder UseMemoryFabricStore(this ISiloBuilder builder, Func<IServiceProvider, IActorStateStore> create, bool smallStateToo = true)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(create);
+        builder.Services.RemoveAll<IActorStateStore>();
+        builder.Services.AddSingleton<IActorStateStore>(sp =>
+            sp.GetService<FabricGrainMetrics>() is { } metrics
+                ? new InstrumentedActorStateStore(create(sp), metrics, sp.GetService<TimeProvider>() ?? TimeProvider.System)
+                : create(sp));
+        if (smallStateToo)
+        {
+            builder.Services.RemoveAllKeyed<IGrainStorage>(MemoryFabricSiloOptions.SmallStateStorageName);
+            builder.Services.AddKeyedSingleton<IGrainStorage>(MemoryFabricSiloOptions.SmallStateStorageName, (sp, _) => new ActorStoreGrainStorage(sp.GetRequiredService<IActorStateStore>()));
+        }
+
+        return builder;
+    }
+
+    /// <summary>Lets an Orleans client call the fabric's grains (<see cref="IAgentMemoryGrain"/> and the others): the
+    /// fabric's serialization.</summary>
     /// <param name="builder">The client builder.</param>
     /// <returns>The builder.</returns>
-    public static IClientBuilder AddMemoryFabricClient(this IClientBuilder builder)
+    public static IClientBuilder AddMemoryFabricSerialization(this IClientBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddMemoryFabricSerialization();
-        builder.Services.TryAddSingleton<IFabricActorClient>(sp => new OrleansFabricActorClient(sp.GetRequiredService<IGrainFactory>()));
         return builder;
     }
 }

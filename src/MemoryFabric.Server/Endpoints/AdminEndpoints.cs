@@ -1,4 +1,6 @@
-using MemoryFabric.Actors;
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Tenants;
 using MemoryFabric.Api;
 using MemoryFabric.Server.Http;
 
@@ -54,8 +56,8 @@ internal static class AdminEndpoints
         });
     }
 
-    private static Task<T> Directory<T>(HttpContext context, Func<ITenantDirectoryActor, CancellationToken, Task<T>> call) =>
-        context.RequestServices.GetRequiredService<IFabricActorClient>().CallTenantDirectoryAsync(call, context.RequestAborted);
+    private static Task<T> Directory<T>(HttpContext context, Func<ITenantDirectoryGrain, CancellationToken, Task<T>> call) =>
+        call(context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<ITenantDirectoryGrain>(TenantDirectoryGrain.DirectoryKey), context.RequestAborted);
 
     private static TenantInfo ToResponse(TenantRecord t) => new(t.Id, t.Name, t.CreatedAt);
 

@@ -1,4 +1,6 @@
-using MemoryFabric.Actors;
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Tenants;
 using MemoryFabric.Server.Http;
 using MemoryFabric.Server.Security;
 
@@ -8,11 +10,11 @@ namespace MemoryFabric.Server.Endpoints;
 /// key only, so no request can name another tenant's agent.</summary>
 internal static class AgentCalls
 {
-    public static Task<T> InvokeAsync<T>(HttpContext context, string agent, Func<IAgentMemoryActor, CancellationToken, Task<T>> call)
+    public static Task<T> InvokeAsync<T>(HttpContext context, string agent, Func<IAgentMemoryGrain, CancellationToken, Task<T>> call)
     {
         var key = ActorKey(context, agent);
-        var actors = context.RequestServices.GetRequiredService<IFabricActorClient>();
-        return actors.CallAgentAsync(key, call, context.RequestAborted);
+        var grains = context.RequestServices.GetRequiredService<IGrainFactory>();
+        return call(grains.GetGrain<IAgentMemoryGrain>(key), context.RequestAborted);
     }
 
     public static string ActorKey(HttpContext context, string agent)

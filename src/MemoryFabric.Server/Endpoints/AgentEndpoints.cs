@@ -1,4 +1,6 @@
-using MemoryFabric.Actors;
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Tenants;
 using MemoryFabric.Api;
 using MemoryFabric.Conversation;
 using MemoryFabric.Notes;

@@ -1,4 +1,6 @@
-using MemoryFabric.Actors;
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Tenants;
 using MemoryFabric.Api;
 using MemoryFabric.Guard;
 using MemoryFabric.Server.Http;
@@ -153,15 +155,15 @@ internal static partial class GuardEndpoints
                 $"This key has a trust cap ({cap.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}): it can read the guard's quarantine, lessons and settings but not change them. Use a key without a cap.")
             : null;
 
-    private static Task<T> TenantGuard<T>(HttpContext context, Func<ITenantGuardActor, CancellationToken, Task<T>> call)
+    private static Task<T> TenantGuard<T>(HttpContext context, Func<ITenantGuardGrain, CancellationToken, Task<T>> call)
     {
         var caller = context.Features.Get<CallerIdentity>() ?? throw new InvalidOperationException("The request was not authenticated.");
         var tenant = caller.Tenant ?? throw new InvalidOperationException("The guard routes need a tenant key.");
-        return context.RequestServices.GetRequiredService<IFabricActorClient>().CallTenantGuardAsync(tenant, call, context.RequestAborted);
+        return call(context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<ITenantGuardGrain>(tenant), context.RequestAborted);
     }
 
     // The membership change is durable already; the refresh only makes the agent see it now rather than within
-    // AgentMemoryActorOptions.GuardPolicyRefresh. A failure is logged, not reported: the agent catches up by itself.
+    // AgentMemoryGrainOptions.GuardPolicyRefresh. A failure is logged, not reported: the agent catches up by itself.
     private static async Task RefreshAsync(HttpContext context, string agent)
     {
         try

@@ -1,4 +1,6 @@
-using MemoryFabric.Actors;
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Tenants;
 using MemoryFabric.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -11,7 +13,7 @@ internal sealed class ServerTelemetry : IDisposable
 {
     public static readonly string[] Meters =
     [
-        "MemoryFabric.Runtime",
+        MemoryFabric.Orleans.Diagnostics.FabricGrainMetrics.MeterName,
         AgentMemoryMetrics.MeterName,
         "MemoryFabric.Storage.Sqlite",
         "Microsoft.AspNetCore.Hosting",

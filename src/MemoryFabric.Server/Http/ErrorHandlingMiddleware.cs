@@ -1,4 +1,6 @@
-using MemoryFabric.Actors;
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Tenants;
 
 namespace MemoryFabric.Server.Http;
 

@@ -1,11 +1,13 @@
-using MemoryFabric.Actors;
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Tenants;
 using MemoryFabric.Server.Http;
 
 namespace MemoryFabric.Server.Security;
 
 /// <summary>Resolves the key of every <c>/v1</c> request (<c>Authorization: Bearer</c> or <c>X-Api-Key</c>) to a
 /// <see cref="CallerIdentity"/>: 401 when missing or unknown, 403 when it is the wrong kind for the route.</summary>
-internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, AdminKey adminKey, IFabricActorClient actors, ApiKeyCache cache)
+internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, AdminKey adminKey, IGrainFactory grains, ApiKeyCache cache)
 {
     private const string AdminPrefix = "/v1/admin";
 
@@ -35,7 +37,7 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, Admin
         {
             if (!cache.TryGet(hash, out var record))
             {
-                record = await actors.CallTenantDirectoryAsync((directory, ct) => directory.ResolveAsync(hash, ct), context.RequestAborted).ConfigureAwait(false);
+                record = await grains.GetGrain<ITenantDirectoryGrain>(TenantDirectoryGrain.DirectoryKey).ResolveAsync(hash, context.RequestAborted).ConfigureAwait(false);
                 if (record is not null)
                 {
                     cache.Add(record);

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
-using MemoryFabric.Actors;
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Tenants;
 
 namespace MemoryFabric.Server.Security;
 

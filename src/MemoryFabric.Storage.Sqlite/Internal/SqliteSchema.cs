@@ -7,7 +7,7 @@ namespace MemoryFabric.Storage.Sqlite.Internal;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build writes and reads.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     private const string CreateV1 = """
         CREATE TABLE IF NOT EXISTS snapshots (
@@ -25,13 +25,19 @@ internal static class SqliteSchema
             data       BLOB    NOT NULL,
             PRIMARY KEY (actor_type, actor_key, seq)
         );
-        CREATE TABLE IF NOT EXISTS reminders (
-            actor_type         TEXT    NOT NULL,
-            actor_key          TEXT    NOT NULL,
-            name               TEXT    NOT NULL,
-            next_due_utc_ticks INTEGER NOT NULL,
-            period_ticks       INTEGER NOT NULL,
-            PRIMARY KEY (actor_type, actor_key, name)
+        """;
+
+    // Version 2: Orleans' reminder table (SqliteReminderTable) replaces the local runtime's reminders.
+    private const string UpgradeToV2 = """
+        DROP TABLE IF EXISTS reminders;
+        CREATE TABLE IF NOT EXISTS orleans_reminders (
+            grain_id       TEXT    NOT NULL,
+            name           TEXT    NOT NULL,
+            grain_hash     INTEGER NOT NULL,
+            start_at_ticks INTEGER NOT NULL,
+            period_ticks   INTEGER NOT NULL,
+            etag           INTEGER NOT NULL,
+            PRIMARY KEY (grain_id, name)
         ) WITHOUT ROWID;
         """;
 
@@ -57,7 +63,12 @@ internal static class SqliteSchema
         SqliteConnections.Execute(connection, "BEGIN IMMEDIATE;");
         try
         {
-            SqliteConnections.Execute(connection, CreateV1);
+            if (version < 1)
+            {
+                SqliteConnections.Execute(connection, CreateV1);
+            }
+
+            SqliteConnections.Execute(connection, UpgradeToV2);
             SqliteConnections.Execute(connection, $"PRAGMA user_version={CurrentVersion};");
             SqliteConnections.Execute(connection, "COMMIT;");
         }

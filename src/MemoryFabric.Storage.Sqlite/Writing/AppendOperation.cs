@@ -1,4 +1,4 @@
-using MemoryFabric.Runtime;
+using MemoryFabric.Orleans.Storage;
 
 namespace MemoryFabric.Storage.Sqlite.Writing;
 

@@ -1,8 +1,8 @@
-using MemoryFabric.Runtime;
+using MemoryFabric.Orleans.Storage;
 
 namespace MemoryFabric.Storage.Sqlite.Writing;
 
-/// <summary>Removes an actor's snapshot, journal and reminders.</summary>
+/// <summary>Removes an actor's snapshot and journal.</summary>
 internal sealed class ClearOperation : WriteOperation<bool>
 {
     private readonly ActorId _actorId;
@@ -18,7 +18,6 @@ internal sealed class ClearOperation : WriteOperation<bool>
     {
         WriterSession.Bind(session.DeleteSnapshot, _actorId.Type, _actorId.Key).ExecuteNonQuery();
         WriterSession.Bind(session.DeleteJournal, _actorId.Type, _actorId.Key).ExecuteNonQuery();
-        WriterSession.Bind(session.DeleteReminders, _actorId.Type, _actorId.Key).ExecuteNonQuery();
         session.ForgetSequence(_actorId);
         Result = true;
     }

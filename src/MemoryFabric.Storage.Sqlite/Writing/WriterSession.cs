@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using MemoryFabric.Runtime;
+using MemoryFabric.Orleans.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace MemoryFabric.Storage.Sqlite.Writing;
@@ -54,18 +54,6 @@ internal sealed class WriterSession : IDisposable
         DeleteJournalThrough = Prepare("DELETE FROM journal WHERE actor_type = $type AND actor_key = $key AND seq <= $seq;", "$type", "$key", "$seq");
         DeleteSnapshot = Prepare("DELETE FROM snapshots WHERE actor_type = $type AND actor_key = $key;", "$type", "$key");
         DeleteJournal = Prepare("DELETE FROM journal WHERE actor_type = $type AND actor_key = $key;", "$type", "$key");
-        DeleteReminders = Prepare("DELETE FROM reminders WHERE actor_type = $type AND actor_key = $key;", "$type", "$key");
-        UpsertReminder = Prepare(
-            """
-            INSERT INTO reminders (actor_type, actor_key, name, next_due_utc_ticks, period_ticks) VALUES ($type, $key, $name, $due, $period)
-            ON CONFLICT (actor_type, actor_key, name) DO UPDATE SET next_due_utc_ticks = excluded.next_due_utc_ticks, period_ticks = excluded.period_ticks;
-            """,
-            "$type",
-            "$key",
-            "$name",
-            "$due",
-            "$period");
-        DeleteReminder = Prepare("DELETE FROM reminders WHERE actor_type = $type AND actor_key = $key AND name = $name;", "$type", "$key", "$name");
     }
 
     /// <summary>Inserts a journal row: $type, $key, $seq, $data.</summary>
@@ -83,14 +71,6 @@ internal sealed class WriterSession : IDisposable
     /// <summary>Deletes an actor's journal: $type, $key.</summary>
     public SqliteCommand DeleteJournal { get; }
 
-    /// <summary>Deletes an actor's reminders: $type, $key.</summary>
-    public SqliteCommand DeleteReminders { get; }
-
-    /// <summary>Writes a reminder row: $type, $key, $name, $due, $period.</summary>
-    public SqliteCommand UpsertReminder { get; }
-
-    /// <summary>Deletes a reminder row: $type, $key, $name.</summary>
-    public SqliteCommand DeleteReminder { get; }
 
     /// <summary>Binds a statement's parameters in order.</summary>
     /// <param name="command">The statement.</param>

@@ -1,9 +1,10 @@
-using MemoryFabric.Actors;
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Tenants;
 using MemoryFabric.Embeddings;
 using MemoryFabric.Orleans.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
-using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace MemoryFabric.Orleans.Tests.Support;
@@ -31,12 +32,12 @@ internal static class FabricCluster
         {
             siloBuilder.AddMemoryFabric(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             siloBuilder.UseInMemoryReminderService();
-            siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(MemoryFabricSiloOptions.DefaultStorageName, (sp, _) => new SharedGrainStorage(sp.GetRequiredService<global::Orleans.Serialization.Serializer>()));
+            siloBuilder.UseMemoryFabricStore(_ => SharedStateStore.Instance);
             siloBuilder.Services.AddSingleton<IAgentMemoryFactory>(new AgentMemoryFactory(() => new AgentMemory(
                 new AgentMemoryOptions { DeferEmbedding = true },
                 TimeProvider.System,
                 new HashingEmbeddingGenerator(64))));
-            siloBuilder.Services.AddSingleton(new AgentMemoryActorOptions
+            siloBuilder.Services.AddSingleton(new AgentMemoryGrainOptions
             {
                 ConsolidateAfterTurns = ConsolidateAfterTurns,
                 ConsolidationDelay = TimeSpan.FromSeconds(1),
@@ -48,7 +49,7 @@ internal static class FabricCluster
     private sealed class ClientConfigurator : IClientBuilderConfigurator
     {
         public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.AddMemoryFabricClient();
+            clientBuilder.AddMemoryFabricSerialization();
     }
 }
 

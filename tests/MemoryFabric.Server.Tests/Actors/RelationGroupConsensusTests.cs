@@ -1,16 +1,17 @@
-using MemoryFabric.Actors;
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Tenants;
 using MemoryFabric.Conversation;
 using MemoryFabric.Guard;
 using MemoryFabric.Notes;
 using MemoryFabric.Retrieval;
-using MemoryFabric.Runtime;
-using MemoryFabric.Runtime.Tests.Support;
-using MemoryFabric.Storage.Sqlite;
+using MemoryFabric.Server.Tests.Support;
+using MemoryFabric.Storage.Sqlite.Tests.Support;
 
 namespace MemoryFabric.Server.Tests.Actors;
 
-/// <summary>The guard's consensus across the agents of a relation group, through the local runtime: two agent actors
-/// and the tenant's guard actor, over SQLite.</summary>
+/// <summary>The guard's consensus across the agents of a relation group, through the embedded silo: two agent grains
+/// and the tenant's guard grain (grain-to-grain calls), over SQLite.</summary>
 public sealed class RelationGroupConsensusTests : IAsyncDisposable
 {
     private const string Tenant = "acme";
@@ -20,9 +21,7 @@ public sealed class RelationGroupConsensusTests : IAsyncDisposable
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "mf-group-tests-" + Guid.NewGuid().ToString("N"));
     private readonly ManualTimeProvider _time = new(At.AddMonths(1));
-    private SqliteActorStore? _store;
-    private ActorRuntime? _runtime;
-    private IFabricActorClient _actors = null!;
+    private EmbeddedFabric? _fabric;
 
     public async ValueTask DisposeAsync()
     {
@@ -163,45 +162,24 @@ public sealed class RelationGroupConsensusTests : IAsyncDisposable
         string.Join("\n", (await Agent(agent, (a, ct) => a.SearchAsync(new SearchRequest { Query = "Where does Caroline live? Denver Boston Miami", Limit = 50 }, ct)))
             .Select(h => h.Item.Text));
 
-    private Task<T> Agent<T>(string agent, Func<IAgentMemoryActor, CancellationToken, Task<T>> call) =>
-        _actors.CallAgentAsync(Tenant + "/" + agent, call);
+    private Task<T> Agent<T>(string agent, Func<IAgentMemoryGrain, CancellationToken, Task<T>> call) =>
+        call(_fabric!.Agent(Tenant + "/" + agent), CancellationToken.None);
 
-    private Task<T> Guard<T>(Func<ITenantGuardActor, CancellationToken, Task<T>> call) =>
-        _actors.CallTenantGuardAsync(Tenant, call);
+    private Task<T> Guard<T>(Func<ITenantGuardGrain, CancellationToken, Task<T>> call) =>
+        call(_fabric!.Guard(Tenant), CancellationToken.None);
 
     private async Task StartAsync()
     {
-        _store = new SqliteActorStore(new SqliteActorStoreOptions { DataDirectory = _directory });
-        var factory = new AgentMemoryFactory(() => new AgentMemory(new AgentMemoryOptions { DeferEmbedding = true }, _time));
-        IFabricActorClient? actors = null;
-        var runtime = new ActorRuntime(
-            new ActorRuntimeOptions(),
-            _store,
-            _store,
-            [
-                ActorRegistration.Create(AgentMemoryActor.TypeName, (_, context) => new AgentMemoryActor(context, factory, new AgentMemoryActorOptions(), actors: actors)),
-                ActorRegistration.Create(TenantGuardActor.TypeName, (_, context) => new TenantGuardActor(context)),
-            ],
-            _time);
-        actors = new RuntimeFabricActorClient(runtime);
-        await runtime.StartAsync(CancellationToken.None);
-        _runtime = runtime;
-        _actors = actors;
+        _fabric = new EmbeddedFabric(_directory, new AgentMemoryGrainOptions(), _time);
+        await _fabric.StartAsync();
     }
 
     private async Task StopAsync()
     {
-        if (_runtime is not null)
+        if (_fabric is not null)
         {
-            await _runtime.StopAsync(CancellationToken.None);
-            await _runtime.DisposeAsync();
-            _runtime = null;
-        }
-
-        if (_store is not null)
-        {
-            await _store.DisposeAsync();
-            _store = null;
+            await _fabric.DisposeAsync();
+            _fabric = null;
         }
     }
 }

@@ -1,3 +1,5 @@
+using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Storage.Sqlite.Reminders;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MemoryFabric.Server.Tests.Api;
@@ -5,21 +7,29 @@ namespace MemoryFabric.Server.Tests.Api;
 public sealed class ServerModeTests
 {
     [Fact]
-    public void Cluster_mode_without_a_cluster_integration_fails_with_a_clear_error()
+    public void Cluster_mode_on_Azure_membership_without_a_connection_string_fails_with_a_clear_error()
     {
         var error = Assert.Throws<InvalidOperationException>(() => MemoryFabricServer.Build(
-            ["--MemoryFabric:Mode=Cluster", "--MemoryFabric:InMemory=true", "--MemoryFabric:Embedder=hashing"]));
+            ["--MemoryFabric:Mode=Cluster", "--MemoryFabric:Cluster:Clustering=AzureStorage", "--MemoryFabric:Embedder=hashing"]));
 
-        Assert.Contains("MemoryFabric:Mode is Cluster", error.Message, StringComparison.Ordinal);
-        Assert.Contains("src/MemoryFabric.Server.Cluster", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MemoryFabric:Cluster:AzureStorage:ConnectionString", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Embedded_mode_is_the_default_and_hosts_the_actors_locally()
+    public async Task Embedded_mode_is_the_default_one_silo_with_reminders_in_the_data_directory()
     {
-        await using var app = MemoryFabricServer.Build(["--MemoryFabric:InMemory=true", "--MemoryFabric:Embedder=hashing", "--MemoryFabric:AdminKey=test-admin-key-0123456789"]);
+        var data = Path.Combine(Path.GetTempPath(), "mf-mode-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var app = MemoryFabricServer.Build(["--MemoryFabric:DataDirectory=" + data, "--MemoryFabric:Embedder=hashing", "--MemoryFabric:AdminKey=test-admin-key-0123456789"]);
 
-        Assert.IsType<MemoryFabric.Actors.RuntimeFabricActorClient>(app.Services.GetRequiredService<MemoryFabric.Actors.IFabricActorClient>());
+            Assert.NotNull(app.Services.GetService<IGrainFactory>());
+            Assert.IsType<SqliteReminderTable>(app.Services.GetRequiredService<IReminderTable>());
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
     }
 
     [Fact]
@@ -27,7 +37,7 @@ public sealed class ServerModeTests
     {
         using var app = MemoryFabricServer.Build(["--MemoryFabric:InMemory=true", "--MemoryFabric:Embedder=hashing", "--MemoryFabric:AdminKey=test-admin-key-0123456789", "--MemoryFabric:GuardClaims=oracle"]);
 
-        var error = Assert.Throws<InvalidOperationException>(() => app.Services.GetRequiredService<MemoryFabric.Actors.IAgentMemoryFactory>());
+        var error = Assert.Throws<InvalidOperationException>(() => app.Services.GetRequiredService<IAgentMemoryFactory>());
         Assert.Contains("'rules' or 'chat'", error.Message, StringComparison.Ordinal);
     }
 }

@@ -11,7 +11,7 @@ namespace MemoryFabric.Server.Tests.Durability;
 public sealed class KillTests : IDisposable
 {
     private const string AdminKey = "durability-admin";
-    private const int BatchSize = 200;
+    private const int BatchSize = 100;
     private readonly string _data = Path.Combine(Path.GetTempPath(), "mf-kill-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
@@ -25,58 +25,79 @@ public sealed class KillTests : IDisposable
         }
     }
 
+    /// <summary>How many times the embedded server is killed and restarted on the same data directory.</summary>
+    public const int Cycles = 20;
+
     [Fact]
-    public async Task Sigkill_in_the_middle_of_batches_loses_no_acknowledged_turn_and_leaves_no_half_batch()
+    public async Task Sigkill_in_the_middle_of_batches_loses_no_acknowledged_turn_and_leaves_no_half_batch_over_20_cycles()
     {
-        string key;
+        string? key = null;
         var acknowledged = new ConcurrentBag<int>();
         var attempted = new ConcurrentBag<int>();
-        await using (var server = await ServerProcess.StartAsync(_data, AdminKey))
+        var next = -1;
+        for (var cycle = 0; cycle < Cycles; cycle++)
         {
-            key = await CreateTenantKeyAsync(server.Address);
-            using var client = Client(server.Address, key);
-            var next = -1;
-            using var stop = new CancellationTokenSource();
-            var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+            var acknowledgedBefore = acknowledged.Count;
+            var attemptedBefore = attempted.Count;
+            await using (var server = await ServerProcess.StartAsync(_data, AdminKey))
             {
-                while (!stop.IsCancellationRequested)
+                key ??= await CreateTenantKeyAsync(server.Address);
+                if (cycle > 0)
                 {
-                    var batch = Interlocked.Increment(ref next);
-                    attempted.Add(batch);
-                    try
+                    // Everything acknowledged before the earlier kills is there, whole, after this restart.
+                    await AssertStoredAsync(server.Address, key, acknowledged);
+                }
+
+                using var client = Client(server.Address, key);
+                using var stop = new CancellationTokenSource();
+                var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+                {
+                    while (!stop.IsCancellationRequested)
                     {
-                        var response = await client.PostAsJsonAsync($"/v1/agents/agent-{batch % 3}/turns", Batch(batch), MemoryFabricJson.Options);
-                        if (response.StatusCode == HttpStatusCode.OK)
+                        var batch = Interlocked.Increment(ref next);
+                        attempted.Add(batch);
+                        try
                         {
-                            acknowledged.Add(batch);
+                            var response = await client.PostAsJsonAsync($"/v1/agents/agent-{batch % 3}/turns", Batch(batch), MemoryFabricJson.Options);
+                            if (response.StatusCode == HttpStatusCode.OK)
+                            {
+                                acknowledged.Add(batch);
+                            }
+                        }
+                        catch (HttpRequestException)
+                        {
+                            return; // the server is gone
+                        }
+                        catch (TaskCanceledException)
+                        {
+                            return;
                         }
                     }
-                    catch (HttpRequestException)
-                    {
-                        return; // the server is gone
-                    }
-                    catch (TaskCanceledException)
-                    {
-                        return;
-                    }
-                }
-            })).ToArray();
+                })).ToArray();
 
-            // Let a good number of batches through, then kill while requests are in flight.
-            while (acknowledged.Count < 30)
-            {
-                await Task.Delay(20);
+                // Let some batches through, then kill while requests are in flight.
+                while (acknowledged.Count < acknowledgedBefore + 8)
+                {
+                    await Task.Delay(10);
+                }
+
+                server.Kill();
+                await stop.CancelAsync();
+                await Task.WhenAll(writers);
             }
 
-            server.Kill();
-            await stop.CancelAsync();
-            await Task.WhenAll(writers);
+            Assert.True(attempted.Count - attemptedBefore > acknowledged.Count - acknowledgedBefore, $"cycle {cycle}: the kill should have caught requests in flight");
         }
 
-        Assert.True(attempted.Count > acknowledged.Count, "the kill should have caught requests in flight");
-
         await using var restarted = await ServerProcess.StartAsync(_data, AdminKey);
-        using var reader = Client(restarted.Address, key);
+        var stored = await AssertStoredAsync(restarted.Address, key!, acknowledged);
+        Assert.True(stored >= acknowledged.Count * BatchSize);
+    }
+
+    // Every acknowledged batch is stored whole, and no batch is stored in part; returns the number of stored turns.
+    private static async Task<int> AssertStoredAsync(Uri address, string key, IEnumerable<int> acknowledged)
+    {
+        using var reader = Client(address, key);
         var stored = new HashSet<string>(StringComparer.Ordinal);
         for (var agent = 0; agent < 3; agent++)
         {
@@ -86,6 +107,7 @@ public sealed class KillTests : IDisposable
                 continue;
             }
 
+            response.EnsureSuccessStatusCode();
             var turns = await response.Content.ReadFromJsonAsync<JsonElement>();
             foreach (var turn in turns.GetProperty("turns").EnumerateArray())
             {
@@ -99,13 +121,12 @@ public sealed class KillTests : IDisposable
             Assert.True(missing == 0, $"acknowledged batch {batch} lost {missing} turns");
         }
 
-        var byBatch = stored.GroupBy(id => id[..id.IndexOf('-', StringComparison.Ordinal)]).ToList();
-        foreach (var group in byBatch)
+        foreach (var group in stored.GroupBy(id => id[..id.IndexOf('-', StringComparison.Ordinal)]))
         {
             Assert.True(group.Count() == BatchSize, $"batch {group.Key} is half-written: {group.Count()} of {BatchSize} turns");
         }
 
-        Assert.True(stored.Count >= acknowledged.Count * BatchSize);
+        return stored.Count;
     }
 
     private static object Batch(int batch) => new

@@ -1,0 +1,57 @@
+namespace MemoryFabric.Orleans.Agents;
+
+/// <summary>Options of <see cref="AgentMemoryGrain"/>: when consolidation runs and how dense indexing keeps up.</summary>
+public sealed class AgentMemoryGrainOptions
+{
+    /// <summary>The period of the durable consolidation reminder. Default: one hour.</summary>
+    public TimeSpan ConsolidationPeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Consolidate once this many turns arrived since the last consolidation. Default: 1,000.</summary>
+    public int ConsolidateAfterTurns { get; set; } = 1_000;
+
+    /// <summary>The delay between reaching <see cref="ConsolidateAfterTurns"/> and consolidating (a durable one-shot
+    /// reminder, so a crash doesn't lose it). Default: one second.</summary>
+    public TimeSpan ConsolidationDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many pending items one dense-indexing turn embeds. Smaller batches let searches interleave sooner.
+    /// Default: 32.</summary>
+    public int EmbeddingBatchSize { get; set; } = 32;
+
+    /// <summary>The delay between a write and the dense indexing of what it stored. Default: 20 ms.</summary>
+    public TimeSpan EmbeddingDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Bounds how many agents embed at once (shared by all agents of a host); none when
+    /// <see langword="null"/>.</summary>
+    public DenseIndexingGate? IndexingGate { get; set; }
+
+    /// <summary>Write a snapshot once the journal holds this many entries past the last one, even without
+    /// consolidation (bounds activation time). Default: 256.</summary>
+    public int SnapshotAfterJournalEntries { get; set; } = 256;
+
+    internal void Validate()
+    {
+        if (ConsolidationPeriod < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConsolidationPeriod), ConsolidationPeriod, "The consolidation period is at least one second.");
+        }
+
+        if (ConsolidateAfterTurns < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConsolidateAfterTurns), ConsolidateAfterTurns, "Must be at least 1.");
+        }
+
+        if (EmbeddingBatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EmbeddingBatchSize), EmbeddingBatchSize, "Must be at least 1.");
+        }
+
+        if (SnapshotAfterJournalEntries < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SnapshotAfterJournalEntries), SnapshotAfterJournalEntries, "Must be at least 1.");
+        }
+    }
+
+    /// <summary>How long the agent trusts its copy of the tenant's guard policy (on/off, relation groups) before asking
+    /// the tenant's guard actor again (default 30 s; a policy change through the API refreshes at once).</summary>
+    public TimeSpan GuardPolicyRefresh { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,168 @@
+using System.Text.RegularExpressions;
+using MemoryFabric.Orleans.Hosting;
+using MemoryFabric.Orleans.Storage;
+
+namespace MemoryFabric.Orleans.Tenants;
+
+/// <summary>
+/// The grain (one key, <see cref="DirectoryKey"/>) that holds tenants and the hashes of their API keys. Every change
+/// is written as the whole state (small) to the grain storage named
+/// <see cref="MemoryFabricSiloOptions.SmallStateStorageName"/> before it is acknowledged.
+/// </summary>
+public sealed partial class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
+{
+    /// <summary>The state name of the directory (and its record type in an <see cref="IActorStateStore"/>).</summary>
+    public const string TypeName = "tenants";
+
+    /// <summary>The key of the single directory.</summary>
+    public const string DirectoryKey = "directory";
+
+    private readonly IPersistentState<TenantDirectoryState> _state;
+    private readonly TimeProvider _time;
+    private Dictionary<string, TenantRecord> _tenants = new(StringComparer.Ordinal);
+    private Dictionary<string, ApiKeyRecord> _keysByHash = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the grain.</summary>
+    /// <param name="state">Its state, in the small-state grain storage.</param>
+    /// <param name="time">The clock; the system clock when none is registered.</param>
+    public TenantDirectoryGrain(
+        [PersistentState(TypeName, MemoryFabricSiloOptions.SmallStateStorageName)] IPersistentState<TenantDirectoryState> state,
+        TimeProvider? time = null)
+    {
+        _state = state ?? throw new ArgumentNullException(nameof(state));
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _tenants = _state.State.Tenants.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        _keysByHash = _state.State.Keys.ToDictionary(k => k.Hash, StringComparer.Ordinal);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Creates a tenant.</summary>
+    /// <param name="id">The id: 1–64 of <c>a-z 0-9 -</c>, starting with a letter or digit.</param>
+    /// <param name="name">A display name (the id when blank).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The tenant.</returns>
+    /// <exception cref="ArgumentException">The id is invalid.</exception>
+    /// <exception cref="TenantExistsException">It exists.</exception>
+    public async Task<TenantRecord> CreateTenantAsync(string id, string? name, CancellationToken cancellationToken = default)
+    {
+        if (id is null || !TenantIdPattern().IsMatch(id))
+        {
+            throw new ArgumentException("A tenant id is 1 to 64 characters of a-z, 0-9 and '-', starting with a letter or digit.", nameof(id));
+        }
+
+        if (_tenants.ContainsKey(id))
+        {
+            throw new TenantExistsException($"The tenant '{id}' exists.");
+        }
+
+        var tenant = new TenantRecord(id, string.IsNullOrWhiteSpace(name) ? id : name.Trim(), _time.GetUtcNow());
+        _tenants[id] = tenant;
+        await SaveOrRollbackAsync(() => _tenants.Remove(id), cancellationToken);
+        return tenant;
+    }
+
+    /// <summary>Lists tenants by id.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The tenants.</returns>
+    public Task<IReadOnlyList<TenantRecord>> ListTenantsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<TenantRecord> result = _tenants.Values.OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
+        return Task.FromResult(result);
+    }
+
+    /// <summary>Creates an API key for a tenant; its secret is returned once and only its hash is stored.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="name">A label.</param>
+    /// <param name="trust">The most trust the key's writes may claim (0–1), or <see langword="null"/> for no cap.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The key with its secret, or <see langword="null"/> when the tenant does not exist.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The trust is outside 0–1.</exception>
+    public async Task<CreatedApiKey?> CreateKeyAsync(string tenant, string? name, double? trust = null, CancellationToken cancellationToken = default)
+    {
+        if (trust is { } t && (double.IsNaN(t) || t < 0 || t > 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(trust), trust, "A key's trust is between 0 and 1.");
+        }
+
+        if (!_tenants.ContainsKey(tenant))
+        {
+            return null;
+        }
+
+        var secret = ApiKeys.NewSecret();
+        var record = new ApiKeyRecord("key_" + Guid.NewGuid().ToString("N")[..16], tenant, string.IsNullOrWhiteSpace(name) ? "default" : name.Trim(), ApiKeys.Hash(secret), _time.GetUtcNow()) { Trust = trust };
+        _keysByHash[record.Hash] = record;
+        await SaveOrRollbackAsync(() => _keysByHash.Remove(record.Hash), cancellationToken);
+        return new CreatedApiKey(record, secret);
+    }
+
+    /// <summary>Lists a tenant's keys (hashes only).</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The keys, or <see langword="null"/> when the tenant does not exist.</returns>
+    public Task<IReadOnlyList<ApiKeyRecord>?> ListKeysAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<ApiKeyRecord>? result = _tenants.ContainsKey(tenant)
+            ? _keysByHash.Values.Where(k => k.Tenant == tenant).OrderBy(k => k.CreatedAt).ThenBy(k => k.Id, StringComparer.Ordinal).ToList()
+            : null;
+        return Task.FromResult(result);
+    }
+
+    /// <summary>Revokes a key at once.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="keyId">The key id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether a key was revoked.</returns>
+    public async Task<bool> RevokeKeyAsync(string tenant, string keyId, CancellationToken cancellationToken = default)
+    {
+        var record = _keysByHash.Values.FirstOrDefault(k => k.Tenant == tenant && k.Id == keyId);
+        if (record is null)
+        {
+            return false;
+        }
+
+        _keysByHash.Remove(record.Hash);
+        await SaveOrRollbackAsync(() => _keysByHash[record.Hash] = record, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Finds the key a secret's hash belongs to.</summary>
+    /// <param name="hash">The SHA-256 of the presented secret.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The key, or <see langword="null"/>.</returns>
+    public Task<ApiKeyRecord?> ResolveAsync(string hash, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_keysByHash.GetValueOrDefault(hash));
+    }
+
+    private async Task SaveOrRollbackAsync(Action rollback, CancellationToken cancellationToken)
+    {
+        var state = new TenantDirectoryState
+        {
+            Tenants = _tenants.Values.OrderBy(t => t.Id, StringComparer.Ordinal).ToList(),
+            Keys = _keysByHash.Values.OrderBy(k => k.Id, StringComparer.Ordinal).ToList(),
+        };
+        await _state.WriteOrRollbackAsync(state, rollback, cancellationToken);
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TenantIdPattern();
+}
+
+/// <summary>The stored state of the tenant directory.</summary>
+public sealed class TenantDirectoryState
+{
+    /// <summary>The tenants, by id.</summary>
+    public List<TenantRecord> Tenants { get; set; } = [];
+
+    /// <summary>The API key records (hashes only), by id.</summary>
+    public List<ApiKeyRecord> Keys { get; set; } = [];
+}

@@ -1,0 +1,49 @@
+namespace MemoryFabric.Orleans.Tenants;
+
+/// <summary>A tenant: the unit of isolation. Its agents are addressed as <c>tenant/agent</c>.</summary>
+/// <param name="Id">The tenant id (1–64 of <c>a-z 0-9 -</c>).</param>
+/// <param name="Name">A display name.</param>
+/// <param name="CreatedAt">When it was created.</param>
+public sealed record TenantRecord(string Id, string Name, DateTimeOffset CreatedAt);
+
+/// <summary>An API key as stored: its hash, never its secret.</summary>
+/// <param name="Id">The key id (<c>key_…</c>).</param>
+/// <param name="Tenant">The tenant it belongs to.</param>
+/// <param name="Name">A label.</param>
+/// <param name="Hash">The SHA-256 of the secret, hex.</param>
+/// <param name="CreatedAt">When it was created.</param>
+public sealed record ApiKeyRecord(string Id, string Tenant, string Name, string Hash, DateTimeOffset CreatedAt)
+{
+    /// <summary>The most trust writes made with the key may claim (0–1); <see langword="null"/> for no cap. A tool's or
+    /// an importer's key set to 0.3 makes everything it writes a weak source for the guard's consensus.</summary>
+    public double? Trust { get; init; }
+}
+
+/// <summary>A key just created: the only time its secret is shown.</summary>
+/// <param name="Record">The stored record.</param>
+/// <param name="Secret">The secret (<c>mfk_…</c>).</param>
+public sealed record CreatedApiKey(ApiKeyRecord Record, string Secret);
+
+/// <summary>A tenant already exists with that id.</summary>
+public sealed class TenantExistsException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public TenantExistsException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">The message.</param>
+    public TenantExistsException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The cause.</param>
+    public TenantExistsException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

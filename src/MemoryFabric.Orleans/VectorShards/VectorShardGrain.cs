@@ -1,0 +1,341 @@
+using System.Buffers.Binary;
+using System.Text;
+using MemoryFabric.Orleans.Hosting;
+using MemoryFabric.Orleans.Storage;
+using MemoryFabric.VectorIndex;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
+
+namespace MemoryFabric.Orleans.VectorShards;
+
+/// <summary>One shard of an approximate nearest-neighbour index as a grain (key: the shard name, e.g.
+/// <c>tenant/shard-3</c>): an HNSW <see cref="VectorShard"/> (MemoryFabric.VectorIndex) in the activation, its
+/// changes journaled before they are acknowledged and compacted into the shard's own snapshot format
+/// (<c>*.mfvs</c>) in grain storage. The caller routes keys to shards and merges the hits of several shards.</summary>
+[Alias("memoryfabric.vectorshard")]
+public interface IVectorShardGrain : IGrainWithStringKey
+{
+    /// <summary>Adds or replaces items (durable when the task completes). The first write fixes the dimensions.</summary>
+    /// <param name="items">The items.</param>
+    /// <param name="cancellationToken">Cancels the call before anything is stored.</param>
+    /// <returns>The number of live items afterwards.</returns>
+    [Alias("upsert")]
+    Task<int> UpsertAsync(IReadOnlyList<VectorShardEntry> items, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes items (durable when the task completes).</summary>
+    /// <param name="keys">The keys.</param>
+    /// <param name="cancellationToken">Cancels the call before anything is stored.</param>
+    /// <returns>How many were removed.</returns>
+    [Alias("delete")]
+    Task<int> DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default);
+
+    /// <summary>The k nearest items to a query (exact scores, best first), optionally filtered.</summary>
+    /// <param name="query">The query vector.</param>
+    /// <param name="k">How many.</param>
+    /// <param name="filter">Agents, kinds and a time range, or none.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The hits.</returns>
+    [Alias("search")]
+    Task<IReadOnlyList<VectorShardHit>> SearchAsync(float[] query, int k, VectorShardFilter? filter = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The number of live items.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The count.</returns>
+    [Alias("count")]
+    Task<int> CountAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>An item of a vector shard.</summary>
+/// <param name="Key">The key (1 to 2,048 UTF-8 bytes).</param>
+/// <param name="Vector">The vector.</param>
+/// <param name="AgentId">The agent it belongs to (for filters), or none.</param>
+/// <param name="Kind">Its kind (for filters), or none.</param>
+/// <param name="Timestamp">Its time (for filters), or none.</param>
+[GenerateSerializer]
+[Alias("memoryfabric.vectorshard.entry")]
+public sealed record VectorShardEntry([property: Id(0)] string Key, [property: Id(1)] float[] Vector, [property: Id(2)] string? AgentId = null, [property: Id(3)] string? Kind = null, [property: Id(4)] DateTimeOffset? Timestamp = null);
+
+/// <summary>A search hit.</summary>
+/// <param name="Key">The item's key.</param>
+/// <param name="Score">Its similarity (higher is nearer).</param>
+[GenerateSerializer]
+[Alias("memoryfabric.vectorshard.hit")]
+public sealed record VectorShardHit([property: Id(0)] string Key, [property: Id(1)] float Score);
+
+/// <summary>A search filter (all given conditions must hold).</summary>
+/// <param name="AgentIds">Any of these agents, or any.</param>
+/// <param name="Kinds">Any of these kinds, or any.</param>
+/// <param name="From">Items at or after this time, or any.</param>
+/// <param name="To">Items before this time, or any.</param>
+[GenerateSerializer]
+[Alias("memoryfabric.vectorshard.filter")]
+public sealed record VectorShardFilter([property: Id(0)] IReadOnlyList<string>? AgentIds = null, [property: Id(1)] IReadOnlyList<string>? Kinds = null, [property: Id(2)] DateTimeOffset? From = null, [property: Id(3)] DateTimeOffset? To = null);
+
+/// <summary>The <see cref="IVectorShardGrain"/>: the shard lives in the activation; every upsert or delete is one
+/// journal entry (written before the call returns); every <see cref="SnapshotAfterJournalEntries"/> entries, and on
+/// deactivation, the shard is saved in its snapshot format as the grain's snapshot.</summary>
+/// <param name="store">Where the shard's snapshot and journal live (the silo's <see cref="IActorStateStore"/>).</param>
+public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorShardGrain
+{
+    /// <summary>Journal entries after which the shard is snapshotted.</summary>
+    public const int SnapshotAfterJournalEntries = 64;
+
+    private const byte UpsertOp = 1;
+    private const byte DeleteOp = 2;
+
+    /// <summary>The record type of shard state in the <see cref="IActorStateStore"/>.</summary>
+    public const string TypeName = "vector-shard";
+
+    private ActorStorage? _storage;
+    private VectorShard? _shard;
+    private string? _directory;
+    private long _version;
+    private long _lastSequence;
+    private int _journalSinceSnapshot;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _storage = new ActorStorage(store, new ActorId(TypeName, this.GetPrimaryKeyString()));
+        _directory = Path.Combine(Path.GetTempPath(), "memoryfabric-shards", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_directory);
+        var state = await _storage.LoadAsync(cancellationToken);
+        if (state.Snapshot is { } snapshot)
+        {
+            var path = Path.Combine(_directory, "loaded.mfvs");
+            await File.WriteAllBytesAsync(path, snapshot.ToArray(), cancellationToken);
+            _shard = VectorShard.Load(path, cancellationToken: cancellationToken);
+        }
+
+        foreach (var entry in state.Journal)
+        {
+            Apply(entry.Data.Span);
+        }
+
+        _version = state.SnapshotVersion;
+        _lastSequence = state.LastSequence;
+        _journalSinceSnapshot = state.Journal.Count;
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(global::Orleans.DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_journalSinceSnapshot > 0 && _shard is not null)
+            {
+                await WriteSnapshotAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            _shard?.Dispose();
+            _shard = null;
+            try
+            {
+                Directory.Delete(_directory!, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<int> UpsertAsync(IReadOnlyList<VectorShardEntry> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            return _shard?.Count ?? 0;
+        }
+
+        var dimensions = _shard?.Dimensions ?? items[0].Vector.Length;
+        foreach (var item in items)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(item.Key, nameof(items));
+            if (item.Vector is null || item.Vector.Length != dimensions)
+            {
+                throw new ArgumentException($"Every vector of this shard has {dimensions} dimensions.", nameof(items));
+            }
+        }
+
+        await CommitAsync(EncodeUpserts(items), cancellationToken);
+        return _shard!.Count;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var present = keys.Where(k => _shard?.Contains(k) == true).Distinct(StringComparer.Ordinal).ToList();
+        if (present.Count > 0)
+        {
+            await CommitAsync(EncodeDeletes(present), cancellationToken);
+        }
+
+        return present.Count;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<VectorShardHit>> SearchAsync(float[] query, int k, VectorShardFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_shard is null || _shard.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<VectorShardHit>>([]);
+        }
+
+        var vectorFilter = filter is null ? null : new VectorFilter { AgentIds = filter.AgentIds, Kinds = filter.Kinds, From = filter.From, To = filter.To };
+        IReadOnlyList<VectorShardHit> hits = _shard.Search(query, k, vectorFilter).Select(h => new VectorShardHit(h.Key, h.Score)).ToList();
+        return Task.FromResult(hits);
+    }
+
+    /// <inheritdoc />
+    public Task<int> CountAsync(CancellationToken cancellationToken = default) => Task.FromResult(_shard?.Count ?? 0);
+
+    // The change is applied after it is durable: a failed append leaves the shard as it was.
+    private async Task CommitAsync(byte[] entry, CancellationToken cancellationToken)
+    {
+        _lastSequence = await _storage!.AppendAsync([entry], cancellationToken);
+        Apply(entry);
+        if (++_journalSinceSnapshot >= SnapshotAfterJournalEntries)
+        {
+            await WriteSnapshotAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task WriteSnapshotAsync(CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(_directory!, "save.mfvs");
+        _shard!.Save(path, cancellationToken);
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        _version = await _storage!.WriteSnapshotAsync(bytes, _lastSequence, _version, cancellationToken);
+        _journalSinceSnapshot = 0;
+    }
+
+    private void Apply(ReadOnlySpan<byte> entry)
+    {
+        var op = entry[0];
+        var reader = new SpanReader(entry[1..]);
+        var count = reader.ReadInt32();
+        for (var i = 0; i < count; i++)
+        {
+            var key = reader.ReadString();
+            if (op == DeleteOp)
+            {
+                _shard?.Delete(key);
+                continue;
+            }
+
+            var vector = reader.ReadFloats();
+            var agent = reader.ReadNullableString();
+            var kind = reader.ReadNullableString();
+            var ticks = reader.ReadInt64();
+            _shard ??= new VectorShard(new VectorShardOptions { Dimensions = vector.Length, VectorStorage = VectorStorage.InMemory });
+            _shard.Upsert(key, vector, new VectorItemMetadata(agent, kind, ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero)));
+        }
+    }
+
+    private static byte[] EncodeUpserts(IReadOnlyList<VectorShardEntry> items)
+    {
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream, Encoding.UTF8);
+        writer.Write(UpsertOp);
+        writer.Write(items.Count);
+        foreach (var item in items)
+        {
+            writer.Write(item.Key);
+            writer.Write(item.Vector.Length);
+            foreach (var x in item.Vector)
+            {
+                writer.Write(x);
+            }
+
+            WriteNullable(writer, item.AgentId);
+            WriteNullable(writer, item.Kind);
+            writer.Write(item.Timestamp?.UtcTicks ?? long.MinValue);
+        }
+
+        writer.Flush();
+        return stream.ToArray();
+    }
+
+    private static byte[] EncodeDeletes(IReadOnlyList<string> keys)
+    {
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream, Encoding.UTF8);
+        writer.Write(DeleteOp);
+        writer.Write(keys.Count);
+        foreach (var key in keys)
+        {
+            writer.Write(key);
+        }
+
+        writer.Flush();
+        return stream.ToArray();
+    }
+
+    private static void WriteNullable(BinaryWriter writer, string? value)
+    {
+        writer.Write(value is not null);
+        if (value is not null)
+        {
+            writer.Write(value);
+        }
+    }
+
+    // Reads what BinaryWriter wrote (little-endian, 7-bit length-prefixed UTF-8 strings).
+    private ref struct SpanReader(ReadOnlySpan<byte> data)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _position;
+
+        public int ReadInt32()
+        {
+            var value = BinaryPrimitives.ReadInt32LittleEndian(_data[_position..]);
+            _position += 4;
+            return value;
+        }
+
+        public long ReadInt64()
+        {
+            var value = BinaryPrimitives.ReadInt64LittleEndian(_data[_position..]);
+            _position += 8;
+            return value;
+        }
+
+        public float[] ReadFloats()
+        {
+            var result = new float[ReadInt32()];
+            for (var i = 0; i < result.Length; i++)
+            {
+                result[i] = BinaryPrimitives.ReadSingleLittleEndian(_data[_position..]);
+                _position += 4;
+            }
+
+            return result;
+        }
+
+        public string ReadString()
+        {
+            var length = 0;
+            var shift = 0;
+            byte b;
+            do
+            {
+                b = _data[_position++];
+                length |= (b & 0x7F) << shift;
+                shift += 7;
+            }
+            while ((b & 0x80) != 0);
+            var value = Encoding.UTF8.GetString(_data.Slice(_position, length));
+            _position += length;
+            return value;
+        }
+
+        public string? ReadNullableString() => _data[_position++] != 0 ? ReadString() : null;
+    }
+}
