@@ -9,8 +9,8 @@ using Orleans.TestingHost;
 
 namespace MemoryFabric.Orleans.Tests;
 
-/// <summary>Calls through the grain interfaces on a two-silo test cluster: the same records and exceptions as the
-/// local runtime, across silos (JSON for the fabric's records, Orleans' exception codec for its exceptions).</summary>
+/// <summary>Calls through the grain interfaces on a two-silo test cluster: the same records and exceptions as in the
+/// embedded silo, across silos (JSON for the fabric's records, Orleans' exception codec for its exceptions).</summary>
 public sealed class GrainCallTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private TestCluster Cluster => fixture.Cluster;

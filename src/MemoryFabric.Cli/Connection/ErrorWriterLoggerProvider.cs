@@ -20,6 +20,8 @@ internal sealed class ErrorWriterLoggerProvider(TextWriter writer) : ILoggerProv
     {
         EmbedderCategory => LogLevel.Information,
         HostCategory => LogLevel.Critical,
+        // The embedded silo's own notes (GC mode, a slow watchdog tick on a busy machine) are not the user's concern.
+        _ when categoryName.StartsWith("Orleans", StringComparison.Ordinal) => LogLevel.Error,
         _ => LogLevel.Warning,
     });
 

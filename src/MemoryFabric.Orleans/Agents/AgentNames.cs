@@ -13,6 +13,7 @@ public static partial class AgentNames
     /// <returns><see langword="true"/> when it does.</returns>
     public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name);
 
-    [GeneratedRegex(@"^[A-Za-z0-9._\-@:]{1,128}$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a final newline ("tom\n").
+    [GeneratedRegex(@"^[A-Za-z0-9._\-@:]{1,128}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

@@ -44,6 +44,11 @@ public static class FabricSerialization
     public static IServiceCollection AddMemoryFabricSerialization(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(IGeneralizedCopier) && d.ImplementationType == typeof(FabricRecordCopier)))
+        {
+            return services; // once per container (a silo that also registers a client, say)
+        }
+
         // Serialized as JSON across silos, but never copied within one: the fabric's records are immutable by
         // contract, so a call inside a silo passes them by reference (a JSON round trip per call would cost more than
         // the call itself: every turn of an ingest and every hit of a search).

@@ -9,7 +9,9 @@ public sealed class MemoryFabricSiloOptions
     public const string SmallStateStorageName = "MemoryFabricState";
 
     /// <summary>Keeps all state in memory: an <see cref="Storage.InMemoryActorStateStore"/>, in-memory grain storage
-    /// and the in-memory reminder service. For development and tests only (everything is lost when the silo stops).
+    /// and the in-memory reminder service. For development and tests only: everything is lost when the silo stops,
+    /// and each silo keeps its own store, so with several silos an agent that reactivates on another silo starts
+    /// empty (tests that need shared state register one store for all silos with <c>UseMemoryFabricStore</c>).
     /// Default: <see langword="false"/>: the host registers durable providers (SQLite for the embedded server, Azure
     /// Storage for a cluster).</summary>
     public bool UseInMemoryProviders { get; set; }

@@ -153,7 +153,7 @@ public sealed partial class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
         await _state.WriteOrRollbackAsync(state, rollback, cancellationToken);
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,63}\z", RegexOptions.CultureInvariant)] // \z: $ would accept a final newline
     private static partial Regex TenantIdPattern();
 }
 

@@ -27,7 +27,7 @@ internal static class SqliteSchema
         );
         """;
 
-    // Version 2: Orleans' reminder table (SqliteReminderTable) replaces the local runtime's reminders.
+    // Version 2: Orleans' reminder table (SqliteReminderTable) replaces the reminders of the former local actor runtime.
     private const string UpgradeToV2 = """
         DROP TABLE IF EXISTS reminders;
         CREATE TABLE IF NOT EXISTS orleans_reminders (

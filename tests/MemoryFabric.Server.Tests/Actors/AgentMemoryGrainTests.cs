@@ -1,9 +1,11 @@
 using MemoryFabric.Conversation;
 using MemoryFabric.Notes;
 using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Storage;
 using MemoryFabric.Retrieval;
 using MemoryFabric.Server.Tests.Support;
 using MemoryFabric.Storage.Sqlite.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MemoryFabric.Server.Tests.Actors;
 
@@ -90,6 +92,21 @@ public sealed class AgentMemoryGrainTests : IAsyncDisposable
         var after = await SnapshotViewAsync(agent);
 
         Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task An_idle_agent_is_deactivated_by_orleans_collection_and_leaves_a_snapshot()
+    {
+        await using var fabric = new EmbeddedFabric(_directory, new AgentMemoryGrainOptions(), TimeProvider.System, idleTimeout: TimeSpan.FromSeconds(3));
+        await fabric.StartAsync();
+        await fabric.Agent(Key).IngestAsync(Conversation(3));
+        var store = fabric.Services.GetRequiredService<IActorStateStore>();
+        var id = new ActorId(AgentMemoryGrain.TypeName, Key);
+        Assert.Null((await store.LoadAsync(id)).Snapshot); // journaled only while the agent is active
+
+        // Idle past the collection age: Orleans deactivates it, and the deactivation folds the journal into a snapshot.
+        await Eventually.TrueAsync(async () => (await store.LoadAsync(id)) is { Snapshot: not null, Journal.Count: 0 }, "idle deactivation with a snapshot");
+        Assert.Equal(3, (await fabric.Agent(Key).GetStatisticsAsync()).Turns);
     }
 
     [Fact]

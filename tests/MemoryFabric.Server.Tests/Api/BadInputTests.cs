@@ -56,6 +56,7 @@ public sealed class BadInputTests : IDisposable
         data.Add("history of unknown note", "GET", "/v1/agents/bot/notes/n_nope/history", null, 404);
         data.Add("unknown agent", "GET", "/v1/agents/nobody/turns", null, 404);
         data.Add("invalid agent name", "GET", "/v1/agents/bad%20name!/turns", null, 400);
+        data.Add("agent name with a final newline", "POST", "/v1/agents/tom%0A/turns", json, 400);
         data.Add("unknown route", "GET", "/v1/agents/bot/nothing-here", null, 404);
         data.Add("unknown top-level route", "GET", "/nope", null, 404);
         data.Add("wrong method", "PATCH", turns, json, 405);
@@ -63,6 +64,7 @@ public sealed class BadInputTests : IDisposable
         data.Add("import unknown record type", "POST", "/v1/agents/bot/import", "application/x-ndjson", 400);
         data.Add("import as json", "POST", "/v1/agents/bot/import", json, 415);
         data.Add("tenant with bad id", "POST", "/v1/admin/tenants", json, 400);
+        data.Add("tenant id with a final newline", "POST", "/v1/admin/tenants", json, 400);
         data.Add("key for unknown tenant", "POST", "/v1/admin/tenants/ghost/keys", json, 404);
         return data;
     }
@@ -130,6 +132,8 @@ public sealed class BadInputTests : IDisposable
             "import unknown record type" => Utf8("{\"type\":\"spell\"}"),
             "import as json" => Utf8("{\"type\":\"turn\"}"),
             "tenant with bad id" => Utf8("""{"id":"Bad Tenant!"}"""),
+            "tenant id with a final newline" => Utf8("""{"id":"demo\n"}"""),
+            "agent name with a final newline" => Utf8("""{"turns":[{"sessionId":"s1","speaker":"Tom","text":"hi","timestamp":"2024-01-01T00:00:00Z"}]}"""),
             "key for unknown tenant" => Utf8("""{"name":"x"}"""),
             _ => null,
         };

@@ -18,17 +18,21 @@ internal sealed class EmbeddedFabric : IAsyncDisposable
     private readonly string _directory;
     private readonly AgentMemoryGrainOptions _options;
     private readonly TimeProvider _engineTime;
+    private readonly TimeSpan? _idleTimeout;
     private IHost? _host;
 
     /// <summary>Creates the fabric (not started).</summary>
     /// <param name="directory">The data directory.</param>
     /// <param name="options">The agent grains' options.</param>
     /// <param name="engineTime">The engine's clock (turn dates, decay); Orleans keeps real time.</param>
-    public EmbeddedFabric(string directory, AgentMemoryGrainOptions options, TimeProvider engineTime)
+    /// <param name="idleTimeout">How long an idle grain stays activated (Orleans' collection runs every second
+    /// then); the default 15 minutes when <see langword="null"/>.</param>
+    public EmbeddedFabric(string directory, AgentMemoryGrainOptions options, TimeProvider engineTime, TimeSpan? idleTimeout = null)
     {
         _directory = directory;
         _options = options;
         _engineTime = engineTime;
+        _idleTimeout = idleTimeout;
     }
 
     public IGrainFactory Grains => _host?.Services.GetRequiredService<IGrainFactory>() ?? throw new InvalidOperationException("Not started.");
@@ -47,7 +51,16 @@ internal sealed class EmbeddedFabric : IAsyncDisposable
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePort(), 0, serviceId: "tests", clusterId: "tests");
-            silo.AddMemoryFabric(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            silo.AddMemoryFabric(o =>
+            {
+                o.MinimumReminderPeriod = TimeSpan.FromSeconds(1);
+                o.IdleTimeout = _idleTimeout ?? o.IdleTimeout;
+            });
+            if (_idleTimeout is not null)
+            {
+                silo.Configure<GrainCollectionOptions>(o => o.CollectionQuantum = TimeSpan.FromSeconds(1));
+            }
+
             silo.UseMemoryFabricSqlite(o => o.DataDirectory = _directory);
             silo.Configure<ReminderOptions>(o => o.RefreshReminderListPeriod = TimeSpan.FromSeconds(1));
         });

@@ -1,0 +1,63 @@
+using System.Net;
+using MemoryFabric.Orleans.Agents;
+using Orleans.Runtime;
+
+namespace MemoryFabric.Client.Orleans;
+
+/// <summary>The errors of <see cref="OrleansMemoryFabricClient"/>, made as the HTTP API makes them (its
+/// <c>ErrorHandlingMiddleware</c> and endpoints), so that a caller sees the same <see cref="MemoryFabricApiException"/>
+/// status and problem with either client.</summary>
+internal static class FabricErrors
+{
+    private const string TypeBase = "https://memoryfabric.dev/problems/";
+
+    /// <summary>A 400: what the caller sent is invalid.</summary>
+    /// <param name="operation">The client method, for the message.</param>
+    /// <param name="detail">What is wrong.</param>
+    /// <returns>The exception.</returns>
+    public static MemoryFabricApiException Invalid(string operation, string detail) =>
+        Create(HttpStatusCode.BadRequest, "invalid-request", "The request is invalid", detail, operation);
+
+    /// <summary>A 404: the agent, note, item or lesson does not exist.</summary>
+    /// <param name="operation">The client method, for the message.</param>
+    /// <param name="detail">What was not found.</param>
+    /// <returns>The exception.</returns>
+    public static MemoryFabricApiException NotFound(string operation, string detail) =>
+        Create(HttpStatusCode.NotFound, "not-found", "Not found", detail, operation);
+
+    /// <summary>The detail of a 404 for an agent: the same for an agent never written and one of another tenant
+    /// (which this client cannot name anyway).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <returns>The detail.</returns>
+    public static string NoAgent(string agent) => $"No agent named '{agent}'.";
+
+    /// <summary>Translates what a grain call threw into what the HTTP client would throw for the same failure.</summary>
+    /// <param name="exception">What the call threw.</param>
+    /// <param name="operation">The client method.</param>
+    /// <param name="agent">The agent called, if any.</param>
+    /// <returns>The exception to throw instead, or <see langword="null"/> to let the original propagate: the
+    /// caller's cancellation, a timeout and Orleans' own failures (the cluster unreachable, a gateway too busy), which
+    /// are the analogues of the HTTP client's <see cref="OperationCanceledException"/>,
+    /// <see cref="TimeoutException"/> and <see cref="HttpRequestException"/>.</returns>
+    public static Exception? Translate(Exception exception, string operation, string? agent) => exception switch
+    {
+        MemoryFabricApiException or OperationCanceledException or TimeoutException or OrleansException => null,
+        AgentNotFoundException => NotFound(operation, NoAgent(agent ?? string.Empty)),
+        KeyNotFoundException k => NotFound(operation, k.Message),
+        ArgumentException a => Invalid(operation, CleanArgumentMessage(a)),
+        // The server answers anything else with a 500 (and logs it); in process the cause is kept as the inner exception.
+        _ => new MemoryFabricApiException(
+            $"MemoryFabric request {operation} failed with 500 (InternalServerError): {exception.GetType().Name}: {exception.Message}", exception),
+    };
+
+    private static MemoryFabricApiException Create(HttpStatusCode status, string slug, string title, string detail, string operation) =>
+        new(status, new MemoryFabricProblem { Type = TypeBase + slug, Title = title, Status = (int)status, Detail = detail }, method: operation);
+
+    // As the server does: the " (Parameter 'x')" suffix names an internal parameter, not a field of the request.
+    private static string CleanArgumentMessage(ArgumentException e)
+    {
+        var message = e.Message;
+        var cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Net;
+using MemoryFabric.Orleans.Agents;
+using Orleans.Runtime;
+
+namespace MemoryFabric.Client.Orleans.Tests;
+
+/// <summary>How what a grain call throws becomes what the HTTP client would throw (the server's error mapping).</summary>
+public sealed class ErrorTranslationTests
+{
+    [Fact]
+    public void The_fabric_errors_become_the_servers_statuses()
+    {
+        var notFound = Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(new AgentNotFoundException("The agent 'acme/tom' does not exist."), "SearchAsync", "tom"));
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal("No agent named 'tom'.", notFound.Problem.Detail);
+        Assert.DoesNotContain("acme", notFound.Message, StringComparison.Ordinal);
+        Assert.Contains("SearchAsync", notFound.Message, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.NotFound, Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(new KeyNotFoundException("No note 'n1'."), "UpdateNoteAsync", "tom")).StatusCode);
+        var invalid = Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(new ArgumentException("Turn 0 has an empty text.", "turns"), "IngestAsync", "tom"));
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal("Turn 0 has an empty text.", invalid.Problem.Detail);
+    }
+
+    [Fact]
+    public void Anything_else_from_a_grain_is_a_500_that_keeps_its_cause()
+    {
+        var cause = new InvalidOperationException("boom");
+        var e = Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(cause, "ConsolidateAsync", "tom"));
+        Assert.Equal(HttpStatusCode.InternalServerError, e.StatusCode);
+        Assert.Same(cause, e.InnerException);
+    }
+
+    [Fact]
+    public void Cancellation_timeouts_and_Orleans_failures_propagate_unchanged()
+    {
+        Assert.Null(FabricErrors.Translate(new OperationCanceledException(), "SearchAsync", "tom"));
+        Assert.Null(FabricErrors.Translate(new TimeoutException(), "SearchAsync", "tom"));
+        Assert.Null(FabricErrors.Translate(new SiloUnavailableException(), "SearchAsync", "tom"));
+        Assert.Null(FabricErrors.Translate(new OrleansException("gateway too busy"), "SearchAsync", "tom"));
+    }
+}
