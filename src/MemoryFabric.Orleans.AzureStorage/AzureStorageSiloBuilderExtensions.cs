@@ -11,7 +11,8 @@ public static class AzureStorageSiloBuilderExtensions
     /// Keeps the fabric in an Azure Storage account (Azurite works): the agents' and vector shards' snapshots and
     /// journals in blobs (<see cref="BlobActorStateStore"/>, container <paramref name="containerName"/>), and, on
     /// Orleans' own providers, the small grains' state in Azure Blob grain storage
-    /// (Microsoft.Orleans.Persistence.AzureStorage, named <see cref="MemoryFabricSiloOptions.SmallStateStorageName"/>),
+    /// (Microsoft.Orleans.Persistence.AzureStorage, named <see cref="MemoryFabricSiloOptions.SmallStateStorageName"/>, in
+    /// the same container),
     /// reminders in an Azure Table (Microsoft.Orleans.Reminders.AzureStorage) and, with
     /// <paramref name="membership"/>, cluster membership in an Azure Table (Microsoft.Orleans.Clustering.AzureStorage).
     /// </summary>
@@ -26,7 +27,13 @@ public static class AzureStorageSiloBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentException.ThrowIfNullOrWhiteSpace(containerName);
         builder.UseMemoryFabricStore(_ => new BlobActorStateStore(new BlobServiceClient(connectionString).GetBlobContainerClient(containerName)), smallStateToo: false);
-        builder.AddAzureBlobGrainStorage(MemoryFabricSiloOptions.SmallStateStorageName, o => o.BlobServiceClient = new BlobServiceClient(connectionString));
+        builder.AddAzureBlobGrainStorage(MemoryFabricSiloOptions.SmallStateStorageName, o =>
+        {
+            // The same container: Orleans names these blobs "{state}-{grain type}/{key}.json" (e.g.
+            // "tenants-tenantdirectory/default.json"), beside the store's "{type}/{key}/…"; one container per deployment.
+            o.BlobServiceClient = new BlobServiceClient(connectionString);
+            o.ContainerName = containerName;
+        });
         builder.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(connectionString));
         if (membership)
         {

@@ -37,7 +37,7 @@ public sealed class BlobActorStateStore : IActorStateStore
     private const int MaxLoadAttempts = 5;
 
     private readonly BlobContainerClient _container;
-    private readonly Lazy<Task> _created;
+    private Task? _created;
     private readonly ConcurrentDictionary<ActorId, Cursor> _cursors = new();
 
     /// <summary>Creates the store over a container (created on first use).</summary>
@@ -45,13 +45,12 @@ public sealed class BlobActorStateStore : IActorStateStore
     public BlobActorStateStore(BlobContainerClient container)
     {
         _container = container ?? throw new ArgumentNullException(nameof(container));
-        _created = new Lazy<Task>(() => _container.CreateIfNotExistsAsync());
     }
 
     /// <inheritdoc />
     public async Task<ActorState> LoadAsync(ActorId actorId, CancellationToken cancellationToken = default)
     {
-        await _created.Value.ConfigureAwait(false);
+        await EnsureContainerAsync().ConfigureAwait(false);
         for (var attempt = 1; ; attempt++)
         {
             var (state, cursor) = await ReadAsync(actorId, cancellationToken).ConfigureAwait(false);
@@ -155,10 +154,10 @@ public sealed class BlobActorStateStore : IActorStateStore
             cursor.SnapshotETag = response.Value.ETag;
             cursor.Version = version;
         }
-        catch (RequestFailedException e) when (IsConflict(e))
+        catch (RequestFailedException e) when (IsConflict(e) || (e.Status == (int)HttpStatusCode.NotFound && cursor.SnapshotETag is not null))
         {
             _cursors.TryRemove(actorId, out _);
-            throw new ActorStateConflictException($"The snapshot of {actorId} changed in storage: another activation wrote it.", e);
+            throw new ActorStateConflictException($"The snapshot of {actorId} changed in storage: another activation wrote or removed it.", e);
         }
 
         foreach (var journal in cursor.Journal.Where(j => j.Last <= journalSequence).ToList())
@@ -180,7 +179,7 @@ public sealed class BlobActorStateStore : IActorStateStore
     /// <inheritdoc />
     public async Task ClearAsync(ActorId actorId, CancellationToken cancellationToken = default)
     {
-        await _created.Value.ConfigureAwait(false);
+        await EnsureContainerAsync().ConfigureAwait(false);
         await foreach (var item in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, Prefix(actorId), cancellationToken).ConfigureAwait(false))
         {
             await _container.GetBlobClient(item.Name).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -194,7 +193,7 @@ public sealed class BlobActorStateStore : IActorStateStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actorType);
         ArgumentNullException.ThrowIfNull(keyPrefix);
-        await _created.Value.ConfigureAwait(false);
+        await EnsureContainerAsync().ConfigureAwait(false);
         var typePrefix = Uri.EscapeDataString(actorType) + "/";
         var keys = new SortedSet<string>(StringComparer.Ordinal);
 
@@ -286,6 +285,19 @@ public sealed class BlobActorStateStore : IActorStateStore
         {
             return (null, 0);
         }
+    }
+
+    // Creates the container once; a failed attempt is tried again by the next call rather than cached.
+    private Task EnsureContainerAsync()
+    {
+        var created = _created;
+        if (created is null || created.IsFaulted || created.IsCanceled)
+        {
+            created = _container.CreateIfNotExistsAsync();
+            _created = created;
+        }
+
+        return created;
     }
 
     private async Task<Cursor> CursorAsync(ActorId actorId, CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ public sealed partial class ChartTests
     private static readonly string[] RequiredTemplates =
     [
         "_helpers.tpl", "statefulset.yaml", "statefulset-cluster.yaml", "service.yaml", "service-headless.yaml",
-        "servicemonitor.yaml", "pdb.yaml", "secret.yaml", "serviceaccount.yaml", "NOTES.txt",
+        "servicemonitor.yaml", "pdb.yaml", "secret.yaml", "serviceaccount.yaml", "rbac.yaml", "NOTES.txt",
     ];
 
     private static JsonObject Values => (JsonObject)Yaml.LoadFile("charts", "memory-fabric", "values.yaml")!;
@@ -57,6 +57,57 @@ public sealed partial class ChartTests
         Assert.Contains("(eq .Values.mode \"cluster\") .Values.podDisruptionBudget.enabled", Text("pdb.yaml"));
         Assert.Contains("fieldPath: status.podIP", Text("_helpers.tpl"));
         Assert.Contains("secretKeyRef:", Text("_helpers.tpl"));
+    }
+
+    [Fact]
+    public void Cluster_mode_gives_Orleans_Kubernetes_hosting_what_it_reads()
+    {
+        var helpers = File.ReadAllText(Path.Combine(Repo.Chart, "templates", "_helpers.tpl"));
+
+        // The switch: cluster mode and orleans.kubernetesHosting.
+        Assert.Contains("{{- if and (eq .Values.mode \"cluster\") .Values.orleans.kubernetesHosting }}true{{- end }}", helpers);
+        Assert.Equal(true, (bool?)Values["orleans"]!["kubernetesHosting"]);
+
+        // Pod labels (cluster mode only), equal to the ids the silos are given.
+        var podTemplate = helpers[helpers.IndexOf("define \"memory-fabric.podTemplate\"", StringComparison.Ordinal)..];
+        var labels = podTemplate[..podTemplate.IndexOf("spec:", StringComparison.Ordinal)];
+        Assert.Contains("{{- if eq .Values.mode \"cluster\" }}", labels);
+        Assert.Contains("orleans/serviceId: {{ .Values.orleans.serviceId | quote }}", labels);
+        Assert.Contains("orleans/clusterId: {{ .Values.orleans.clusterId | quote }}", labels);
+
+        // The variables: POD_NAME / POD_NAMESPACE / POD_IP from the downward API, ORLEANS_* equal to the labels.
+        foreach (var (name, field) in new[] { ("POD_NAME", "metadata.name"), ("POD_NAMESPACE", "metadata.namespace"), ("POD_IP", "status.podIP") })
+        {
+            Assert.Contains($"- name: {name}\n  valueFrom:\n    fieldRef:\n      fieldPath: {field}\n", helpers);
+        }
+
+        Assert.Contains("- name: ORLEANS_SERVICE_ID\n  value: {{ .Values.orleans.serviceId | quote }}\n", helpers);
+        Assert.Contains("- name: ORLEANS_CLUSTER_ID\n  value: {{ .Values.orleans.clusterId | quote }}\n", helpers);
+        Assert.Contains("- name: MemoryFabric__Cluster__Kubernetes\n  value: {{ ternary \"true\" \"false\" (eq (include \"memory-fabric.kubernetesHosting\" .) \"true\") | quote }}\n", helpers);
+
+        // The token only where the API is used.
+        Assert.Contains("automountServiceAccountToken: {{ eq (include \"memory-fabric.kubernetesHosting\" .) \"true\" }}", helpers);
+    }
+
+    [Fact]
+    public void The_Role_allows_what_Orleans_Kubernetes_hosting_does_with_pods_and_is_bound_to_the_pods_account()
+    {
+        var text = File.ReadAllText(Path.Combine(Repo.Chart, "templates", "rbac.yaml"));
+        Assert.StartsWith("{{- if include \"memory-fabric.kubernetesHosting\" . }}", text, StringComparison.Ordinal);
+
+        // Without helm: the template's lines with actions dropped, what is left is plain YAML.
+        var plain = string.Join("\n", text.Split('\n').Where(l => !l.Contains("{{", StringComparison.Ordinal)));
+        var documents = Yaml.LoadAll(plain).Cast<JsonObject>().ToList();
+        var role = Assert.Single(documents, d => (string?)d["kind"] == "Role");
+        var rule = Assert.Single(role["rules"]!.AsArray())!;
+        Assert.Equal([""], rule["apiGroups"]!.AsArray().Select(g => (string)g!));
+        Assert.Equal(["pods"], rule["resources"]!.AsArray().Select(r => (string)r!));
+        Assert.Equal(["delete", "get", "list", "patch", "watch"], rule["verbs"]!.AsArray().Select(v => (string)v!).Order());
+        var binding = Assert.Single(documents, d => (string?)d["kind"] == "RoleBinding");
+        Assert.Equal("Role", (string?)binding["roleRef"]!["kind"]);
+        Assert.Equal("rbac.authorization.k8s.io", (string?)binding["roleRef"]!["apiGroup"]);
+        Assert.Contains("  name: {{ include \"memory-fabric.fullname\" . }}-orleans\nsubjects:", text, StringComparison.Ordinal);
+        Assert.Contains("  - kind: ServiceAccount\n    name: {{ include \"memory-fabric.serviceAccountName\" . }}\n    namespace: {{ .Release.Namespace }}\n", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -143,6 +194,9 @@ public sealed partial class ChartTests
     [InlineData("persistence", "enabled", "\"yes\"", "is not of type boolean")]
     [InlineData("image", "pullPolicy", "\"Sometimes\"", "is not one of")]
     [InlineData("azureStorage", "containerName", "\"Bad_Name\"", "does not match")]
+    [InlineData("orleans", "clusterId", "\"memory fabric\"", "does not match")]
+    [InlineData("orleans", "serviceId", "\"-leading-dash\"", "does not match")]
+    [InlineData("orleans", "kubernetesHosting", "\"yes\"", "is not of type boolean")]
     [InlineData("probes", "extra", "{}", "additional property \"extra\"")]
     public void The_schema_rejects_bad_nested_values(string section, string key, string json, string expected)
     {

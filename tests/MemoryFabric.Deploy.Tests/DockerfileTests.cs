@@ -52,17 +52,30 @@ public sealed partial class DockerfileTests
         Assert.Contains(froms, f => f.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", StringComparison.Ordinal));
         Assert.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:10.0 ", froms[^1], StringComparison.Ordinal);
         var publish = Instruction("RUN").Single(r => r.Contains("dotnet publish", StringComparison.Ordinal));
-        Assert.Contains("dotnet publish src/MemoryFabric.Server -c Release", publish, StringComparison.Ordinal);
-        Assert.Contains("dotnet publish src/MemoryFabric.Server.Cluster -c Release", publish, StringComparison.Ordinal);
-        Assert.Contains(FinalStage(), l => l.StartsWith("COPY --from=build ", StringComparison.Ordinal));
-        var entry = Instruction("ENTRYPOINT").Single();
-        Assert.Contains("exec dotnet", entry, StringComparison.Ordinal);
-        Assert.Contains("/app/entry", entry, StringComparison.Ordinal);
-        foreach (var project in new[] { "MemoryFabric.Server", "MemoryFabric.Server.Cluster" })
-        {
-            Assert.True(File.Exists(Repo.PathOf("src", project, project + ".csproj")), $"the Dockerfile publishes {project}");
-            Assert.Contains($"echo {project}.dll > /app/entry", publish, StringComparison.Ordinal);
-        }
+        Assert.Equal("RUN dotnet publish src/MemoryFabric.Server -c Release -o /app -p:UseAppHost=false", publish);
+        Assert.True(File.Exists(Repo.PathOf("src", "MemoryFabric.Server", "MemoryFabric.Server.csproj")), "the Dockerfile publishes src/MemoryFabric.Server");
+        Assert.Contains(FinalStage(), l => l.StartsWith("COPY --from=build /app ", StringComparison.Ordinal));
+        Assert.Equal("ENTRYPOINT [\"dotnet\", \"/app/MemoryFabric.Server.dll\"]", Instruction("ENTRYPOINT").Single());
+    }
+
+    [Fact]
+    public void One_image_serves_both_modes_with_Orleans_from_NuGet()
+    {
+        // The one server binary carries the cluster mode: Orleans' Azure Storage providers (through
+        // MemoryFabric.Orleans.AzureStorage) and its Kubernetes hosting, all restored from NuGet.
+        var server = File.ReadAllText(Repo.PathOf("src", "MemoryFabric.Server", "MemoryFabric.Server.csproj"));
+        Assert.Contains("<PackageReference Include=\"Microsoft.Orleans.Server\" />", server, StringComparison.Ordinal);
+        Assert.Contains("<PackageReference Include=\"Microsoft.Orleans.Hosting.Kubernetes\" />", server, StringComparison.Ordinal);
+        Assert.Contains("MemoryFabric.Orleans.AzureStorage.csproj", server, StringComparison.Ordinal);
+        var packages = File.ReadAllText(Repo.PathOf("Directory.Packages.props"));
+        Assert.Matches("<PackageVersion Include=\"Microsoft.Orleans.Hosting.Kubernetes\" Version=\"[0-9]+\\.[0-9]+\\.[0-9]+\" />", packages);
+        Assert.DoesNotMatch("Version=\"[^\"]*-local\"", packages);
+
+        // Both modes are a setting of that image, not a build: the manifests run the same image in both.
+        Assert.DoesNotContain(Instruction("ARG"), a => a.Contains("ORLEANS", StringComparison.OrdinalIgnoreCase));
+        var single = Yaml.LoadFile("deploy", "kustomize", "base", "statefulset.yaml")!;
+        Assert.Equal("memoryfabric/server:latest", (string?)single["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]);
+        Assert.DoesNotContain("images:", File.ReadAllText(Repo.PathOf("deploy", "kustomize", "overlays", "cluster", "kustomization.yaml")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -104,13 +117,34 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
-    public void Build_arguments_are_declared_with_their_defaults()
+    public void The_only_build_argument_is_the_model_one()
     {
         var args = Instruction("ARG").Select(a => a["ARG ".Length..].Trim()).ToList();
-        Assert.Contains("MEMFAB_BUILD_ORLEANS=false", args);
-        Assert.Contains("MEMFAB_BUNDLE_MODEL=true", args);
-        Assert.Contains(Instruction("RUN"), r => r.Contains("\"${MEMFAB_BUILD_ORLEANS}\" = \"true\"", StringComparison.Ordinal) && r.Contains("-p:OrleansPackageSource=/orleans-feed", StringComparison.Ordinal));
-        Assert.True(Directory.Exists(Repo.PathOf("deploy", "orleans-feed")), "the feed directory the Dockerfile copies must exist");
+        Assert.Equal(["MEMFAB_BUNDLE_MODEL=true", "MEMFAB_BUNDLE_MODEL"], args);
+        Assert.DoesNotContain(Instruction("COPY"), c => c.Contains("feed", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void No_trace_of_the_local_Orleans_package_feed_is_left()
+    {
+        // Spelled in pieces so that this file does not match itself.
+        string[] needles =
+        [
+            "Orleans" + "PackageSource", "ORLEANS_" + "PACKAGE_SOURCE", "MEMFAB_" + "BUILD_ORLEANS", "orleans" + "-feed",
+            "Server" + ".Cluster", "MemoryFabric" + ".Cluster.sln", "latest" + "-orleans", "0.1.0" + "-orleans", "10.0.0" + "-local",
+        ];
+        string[] roots = [Repo.Deploy, Repo.Chart, Repo.PathOf("tests", "MemoryFabric.Deploy.Tests")];
+        var files = roots.SelectMany(r => Directory.EnumerateFiles(r, "*", SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Concat([Repo.PathOf(".dockerignore"), Repo.PathOf(".gitignore"), Repo.PathOf("Directory.Packages.props"), Repo.PathOf("Directory.Build.props")])
+            .Concat(Directory.EnumerateFiles(Repo.PathOf("src"), "*.csproj", SearchOption.AllDirectories))
+            .ToList();
+        Assert.True(files.Count > 30, $"only {files.Count} files scanned");
+        var hits = files.SelectMany(f => needles.Where(n => File.ReadAllText(f).Contains(n, StringComparison.OrdinalIgnoreCase)).Select(n => $"{Path.GetRelativePath(Repo.Root, f)}: {n}"));
+        Expect.None(hits, "leftover of the local Orleans feed");
+        Assert.False(Directory.Exists(Repo.PathOf("deploy", "orleans" + "-feed")), "the local feed directory is gone");
+        Assert.False(Directory.Exists(Repo.PathOf("src", "MemoryFabric.Server" + "." + "Cluster")), "the separate cluster host is gone");
     }
 
     [Fact]

@@ -52,10 +52,13 @@ public sealed class HelmRenderTests(ITestOutputHelper output)
         var sts = Assert.Single(objects, o => (string?)o["kind"] == "StatefulSet");
         Assert.Equal(1, (int)sts["spec"]!["replicas"]!);
         Assert.Single(sts["spec"]!["volumeClaimTemplates"]!.AsArray());
-        Assert.DoesNotContain(objects, o => (string?)o["kind"] is "PodDisruptionBudget" or "ServiceMonitor" or "Secret");
+        Assert.DoesNotContain(objects, o => (string?)o["kind"] is "PodDisruptionBudget" or "ServiceMonitor" or "Secret" or "Role" or "RoleBinding");
         var env = sts["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray().Select(e => (string)e!["name"]!).ToList();
         Assert.Contains("MemoryFabric__Mode", env);
         Assert.DoesNotContain(env, e => e.StartsWith("MemoryFabric__Cluster__", StringComparison.Ordinal));
+        Assert.DoesNotContain(env, e => e.StartsWith("POD_", StringComparison.Ordinal) || e.StartsWith("ORLEANS_", StringComparison.Ordinal));
+        Assert.False((bool)sts["spec"]!["template"]!["spec"]!["automountServiceAccountToken"]!);
+        Assert.DoesNotContain(sts["spec"]!["template"]!["metadata"]!["labels"]!.AsObject(), l => l.Key.StartsWith("orleans/", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -78,6 +81,38 @@ public sealed class HelmRenderTests(ITestOutputHelper output)
         Assert.Equal("Cluster", (string?)env["MemoryFabric__Mode"]["value"]);
         Assert.Equal("AzureStorage", (string?)env["MemoryFabric__Cluster__Clustering"]["value"]);
         Assert.Equal("status.podIP", (string?)env["POD_IP"]["valueFrom"]!["fieldRef"]!["fieldPath"]);
+
+        // Orleans' Kubernetes hosting: variables, labels equal to the ids, the token, and the Role bound to the pods' account.
+        Assert.Equal("true", (string?)env["MemoryFabric__Cluster__Kubernetes"]["value"]);
+        Assert.Equal("metadata.name", (string?)env["POD_NAME"]["valueFrom"]!["fieldRef"]!["fieldPath"]);
+        Assert.Equal("metadata.namespace", (string?)env["POD_NAMESPACE"]["valueFrom"]!["fieldRef"]!["fieldPath"]);
+        var template = sts["spec"]!["template"]!;
+        Assert.Equal((string?)env["ORLEANS_SERVICE_ID"]["value"], (string?)template["metadata"]!["labels"]!["orleans/serviceId"]);
+        Assert.Equal((string?)env["ORLEANS_CLUSTER_ID"]["value"], (string?)template["metadata"]!["labels"]!["orleans/clusterId"]);
+        Assert.Equal("memory-fabric", (string?)env["ORLEANS_SERVICE_ID"]["value"]);
+        Assert.True((bool)template["spec"]!["automountServiceAccountToken"]!);
+        var role = Assert.Single(objects, o => (string?)o["kind"] == "Role");
+        Assert.Equal(["delete", "get", "list", "patch", "watch"], role["rules"]![0]!["verbs"]!.AsArray().Select(v => (string)v!).Order());
+        var binding = Assert.Single(objects, o => (string?)o["kind"] == "RoleBinding");
+        Assert.Equal((string?)role["metadata"]!["name"], (string?)binding["roleRef"]!["name"]);
+        Assert.Equal((string?)template["spec"]!["serviceAccountName"], (string?)binding["subjects"]![0]!["name"]);
+        Assert.Equal("ai", (string?)binding["subjects"]![0]!["namespace"]);
+    }
+
+    [Fact]
+    public void Kubernetes_hosting_can_be_turned_off_in_cluster_mode()
+    {
+        if (Helm() is not { } helm)
+        {
+            return;
+        }
+
+        var objects = Template(helm, "--set", "mode=cluster", "--set", "orleans.clustering=development", "--set", "orleans.kubernetesHosting=false");
+        Assert.DoesNotContain(objects, o => (string?)o["kind"] is "Role" or "RoleBinding");
+        var sts = Assert.Single(objects, o => (string?)o["kind"] == "StatefulSet");
+        Assert.False((bool)sts["spec"]!["template"]!["spec"]!["automountServiceAccountToken"]!);
+        var env = sts["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray().Cast<JsonObject>().ToDictionary(e => (string)e["name"]!);
+        Assert.Equal("false", (string?)env["MemoryFabric__Cluster__Kubernetes"]["value"]);
     }
 
     [Fact]
@@ -100,6 +135,7 @@ public sealed class HelmRenderTests(ITestOutputHelper output)
     [InlineData("mode=bogus")]
     [InlineData("orleans.clustering=consul")]
     [InlineData("mode=cluster")] // azureStorage clustering without a connection string
+    [InlineData("orleans.clusterId=not a label")]
     public void Helm_refuses_invalid_values(string set)
     {
         if (Helm() is not { } helm)

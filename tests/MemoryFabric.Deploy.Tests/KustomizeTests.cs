@@ -58,7 +58,8 @@ public sealed class KustomizeTests(ITestOutputHelper output)
         Assert.True((bool)pod["securityContext"]!["runAsNonRoot"]!);
         Assert.NotEqual(0, (int)pod["securityContext"]!["runAsUser"]!);
         Assert.Equal("RuntimeDefault", (string?)pod["securityContext"]!["seccompProfile"]!["type"]);
-        Assert.False((bool)pod["automountServiceAccountToken"]!);
+        // Only the cluster's silos talk to the Kubernetes API (Orleans' Kubernetes hosting), so only they get a token.
+        Assert.Equal(overlay == "cluster", (bool)pod["automountServiceAccountToken"]!);
 
         var server = Container(sts);
         var security = server["securityContext"]!;
@@ -107,7 +108,75 @@ public sealed class KustomizeTests(ITestOutputHelper output)
         var env = Env(Container(sts));
         Assert.Equal("Embedded", (string?)env["MemoryFabric__Mode"]!["value"]);
         Expect.None(env.Keys.Where(k => k.StartsWith("MemoryFabric__Cluster__", StringComparison.Ordinal)));
-        Assert.DoesNotContain(objects, o => (string?)o["kind"] == "PodDisruptionBudget");
+        Expect.None(env.Keys.Where(k => k.StartsWith("POD_", StringComparison.Ordinal) || k.StartsWith("ORLEANS_", StringComparison.Ordinal)));
+        Assert.DoesNotContain(objects, o => (string?)o["kind"] is "PodDisruptionBudget" or "Role" or "RoleBinding");
+        var labels = sts["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
+        Assert.DoesNotContain(labels, l => l.Key.StartsWith("orleans/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Both_overlays_run_the_same_image()
+    {
+        var single = Render("single-node");
+        var cluster = Render("cluster");
+        if (single is null || cluster is null)
+        {
+            return;
+        }
+
+        var image = (string?)Container(Single(single, "StatefulSet"))["image"];
+        Assert.Equal("memoryfabric/server:latest", image);
+        Assert.Equal(image, (string?)Container(Single(cluster, "StatefulSet"))["image"]);
+    }
+
+    [Fact]
+    public void Cluster_gives_Orleans_Kubernetes_hosting_its_labels_variables_token_and_role()
+    {
+        var objects = Render("cluster");
+        if (objects is null)
+        {
+            return;
+        }
+
+        var sts = Single(objects, "StatefulSet");
+        var pod = sts["spec"]!["template"]!;
+        var server = Container(sts);
+        var env = Env(server);
+        string? Value(string name) => (string?)env[name]!["value"];
+        string? Field(string name) => (string?)env[name]!["valueFrom"]!["fieldRef"]!["fieldPath"];
+
+        // The variables the package reads: the pod's name, namespace and IP from the downward API, and the ids.
+        Assert.Equal("true", Value("MemoryFabric__Cluster__Kubernetes"));
+        Assert.Equal("metadata.name", Field("POD_NAME"));
+        Assert.Equal("metadata.namespace", Field("POD_NAMESPACE"));
+        Assert.Equal("status.podIP", Field("POD_IP"));
+        Assert.Equal(Value("MemoryFabric__Cluster__ServiceId"), Value("ORLEANS_SERVICE_ID"));
+        Assert.Equal(Value("MemoryFabric__Cluster__ClusterId"), Value("ORLEANS_CLUSTER_ID"));
+
+        // The labels it selects a cluster's pods by, equal to those ids (else each silo would patch its own pod).
+        var labels = pod["metadata"]!["labels"]!;
+        Assert.Equal(Value("ORLEANS_SERVICE_ID"), (string?)labels["orleans/serviceId"]);
+        Assert.Equal(Value("ORLEANS_CLUSTER_ID"), (string?)labels["orleans/clusterId"]);
+        Expect.None(sts["spec"]!["selector"]!["matchLabels"]!.AsObject().Where(l => l.Key.StartsWith("orleans/", StringComparison.Ordinal)).Select(l => l.Key),
+            "an orleans/* label in the (immutable) selector");
+
+        // Its API access: the token is mounted, and a Role on pods is bound to the pods' ServiceAccount.
+        Assert.True((bool)pod["spec"]!["automountServiceAccountToken"]!);
+        var account = (string)pod["spec"]!["serviceAccountName"]!;
+        Single(objects, "ServiceAccount", account);
+        var role = Single(objects, "Role");
+        var rule = Assert.Single(role["rules"]!.AsArray())!;
+        Assert.Equal([""], rule["apiGroups"]!.AsArray().Select(g => (string)g!));
+        Assert.Equal(["pods"], rule["resources"]!.AsArray().Select(r => (string)r!));
+        var verbs = rule["verbs"]!.AsArray().Select(v => (string)v!).ToHashSet();
+        Expect.None(new[] { "get", "list", "watch", "patch", "delete" }.Where(v => !verbs.Contains(v)), "missing verb");
+        var binding = Single(objects, "RoleBinding");
+        Assert.Equal("Role", (string?)binding["roleRef"]!["kind"]);
+        Assert.Equal("rbac.authorization.k8s.io", (string?)binding["roleRef"]!["apiGroup"]);
+        Assert.Equal((string?)role["metadata"]!["name"], (string?)binding["roleRef"]!["name"]);
+        var subject = Assert.Single(binding["subjects"]!.AsArray())!;
+        Assert.Equal("ServiceAccount", (string?)subject["kind"]);
+        Assert.Equal(account, (string?)subject["name"]);
     }
 
     [Fact]

@@ -4,13 +4,13 @@ namespace MemoryFabric.Deploy.Tests;
 
 /// <summary>The configuration keys (section <c>MemoryFabric</c>) the deployment files may set: the properties of
 /// <c>MemoryFabricServerOptions</c>, read from its source so that a rename breaks these tests, and the cluster-mode
-/// keys agreed with the Orleans hosting work.</summary>
+/// keys (<c>MemoryFabricClusterOptions</c>, and <c>Cluster:Kubernetes</c>, read by <c>ClusterHosting</c>).</summary>
 internal static partial class ServerSettings
 {
     public static readonly string[] ClusterKeys =
     [
         "Mode", "Cluster__ClusterId", "Cluster__ServiceId", "Cluster__SiloPort", "Cluster__GatewayPort",
-        "Cluster__AdvertisedIPAddress", "Cluster__Clustering", "Cluster__PrimarySiloEndpoint",
+        "Cluster__AdvertisedIPAddress", "Cluster__Clustering", "Cluster__PrimarySiloEndpoint", "Cluster__Kubernetes",
         "Cluster__AzureStorage__ConnectionString", "Cluster__AzureStorage__ContainerName",
     ];
 

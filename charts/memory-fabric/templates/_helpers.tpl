@@ -82,6 +82,15 @@ Whether the cluster uses Azure Storage membership (and so needs the connection s
 {{- end }}
 
 {{/*
+Whether the silos use Orleans' Kubernetes hosting (Microsoft.Orleans.Hosting.Kubernetes): cluster mode with
+orleans.kubernetesHosting. It needs the orleans/* pod labels, the POD_* and ORLEANS_* variables, the service-account
+token and the Role of rbac.yaml.
+*/}}
+{{- define "memory-fabric.kubernetesHosting" -}}
+{{- if and (eq .Values.mode "cluster") .Values.orleans.kubernetesHosting }}true{{- end }}
+{{- end }}
+
+{{/*
 Fails the render on combinations the schema cannot express.
 */}}
 {{- define "memory-fabric.validate" -}}
@@ -121,10 +130,20 @@ The server's environment: MemoryFabric__* settings (see src/MemoryFabric.Server/
   valueFrom:
     fieldRef:
       fieldPath: metadata.name
+- name: POD_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
 - name: POD_IP
   valueFrom:
     fieldRef:
       fieldPath: status.podIP
+- name: ORLEANS_SERVICE_ID
+  value: {{ .Values.orleans.serviceId | quote }}
+- name: ORLEANS_CLUSTER_ID
+  value: {{ .Values.orleans.clusterId | quote }}
+- name: MemoryFabric__Cluster__Kubernetes
+  value: {{ ternary "true" "false" (eq (include "memory-fabric.kubernetesHosting" .) "true") | quote }}
 - name: MemoryFabric__Cluster__AdvertisedIPAddress
   value: $(POD_IP)
 - name: MemoryFabric__Cluster__ClusterId
@@ -167,6 +186,11 @@ The pod template shared by the single-node and the cluster StatefulSets.
 metadata:
   labels:
     {{- include "memory-fabric.selectorLabels" . | nindent 4 }}
+    {{- if eq .Values.mode "cluster" }}
+    {{- /* How Orleans' Kubernetes hosting finds a cluster's pods; equal to ORLEANS_SERVICE_ID / ORLEANS_CLUSTER_ID. */}}
+    orleans/serviceId: {{ .Values.orleans.serviceId | quote }}
+    orleans/clusterId: {{ .Values.orleans.clusterId | quote }}
+    {{- end }}
     {{- with .Values.podLabels }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
@@ -176,7 +200,8 @@ metadata:
   {{- end }}
 spec:
   serviceAccountName: {{ include "memory-fabric.serviceAccountName" . }}
-  automountServiceAccountToken: false
+  {{- /* The Kubernetes hosting reads the pods through the API server with the service-account token. */}}
+  automountServiceAccountToken: {{ eq (include "memory-fabric.kubernetesHosting" .) "true" }}
   terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
   {{- with .Values.imagePullSecrets }}
   imagePullSecrets:

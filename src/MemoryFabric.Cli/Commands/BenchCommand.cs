@@ -13,6 +13,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchEmbedCommand.Create());
         command.Subcommands.Add(BenchIndexCommand.Create());
         command.Subcommands.Add(BenchHttpCommand.Create());
+        command.Subcommands.Add(BenchStorageCommand.Create());
         return command;
     }
 }
