@@ -159,7 +159,8 @@ public sealed class Bm25Index<TKey>
 
     private List<ScoredKey<TKey>> TopK(Dictionary<int, double> scores, int limit, Func<TKey, bool>? filter)
     {
-        var ranked = new List<ScoredKey<TKey>>(Math.Min(scores.Count, 256));
+        // Ties broken by insertion order so results are deterministic.
+        var ranked = new TopKCollector<TKey>(limit);
         foreach (var (slot, score) in scores)
         {
             var key = _keys[slot];
@@ -169,14 +170,7 @@ public sealed class Bm25Index<TKey>
             }
         }
 
-        // Ties broken by insertion order so results are deterministic.
-        ranked.Sort(static (a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.Order.CompareTo(b.Order));
-        if (ranked.Count > limit)
-        {
-            ranked.RemoveRange(limit, ranked.Count - limit);
-        }
-
-        return ranked;
+        return ranked.ToSortedList();
     }
 
     private void Compact()

@@ -78,7 +78,7 @@ public sealed class ExactVectorIndex<TKey>
             return [];
         }
 
-        var results = new List<ScoredKey<TKey>>(_keys.Count);
+        var best = new TopKCollector<TKey>(limit);
         for (var i = 0; i < _keys.Count; i++)
         {
             if (filter is not null && !filter(_keys[i]))
@@ -92,15 +92,9 @@ public sealed class ExactVectorIndex<TKey>
                 throw new InvalidOperationException($"Vector of '{_keys[i]}' has {v.Length} dimensions; the query has {query.Length}.");
             }
 
-            results.Add(new ScoredKey<TKey>(_keys[i], TensorPrimitives.Dot(query, v), i));
+            best.Add(new ScoredKey<TKey>(_keys[i], TensorPrimitives.Dot(query, v), i));
         }
 
-        results.Sort(static (a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.Order.CompareTo(b.Order));
-        if (results.Count > limit)
-        {
-            results.RemoveRange(limit, results.Count - limit);
-        }
-
-        return results;
+        return best.ToSortedList();
     }
 }
