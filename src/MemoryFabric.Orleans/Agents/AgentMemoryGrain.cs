@@ -62,7 +62,7 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
     private DateTimeOffset _guardPolicyAt;
     private string? _publishedClaims;      // a digest of the claims last shared with the relation groups
     private GroupPeers? _peers;
-    private FabricGrainMetrics? _grainMetrics;
+    private readonly FabricGrainMetrics? _grainMetrics;
 
     /// <summary>Creates the grain (Orleans calls <see cref="OnActivateAsync"/> before any other call).</summary>
     /// <param name="store">Where the agent's snapshot and journal live.</param>
@@ -71,14 +71,17 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
     /// <param name="metrics">Instruments; none when <see langword="null"/>.</param>
     /// <param name="logger">A logger.</param>
     /// <param name="time">The clock; the system clock when none is registered.</param>
+    /// <param name="grainMetrics">The grain instruments (activations); none when <see langword="null"/>.</param>
     public AgentMemoryGrain(
         IActorStateStore store,
         IAgentMemoryFactory factory,
         AgentMemoryGrainOptions? options = null,
         AgentMemoryMetrics? metrics = null,
         ILogger<AgentMemoryGrain>? logger = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        FabricGrainMetrics? grainMetrics = null)
     {
+        _grainMetrics = grainMetrics;
         ArgumentNullException.ThrowIfNull(store);
         _factory = factory ?? throw new ArgumentNullException(nameof(factory));
         _options = options ?? new AgentMemoryGrainOptions();
@@ -131,7 +134,6 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
             await EnsureConsolidationReminderAsync();
         }
 
-        _grainMetrics = ServiceProvider.GetService<FabricGrainMetrics>();
         _grainMetrics?.Activated(TypeName);
     }
 

@@ -53,10 +53,12 @@ internal static class FabricHosting
     /// <summary>Maps the server's memory settings to Orleans' activation collection: idle agents are deactivated
     /// after <see cref="MemoryFabricServerOptions.IdleTimeout"/> (per grain class, in <c>AddMemoryFabric</c>), and
     /// under memory pressure Orleans sheds the least recently used activations once the process uses more than
-    /// <see cref="MemoryFabricServerOptions.MemoryUsageLimitPercentage"/> of the machine's (or container's) memory.</summary>
+    /// <see cref="MemoryFabricServerOptions.MemoryUsageLimitPercentage"/> of the machine's (or container's) memory.
+    /// Turns of up to 30 s (a large consolidation) are not logged as slow.</summary>
     /// <param name="silo">The silo.</param>
     /// <param name="options">The server's settings.</param>
-    internal static void ConfigureCollection(ISiloBuilder silo, MemoryFabricServerOptions options) =>
+    internal static void ConfigureCollection(ISiloBuilder silo, MemoryFabricServerOptions options)
+    {
         silo.Configure<GrainCollectionOptions>(o =>
         {
             o.EnableActivationSheddingOnMemoryPressure = options.MemoryUsageLimitPercentage is > 0 and < 100;
@@ -66,6 +68,11 @@ internal static class FabricHosting
                 o.MemoryUsageTargetPercentage = Math.Max(1, options.MemoryUsageLimitPercentage - 10);
             }
         });
+
+        // A consolidation of a large agent is one turn of its grain and takes seconds by design: Orleans' default
+        // (warn past one second) would log each of them as a problem.
+        silo.Configure<SchedulingOptions>(o => o.TurnWarningLengthThreshold = TimeSpan.FromSeconds(30));
+    }
 
     private static int FreePort()
     {
