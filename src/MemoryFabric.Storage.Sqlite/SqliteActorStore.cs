@@ -183,6 +183,33 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
         }
     }
 
+    /// <summary>Runs statements on the writer's connection inside its group-commit transaction (for tables beside
+    /// the grain state); durable when the task completes. A failure rolls back these statements only.</summary>
+    /// <typeparam name="T">The result.</typeparam>
+    /// <param name="write">The statements (no transaction of their own).</param>
+    /// <param name="cancellationToken">Cancels the call while it is queued.</param>
+    /// <returns>What <paramref name="write"/> returned.</returns>
+    internal Task<T> WriteAsync<T>(Func<SqliteConnection, T> write, CancellationToken cancellationToken = default) =>
+        cancellationToken.IsCancellationRequested ? Task.FromCanceled<T>(cancellationToken) : _writer.Enqueue(new SqlOperation<T>(write, cancellationToken));
+
+    /// <summary>Runs a query on a pooled read connection (read only).</summary>
+    /// <typeparam name="T">The result.</typeparam>
+    /// <param name="read">The query.</param>
+    /// <param name="cancellationToken">Cancels the wait for a connection.</param>
+    /// <returns>What <paramref name="read"/> returned.</returns>
+    internal async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken = default)
+    {
+        var connection = await _readers.RentAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return read(connection);
+        }
+        finally
+        {
+            _readers.Return(connection);
+        }
+    }
+
     /// <summary>Finishes the queued writes and closes the database.</summary>
     /// <returns>A task that completes when closed.</returns>
     public async ValueTask DisposeAsync()

@@ -156,6 +156,7 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
     /// <exception cref="ArgumentException">A turn is invalid; nothing is stored.</exception>
     public async Task<IngestResult> IngestAsync(IReadOnlyList<TurnInput> turns, CancellationToken cancellationToken = default)
     {
+        using var foreground = _options.IndexingGate?.EnterForeground(); // background indexing waits for requests
         await EnsureGuardPolicyAsync(cancellationToken);
         var result = await _memory.IngestAsync(turns, cancellationToken);
         await CommitAsync(cancellationToken);
@@ -196,6 +197,7 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
     /// <returns>The hits.</returns>
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
     {
+        using var foreground = _options.IndexingGate?.EnterForeground(); // background indexing waits for requests
         EnsureExists();
         _metrics?.Query("search");
         await EnsureGuardPolicyAsync(cancellationToken);
@@ -210,6 +212,7 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
     /// <returns>The context.</returns>
     public async Task<MemoryContext> GetContextAsync(ContextRequest request, CancellationToken cancellationToken = default)
     {
+        using var foreground = _options.IndexingGate?.EnterForeground(); // background indexing waits for requests
         EnsureExists();
         _metrics?.Query("context");
         await EnsureGuardPolicyAsync(cancellationToken);
@@ -307,6 +310,7 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
     /// <returns>What was stored.</returns>
     public async Task<AgentImportResult> ImportAsync(IReadOnlyList<Turn> turns, IReadOnlyList<Note> notes, CancellationToken cancellationToken = default)
     {
+        using var foreground = _options.IndexingGate?.EnterForeground(); // background indexing waits for requests
         ArgumentNullException.ThrowIfNull(turns);
         ArgumentNullException.ThrowIfNull(notes);
         await EnsureGuardPolicyAsync(cancellationToken);

@@ -10,24 +10,20 @@ namespace MemoryFabric.Storage.Sqlite.Reminders;
 /// while the server was down fires after it starts again. Each row has an integer ETag, new on every write; a stale
 /// ETag makes a removal fail, as Orleans expects. ETags are never reused, not even by a reminder removed and
 /// registered again (an ETag from before the removal must not match the new row): each write takes the current time
-/// in ticks, or one more than the last ETag issued when that is later. Reminder writes are rare (a handful per
-/// agent), so the table keeps one connection of its own, used one call at a time, beside the store's group-commit
-/// writer.
+/// in ticks, or one more than the last ETag issued when that is later. Writes go through the store's group-commit
+/// writer, inside the transaction of the appends committed with them (a connection of its own would take the
+/// database's write lock and an fsync per reminder, stalling every append meanwhile); reads use its read pool.
 /// </summary>
-public sealed class SqliteReminderTable : IReminderTable, IDisposable
+public sealed class SqliteReminderTable : IReminderTable
 {
-    private readonly SqliteConnections _connections;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private SqliteConnection? _connection;
-    private long _lastETag;
+    private readonly SqliteActorStore _store;
+    private long _lastETag = -1; // only touched by the store's writer thread; -1 until read from the table
 
     /// <summary>Creates the table over the database of a <see cref="SqliteActorStore"/> (which creates the schema).</summary>
     /// <param name="store">The store whose database holds the reminders.</param>
-    /// <param name="busyTimeout">How long a write waits for the store's writer to release the database.</param>
-    public SqliteReminderTable(SqliteActorStore store, TimeSpan? busyTimeout = null)
+    public SqliteReminderTable(SqliteActorStore store)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        _connections = new SqliteConnections(store.DatabasePath, busyTimeout ?? TimeSpan.FromSeconds(5));
+        _store = store ?? throw new ArgumentNullException(nameof(store));
     }
 
     /// <inheritdoc />
@@ -35,10 +31,10 @@ public sealed class SqliteReminderTable : IReminderTable, IDisposable
 
     /// <inheritdoc />
     public Task<ReminderTableData> ReadRows(GrainId grainId) =>
-        RunAsync(c => new ReminderTableData(Query(c, "SELECT grain_id, name, start_at_ticks, period_ticks, etag FROM orleans_reminders WHERE grain_id = $grain;", ("$grain", grainId.ToString()))));
+        _store.ReadAsync(c => new ReminderTableData(Query(c, "SELECT grain_id, name, start_at_ticks, period_ticks, etag FROM orleans_reminders WHERE grain_id = $grain;", ("$grain", grainId.ToString()))));
 
     /// <inheritdoc />
-    public Task<ReminderTableData> ReadRows(uint begin, uint end) => RunAsync(c =>
+    public Task<ReminderTableData> ReadRows(uint begin, uint end) => _store.ReadAsync(c =>
     {
         // Orleans' ring ranges: (begin, end], wrapping past uint.MaxValue when begin >= end.
         var sql = begin < end
@@ -48,7 +44,7 @@ public sealed class SqliteReminderTable : IReminderTable, IDisposable
     });
 
     /// <inheritdoc />
-    public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName) => RunAsync<ReminderEntry?>(c =>
+    public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName) => _store.ReadAsync<ReminderEntry?>(c =>
         Query(c, "SELECT grain_id, name, start_at_ticks, period_ticks, etag FROM orleans_reminders WHERE grain_id = $grain AND name = $name;", ("$grain", grainId.ToString()), ("$name", reminderName))
             .FirstOrDefault());
 
@@ -56,8 +52,14 @@ public sealed class SqliteReminderTable : IReminderTable, IDisposable
     public Task<string?> UpsertRow(ReminderEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return RunAsync<string?>(c =>
+        return _store.WriteAsync<string?>(c =>
         {
+            if (_lastETag < 0)
+            {
+                // Go on above the ETags stored, should the clock have gone back since they were written.
+                _lastETag = Convert.ToInt64(SqliteConnections.Scalar(c, "SELECT COALESCE(MAX(etag), 0) FROM orleans_reminders;"), CultureInfo.InvariantCulture);
+            }
+
             // Not "etag + 1" from 1: a row removed and inserted again would get the ETags it had before.
             using var command = Command(
                 c,
@@ -80,7 +82,7 @@ public sealed class SqliteReminderTable : IReminderTable, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag) => RunAsync(c =>
+    public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag) => _store.WriteAsync(c =>
     {
         if (!long.TryParse(eTag, NumberStyles.Integer, CultureInfo.InvariantCulture, out var etag))
         {
@@ -92,40 +94,11 @@ public sealed class SqliteReminderTable : IReminderTable, IDisposable
     });
 
     /// <inheritdoc />
-    public Task TestOnlyClearTable() => RunAsync(c =>
+    public Task TestOnlyClearTable() => _store.WriteAsync(c =>
     {
         using var command = Command(c, "DELETE FROM orleans_reminders;");
         return command.ExecuteNonQuery();
     });
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _connection?.Dispose();
-        _connection = null;
-        _gate.Dispose();
-    }
-
-    private async Task<T> RunAsync<T>(Func<SqliteConnection, T> operation)
-    {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (_connection is null)
-            {
-                _connection = _connections.OpenWriter();
-
-                // Go on above the ETags stored, should the clock have gone back since they were written.
-                _lastETag = Convert.ToInt64(SqliteConnections.Scalar(_connection, "SELECT COALESCE(MAX(etag), 0) FROM orleans_reminders;"), CultureInfo.InvariantCulture);
-            }
-
-            return operation(_connection);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
 
     private static List<ReminderEntry> Query(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
     {

@@ -56,6 +56,9 @@ internal sealed class WriterSession : IDisposable
         DeleteJournal = Prepare("DELETE FROM journal WHERE actor_type = $type AND actor_key = $key;", "$type", "$key");
     }
 
+    /// <summary>The writer's connection, for <see cref="SqlOperation{T}"/>.</summary>
+    public SqliteConnection Connection => _connection;
+
     /// <summary>Inserts a journal row: $type, $key, $seq, $data.</summary>
     public SqliteCommand InsertJournal { get; }
 

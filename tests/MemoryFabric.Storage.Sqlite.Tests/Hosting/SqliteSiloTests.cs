@@ -151,7 +151,7 @@ public sealed class SqliteSiloTests : IDisposable
     private async Task<ReminderEntry?> ReadRowAsync(GrainId grainId)
     {
         await using var store = new SqliteActorStore(new SqliteActorStoreOptions { DataDirectory = _directory.Path });
-        using var table = new SqliteReminderTable(store);
+        var table = new SqliteReminderTable(store);
         return await table.ReadRow(grainId, ReminderProbeGrain.ReminderName);
     }
 

@@ -24,7 +24,6 @@ public sealed class SqliteReminderTableTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _table.Dispose();
         await _store.DisposeAsync();
         _directory.Dispose();
     }
@@ -174,7 +173,6 @@ public sealed class SqliteReminderTableTests : IAsyncLifetime
     {
         var etag = await _table.UpsertRow(Entry(Alice, "consolidate", Start, TimeSpan.FromMinutes(5)));
         await _table.UpsertRow(Entry(Bob, "decay", Start.AddDays(1), TimeSpan.FromDays(1)));
-        _table.Dispose();
         await _store.DisposeAsync();
 
         (_store, _table) = Open();

@@ -235,7 +235,7 @@ public sealed class SqliteActorStoreTests : IDisposable
             Assert.Equal("acme", Assert.Single(directory.State!.Tenants).Id);
 
             // The new reminder table is there and works.
-            using var reminders = new SqliteReminderTable(store);
+            var reminders = new SqliteReminderTable(store);
             var grain = GrainId.Create("agent", "acme/alice");
             Assert.Empty((await reminders.ReadRows(0, 0)).Reminders);
             await reminders.UpsertRow(new ReminderEntry { GrainId = grain, ReminderName = "consolidate", StartAt = DateTime.UtcNow, Period = TimeSpan.FromMinutes(5) });
@@ -255,7 +255,7 @@ public sealed class SqliteActorStoreTests : IDisposable
             var alice = await store.LoadAsync(Alice);
             Assert.Equal("s2", Text(alice.Snapshot!.Value));
             Assert.Empty(alice.Journal);
-            using var reminders = new SqliteReminderTable(store);
+            var reminders = new SqliteReminderTable(store);
             Assert.Single((await reminders.ReadRows(0, 0)).Reminders);
         }
     }
