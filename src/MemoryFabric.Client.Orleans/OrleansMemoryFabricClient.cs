@@ -238,7 +238,7 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
     {
         ArgumentNullException.ThrowIfNull(ndjson);
         _ = AgentKey(agent);
-        var records = new ImportRecords();
+        var records = new ExportRecordSet();
         using (var reader = new StreamReader(ndjson, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024, leaveOpen: true))
         {
             var lineNumber = 0;
@@ -264,7 +264,7 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
                     throw FabricErrors.Invalid(nameof(ImportAsync), $"Line {lineNumber}: not valid JSON: {e.Message}");
                 }
 
-                records.Add(record, $"Line {lineNumber}");
+                Add(records, record, $"Line {lineNumber}");
             }
         }
 
@@ -276,12 +276,12 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
     {
         ArgumentNullException.ThrowIfNull(records);
         _ = AgentKey(agent);
-        var batch = new ImportRecords();
+        var batch = new ExportRecordSet();
         var index = 0;
         foreach (var record in records)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            batch.Add(record ?? throw new ArgumentException("The records to import contain a null record.", nameof(records)), $"Record {++index}");
+            Add(batch, record ?? throw new ArgumentException("The records to import contain a null record.", nameof(records)), $"Record {++index}");
         }
 
         return await ImportAsync(agent, batch, cancellationToken);
@@ -293,11 +293,11 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
     {
         ArgumentNullException.ThrowIfNull(records);
         _ = AgentKey(agent);
-        var batch = new ImportRecords();
+        var batch = new ExportRecordSet();
         var index = 0;
         await foreach (var record in records.WithCancellation(cancellationToken))
         {
-            batch.Add(record ?? throw new ArgumentException("The records to import contain a null record.", nameof(records)), $"Record {++index}");
+            Add(batch, record ?? throw new ArgumentException("The records to import contain a null record.", nameof(records)), $"Record {++index}");
         }
 
         return await ImportAsync(agent, batch, cancellationToken);
@@ -478,9 +478,17 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
         }
     }
 
-    private async Task<ImportResult> ImportAsync(string agent, ImportRecords records, CancellationToken cancellationToken)
+    private static void Add(ExportRecordSet records, ExportRecord? record, string where)
     {
-        if (records.Turns.Count == 0 && records.Notes.Count == 0 && records.Episodes == 0)
+        if (!records.TryAdd(record))
+        {
+            throw FabricErrors.Invalid(nameof(ImportAsync), $"{where}: {ExportRecordSet.RecordShape}.");
+        }
+    }
+
+    private async Task<ImportResult> ImportAsync(string agent, ExportRecordSet records, CancellationToken cancellationToken)
+    {
+        if (records.IsEmpty)
         {
             throw FabricErrors.Invalid(nameof(ImportAsync), "The import holds no records; send the records of an export (JSON lines as ExportToAsync writes them).");
         }
@@ -540,35 +548,4 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The guard policy of agent {Tenant}/{Agent} could not be refreshed; it picks the change up within its refresh period")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception, string tenant, string agent);
-
-    /// <summary>The records of an import, sorted by kind (episodes are counted, not sent: consolidation rebuilds
-    /// them).</summary>
-    private sealed class ImportRecords
-    {
-        public List<Turn> Turns { get; } = [];
-
-        public List<Note> Notes { get; } = [];
-
-        public int Episodes { get; private set; }
-
-        public void Add(ExportRecord? record, string where)
-        {
-            switch (record?.Type)
-            {
-                case ExportRecord.TurnType when record.Turn is not null:
-                    Turns.Add(record.Turn);
-                    break;
-                case ExportRecord.NoteType when record.Note is not null:
-                    Notes.Add(record.Note);
-                    break;
-                case ExportRecord.EpisodeType when record.Episode is not null:
-                    Episodes++;
-                    break;
-                default:
-                    throw FabricErrors.Invalid(
-                        nameof(OrleansMemoryFabricClient.ImportAsync),
-                        $"{where}: a record is {{\"type\":\"turn\"|\"episode\"|\"note\", ...}} with the matching property.");
-            }
-        }
-    }
 }

@@ -36,31 +36,26 @@ internal static class TransferEndpoints
         {
             JsonBody.EnsureContentType(context.Request, NdjsonContentType, allowSuffix: false);
             var bytes = await JsonBody.ReadBytesAsync(context).ConfigureAwait(false);
-            var (turns, notes, episodes) = Parse(bytes);
+            var records = Parse(bytes);
 
-            if (turns.Count == 0 && notes.Count == 0 && episodes == 0)
+            if (records.IsEmpty)
             {
                 return Problems.BadRequest(context, "The body holds no records; send JSON lines as written by GET /export.");
             }
 
             // A key with a trust cap imports every turn and note version with at most the cap.
             var cap = Security.TrustCap.Of(context);
-            if (cap is not null)
-            {
-                turns = turns.ConvertAll(t => Security.TrustCap.Apply(cap, t));
-                notes = notes.ConvertAll(n => Security.TrustCap.Apply(cap, n));
-            }
+            var turns = cap is null ? records.Turns : records.Turns.ConvertAll(t => Security.TrustCap.Apply(cap, t));
+            var notes = cap is null ? records.Notes : records.Notes.ConvertAll(n => Security.TrustCap.Apply(cap, n));
 
             var result = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.ImportAsync(turns, notes, ct)).ConfigureAwait(false);
-            return AgentEndpoints.Json(new ImportResult(result.Turns, result.Notes, result.Skipped + episodes));
+            return AgentEndpoints.Json(new ImportResult(result.Turns, result.Notes, result.Skipped + records.Episodes));
         }).WithTags("Transfer").WithSummary("Imports JSON lines in the export format (turns and note versions; episodes are rebuilt).");
     }
 
-    private static (List<Turn> Turns, List<Note> Notes, int Episodes) Parse(ReadOnlyMemory<byte> body)
+    private static ExportRecordSet Parse(ReadOnlyMemory<byte> body)
     {
-        var turns = new List<Turn>();
-        var notes = new List<Note>();
-        var episodes = 0;
+        var records = new ExportRecordSet();
         var span = body.Span;
         var lineNumber = 0;
         while (!span.IsEmpty)
@@ -89,23 +84,13 @@ internal static class TransferEndpoints
                 throw RequestRejectedException.Invalid($"Line {lineNumber}: not valid JSON: {e.Message}");
             }
 
-            switch (record?.Type)
+            if (!records.TryAdd(record))
             {
-                case ExportRecord.TurnType when record.Turn is not null:
-                    turns.Add(record.Turn);
-                    break;
-                case ExportRecord.NoteType when record.Note is not null:
-                    notes.Add(record.Note);
-                    break;
-                case ExportRecord.EpisodeType when record.Episode is not null:
-                    episodes++;
-                    break;
-                default:
-                    throw RequestRejectedException.Invalid($"Line {lineNumber}: a record is {{\"type\":\"turn\"|\"episode\"|\"note\", ...}} with the matching property.");
+                throw RequestRejectedException.Invalid($"Line {lineNumber}: {ExportRecordSet.RecordShape}.");
             }
         }
 
-        return (turns, notes, episodes);
+        return records;
     }
 
     private static bool IsWhiteSpace(this ReadOnlySpan<byte> line) => Encoding.UTF8.GetString(line).Trim().Length == 0;
