@@ -134,6 +134,7 @@ public static class MemoryFabricServer
             {
                 ConsolidationPeriod = server.ConsolidationPeriod,
                 ConsolidateAfterTurns = server.ConsolidateAfterTurns,
+                ImportBatchSize = server.MaxBatchSize, // an import of any size, in batches the engine accepts
                 IndexingGate = new DenseIndexingGate(), // background embedding on at most half the cores
             };
         });

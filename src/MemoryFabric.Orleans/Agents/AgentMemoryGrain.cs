@@ -330,7 +330,7 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
         {
             var stored = 0;
             var skipped = 0;
-            foreach (var chunk in inputs.Chunk(1_000))
+            foreach (var chunk in inputs.Chunk(_options.ImportBatchSize))
             {
                 var result = await _memory.IngestAsync(chunk, cancellationToken);
                 stored += result.StoredTurnIds.Count;
@@ -372,6 +372,7 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
         await _storage.ClearAsync(cancellationToken);
         await UnregisterRemindersAsync();
         Discard();
+        await WithdrawClaimsAsync(cancellationToken);
         return existed;
     }
 
@@ -664,6 +665,18 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
         {
             _logger.LogWarning(e, "The trusted claims of {Actor} could not be shared with its relation groups", _id);
         }
+    }
+
+    // A purged agent's claims leave its relation groups too (peers must not corroborate with forgotten memories).
+    private async Task WithdrawClaimsAsync(CancellationToken cancellationToken)
+    {
+        if (_tenant is null || _agent is null)
+        {
+            return;
+        }
+
+        await TenantGuard.PublishClaimsAsync(_agent, [], cancellationToken);
+        _publishedClaims = null;
     }
 
     private void EnsureExists()

@@ -24,6 +24,10 @@ public sealed class AgentMemoryGrainOptions
     /// <see langword="null"/>.</summary>
     public DenseIndexingGate? IndexingGate { get; set; }
 
+    /// <summary>How many turns an import hands the engine at a time; at most the engine's
+    /// <c>AgentMemoryOptions.MaxBatchSize</c> (the server sets both from its <c>MaxBatchSize</c>). Default: 1,000.</summary>
+    public int ImportBatchSize { get; set; } = 1_000;
+
     /// <summary>Write a snapshot once the journal holds this many entries past the last one, even without
     /// consolidation (bounds activation time). Default: 256.</summary>
     public int SnapshotAfterJournalEntries { get; set; } = 256;
@@ -38,6 +42,11 @@ public sealed class AgentMemoryGrainOptions
         if (ConsolidateAfterTurns < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(ConsolidateAfterTurns), ConsolidateAfterTurns, "Must be at least 1.");
+        }
+
+        if (ImportBatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ImportBatchSize), ImportBatchSize, "Must be at least 1.");
         }
 
         if (EmbeddingBatchSize < 1)

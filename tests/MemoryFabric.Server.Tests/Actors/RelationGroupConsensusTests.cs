@@ -125,6 +125,22 @@ public sealed class RelationGroupConsensusTests : IAsyncDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => Guard((g, ct) => g.AddMemberAsync("bad group", Crm, ct)));
     }
 
+    [Fact]
+    public async Task Purging_an_agent_withdraws_its_claims_from_the_group()
+    {
+        await StartAsync();
+        await SeedAsync();
+        await JoinAsync("household", Witness);
+        await JoinAsync("household", Crm);
+        Assert.NotEmpty(await Guard((g, ct) => g.GetPeerClaimsAsync(Crm, ["Caroline"], ct)));
+
+        Assert.True(await Agent(Witness, (a, ct) => a.PurgeAsync(ct)));
+
+        Assert.Empty(await Guard((g, ct) => g.GetPeerClaimsAsync(Crm, ["Caroline"], ct)));
+        Assert.Contains("Denver", await HitsAsync(Crm), StringComparison.Ordinal); // a forgotten witness contradicts nothing
+        Assert.Empty(await Agent(Crm, (a, ct) => a.GetQuarantineAsync(ct)));
+    }
+
     // The witness heard Caroline twice; the CRM agent has its own user (Sam) and a tool's note about Caroline.
     private async Task SeedAsync()
     {

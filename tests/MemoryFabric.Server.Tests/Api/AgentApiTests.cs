@@ -126,6 +126,29 @@ public sealed class AgentApiTests : IDisposable
     }
 
     [Fact]
+    public async Task An_export_larger_than_MaxBatchSize_imports_whole()
+    {
+        using var small = new FabricServerFactory(new Dictionary<string, string?> { ["MemoryFabric:MaxBatchSize"] = "100" });
+        using var client = await small.CreateTenantClientAsync("acme");
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1/agents/source/turns", Turns.Batch(Turns.Conversation("a", 75)))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1/agents/source/turns", Turns.Batch(Turns.Conversation("b", 75)))).StatusCode);
+        var lines = (await client.GetStringAsync("/v1/agents/source/export")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        using var content = new StringContent(string.Join('\n', lines), Encoding.UTF8, "application/x-ndjson");
+        var import = await client.PostAsync("/v1/agents/copy/import", content);
+
+        Assert.Equal(HttpStatusCode.OK, import.StatusCode); // 150 turns, handed to the engine 100 at a time
+        Assert.Equal(150, (await import.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("turns").GetInt32());
+        Assert.Equal(await TurnTextsAsync(client, "source"), await TurnTextsAsync(client, "copy"));
+    }
+
+    private static async Task<List<string>> TurnTextsAsync(HttpClient client, string agent) =>
+        (await client.GetFromJsonAsync<JsonElement>($"/v1/agents/{agent}/turns")).GetProperty("turns").EnumerateArray()
+            .Select(t => t.GetProperty("id").GetString() + ": " + t.GetProperty("text").GetString())
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    [Fact]
     public async Task Purge_removes_everything_and_the_agent_reads_as_missing()
     {
         using var client = await _factory.CreateTenantClientAsync("acme");
