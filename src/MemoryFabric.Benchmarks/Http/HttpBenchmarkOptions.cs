@@ -3,8 +3,8 @@ namespace MemoryFabric.Benchmarks.Http;
 /// <summary>Options of <see cref="HttpBenchmark"/> (<c>memfab bench http</c>).</summary>
 public sealed class HttpBenchmarkOptions
 {
-    /// <summary>The LoCoMo file used for turn texts and queries when it exists.</summary>
-    public const string DefaultLocomoPath = "/work/shared/datasets/locomo/locomo-dev.json";
+    /// <summary>The LoCoMo file used for turn texts and queries when it exists (<see cref="BenchmarkDatasets.DefaultLocomoPath"/>).</summary>
+    public static string DefaultLocomoPath => BenchmarkDatasets.DefaultLocomoPath;
 
     /// <summary>Agents written in the ingest phase and searched in the mixed phase. Default 100.</summary>
     public int Agents { get; set; } = 100;

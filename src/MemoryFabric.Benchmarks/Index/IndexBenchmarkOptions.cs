@@ -61,7 +61,7 @@ public sealed class IndexBenchmarkOptions
     public string? WorkDirectory { get; set; }
 
     /// <summary>The LoCoMo file for <c>--dataset locomo</c>.</summary>
-    public string LocomoPath { get; set; } = "/work/shared/datasets/locomo/locomo-dev.json";
+    public string LocomoPath { get; set; } = BenchmarkDatasets.DefaultLocomoPath;
 
     /// <summary>Where progress goes (every few seconds during builds); none when <see langword="null"/>.</summary>
     public TextWriter? Progress { get; set; }

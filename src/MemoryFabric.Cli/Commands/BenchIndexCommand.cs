@@ -98,7 +98,7 @@ internal static class BenchIndexCommand
         {
             Description = "The LoCoMo file for --dataset locomo.",
             HelpName = "path",
-            DefaultValueFactory = _ => "/work/shared/datasets/locomo/locomo-dev.json",
+            DefaultValueFactory = _ => Benchmarks.BenchmarkDatasets.DefaultLocomoPath,
         };
 
         var command = new Command("index", "Benchmark the HNSW vector index against hnswlib, FAISS and exact search: build rate, bytes per vector, recall@10 and single-thread QPS.")
