@@ -40,6 +40,10 @@ public sealed class MemoryFabricServerOptions
     /// <summary>The longest turn text, in characters (400 beyond). Default: 32,000.</summary>
     public int MaxTurnTextLength { get; set; } = 32_000;
 
+    /// <summary>The most writes waiting to be committed to SQLite (embedded); beyond, a write is refused at once with
+    /// 503 and Retry-After, storing nothing, instead of queueing without bound. Default: 16,384.</summary>
+    public int MaxQueuedWrites { get; set; } = 16_384;
+
     /// <summary>Requests per second each tenant may sustain (0 for no limit). Default: 5,000.</summary>
     public int RateLimitPerSecond { get; set; } = 5_000;
 

@@ -52,7 +52,7 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
             throw;
         }
 
-        _writer = new SqliteWriter(new WriterSession(writer), DatabasePath);
+        _writer = new SqliteWriter(new WriterSession(writer), DatabasePath, options.MaxQueuedWrites);
         _readers = new ReadConnectionPool(connections, options.MaxReadConnections);
     }
 

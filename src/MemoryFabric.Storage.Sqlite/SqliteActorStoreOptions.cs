@@ -19,6 +19,11 @@ public sealed class SqliteActorStoreOptions
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, FileName));
 
+    /// <summary>The most writes waiting to be committed (each an append, snapshot, clear or reminder write); beyond,
+    /// a write fails at once with <see cref="MemoryFabric.Orleans.Storage.StorageBusyException"/> (HTTP 503 with
+    /// Retry-After) and stores nothing. Default: 16,384.</summary>
+    public int MaxQueuedWrites { get; set; } = 16_384;
+
     /// <summary>Checks the values.</summary>
     /// <exception cref="ArgumentException">A value is blank or out of range.</exception>
     public void Validate()
@@ -27,5 +32,6 @@ public sealed class SqliteActorStoreOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(FileName, nameof(FileName));
         ArgumentOutOfRangeException.ThrowIfLessThan(BusyTimeout, TimeSpan.Zero, nameof(BusyTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReadConnections, 1, nameof(MaxReadConnections));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedWrites, 1, nameof(MaxQueuedWrites));
     }
 }

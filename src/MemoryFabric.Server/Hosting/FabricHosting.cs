@@ -42,7 +42,11 @@ internal static class FabricHosting
             });
             if (!options.InMemory)
             {
-                silo.UseMemoryFabricSqlite(o => o.DataDirectory = Path.GetFullPath(options.DataDirectory));
+                silo.UseMemoryFabricSqlite(o =>
+                {
+                    o.DataDirectory = Path.GetFullPath(options.DataDirectory);
+                    o.MaxQueuedWrites = options.MaxQueuedWrites;
+                });
             }
 
             ConfigureCollection(silo, options);

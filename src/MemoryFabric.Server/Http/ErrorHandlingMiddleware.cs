@@ -1,3 +1,4 @@
+using MemoryFabric.Orleans.Storage;
 using MemoryFabric.Orleans.Agents;
 using MemoryFabric.Orleans.Guard;
 using MemoryFabric.Orleans.Tenants;
@@ -25,6 +26,10 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 case BadHttpRequestException b:
                     await Problems.WriteAsync(context, b.StatusCode, b.StatusCode == StatusCodes.Status413PayloadTooLarge ? "body-too-large" : "bad-request",
                         b.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large" : "Bad request", b.Message).ConfigureAwait(false);
+                    break;
+                case StorageBusyException busy:
+                    context.Response.Headers.RetryAfter = "1";
+                    await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "storage-busy", "Storage is busy", busy.Message).ConfigureAwait(false);
                     break;
                 case AgentNotFoundException:
                     await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not-found", "Not found", AgentDetail(context)).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using MemoryFabric.Orleans.Storage;
 using System.Threading.Channels;
 
 namespace MemoryFabric.Storage.Sqlite.Writing;
@@ -13,8 +14,8 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
     private const long MaxGroupBytes = 32L << 20;
 
     private readonly WriterSession _session;
-    private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(
-        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly Channel<WriteOperation> _queue;
+    private volatile bool _disposed;
 
     private readonly Thread _thread;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -24,9 +25,13 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
     /// <summary>Starts the writer thread.</summary>
     /// <param name="session">The writer session (owned from now on).</param>
     /// <param name="name">The database file (names the thread).</param>
-    public SqliteWriter(WriterSession session, string name)
+    /// <param name="capacity">The most operations waiting to be committed; beyond, a write is refused with
+    /// <see cref="StorageBusyException"/> instead of queueing without bound.</param>
+    public SqliteWriter(WriterSession session, string name, int capacity)
     {
         _session = session;
+        _queue = Channel.CreateBounded<WriteOperation>(
+            new BoundedChannelOptions(capacity) { SingleReader = true, AllowSynchronousContinuations = false, FullMode = BoundedChannelFullMode.Wait });
         _thread = new Thread(Run)
         {
             IsBackground = true,
@@ -40,11 +45,14 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
     /// <param name="operation">The operation.</param>
     /// <returns>Its task: completes when the operation is committed.</returns>
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    /// <exception cref="StorageBusyException">The queue is full; nothing was queued.</exception>
     public Task<T> Enqueue<T>(WriteOperation<T> operation)
     {
         if (!_queue.Writer.TryWrite(operation))
         {
-            throw new ObjectDisposedException(nameof(SqliteActorStore), "The SQLite actor store is disposed.");
+            throw _disposed
+                ? new ObjectDisposedException(nameof(SqliteActorStore), "The SQLite actor store is disposed.")
+                : new StorageBusyException($"The SQLite store's queue of writes is full ({_queue.Reader.Count} waiting to be committed); nothing was stored. Retry shortly.");
         }
 
         return operation.Task;
@@ -53,6 +61,7 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
     /// <summary>Stops taking operations, finishes those queued, and closes the connection.</summary>
     public void Dispose()
     {
+        _disposed = true;
         _queue.Writer.TryComplete();
         if (Thread.CurrentThread != _thread)
         {

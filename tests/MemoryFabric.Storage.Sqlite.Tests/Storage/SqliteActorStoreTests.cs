@@ -273,6 +273,40 @@ public sealed class SqliteActorStoreTests : IDisposable
         Assert.Equal(["journal", "orleans_reminders", "snapshots"], Tables(connection));
     }
 
+    [Fact]
+    public async Task A_full_write_queue_refuses_a_write_at_once_and_stores_nothing_of_it()
+    {
+        var options = new SqliteActorStoreOptions { DataDirectory = Path.Combine(_directory.Path, "nested"), MaxQueuedWrites = 2, BusyTimeout = TimeSpan.FromSeconds(30) };
+        await using var store = new SqliteActorStore(options);
+        await store.AppendAsync(Alice, [new byte[] { 1 }]);
+
+        // Another process holds the database's write lock: the writer waits on it, and writes pile up behind.
+        using var blocker = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        blocker.Open();
+        using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            begin.ExecuteNonQuery();
+        }
+
+        var first = store.AppendAsync(Alice, [new byte[] { 2 }]); // taken by the writer, waiting for the lock
+        await Task.Delay(200);
+        var queued = new[] { store.AppendAsync(Alice, [new byte[] { 3 }]), store.AppendAsync(Alice, [new byte[] { 4 }]) };
+        var refused = await Assert.ThrowsAsync<StorageBusyException>(() => store.AppendAsync(Alice, [new byte[] { 5 }]));
+        Assert.Contains("nothing was stored", refused.Message, StringComparison.Ordinal);
+
+        using (var rollback = blocker.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK;";
+            rollback.ExecuteNonQuery();
+        }
+
+        await first;
+        await Task.WhenAll(queued);
+        var state = await store.LoadAsync(Alice);
+        Assert.Equal([1, 2, 3, 4], state.Journal.Select(e => (int)e.Data.Span[0]));
+    }
+
     private string DatabasePath => Path.Combine(_directory.Path, "nested", "memoryfabric.db");
 
     private SqliteActorStore Open() => new(new SqliteActorStoreOptions { DataDirectory = Path.Combine(_directory.Path, "nested") });
