@@ -73,6 +73,7 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
     /// <returns>A task that completes when the writer is done.</returns>
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         _queue.Writer.TryComplete();
         await _finished.Task.ConfigureAwait(false);
     }
