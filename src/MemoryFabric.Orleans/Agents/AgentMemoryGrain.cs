@@ -101,9 +101,6 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
         }
     }
 
-    /// <summary>Whether the agent has anything stored.</summary>
-    public bool Exists => _exists;
-
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
