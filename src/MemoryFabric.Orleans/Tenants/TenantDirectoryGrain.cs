@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using MemoryFabric.Orleans.Hosting;
 using MemoryFabric.Orleans.Storage;
 
@@ -9,7 +8,7 @@ namespace MemoryFabric.Orleans.Tenants;
 /// is written as the whole state (small) to the grain storage named
 /// <see cref="MemoryFabricSiloOptions.SmallStateStorageName"/> before it is acknowledged.
 /// </summary>
-public sealed partial class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
+public sealed class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
 {
     /// <summary>The state name of the directory (and its record type in an <see cref="IActorStateStore"/>).</summary>
     public const string TypeName = "tenants";
@@ -50,9 +49,9 @@ public sealed partial class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
     /// <exception cref="TenantExistsException">It exists.</exception>
     public async Task<TenantRecord> CreateTenantAsync(string id, string? name, CancellationToken cancellationToken = default)
     {
-        if (id is null || !TenantIdPattern().IsMatch(id))
+        if (!TenantIds.IsValid(id))
         {
-            throw new ArgumentException("A tenant id is 1 to 64 characters of a-z, 0-9 and '-', starting with a letter or digit.", nameof(id));
+            throw new ArgumentException($"A tenant id is {TenantIds.Rule}.", nameof(id));
         }
 
         if (_tenants.ContainsKey(id))
@@ -152,9 +151,6 @@ public sealed partial class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
         };
         await _state.WriteOrRollbackAsync(state, rollback, cancellationToken);
     }
-
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,63}\z", RegexOptions.CultureInvariant)] // \z: $ would accept a final newline
-    private static partial Regex TenantIdPattern();
 }
 
 /// <summary>The stored state of the tenant directory.</summary>
