@@ -11,6 +11,7 @@ using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using MemoryFabric.Conversation;
 using MemoryFabric.Evaluation.Datasets;
+using MemoryFabric.Evaluation.Metrics;
 using MemoryFabric.Orleans.AzureStorage;
 using MemoryFabric.Orleans.Storage;
 using MemoryFabric.Persistence;
@@ -412,7 +413,6 @@ internal static class StorageBench
 
     private static StoragePathReport Path(string name, UploadCounts counts, int turns, int batches, List<double> times, long journalBytes, long snapshotBytes, int snapshots)
     {
-        times.Sort();
         return new StoragePathReport
         {
             Name = name,
@@ -424,13 +424,10 @@ internal static class StorageBench
             Snapshots = snapshots,
             BytesPerAcknowledgedTurn = counts.Bytes / (double)Math.Max(1, turns),
             BytesPerAcknowledgedBatch = counts.Bytes / (double)Math.Max(1, batches),
-            WriteMillisecondsP50 = Percentile(times, 0.50),
-            WriteMillisecondsP99 = Percentile(times, 0.99),
+            WriteMillisecondsP50 = Percentiles.NearestRank(times, 50),
+            WriteMillisecondsP99 = Percentiles.NearestRank(times, 99),
         };
     }
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private static byte[] Snapshot(AgentMemory memory)
     {
