@@ -106,18 +106,17 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
     {
         await HostStartup.WaitAsync(ServiceProvider, cancellationToken);
         var state = await _storage.LoadAsync(cancellationToken);
-        var memory = _factory.Create();
+        // _memory is fresh from the constructor: nothing has touched it before activation.
         if (state.Snapshot is { } snapshot)
         {
-            memory.RestoreSnapshot(snapshot.Span);
+            _memory.RestoreSnapshot(snapshot.Span);
         }
 
         foreach (var entry in state.Journal)
         {
-            memory.ApplyChanges(MemoryChangeCodec.Decode(entry.Data));
+            _memory.ApplyChanges(MemoryChangeCodec.Decode(entry.Data));
         }
 
-        _memory = memory;
         ApplyGuardPolicy();
         _exists = state.Exists;
         _snapshotVersion = state.SnapshotVersion;
