@@ -26,7 +26,12 @@ internal static class Repo
 
     public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 
-    /// <summary>The full path of an executable on PATH (or named by an environment variable), or null.</summary>
+    /// <summary>Where <c>.ci/run</c> installs the tools it fetches from package registries (git-ignored).</summary>
+    public static string LocalTools => Path.Combine(Root, ".ci", ".tools", "bin");
+
+    /// <summary>The full path of an executable named by an environment variable, on PATH, or installed by
+    /// <c>.ci/run</c> into <c>.ci/.tools/bin</c>, in that order; or null. A variable that names a missing file is an
+    /// error, not a miss.</summary>
     public static string? FindTool(string name, string? overrideVariable = null)
     {
         if (overrideVariable is not null && Environment.GetEnvironmentVariable(overrideVariable) is { Length: > 0 } explicitPath)
@@ -34,7 +39,8 @@ internal static class Repo
             return File.Exists(explicitPath) ? explicitPath : throw new FileNotFoundException($"{overrideVariable} points at a missing file", explicitPath);
         }
 
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        var dirs = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        foreach (var dir in dirs.Append(LocalTools))
         {
             var candidate = Path.Combine(dir, name);
             if (File.Exists(candidate))
@@ -44,6 +50,15 @@ internal static class Repo
         }
 
         return null;
+    }
+
+    /// <summary>The tool, as <see cref="FindTool"/> finds it; when it is not there the calling
+    /// <c>[SkippableFact]</c> is reported as skipped, with <paramref name="howToGet"/> in the reason.</summary>
+    public static string RequireTool(string name, string overrideVariable, string howToGet)
+    {
+        var path = FindTool(name, overrideVariable);
+        Skip.If(path is null, $"{name} not found ({overrideVariable} unset, not on PATH, not in .ci/.tools/bin): {howToGet}");
+        return path!;
     }
 
     public sealed record ToolResult(int ExitCode, string StandardOutput, string StandardError)

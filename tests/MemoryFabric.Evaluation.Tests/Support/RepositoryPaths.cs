@@ -25,4 +25,15 @@ internal static class RepositoryPaths
 
     /// <summary>The LoCoMo dev set, a sibling <c>shared/</c> folder of the repository, when present.</summary>
     public static string? LocomoDev => FindUpwards(Path.Combine("shared", "datasets", "locomo", "locomo-dev.json"));
+
+    /// <summary>The LoCoMo dev set; when it is absent the calling <c>[SkippableFact]</c> is reported as skipped.</summary>
+    public static string RequireLocomoDev()
+    {
+        var path = LocomoDev;
+        Skip.If(path is null,
+            "shared/datasets/locomo/locomo-dev.json not found in any folder above " + AppContext.BaseDirectory +
+            ": the LoCoMo dev set is in the project's shared/ folder, which sits next to the repository (../shared); " +
+            "run the tests from a checkout that has it beside it (CI gets a copy)");
+        return path!;
+    }
 }
