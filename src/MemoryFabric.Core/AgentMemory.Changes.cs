@@ -3,6 +3,7 @@ using MemoryFabric.Notes;
 using MemoryFabric.Persistence;
 using MemoryFabric.Retrieval;
 using MemoryFabric.Text;
+using MemoryFabric.Validation;
 
 namespace MemoryFabric;
 
@@ -27,7 +28,8 @@ public sealed partial class AgentMemory
     /// path travels with its change.</para>
     /// <para>Not in the feed, and captured by the next snapshot instead: everything
     /// <see cref="ConsolidateAsync"/> does (episodes, extracted notes, supersessions, links, decay), recall
-    /// reinforcement by <see cref="GetContextAsync"/>, vectors computed by <see cref="EmbedPendingAsync"/>,
+    /// reinforcement by <see cref="GetContextAsync"/> (see <see cref="DrainRecalls"/>), vectors computed by
+    /// <see cref="EmbedPendingAsync"/>,
     /// and whatever <see cref="ApplyChanges"/> or <see cref="RestoreSnapshot"/> load. So a drain after a
     /// consolidation returns nothing of it and replay never applies consolidation twice. Drain (and journal) before
     /// consolidating and snapshotting: changes still in the feed when a snapshot is taken are also in the
@@ -73,6 +75,7 @@ public sealed partial class AgentMemory
                 NoteVersionsPurged p => p.NoteIds is not null,
                 QuarantineChanged q => q.Entry is { ItemId: not null, Text: not null, Reason: not null, Detector: not null },
                 LessonChanged l => l.Lesson is { Id: not null, TriggerSignature: not null, Reason: not null },
+                NotesRecalled r => r.Notes is not null,
                 _ => false,
             };
             if (!valid)
@@ -124,6 +127,10 @@ public sealed partial class AgentMemory
                 case LessonChanged lesson:
                     _lessons[lesson.Lesson.Id] = lesson.Lesson;
                     break;
+                case NotesRecalled recalled:
+                    IndexReplayedTurns(run);
+                    Decay.RecallLog.Apply(_notes, recalled);
+                    break;
             }
         }
 
@@ -146,7 +153,7 @@ public sealed partial class AgentMemory
     public async Task<int> ImportNotesAsync(IReadOnlyList<Note> notes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notes);
-        ValidateImport(notes);
+        MemoryInputValidator.ValidateImportedNotes(notes, _options);
         cancellationToken.ThrowIfCancellationRequested();
         var fresh = notes.Where(n => !_notes.ContainsVersion(n.Id)).OrderBy(n => n.Version).ToList();
         if (fresh.Count == 0)
@@ -262,35 +269,6 @@ public sealed partial class AgentMemory
         }
     }
 
-    private void ValidateImport(IReadOnlyList<Note> notes)
-    {
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        var max = _options.MaxNoteTextLength;
-        for (var i = 0; i < notes.Count; i++)
-        {
-            var n = notes[i] ?? throw new ArgumentException($"Note {i} of the import is null.", nameof(notes));
-            var where = string.IsNullOrWhiteSpace(n.Id) ? $"Note {i} of the import" : $"Note '{n.Id}' (#{i} of the import)";
-            string? problem =
-                string.IsNullOrWhiteSpace(n.Id) || n.Id.Length > 256 ? "has an id that is blank or over 256 characters"
-                : string.IsNullOrWhiteSpace(n.LineageId) || n.LineageId.Length > 256 ? "has a lineage id that is blank or over 256 characters"
-                : !ids.Add(n.Id) ? "appears twice in the import"
-                : string.IsNullOrWhiteSpace(n.Text) ? "has a blank text"
-                : n.Text.Length > max ? $"has {n.Text.Length} characters; the limit is {max}"
-                : string.IsNullOrWhiteSpace(n.Subject) ? "has a blank subject"
-                : n.Subject.Length > max ? $"has a subject of {n.Subject.Length} characters; the limit is {max}"
-                : n.Version < 1 ? $"has version {n.Version}; versions start at 1"
-                : n.Attribute is not null != n.Value is not null ? "has an attribute without a value or a value without an attribute"
-                : !Enum.IsDefined(n.Kind) || !Enum.IsDefined(n.Status) ? "has an unknown kind or status"
-                : n.Provenance is null || n.Provenance.TurnIds is null || n.Provenance.Extractor is null || n.Provenance.ExtractorVersion is null ? "has no provenance"
-                : n.Entities is null || n.Links is null || n.Entities.Contains(null!) || n.Links.Contains(null!) || n.Provenance.TurnIds.Contains(null!) ? "has a null entity, link or source turn list or entry"
-                : !double.IsFinite(n.Importance) || !double.IsFinite(n.Strength) ? "has a non-finite importance or strength"
-                : null;
-            if (problem is not null)
-            {
-                throw new ArgumentException($"{where} {problem}.", nameof(notes));
-            }
-        }
-    }
 
     private List<(Note Note, bool Removed)> BeginNoteCapture()
     {

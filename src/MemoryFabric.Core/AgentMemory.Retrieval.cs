@@ -1,5 +1,4 @@
 using MemoryFabric.Conversation;
-using MemoryFabric.Decay;
 using MemoryFabric.Notes;
 using MemoryFabric.Retrieval;
 
@@ -40,7 +39,7 @@ public sealed partial class AgentMemory
         var (ordered, rendered) = ContextRenderer.Render(packed);
         if (_options.ReinforceOnRecall)
         {
-            Reinforce(ordered);
+            _recalls.Reinforce(_notes, ordered, _time.GetUtcNow());
         }
 
         return new MemoryContext(rendered, ordered, ContextTokens.Count(rendered), "retrieved");
@@ -230,18 +229,6 @@ public sealed partial class AgentMemory
         }
 
         return _historyCharacters;
-    }
-
-    private void Reinforce(IReadOnlyList<ContextItem> items)
-    {
-        var now = _time.GetUtcNow();
-        foreach (var item in items)
-        {
-            if (item.Kind == MemoryItemKind.Note && _notes.Get(item.Id) is { Status: NoteStatus.Active } note)
-            {
-                _notes.Replace(ForgettingCurve.Reinforce(note, now));
-            }
-        }
     }
 
     private sealed class Ranked(MemoryItemKind kind, string id)

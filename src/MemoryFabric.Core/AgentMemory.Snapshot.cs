@@ -15,6 +15,10 @@ public sealed partial class AgentMemory
     public const ushort SnapshotFormatVersion = 2;
 
     private const int SnapshotHeaderLength = 24;
+
+    // Header flag: the two checksums are the standard CRC-32C. Snapshots without it (written before) were checksummed
+    // with LegacyLaneChecksum and are verified with it.
+    private const ushort SnapshotCrc32CFlag = 0x0001;
     private const string SnapshotName = "AgentMemory snapshot";
 
     private enum SnapshotSection : byte
@@ -50,7 +54,8 @@ public sealed partial class AgentMemory
     /// and dimension). Not covered: the change feed (drain it first) and caches.</para>
     /// <para>Layout: a 24-byte header (magic "MFAM", format version as uint16, flags uint16, payload length int64,
     /// CRC-32C of the payload, CRC-32C of the header's first 20 bytes), then the payload's sections in a fixed order,
-    /// each opened by a tag byte.</para>
+    /// each opened by a tag byte. Flag 1 says the checksums are the standard CRC-32C; snapshots written before it
+    /// existed carry the legacy lane-folded checksum instead and are still read.</para>
     /// </remarks>
     public byte[] CreateSnapshot() => BuildSnapshot().ToArray();
 
@@ -109,10 +114,10 @@ public sealed partial class AgentMemory
         var payload = all[SnapshotHeaderLength..];
         "MFAM"u8.CopyTo(header);
         BinaryPrimitives.WriteUInt16LittleEndian(header[4..], SnapshotFormatVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 0);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], SnapshotCrc32CFlag);
         BinaryPrimitives.WriteInt64LittleEndian(header[8..], payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], Crc32C.Compute(payload));
-        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], Crc32C.Compute(header[..20]));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], RecordChecksum.Crc32C(payload));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], RecordChecksum.Crc32C(header[..20]));
         return w;
     }
 
@@ -352,14 +357,16 @@ public sealed partial class AgentMemory
             throw new InvalidDataException($"{SnapshotName} has format version {version}; this build reads versions 1 to {SnapshotFormatVersion}.");
         }
 
+        // The flags say which checksum the header carries; they are covered by it, so a flipped flag is caught too.
+        var flags = BinaryPrimitives.ReadUInt16LittleEndian(snapshot[6..]);
+        var legacy = (flags & SnapshotCrc32CFlag) == 0;
         var headerCrc = BinaryPrimitives.ReadUInt32LittleEndian(snapshot[20..]);
-        if (headerCrc != Crc32C.Compute(snapshot[..20]))
+        if (headerCrc != RecordChecksum.Compute(snapshot[..20], legacy))
         {
             throw new InvalidDataException($"{SnapshotName} is corrupt: the header checksum does not match.");
         }
 
-        var flags = BinaryPrimitives.ReadUInt16LittleEndian(snapshot[6..]);
-        if (flags != 0)
+        if ((flags & ~SnapshotCrc32CFlag) != 0)
         {
             throw new InvalidDataException($"{SnapshotName} has unknown flags 0x{flags:X4}.");
         }
@@ -375,7 +382,7 @@ public sealed partial class AgentMemory
 
         var payload = snapshot[SnapshotHeaderLength..];
         var stored = BinaryPrimitives.ReadUInt32LittleEndian(snapshot[16..]);
-        var computed = Crc32C.Compute(payload);
+        var computed = RecordChecksum.Compute(payload, legacy);
         if (stored != computed)
         {
             throw new InvalidDataException($"{SnapshotName} is corrupt: the payload checksum does not match (stored 0x{stored:X8}, computed 0x{computed:X8}).");

@@ -8,6 +8,7 @@ using MemoryFabric.Persistence;
 using MemoryFabric.Retrieval;
 using MemoryFabric.Segmentation;
 using MemoryFabric.Text;
+using MemoryFabric.Validation;
 using Microsoft.Extensions.AI;
 
 namespace MemoryFabric;
@@ -78,7 +79,7 @@ public sealed partial class AgentMemory : IAgentMemory
     public async Task<IngestResult> IngestAsync(IReadOnlyList<TurnInput> turns, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(turns);
-        ValidateBatch(turns);
+        MemoryInputValidator.ValidateTurns(turns, _options);
         cancellationToken.ThrowIfCancellationRequested();
 
         var fresh = new List<Turn>();
@@ -365,64 +366,6 @@ public sealed partial class AgentMemory : IAgentMemory
         }
     }
 
-    private void ValidateBatch(IReadOnlyList<TurnInput> turns)
-    {
-        if (turns.Count > _options.MaxBatchSize)
-        {
-            throw new ArgumentException($"A batch holds at most {_options.MaxBatchSize} turns; this one has {turns.Count}.", nameof(turns));
-        }
-
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < turns.Count; i++)
-        {
-            var t = turns[i] ?? throw new ArgumentException($"Turn {i} of the batch is null.", nameof(turns));
-            var where = t.Id is null ? $"Turn {i} of the batch" : $"Turn '{t.Id}' (#{i} of the batch)";
-            if (t.Id is not null && (string.IsNullOrWhiteSpace(t.Id) || t.Id.Length > 256))
-            {
-                throw new ArgumentException($"Turn {i} of the batch has an id that is blank or over 256 characters.", nameof(turns));
-            }
-
-            if (t.Id is not null && !ids.Add(t.Id))
-            {
-                throw new ArgumentException($"{where}: the id appears twice in the batch.", nameof(turns));
-            }
-
-            if (string.IsNullOrWhiteSpace(t.SessionId))
-            {
-                throw new ArgumentException($"{where} has no session id.", nameof(turns));
-            }
-
-            if (string.IsNullOrWhiteSpace(t.Speaker))
-            {
-                throw new ArgumentException($"{where} has no speaker.", nameof(turns));
-            }
-
-            if (string.IsNullOrWhiteSpace(t.Text))
-            {
-                throw new ArgumentException($"{where} has an empty text.", nameof(turns));
-            }
-
-            if (t.Text.Length > _options.MaxTurnTextLength)
-            {
-                throw new ArgumentException($"{where} has {t.Text.Length} characters; the limit is {_options.MaxTurnTextLength}.", nameof(turns));
-            }
-
-            if (t.Timestamp == default)
-            {
-                throw new ArgumentException($"{where} has no timestamp.", nameof(turns));
-            }
-
-            if (t.Trust is { } trust && (!double.IsFinite(trust) || trust < 0 || trust > 1))
-            {
-                throw new ArgumentException($"{where} has trust {trust}; it must be between 0 and 1.", nameof(turns));
-            }
-
-            if (t.Source is { } source && !Enum.IsDefined(source))
-            {
-                throw new ArgumentException($"{where} has an unknown source kind {source}.", nameof(turns));
-            }
-        }
-    }
 
     private void ValidateNote(NoteWrite note)
     {

@@ -13,12 +13,14 @@ namespace MemoryFabric.Storage.Sqlite;
 /// <remarks>
 /// Writes go through one connection and one thread with group commit: concurrent writes from many actors are queued
 /// and committed together, one transaction (one fsync) per group, each write in a savepoint of its own so one failing
-/// write does not fail the others. Reads use a pool of connections and do not block the writer.
+/// write does not fail the others. Reads run on dedicated reader threads, each with a connection of its own, through
+/// Microsoft.Data.Sqlite's async API (which completes synchronously and sleeps while the database is locked: never
+/// on the thread pool here); they do not block the writer, and a cancelled read releases its caller at once.
 /// </remarks>
 public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisposable
 {
     private readonly SqliteWriter _writer;
-    private readonly ReadConnectionPool _readers;
+    private readonly SqliteReaders _readers;
     private int _disposed;
 
     /// <summary>Opens (creating when needed) the database.</summary>
@@ -53,60 +55,15 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
         }
 
         _writer = new SqliteWriter(new WriterSession(writer), DatabasePath, options.MaxQueuedWrites);
-        _readers = new ReadConnectionPool(connections, options.MaxReadConnections);
+        _readers = new SqliteReaders(connections, options.MaxReadConnections, DatabasePath);
     }
 
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath { get; }
 
     /// <inheritdoc />
-    public async Task<ActorState> LoadAsync(ActorId actorId, CancellationToken cancellationToken = default)
-    {
-        var connection = await _readers.RentAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // One read transaction: the snapshot and the journal after it, as of one commit.
-            using var transaction = connection.BeginTransaction(deferred: true);
-            ReadOnlyMemory<byte>? snapshot = null;
-            long version = 0;
-            long covered = 0;
-            using (var command = Command(connection, transaction, "SELECT version, journal_seq, data FROM snapshots WHERE actor_type = $type AND actor_key = $key;"))
-            {
-                command.Parameters.AddWithValue("$type", actorId.Type);
-                command.Parameters.AddWithValue("$key", actorId.Key);
-                using var reader = command.ExecuteReader();
-                if (reader.Read())
-                {
-                    version = reader.GetInt64(0);
-                    covered = reader.GetInt64(1);
-                    snapshot = ReadBlob(reader, 2);
-                }
-            }
-
-            var journal = new List<JournalEntry>();
-            using (var command = Command(
-                connection,
-                transaction,
-                "SELECT seq, data FROM journal WHERE actor_type = $type AND actor_key = $key AND seq > $after ORDER BY seq;"))
-            {
-                command.Parameters.AddWithValue("$type", actorId.Type);
-                command.Parameters.AddWithValue("$key", actorId.Key);
-                command.Parameters.AddWithValue("$after", covered);
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    journal.Add(new JournalEntry(reader.GetInt64(0), ReadBlob(reader, 1)));
-                }
-            }
-
-            transaction.Commit();
-            return snapshot is null && journal.Count == 0 ? ActorState.Empty : new ActorState(snapshot, version, covered, journal);
-        }
-        finally
-        {
-            _readers.Return(connection);
-        }
-    }
+    public Task<ActorState> LoadAsync(ActorId actorId, CancellationToken cancellationToken = default) =>
+        _readers.RunAsync((connection, ct) => LoadAsync(connection, actorId, ct), cancellationToken);
 
     /// <inheritdoc />
     public Task<long> AppendAsync(ActorId actorId, IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default)
@@ -148,39 +105,11 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> ListKeysAsync(string actorType, string keyPrefix, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> ListKeysAsync(string actorType, string keyPrefix, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actorType);
         ArgumentNullException.ThrowIfNull(keyPrefix);
-        var connection = await _readers.RentAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var command = Command(
-                connection,
-                null,
-                """
-                SELECT actor_key FROM snapshots WHERE actor_type = $type AND actor_key GLOB $pattern
-                UNION
-                SELECT actor_key FROM journal WHERE actor_type = $type AND actor_key GLOB $pattern;
-                """);
-            command.Parameters.AddWithValue("$type", actorType);
-            command.Parameters.AddWithValue("$pattern", GlobPrefix(keyPrefix));
-            var keys = new List<string>();
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    keys.Add(reader.GetString(0));
-                }
-            }
-
-            keys.Sort(StringComparer.Ordinal);
-            return keys;
-        }
-        finally
-        {
-            _readers.Return(connection);
-        }
+        return _readers.RunAsync((connection, ct) => ListKeysAsync(connection, actorType, keyPrefix, ct), cancellationToken);
     }
 
     /// <summary>Runs statements on the writer's connection inside its group-commit transaction (for tables beside
@@ -192,23 +121,13 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
     internal Task<T> WriteAsync<T>(Func<SqliteConnection, T> write, CancellationToken cancellationToken = default) =>
         cancellationToken.IsCancellationRequested ? Task.FromCanceled<T>(cancellationToken) : _writer.Enqueue(new SqlOperation<T>(write, cancellationToken));
 
-    /// <summary>Runs a query on a pooled read connection (read only).</summary>
+    /// <summary>Runs a query on a reader thread's connection (read only).</summary>
     /// <typeparam name="T">The result.</typeparam>
-    /// <param name="read">The query.</param>
-    /// <param name="cancellationToken">Cancels the wait for a connection.</param>
+    /// <param name="read">The query, given the connection and the caller's token.</param>
+    /// <param name="cancellationToken">Cancels the caller's wait at once, and the query at its next step.</param>
     /// <returns>What <paramref name="read"/> returned.</returns>
-    internal async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken = default)
-    {
-        var connection = await _readers.RentAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return read(connection);
-        }
-        finally
-        {
-            _readers.Return(connection);
-        }
-    }
+    internal Task<T> ReadAsync<T>(Func<SqliteConnection, CancellationToken, ValueTask<T>> read, CancellationToken cancellationToken = default) =>
+        _readers.RunAsync(read, cancellationToken);
 
     /// <summary>Finishes the queued writes and closes the database.</summary>
     /// <returns>A task that completes when closed.</returns>
@@ -235,6 +154,71 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
         _readers.Dispose();
     }
 
+    private static async ValueTask<ActorState> LoadAsync(SqliteConnection connection, ActorId actorId, CancellationToken cancellationToken)
+    {
+        // One read transaction: the snapshot and the journal after it, as of one commit.
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        ReadOnlyMemory<byte>? snapshot = null;
+        long version = 0;
+        long covered = 0;
+        await using (var command = Command(connection, transaction, "SELECT version, journal_seq, data FROM snapshots WHERE actor_type = $type AND actor_key = $key;"))
+        {
+            command.Parameters.AddWithValue("$type", actorId.Type);
+            command.Parameters.AddWithValue("$key", actorId.Key);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                version = reader.GetInt64(0);
+                covered = reader.GetInt64(1);
+                snapshot = await ReadBlobAsync(reader, 2, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var journal = new List<JournalEntry>();
+        await using (var command = Command(
+            connection,
+            transaction,
+            "SELECT seq, data FROM journal WHERE actor_type = $type AND actor_key = $key AND seq > $after ORDER BY seq;"))
+        {
+            command.Parameters.AddWithValue("$type", actorId.Type);
+            command.Parameters.AddWithValue("$key", actorId.Key);
+            command.Parameters.AddWithValue("$after", covered);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                journal.Add(new JournalEntry(reader.GetInt64(0), await ReadBlobAsync(reader, 1, cancellationToken).ConfigureAwait(false)));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return snapshot is null && journal.Count == 0 ? ActorState.Empty : new ActorState(snapshot, version, covered, journal);
+    }
+
+    private static async ValueTask<IReadOnlyList<string>> ListKeysAsync(SqliteConnection connection, string actorType, string keyPrefix, CancellationToken cancellationToken)
+    {
+        await using var command = Command(
+            connection,
+            null,
+            """
+            SELECT actor_key FROM snapshots WHERE actor_type = $type AND actor_key GLOB $pattern
+            UNION
+            SELECT actor_key FROM journal WHERE actor_type = $type AND actor_key GLOB $pattern;
+            """);
+        command.Parameters.AddWithValue("$type", actorType);
+        command.Parameters.AddWithValue("$pattern", GlobPrefix(keyPrefix));
+        var keys = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                keys.Add(reader.GetString(0));
+            }
+        }
+
+        keys.Sort(StringComparer.Ordinal);
+        return keys;
+    }
+
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         var command = connection.CreateCommand();
@@ -243,8 +227,8 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
         return command;
     }
 
-    private static byte[] ReadBlob(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? [] : reader.GetFieldValue<byte[]>(ordinal);
+    private static async ValueTask<byte[]> ReadBlobAsync(SqliteDataReader reader, int ordinal, CancellationToken cancellationToken) =>
+        await reader.IsDBNullAsync(ordinal, cancellationToken).ConfigureAwait(false) ? [] : await reader.GetFieldValueAsync<byte[]>(ordinal, cancellationToken).ConfigureAwait(false);
 
     private static string GlobPrefix(string prefix)
     {

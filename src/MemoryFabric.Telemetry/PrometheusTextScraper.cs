@@ -20,10 +20,12 @@ namespace MemoryFabric.Telemetry;
 /// app.MapGet("/metrics", async (CancellationToken ct) =>
 ///     Results.Text(await scraper.ScrapeAsync(ct), PrometheusTextScraper.ContentType));
 /// </code>
-/// <para>Scrapes are thread-safe: collections are serialized, so concurrent scrapes never interleave,
-/// and with <see cref="PrometheusTextScraperOptions.CacheDuration"/> set, scrapes within that window reuse
-/// the previous exposition. The meter provider owns (and disposes) <see cref="Reader"/>; scraping after
-/// the provider has been disposed throws <see cref="ObjectDisposedException"/>.</para>
+/// <para>Scrapes are thread-safe and never block a thread while they wait: collections are serialized (a scrape
+/// awaits the one before it, so concurrent scrapes never interleave), each runs on a pool thread of its own while its
+/// caller only awaits it, so a caller whose token is cancelled returns at once, even during a slow collection (which
+/// completes in the background). With <see cref="PrometheusTextScraperOptions.CacheDuration"/> set, scrapes within
+/// that window reuse the previous exposition. The meter provider owns (and disposes) <see cref="Reader"/>; scraping
+/// after the provider has been disposed throws <see cref="ObjectDisposedException"/>.</para>
 /// </remarks>
 [SuppressMessage(
     "Design",
@@ -64,40 +66,40 @@ public sealed class PrometheusTextScraper
     /// Collects the current metrics and returns them as Prometheus text (every line ends with <c>\n</c>;
     /// empty when nothing has been recorded).
     /// </summary>
-    /// <param name="cancellationToken">Cancels waiting for a concurrent scrape to finish.</param>
+    /// <param name="cancellationToken">Cancels waiting for a concurrent scrape or for the collection (which then
+    /// completes in the background).</param>
     /// <returns>The exposition, to be sent with <see cref="ContentType"/>.</returns>
     /// <exception cref="ObjectDisposedException">The reader was disposed with its meter provider.</exception>
     /// <exception cref="InvalidOperationException">The collection failed.</exception>
     public async Task<string> ScrapeAsync(CancellationToken cancellationToken = default)
     {
         await this.gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task<string> collection;
         try
         {
-            return this.CollectLocked();
+            // Observable callbacks run synchronously inside the collection: on a pool thread of its own, which
+            // releases the gate when it is done, so that this caller only awaits it.
+            collection = Task.Run(
+                () =>
+                {
+                    try
+                    {
+                        return this.CollectLocked();
+                    }
+                    finally
+                    {
+                        this.gate.Release();
+                    }
+                },
+                CancellationToken.None);
         }
-        finally
+        catch
         {
             this.gate.Release();
+            throw;
         }
-    }
 
-    /// <summary>
-    /// Synchronous form of <see cref="ScrapeAsync"/>: collects and returns the Prometheus text.
-    /// </summary>
-    /// <returns>The exposition, to be sent with <see cref="ContentType"/>.</returns>
-    /// <exception cref="ObjectDisposedException">The reader was disposed with its meter provider.</exception>
-    /// <exception cref="InvalidOperationException">The collection failed.</exception>
-    public string Scrape()
-    {
-        this.gate.Wait();
-        try
-        {
-            return this.CollectLocked();
-        }
-        finally
-        {
-            this.gate.Release();
-        }
+        return await collection.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private string CollectLocked()

@@ -115,6 +115,10 @@ public sealed class AgentMemoryIngestTests
     [InlineData("duplicate-id", "appears twice")]
     [InlineData("blank-id", "blank")]
     [InlineData("batch-too-big", "at most 5 turns")]
+    [InlineData("id-with-newline", "id that contains a control character (U+000A)")]
+    [InlineData("session-with-nul", "session id that contains a control character (U+0000)")]
+    [InlineData("speaker-with-line-separator", "speaker that contains a control character (U+2028)")]
+    [InlineData("session-too-long", "session id that has 257 characters")]
     public async Task Bad_input_is_rejected_whole_with_a_message_naming_the_problem(string problem, string message)
     {
         var memory = new AgentMemory(new AgentMemoryOptions { MaxTurnTextLength = 100, MaxBatchSize = 5 });
@@ -131,6 +135,10 @@ public sealed class AgentMemoryIngestTests
             "no-timestamp" => bad with { Timestamp = default },
             "duplicate-id" => bad with { Id = "D1:1" },
             "blank-id" => bad with { Id = "  " },
+            "id-with-newline" => bad with { Id = "D1:2\n" },
+            "session-with-nul" => bad with { SessionId = "s\01" },
+            "speaker-with-line-separator" => bad with { Speaker = "Mel\u2028anie" },
+            "session-too-long" => bad with { SessionId = new string('s', 257) },
             _ => bad,
         };
         List<TurnInput> batch = problem == "batch-too-big"
@@ -140,7 +148,7 @@ public sealed class AgentMemoryIngestTests
         var error = await Assert.ThrowsAsync<ArgumentException>(() => memory.IngestAsync(batch));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
-        if (problem is not ("batch-too-big" or "blank-id"))
+        if (problem is not ("batch-too-big" or "blank-id" or "id-with-newline"))
         {
             Assert.Contains("D1:", error.Message, StringComparison.Ordinal);
         }

@@ -27,10 +27,11 @@ internal sealed class MetricsHarness : IDisposable
 
     public PrometheusTextScraper Scraper { get; }
 
-    /// <summary>Scrapes and checks the output against the line-format checker.</summary>
+    /// <summary>Scrapes and checks the output against the line-format checker (synchronously, for the tests' brevity:
+    /// the test thread waits, no scrape competes with it).</summary>
     public string Scrape()
     {
-        var text = this.Scraper.Scrape();
+        var text = this.Scraper.ScrapeAsync().GetAwaiter().GetResult();
         ExpositionChecker.AssertValid(text);
         return text;
     }

@@ -354,7 +354,7 @@ public class ScraperTests
             long last = -1;
             for (var i = 0; i < ScrapesEach; i++)
             {
-                var text = s % 2 == 0 ? await h.Scraper.ScrapeAsync() : h.Scraper.Scrape();
+                var text = await h.Scraper.ScrapeAsync();
                 ExpositionChecker.AssertValid(text);
                 var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("memoryfabric_work_total", StringComparison.Ordinal));
                 var value = line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
@@ -403,15 +403,14 @@ public class ScraperTests
         Assert.NotEmpty(h.Scrape());
         h.Dispose();
 
-        Assert.Throws<ObjectDisposedException>(() => h.Scraper.Scrape());
         await Assert.ThrowsAsync<ObjectDisposedException>(() => h.Scraper.ScrapeAsync());
     }
 
     [Fact]
-    public void Scraper_not_yet_registered_with_a_provider_returns_empty_exposition()
+    public async Task Scraper_not_yet_registered_with_a_provider_returns_empty_exposition()
     {
         var scraper = new PrometheusTextScraper();
-        Assert.Equal(string.Empty, scraper.Scrape());
+        Assert.Equal(string.Empty, await scraper.ScrapeAsync());
     }
 
     [Fact]
@@ -424,7 +423,37 @@ public class ScraperTests
     }
 
     [Fact]
-    public void Extension_method_registers_the_reader()
+    public async Task ScrapeAsync_returns_when_cancelled_during_a_slow_collection_and_the_next_scrape_still_works()
+    {
+        using var h = new MetricsHarness();
+        using var release = new ManualResetEventSlim();
+        using var entered = new ManualResetEventSlim();
+        var calls = 0;
+        h.Meter.CreateObservableGauge("memoryfabric.slow", () =>
+        {
+            entered.Set();
+            release.Wait(TimeSpan.FromSeconds(30)); // a callback stuck on something slow
+            return Interlocked.Increment(ref calls);
+        });
+
+        using var cts = new CancellationTokenSource();
+        var scrape = h.Scraper.ScrapeAsync(cts.Token);
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(10)), "the collection started");
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => scrape.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"the cancelled scrape returned after {stopwatch.Elapsed}");
+
+        // A scrape behind the stuck collection waits for it without a thread and honours its own token.
+        using var second = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.Scraper.ScrapeAsync(second.Token));
+
+        release.Set();
+        Assert.Contains("memoryfabric_slow 2\n", await h.Scraper.ScrapeAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extension_method_registers_the_reader()
     {
         var meterName = "TelemetryTests.Ext." + Guid.NewGuid().ToString("N");
         using var meter = new Meter(meterName);
@@ -434,7 +463,7 @@ public class ScraperTests
             .Build();
         meter.CreateCounter<long>("memoryfabric.ext").Add(4);
 
-        Assert.Equal("# TYPE memoryfabric_ext_total counter\nmemoryfabric_ext_total 4\n", scraper.Scrape());
+        Assert.Equal("# TYPE memoryfabric_ext_total counter\nmemoryfabric_ext_total 4\n", await scraper.ScrapeAsync());
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", PrometheusTextScraper.ContentType);
     }
 

@@ -8,11 +8,13 @@ namespace MemoryFabric.Persistence;
 /// A durable change to an <see cref="AgentMemory"/>: what an externally acknowledged write did, as returned by
 /// <see cref="AgentMemory.DrainChanges"/>, journaled with <see cref="MemoryChangeCodec"/> and replayed with
 /// <see cref="AgentMemory.ApplyChanges"/>. The subtypes are <see cref="TurnStored"/>, <see cref="NoteVersionWritten"/>
-/// <see cref="NoteVersionsPurged"/>, and the guard's <see cref="QuarantineChanged"/> and <see cref="LessonChanged"/>.
+/// <see cref="NoteVersionsPurged"/>, the guard's <see cref="QuarantineChanged"/> and <see cref="LessonChanged"/>, and
+/// <see cref="NotesRecalled"/> (from <see cref="AgentMemory.DrainRecalls"/>, not from the feed).
 /// </summary>
 /// <remarks>
-/// Consolidation (episodes, extracted notes, links, decay), recall reinforcement and dense embeddings computed by
-/// <see cref="AgentMemory.EmbedPendingAsync"/> are not changes: the next snapshot captures them.
+/// Consolidation (episodes, extracted notes, links, decay) and dense embeddings computed by
+/// <see cref="AgentMemory.EmbedPendingAsync"/> are not changes: the next snapshot captures them. Recall
+/// reinforcement is in the next snapshot too, or, when none is due, journaled as one <see cref="NotesRecalled"/>.
 /// </remarks>
 public abstract record MemoryChange
 {
@@ -63,3 +65,16 @@ public sealed record QuarantineChanged(QuarantineEntry Entry) : MemoryChange
 /// <summary>A guard lesson was distilled or revoked. Replay upserts it by id.</summary>
 /// <param name="Lesson">The lesson as it stands after the change.</param>
 public sealed record LessonChanged(GuardLesson Lesson) : MemoryChange;
+
+/// <summary>Notes were recalled into contexts (recall reinforcement: strength restored, one more recall). It carries
+/// each note's recall state as it stood when drained, not the recall events, so replaying it sets that state and is
+/// harmless twice. Replay skips notes no longer stored.</summary>
+/// <param name="Notes">The recall state of each recalled note.</param>
+public sealed record NotesRecalled(IReadOnlyList<NoteRecall> Notes) : MemoryChange;
+
+/// <summary>The recall state of one note version.</summary>
+/// <param name="NoteId">The note version id.</param>
+/// <param name="RecallCount">How many times it was recalled.</param>
+/// <param name="LastRecalledAt">When it was last recalled.</param>
+/// <param name="Strength">Its strength at <paramref name="LastRecalledAt"/>.</param>
+public sealed record NoteRecall(string NoteId, int RecallCount, DateTimeOffset LastRecalledAt, double Strength);

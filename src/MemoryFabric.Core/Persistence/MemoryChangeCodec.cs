@@ -9,16 +9,21 @@ namespace MemoryFabric.Persistence;
 /// <remarks>
 /// Layout: a format byte (<see cref="FormatVersion"/>), the number of changes (varint), each change as a kind byte
 /// and its fields (little-endian; strings UTF-8 with varint lengths, repeated strings such as session ids and
-/// speakers written once per entry and referenced after; vectors as raw floats), then a CRC-32C of everything
-/// before it (4 bytes). Decoding checks the format, the checksum and every length, and throws
-/// <see cref="InvalidDataException"/> saying what is wrong.
+/// speakers written once per entry and referenced after; vectors as raw floats), then a checksum of everything
+/// before it (4 bytes): the standard CRC-32C from format version 3 on, the legacy lane-folded checksum
+/// (<see cref="LegacyLaneChecksum"/>) in versions 1 and 2, which are still read. Decoding checks the format, the
+/// checksum and every length, and throws <see cref="InvalidDataException"/> saying what is wrong.
 /// </remarks>
 public static class MemoryChangeCodec
 {
     /// <summary>The format version this build writes and reads.</summary>
-    /// <remarks>Version 2 added the provenance kind and trust of turns and notes and the guard's changes; version 1
-    /// batches are still read.</remarks>
-    public const byte FormatVersion = 2;
+    /// <remarks>Version 2 added the provenance kind and trust of turns and notes and the guard's changes; version 3
+    /// checksums with the standard CRC-32C (earlier versions with <see cref="LegacyLaneChecksum"/>) and added
+    /// <see cref="NotesRecalled"/>. Versions 1 and 2 are still read.</remarks>
+    public const byte FormatVersion = 3;
+
+    /// <summary>The last format version checksummed with <see cref="LegacyLaneChecksum"/>.</summary>
+    internal const byte LastLegacyChecksumVersion = 2;
 
     private const string Format = "Memory change batch";
     private const byte TurnStoredKind = 1;
@@ -26,6 +31,7 @@ public static class MemoryChangeCodec
     private const byte NotesPurgedKind = 3;
     private const byte QuarantineKind = 4;
     private const byte LessonKind = 5;
+    private const byte RecalledKind = 6;
 
     /// <summary>Encodes a batch of changes.</summary>
     /// <param name="changes">The changes, in order.</param>
@@ -69,6 +75,10 @@ public static class MemoryChangeCodec
                     w.WriteByte(LessonKind);
                     RecordFormat.WriteLesson(w, l.Lesson ?? throw new ArgumentException($"Change {i} has no lesson.", nameof(changes)));
                     break;
+                case NotesRecalled r:
+                    w.WriteByte(RecalledKind);
+                    WriteRecalls(w, r.Notes ?? throw new ArgumentException($"Change {i} has no notes.", nameof(changes)));
+                    break;
                 case null:
                     throw new ArgumentException($"Change {i} is null.", nameof(changes));
                 default:
@@ -76,7 +86,7 @@ public static class MemoryChangeCodec
             }
         }
 
-        w.WriteUInt32(Crc32C.Compute(w.Written));
+        w.WriteUInt32(RecordChecksum.Crc32C(w.Written));
         return w.ToArray();
     }
 
@@ -99,7 +109,7 @@ public static class MemoryChangeCodec
 
         var body = data[..^4];
         var stored = BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]);
-        var actual = Crc32C.Compute(body);
+        var actual = RecordChecksum.Compute(body, legacy: version <= LastLegacyChecksumVersion);
         if (stored != actual)
         {
             throw new InvalidDataException($"{Format} is corrupt: checksum mismatch (stored 0x{stored:X8}, computed 0x{actual:X8}).");
@@ -137,6 +147,9 @@ public static class MemoryChangeCodec
                 case LessonKind when version >= 2:
                     changes.Add(new LessonChanged(RecordFormat.ReadLesson(ref r)));
                     break;
+                case RecalledKind when version >= 3:
+                    changes.Add(new NotesRecalled(ReadRecalls(ref r)));
+                    break;
                 default:
                     throw r.Error($"unknown change kind {kind}");
             }
@@ -152,6 +165,39 @@ public static class MemoryChangeCodec
     /// <returns>The changes, in order.</returns>
     /// <exception cref="InvalidDataException">The data is truncated, corrupt, or of an unknown format version.</exception>
     public static IReadOnlyList<MemoryChange> Decode(ReadOnlyMemory<byte> data) => Decode(data.Span);
+
+    private static void WriteRecalls(PayloadWriter w, IReadOnlyList<NoteRecall> recalls)
+    {
+        w.WriteCount(recalls.Count);
+        foreach (var recall in recalls)
+        {
+            w.WriteRef(recall.NoteId);
+            w.WriteVarInt(recall.RecallCount);
+            w.WriteDateTimeOffset(recall.LastRecalledAt);
+            w.WriteDouble(recall.Strength);
+        }
+    }
+
+    private static List<NoteRecall> ReadRecalls(ref PayloadReader r)
+    {
+        var count = r.ReadCount(11);
+        var recalls = new List<NoteRecall>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var id = r.ReadRef();
+            var recallCount = r.ReadVarInt();
+            var at = r.ReadDateTimeOffset();
+            var strength = r.ReadDouble();
+            if (recallCount < 0 || !(strength is >= 0 and <= 1))
+            {
+                throw r.Error($"recall {i} has a negative count or a strength outside 0 to 1");
+            }
+
+            recalls.Add(new NoteRecall(id, recallCount, at, strength));
+        }
+
+        return recalls;
+    }
 
     /// <summary>Decodes a batch written by <see cref="Encode"/>.</summary>
     /// <param name="data">The encoded batch.</param>

@@ -50,7 +50,8 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
 
     private AgentMemory _memory;
     private bool _exists;
-    private bool _dirty;                 // in-memory state the snapshot doesn't hold yet (embeddings, recall, consolidation)
+    private bool _dirty;                 // in-memory state neither the snapshot nor the journal holds (embeddings, consolidation)
+    private bool _wroteSinceSnapshot;    // this activation appended to the journal since the last snapshot
     private long _snapshotVersion;
     private long _lastSequence;          // the last journal sequence applied
     private int _journalSinceSnapshot;
@@ -139,9 +140,22 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
         _grainMetrics?.Deactivated(TypeName, reason);
         _embeddingTimer?.Dispose();
         _embeddingTimer = null;
-        if (!_skipDeactivationSnapshot && _exists && (_dirty || _journalSinceSnapshot > 0))
+        if (_skipDeactivationSnapshot || !_exists)
+        {
+            return;
+        }
+
+        // Compact what this activation changed. An activation that only served reads has nothing to compact (a journal
+        // it loaded is compacted by the next activation that writes, or when it reaches SnapshotAfterJournalEntries);
+        // the recall statistics its contexts updated are saved as one small journal entry instead of a snapshot.
+        if (_dirty || _wroteSinceSnapshot || (_memory.PendingRecallCount > 0 && _journalSinceSnapshot + 1 >= _options.SnapshotAfterJournalEntries))
         {
             await WriteSnapshotAsync(cancellationToken);
+        }
+        else if (_memory.DrainRecalls() is { } recalled)
+        {
+            _lastSequence = await _storage.AppendAsync([MemoryChangeCodec.Encode([recalled])], cancellationToken);
+            _journalSinceSnapshot++;
         }
     }
 
@@ -202,7 +216,8 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
         return hits;
     }
 
-    /// <summary>Builds a context within a token budget (reinforces recalled notes; the next snapshot keeps that).</summary>
+    /// <summary>Builds a context within a token budget. It reinforces the recalled notes, which is not a write: the
+    /// next snapshot keeps it, or, when none is due, one small journal entry at deactivation.</summary>
     /// <param name="request">The query and budget.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The context.</returns>
@@ -212,7 +227,6 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
         EnsureExists();
         _metrics?.Query("context");
         await EnsureGuardPolicyAsync(cancellationToken);
-        _dirty = true;
         var context = await _memory.GetContextAsync(request, cancellationToken);
         await CommitAsync(CancellationToken.None); // what the guard quarantined on the way
         return context;
@@ -492,6 +506,7 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
 
         _exists = true;
         _journalSinceSnapshot++;
+        _wroteSinceSnapshot = true;
         ScheduleEmbedding();
         if (first)
         {
@@ -549,7 +564,10 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
         _memory.WriteSnapshot(buffer);
         _snapshotVersion = await _storage.WriteSnapshotAsync(buffer.WrittenMemory, _lastSequence, _snapshotVersion, cancellationToken);
         _journalSinceSnapshot = 0;
+        _wroteSinceSnapshot = false;
         _dirty = false;
+        _memory.DrainRecalls(); // the snapshot holds the recall statistics
+
     }
 
     private void ScheduleEmbedding()

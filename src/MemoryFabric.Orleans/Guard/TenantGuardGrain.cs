@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MemoryFabric.Guard;
 using MemoryFabric.Orleans.Agents;
 using MemoryFabric.Orleans.Hosting;
@@ -7,38 +8,77 @@ namespace MemoryFabric.Orleans.Guard;
 
 /// <summary>
 /// The grain (key: the tenant id) that holds a tenant's guard settings, its relation groups and
-/// the trusted claims their agents share. Every change is written as the whole (small) state before it is acknowledged.
+/// the trusted claims their agents share. Every change is durable before it is acknowledged.
 /// </summary>
+/// <remarks>
+/// <para>Layout: the settings and groups are the grain's (small) persistent state <see cref="TypeName"/>, rewritten
+/// whole when they change; each agent's shared claims are a record of their own in the
+/// <see cref="IActorStateStore"/>, <c>(<see cref="ClaimsTypeName"/>, tenant/agent)</c>, a JSON array rewritten when
+/// that agent publishes. So a publish writes the publishing agent's claims only, whatever the other agents
+/// share.</para>
+/// <para>Upgrade: state written before the claims moved to their own records holds them in
+/// <see cref="TenantGuardState.Claims"/>. Activation moves them into per-agent records (an agent that already has a
+/// record keeps it: it was written later) and then rewrites the state without them; a crash in between repeats the
+/// move on the next activation.</para>
+/// </remarks>
 public sealed class TenantGuardGrain : Grain, ITenantGuardGrain
 {
     /// <summary>The state name of a guard (and its record type in an <see cref="IActorStateStore"/>).</summary>
     public const string TypeName = "guard";
 
+    /// <summary>The record type of one agent's shared claims in the <see cref="IActorStateStore"/> (key
+    /// <c>tenant/agent</c>).</summary>
+    public const string ClaimsTypeName = "guard-claims";
+
     /// <summary>The most claims one agent shares (the most-backed first); beyond, the rest are dropped.</summary>
     public const int MaxClaimsPerAgent = 20_000;
 
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     private readonly IPersistentState<TenantGuardState> _state;
+    private readonly IActorStateStore _store;
     private bool _enabled = true;
     private SortedDictionary<string, SortedSet<string>> _groups = new(StringComparer.Ordinal);
-    private Dictionary<string, List<ConsensusClaim>> _claims = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<ConsensusClaim>> _claims = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _claimVersions = new(StringComparer.Ordinal); // stored record versions
 
     /// <summary>Creates the grain.</summary>
-    /// <param name="state">Its state, in the small-state grain storage.</param>
-    public TenantGuardGrain([PersistentState(TypeName, MemoryFabricSiloOptions.SmallStateStorageName)] IPersistentState<TenantGuardState> state)
+    /// <param name="state">Its settings and groups, in the small-state grain storage.</param>
+    /// <param name="store">Where the agents' shared claims live, one record per agent.</param>
+    public TenantGuardGrain(
+        [PersistentState(TypeName, MemoryFabricSiloOptions.SmallStateStorageName)] IPersistentState<TenantGuardState> state,
+        IActorStateStore store)
     {
         _state = state ?? throw new ArgumentNullException(nameof(state));
+        _store = store ?? throw new ArgumentNullException(nameof(store));
     }
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var stored = _state.State;
         _enabled = stored.Enabled;
         _groups = new SortedDictionary<string, SortedSet<string>>(
             stored.Groups.ToDictionary(g => g.Name, g => new SortedSet<string>(g.Members, StringComparer.Ordinal), StringComparer.Ordinal),
             StringComparer.Ordinal);
-        _claims = stored.Claims.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
-        return Task.CompletedTask;
+
+        // The per-agent records; an agent in no group (removed while its record could not be cleared) is ignored.
+        var prefix = this.GetPrimaryKeyString() + "/";
+        foreach (var key in await _store.ListKeysAsync(ClaimsTypeName, prefix, cancellationToken))
+        {
+            var agent = key[prefix.Length..];
+            var record = await _store.LoadAsync(new ActorId(ClaimsTypeName, key), cancellationToken);
+            if (record.Snapshot is { } bytes && GroupsOf(agent).Count > 0)
+            {
+                _claims[agent] = JsonSerializer.Deserialize<List<ConsensusClaim>>(bytes.Span, Json) ?? [];
+                _claimVersions[agent] = record.SnapshotVersion;
+            }
+        }
+
+        if (stored.Claims is { Count: > 0 } legacy)
+        {
+            await MoveLegacyClaimsAsync(legacy, cancellationToken);
+        }
     }
 
     /// <inheritdoc />
@@ -105,18 +145,20 @@ public sealed class TenantGuardGrain : Grain, ITenantGuardGrain
             _groups.Remove(group);
         }
 
-        var claims = GroupsOf(agent).Count == 0 && _claims.Remove(agent, out var dropped) ? dropped : null;
         await SaveOrRollbackAsync(
             () =>
             {
                 members.Add(agent);
                 _groups[group] = members;
-                if (claims is not null)
-                {
-                    _claims[agent] = claims;
-                }
             },
             cancellationToken);
+
+        // Out of every group: its claims leave too. Should the removal fail, activation ignores the stale record.
+        if (GroupsOf(agent).Count == 0 && _claims.Remove(agent))
+        {
+            await ClearClaimsAsync(agent, cancellationToken);
+        }
+
         return true;
     }
 
@@ -137,20 +179,20 @@ public sealed class TenantGuardGrain : Grain, ITenantGuardGrain
             return true;
         }
 
-        _claims[agent] = kept;
-        await SaveOrRollbackAsync(
-            () =>
+        if (kept.Count == 0)
+        {
+            if (previous is not null)
             {
-                if (previous is null)
-                {
-                    _claims.Remove(agent);
-                }
-                else
-                {
-                    _claims[agent] = previous;
-                }
-            },
-            cancellationToken);
+                await ClearClaimsAsync(agent, cancellationToken);
+                _claims.Remove(agent);
+            }
+
+            return true;
+        }
+
+        // Only this agent's record is written; memory changes once it is durable.
+        await WriteClaimsAsync(agent, kept, cancellationToken);
+        _claims[agent] = kept;
         return true;
     }
 
@@ -201,15 +243,45 @@ public sealed class TenantGuardGrain : Grain, ITenantGuardGrain
         }
     }
 
+    // The settings and groups only: the claims are in their per-agent records.
     private async Task SaveOrRollbackAsync(Action rollback, CancellationToken cancellationToken)
     {
         var state = new TenantGuardState
         {
             Enabled = _enabled,
             Groups = _groups.Select(g => new RelationGroup(g.Key, g.Value.ToList())).ToList(),
-            Claims = _claims.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal),
         };
         await _state.WriteOrRollbackAsync(state, rollback, cancellationToken);
+    }
+
+    private ActorId ClaimsId(string agent) => new(ClaimsTypeName, this.GetPrimaryKeyString() + "/" + agent);
+
+    private async Task WriteClaimsAsync(string agent, List<ConsensusClaim> claims, CancellationToken cancellationToken)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(claims, Json);
+        _claimVersions[agent] = await _store.WriteSnapshotAsync(ClaimsId(agent), bytes, 0, _claimVersions.GetValueOrDefault(agent), cancellationToken);
+    }
+
+    private async Task ClearClaimsAsync(string agent, CancellationToken cancellationToken)
+    {
+        await _store.ClearAsync(ClaimsId(agent), cancellationToken);
+        _claimVersions.Remove(agent);
+    }
+
+    // The upgrade from the layout that kept every agent's claims in the state: each agent without a record of its own
+    // gets one, then the state is rewritten without the claims.
+    private async Task MoveLegacyClaimsAsync(Dictionary<string, List<ConsensusClaim>> legacy, CancellationToken cancellationToken)
+    {
+        foreach (var (agent, claims) in legacy.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            if (!_claims.ContainsKey(agent) && claims is { Count: > 0 } && AgentNames.IsValid(agent) && GroupsOf(agent).Count > 0)
+            {
+                await WriteClaimsAsync(agent, claims, cancellationToken);
+                _claims[agent] = claims;
+            }
+        }
+
+        await SaveOrRollbackAsync(() => { }, cancellationToken);
     }
 }
 
@@ -222,6 +294,9 @@ public sealed class TenantGuardState
     /// <summary>The relation groups.</summary>
     public List<RelationGroup> Groups { get; set; } = [];
 
-    /// <summary>The trusted claims each member shared, by agent.</summary>
-    public Dictionary<string, List<ConsensusClaim>> Claims { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The trusted claims each member shared, by agent, as state written before the claims moved to per-agent
+    /// records (<see cref="TenantGuardGrain.ClaimsTypeName"/>) held them: read for the upgrade, never written
+    /// (<see langword="null"/> or empty in the current layout).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, List<ConsensusClaim>>? Claims { get; set; }
 }

@@ -31,21 +31,21 @@ public sealed class SqliteReminderTable : IReminderTable
 
     /// <inheritdoc />
     public Task<ReminderTableData> ReadRows(GrainId grainId) =>
-        _store.ReadAsync(c => new ReminderTableData(Query(c, "SELECT grain_id, name, start_at_ticks, period_ticks, etag FROM orleans_reminders WHERE grain_id = $grain;", ("$grain", grainId.ToString()))));
+        _store.ReadAsync(async (c, ct) => new ReminderTableData(await QueryAsync(c, "SELECT grain_id, name, start_at_ticks, period_ticks, etag FROM orleans_reminders WHERE grain_id = $grain;", [("$grain", grainId.ToString())], ct).ConfigureAwait(false)));
 
     /// <inheritdoc />
-    public Task<ReminderTableData> ReadRows(uint begin, uint end) => _store.ReadAsync(c =>
+    public Task<ReminderTableData> ReadRows(uint begin, uint end) => _store.ReadAsync(async (c, ct) =>
     {
         // Orleans' ring ranges: (begin, end], wrapping past uint.MaxValue when begin >= end.
         var sql = begin < end
             ? "SELECT grain_id, name, start_at_ticks, period_ticks, etag FROM orleans_reminders WHERE grain_hash > $begin AND grain_hash <= $end;"
             : "SELECT grain_id, name, start_at_ticks, period_ticks, etag FROM orleans_reminders WHERE grain_hash > $begin OR grain_hash <= $end;";
-        return new ReminderTableData(Query(c, sql, ("$begin", (long)begin), ("$end", (long)end)));
+        return new ReminderTableData(await QueryAsync(c, sql, [("$begin", (long)begin), ("$end", (long)end)], ct).ConfigureAwait(false));
     });
 
     /// <inheritdoc />
-    public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName) => _store.ReadAsync<ReminderEntry?>(c =>
-        Query(c, "SELECT grain_id, name, start_at_ticks, period_ticks, etag FROM orleans_reminders WHERE grain_id = $grain AND name = $name;", ("$grain", grainId.ToString()), ("$name", reminderName))
+    public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName) => _store.ReadAsync<ReminderEntry?>(async (c, ct) =>
+        (await QueryAsync(c, "SELECT grain_id, name, start_at_ticks, period_ticks, etag FROM orleans_reminders WHERE grain_id = $grain AND name = $name;", [("$grain", grainId.ToString()), ("$name", reminderName)], ct).ConfigureAwait(false))
             .FirstOrDefault());
 
     /// <inheritdoc />
@@ -100,12 +100,12 @@ public sealed class SqliteReminderTable : IReminderTable
         return command.ExecuteNonQuery();
     });
 
-    private static List<ReminderEntry> Query(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    private static async Task<List<ReminderEntry>> QueryAsync(SqliteConnection connection, string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
     {
-        using var command = Command(connection, sql, parameters);
-        using var reader = command.ExecuteReader();
+        await using var command = Command(connection, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var entries = new List<ReminderEntry>();
-        while (reader.Read())
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             entries.Add(new ReminderEntry
             {

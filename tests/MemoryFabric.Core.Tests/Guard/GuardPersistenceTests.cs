@@ -74,7 +74,7 @@ public sealed class GuardPersistenceTests
     {
         var memory = await GuardedAsync();
         var batch = MemoryChangeCodec.Encode(memory.DrainChanges());
-        Assert.Equal(2, batch[0]);
+        Assert.Equal(MemoryChangeCodec.FormatVersion, batch[0]);
         var changes = MemoryChangeCodec.Decode(batch);
         Assert.Contains(changes, c => c is QuarantineChanged { HeldNote: not null });
         Assert.Contains(changes, c => c is LessonChanged);
@@ -109,11 +109,11 @@ public sealed class GuardPersistenceTests
     {
         // A version 1 batch: format byte, count, a TurnStored of an assistant turn without source or trust.
         var turn = new Turn("A1", "s1", "Bot", TurnRole.Assistant, "Hello there", Talk.May8, 1, new Dictionary<string, string>());
-        var v2 = MemoryChangeCodec.Encode([new TurnStored(turn)]);
-        var body = v2.AsSpan(0, v2.Length - 4).ToArray();
+        var v3 = MemoryChangeCodec.Encode([new TurnStored(turn)]);
+        var body = v3.AsSpan(0, v3.Length - 4).ToArray();
         body = [.. body.AsSpan(0, body.Length - 2), body[^1]]; // drop the provenance byte (the vector count follows it)
         body[0] = 1;
-        var v1 = body.Concat(BitConverter.GetBytes(Crc32C.Compute(body))).ToArray();
+        var v1 = body.Concat(BitConverter.GetBytes(LegacyLaneChecksum.Compute(body))).ToArray(); // versions 1 and 2 carry the legacy checksum
         var decoded = Assert.IsType<TurnStored>(Assert.Single(MemoryChangeCodec.Decode(v1)));
         Assert.Equal(SourceKind.AssistantStated, decoded.Turn.Source);
         Assert.Equal(0.6, decoded.Turn.Trust);

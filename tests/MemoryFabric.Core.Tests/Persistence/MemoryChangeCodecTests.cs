@@ -107,7 +107,7 @@ public sealed class MemoryChangeCodecTests
         // A body that claims one change of kind 77, with a correct checksum.
         byte[] body = [MemoryChangeCodec.FormatVersion, 1, 77, 0];
         var checksum = new byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(checksum, Crc32C.Compute(body));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(checksum, RecordChecksum.Crc32C(body));
         byte[] bytes = [.. body, .. checksum];
 
         var error = Assert.Throws<InvalidDataException>(() => MemoryChangeCodec.Decode(bytes));

@@ -155,9 +155,10 @@ public sealed class SnapshotFormatTests
         var header = new byte[24];
         "MFAM"u8.CopyTo(header);
         BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(4), AgentMemory.SnapshotFormatVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), 1); // checksums are CRC-32C
         BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(8), payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), MemoryFabric.Persistence.Crc32C.Compute(payload));
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), MemoryFabric.Persistence.Crc32C.Compute(header.AsSpan(0, 20)));
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), MemoryFabric.Persistence.RecordChecksum.Crc32C(payload));
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), MemoryFabric.Persistence.RecordChecksum.Crc32C(header.AsSpan(0, 20)));
         return [.. header, .. payload];
     }
 }

@@ -3,18 +3,17 @@ using System.Numerics;
 
 namespace MemoryFabric.Persistence;
 
-/// <summary>CRC-32C (Castagnoli) through <see cref="BitOperations.Crc32C(uint, ulong)"/>, which uses the CPU's CRC
-/// instruction where there is one (SSE4.2, ARMv8) and a table otherwise. System.IO.Hashing is not a dependency.</summary>
-internal static class Crc32C
+/// <summary>The checksum of records written before they used <see cref="RecordChecksum.Crc32C"/>: three CRC-32C
+/// lanes folded together, a checksum of this project's own definition and not the textbook CRC-32C of the block.
+/// Kept only to verify those records (snapshots without <see cref="RecordChecksum"/>'s flag, change batches of format
+/// versions 1 and 2); nothing is written with it any more.</summary>
+internal static class LegacyLaneChecksum
 {
-    /// <summary>The checksum of a block.</summary>
+    /// <summary>The legacy checksum of a block.</summary>
     /// <param name="data">The bytes.</param>
-    /// <returns>The CRC-32C.</returns>
+    /// <returns>The checksum.</returns>
     public static uint Compute(ReadOnlySpan<byte> data)
     {
-        // Three independent lanes keep the CRC unit busy (its latency is three times its throughput); the lane
-        // results are folded with a plain CRC over them, so this is a checksum of our own definition, not the
-        // textbook CRC-32C of the whole block. It only has to be stable and to catch corruption.
         var crc0 = uint.MaxValue;
         var crc1 = 0x9E3779B9u;
         var crc2 = 0x7F4A7C15u;
