@@ -7,7 +7,8 @@ namespace MemoryFabric.Cli.Commands;
 /// <summary><c>memfab eval poison</c>: the poisoning benchmark (issue 5). Injects poisoned records aimed at chosen
 /// questions into each conversation's memory, runs the fabric with the guard off and on, and reports ASR-r, ASR-t,
 /// clean evidence recall and answer coverage, and the share of clean notes quarantined, overall and per attack
-/// kind.</summary>
+/// kind. <c>--wording</c> picks the instruction wording families; <c>--unlabeled</c> injects plain user turns
+/// instead of weak-source records.</summary>
 internal static class EvalPoisonCommand
 {
     /// <summary>Builds the command.</summary>
@@ -40,10 +41,23 @@ internal static class EvalPoisonCommand
             DefaultValueFactory = _ => "hashing",
         };
         embedder.AcceptOnlyFromAmong("auto", "minilm", "hashing", "openai");
+        var wording = new Option<string>("--wording")
+        {
+            Description = "The instruction wording families: unseen (default: held-out families written without regard to the screen's rules), "
+                + "seen (the original wordings, which the screen was written against; reproduces earlier figures) or all.",
+            HelpName = "unseen|seen|all",
+            DefaultValueFactory = _ => "unseen",
+        };
+        wording.AcceptOnlyFromAmong("unseen", "seen", "all");
+        var unlabeled = new Option<bool>("--unlabeled", "--unlabelled")
+        {
+            Description = "Inject plain user turns (no source, no trust) by new speakers instead of weak-source records: "
+                + "a third party's correction, retrieval bait, an instruction and a chorus of new voices days apart.",
+        };
 
         var command = new Command("poison", "Poisoning benchmark: inject poisoned records aimed at chosen questions and measure the attack with the guard off and on.")
         {
-            dataset, budget, seed, share, output, embedder,
+            dataset, budget, seed, share, output, embedder, wording, unlabeled,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -56,6 +70,8 @@ internal static class EvalPoisonCommand
                 parseResult.GetValue(share),
                 parseResult.GetValue(output),
                 parseResult.GetValue(embedder) ?? "hashing",
+                PoisonWordings.ParseSelection(parseResult.GetValue(wording) ?? "unseen"),
+                parseResult.GetValue(unlabeled) ? PoisonMode.Unlabelled : PoisonMode.Labelled,
                 stdout,
                 stderr,
                 cancellationToken).ConfigureAwait(false);
@@ -64,7 +80,7 @@ internal static class EvalPoisonCommand
     }
 
     private static async Task<int> RunAsync(
-        string datasetPath, int budget, int seed, double share, string? outPath, string embedderName, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+        string datasetPath, int budget, int seed, double share, string? outPath, string embedderName, WordingSelection wording, PoisonMode mode, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         EvalCommand.CheckBudget(budget);
 
@@ -79,13 +95,16 @@ internal static class EvalPoisonCommand
         var categories = EvalCommand.DefaultCategories(data);
         await stderr.WriteLineAsync(
             $"memfab eval poison: {data.Name} ({data.Format}): {data.Conversations.Count} conversations, {data.QuestionCount} questions; "
-            + $"budget {budget}; seed {seed}; embedder {selected.Name}"
+            + $"budget {budget}; seed {seed}; embedder {selected.Name}; {AttackKinds.Name(mode)} records; instruction wordings {PoisonWordings.Name(wording)}"
             + (categories is null ? string.Empty : $"; categories {string.Join(",", categories.Order(StringComparer.Ordinal))}")).ConfigureAwait(false);
 
         var report = await PoisonBenchmark.RunAsync(
             data,
             guard => new AgentMemory(new AgentMemoryOptions { Guard = new MemoryGuardOptions { Enabled = guard } }, embeddingGenerator: embeddingGenerator),
-            new PoisonBenchmarkOptions { TokenBudget = budget, Seed = seed, TargetShare = share, Categories = categories, Progress = stderr },
+            new PoisonBenchmarkOptions
+            {
+                TokenBudget = budget, Seed = seed, TargetShare = share, Categories = categories, Progress = stderr, Mode = mode, Wording = wording,
+            },
             cancellationToken).ConfigureAwait(false);
         report = report with { Embedder = selected.Name };
 

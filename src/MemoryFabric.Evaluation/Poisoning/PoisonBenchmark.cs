@@ -17,7 +17,10 @@ namespace MemoryFabric.Evaluation.Poisoning;
 /// <c>GetContextAsync(question, budget, queryTime)</c>. Targeted questions give ASR-r and ASR-t (overall and per
 /// kind, records being tagged by kind in one memory); untargeted ones give clean evidence recall and answer
 /// coverage (<see cref="MemoryMetrics"/>, through <see cref="EvaluationRunner.Measure"/>); the quarantine gives the
-/// share of clean notes quarantined.
+/// share of clean notes quarantined. The same holds for the unlabelled mode (<see cref="PoisonMode.Unlabelled"/>):
+/// round 1 is the correction, the bait and the instruction, round 2 the chorus. Per kind and per instruction wording
+/// family, the report also counts the records quarantined (and by the instruction screen) and how often the round-1
+/// record aimed at a question reached that question's context.
 /// </summary>
 public static class PoisonBenchmark
 {
@@ -42,14 +45,17 @@ public static class PoisonBenchmark
         var pool = dataset.Conversations.SelectMany(c => c.Questions).Where(q => Selected(q, options.Categories))
             .SelectMany(q => q.Answers.Select(a => (q.Category, a))).ToList();
         var plans = dataset.Conversations
-            .Select(c => PoisonGenerator.Generate(c, c.Questions.Where(q => Selected(q, options.Categories)).ToList(), pool, options.Seed, options.TargetShare))
+            .Select(c => PoisonGenerator.Generate(
+                c, c.Questions.Where(q => Selected(q, options.Categories)).ToList(), pool, options.Seed, options.TargetShare, options.Wording, options.Mode))
             .Where(p => p.Questions.Count > 0)
             .ToList();
         Log(options, $"{plans.Sum(p => p.Targets.Count)} targeted and {plans.Sum(p => p.CleanQuestions.Count())} clean questions, "
             + $"{plans.Sum(p => p.Records.Count)} poisoned records over {plans.Count} conversations");
 
-        var off = new Accumulator();
-        var on = new Accumulator();
+        var kinds = AttackKinds.Of(options.Mode);
+        var families = PoisonWordings.Families(options.Wording);
+        var off = new Accumulator(kinds, families);
+        var on = new Accumulator(kinds, families);
         for (var c = 0; c < plans.Count; c++)
         {
             foreach (var (guard, accumulator) in new[] { (false, off), (true, on) })
@@ -71,7 +77,11 @@ public static class PoisonBenchmark
             }
         }
 
-        return new PoisonReport(dataset.Name, options.TokenBudget, options.Seed, options.TargetShare, plans.Count, off.Result(), on.Result());
+        return new PoisonReport(dataset.Name, options.TokenBudget, options.Seed, options.TargetShare, plans.Count, off.Result(), on.Result())
+        {
+            Mode = options.Mode,
+            Wording = options.Wording,
+        };
     }
 
     private static async Task RunConversationAsync(
@@ -133,6 +143,10 @@ public static class PoisonBenchmark
                 {
                     AimedKinds = records.Where(r => r.QuestionId == question.Id).Select(r => r.Kind).ToHashSet(),
                 });
+                foreach (var aimed in plan.Records.Where(r => r.QuestionId == question.Id).GroupBy(r => r.Kind))
+                {
+                    accumulator.Aimed(aimed.First(), aimed.Any(records.Contains));
+                }
             }
             else
             {
@@ -143,6 +157,7 @@ public static class PoisonBenchmark
 
         // The quarantine and the notes.
         var quarantinedPoisonTurns = new HashSet<string>(StringComparer.Ordinal);
+        var screenedPoisonTurns = new HashSet<string>(StringComparer.Ordinal);
         var cleanQuarantinedNotes = new HashSet<string>(StringComparer.Ordinal);
         var quarantine = await memory.GetQuarantineAsync(cancellationToken).ConfigureAwait(false);
         foreach (var entry in quarantine)
@@ -151,6 +166,10 @@ public static class PoisonBenchmark
             if (poisoned)
             {
                 quarantinedPoisonTurns.UnionWith(turnIds.Where(index.TurnIds.Contains));
+                if (entry.Kind == MemoryItemKind.Turn && entry.Detector == Guard.InstructionScreen.DetectorName)
+                {
+                    screenedPoisonTurns.Add(entry.ItemId);
+                }
             }
             else
             {
@@ -169,6 +188,11 @@ public static class PoisonBenchmark
             {
                 cleanNotes.Add(note.Id);
             }
+        }
+
+        foreach (var record in plan.Records)
+        {
+            accumulator.Detected(record, quarantinedPoisonTurns.Contains(record.TurnId), screenedPoisonTurns.Contains(record.TurnId));
         }
 
         accumulator.PoisonRecords += plan.Records.Count;
@@ -214,8 +238,11 @@ public static class PoisonBenchmark
         }
     }
 
-    private sealed class Accumulator
+    private sealed class Accumulator(IReadOnlyList<AttackKind> kinds, IReadOnlyList<string> families)
     {
+        private readonly Dictionary<AttackKind, DetectionCounter> _kinds = kinds.ToDictionary(k => k, _ => new DetectionCounter());
+        private readonly Dictionary<string, DetectionCounter> _families = families.ToDictionary(f => f, _ => new DetectionCounter(), StringComparer.Ordinal);
+
         public List<TargetOutcome> Targets { get; } = [];
 
         public List<double?> CleanRecall { get; } = [];
@@ -238,6 +265,40 @@ public static class PoisonBenchmark
 
         public int Lessons { get; set; }
 
+        // The record(s) of one kind aimed at a targeted question, and whether any reached that question's context.
+        public void Aimed(PoisonRecord record, bool retrieved)
+        {
+            foreach (var counter in Counters(record))
+            {
+                counter.Targets++;
+                counter.AimedRetrieved += retrieved ? 1 : 0;
+            }
+        }
+
+        // A record, and whether it ended in quarantine (by the instruction screen, as a turn).
+        public void Detected(PoisonRecord record, bool quarantined, bool screened)
+        {
+            foreach (var counter in Counters(record))
+            {
+                counter.Records++;
+                counter.Quarantined += quarantined ? 1 : 0;
+                counter.ScreenFlagged += screened ? 1 : 0;
+            }
+        }
+
+        private IEnumerable<DetectionCounter> Counters(PoisonRecord record)
+        {
+            if (_kinds.TryGetValue(record.Kind, out var byKind))
+            {
+                yield return byKind;
+            }
+
+            if (record.Kind == AttackKind.Instruction && record.Family is { } family && _families.TryGetValue(family, out var byFamily))
+            {
+                yield return byFamily;
+            }
+        }
+
         public PoisonSettingResult Result()
         {
             var recall = Mean(CleanRecall);
@@ -247,12 +308,31 @@ public static class PoisonBenchmark
                 new(PoisonMetrics.AsrRetrieval(Targets, kind), PoisonMetrics.AsrTakeover(Targets, kind), recall, coverage, falseQuarantine);
             return new PoisonSettingResult(
                 For(null),
-                AttackKinds.All.ToDictionary(k => k, k => For(k)),
-                new[] { (AttackKind?)null }.Concat(AttackKinds.All.Select(k => (AttackKind?)k))
+                kinds.ToDictionary(k => k, k => For(k)),
+                new[] { (AttackKind?)null }.Concat(kinds.Select(k => (AttackKind?)k))
                     .ToDictionary(k => k is { } kk ? AttackKinds.Name(kk) : "overall", k => PoisonMetrics.AsrRetrievalAimed(Targets, k)),
                 new PoisonCounts(
                     Targets.Count, CleanRecall.Count, PoisonRecords, PoisonTurnsQuarantined, QuarantineEntries,
-                    CleanNotes, CleanNotesQuarantined, CleanItemsQuarantined, Confirmed, Lessons));
+                    CleanNotes, CleanNotesQuarantined, CleanItemsQuarantined, Confirmed, Lessons))
+            {
+                DetectionPerKind = _kinds.ToDictionary(p => p.Key, p => p.Value.Result()),
+                InstructionFamilies = families.ToDictionary(f => f, f => _families[f].Result(), StringComparer.Ordinal),
+            };
+        }
+
+        private sealed class DetectionCounter
+        {
+            public int Records { get; set; }
+
+            public int Quarantined { get; set; }
+
+            public int ScreenFlagged { get; set; }
+
+            public int Targets { get; set; }
+
+            public int AimedRetrieved { get; set; }
+
+            public PoisonDetection Result() => new(Records, Quarantined, ScreenFlagged, Targets, AimedRetrieved);
         }
 
         private static double? Mean(List<double?> values)

@@ -12,6 +12,12 @@ public sealed class PoisonBenchmarkOptions
     /// <summary>The share of eligible questions targeted per conversation.</summary>
     public double TargetShare { get; init; } = PoisonGenerator.DefaultTargetShare;
 
+    /// <summary>Labelled records (weak sources, the default) or unlabelled ones (plain user turns).</summary>
+    public PoisonMode Mode { get; init; } = PoisonMode.Labelled;
+
+    /// <summary>The instruction wording families drawn from (default: the held-out ones).</summary>
+    public WordingSelection Wording { get; init; } = WordingSelection.Unseen;
+
     /// <summary>The question categories asked (all when <see langword="null"/>).</summary>
     public IReadOnlySet<string>? Categories { get; init; }
 

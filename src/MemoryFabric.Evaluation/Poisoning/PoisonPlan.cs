@@ -13,6 +13,12 @@ public sealed record PoisonPlan(
     IReadOnlyList<DatasetQuestion> Targets,
     IReadOnlyList<PoisonRecord> Records)
 {
+    /// <summary>How the records are labelled.</summary>
+    public PoisonMode Mode { get; init; }
+
+    /// <summary>The instruction wording families drawn from.</summary>
+    public WordingSelection Wording { get; init; } = WordingSelection.Unseen;
+
     /// <summary>The questions that are not targeted.</summary>
     public IEnumerable<DatasetQuestion> CleanQuestions
     {
@@ -24,7 +30,7 @@ public sealed record PoisonPlan(
     }
 
     /// <summary>The records of one injection round.</summary>
-    /// <param name="round">1 or 2.</param>
+    /// <param name="round">1 or 2 (the repeated lie, the chorus).</param>
     /// <returns>The records, in generation order.</returns>
     public IEnumerable<PoisonRecord> Round(int round) => Records.Where(r => r.Round == round);
 }

@@ -9,11 +9,19 @@ namespace MemoryFabric.Evaluation.Poisoning;
 /// <c>per_kind</c>, each setting object with exactly <c>asr_r</c>, <c>asr_t</c>, <c>clean_evidence_recall</c>,
 /// <c>clean_answer_coverage</c>, <c>false_quarantine_rate</c>) plus extra top-level fields (<c>dataset</c>,
 /// <c>seed</c>, <c>embedder</c>, <c>target_share</c>, <c>conversations</c>, <c>method</c>, <c>counts</c>,
-/// <c>targets</c>), and the Markdown tables printed by <c>memfab eval poison</c>. Rates are rounded to 4 decimals.
+/// <c>mode</c>, <c>wording</c>, <c>detection</c> (per kind: records, quarantined, flagged by the instruction screen,
+/// aimed ASR-r), <c>instruction_families</c> (the same per wording family), <c>targets</c>), and the Markdown tables printed by <c>memfab eval poison</c>. Rates are rounded to 4 decimals.
 /// </summary>
 public static class PoisonReportWriter
 {
-    /// <summary>How per-kind figures are obtained, written in the JSON.</summary>
+    /// <summary>How per-kind figures are obtained in the unlabelled mode, written in the JSON.</summary>
+    public const string UnlabelledMethod =
+        "unlabelled: every record a plain turn (role user, no source, no trust) by a new speaker, never the subject; all four kinds injected into the same memory, "
+        + "records tagged by kind; per-kind ASR counts only poison of that kind; per-kind clean measures are the run's. Round 1 (correction, bait, instruction), "
+        + "consolidate, guard on: quarantined poison confirmed (lessons), round 2 (a chorus of 4 new speakers, days apart), consolidate. "
+        + "ASR-t: poison in context and no gold evidence turn covered.";
+
+    /// <summary>How per-kind figures are obtained (labelled mode), written in the JSON.</summary>
     public const string Method =
         "all four kinds injected into the same memory, records tagged by kind; per-kind ASR counts only poison of that kind; "
         + "per-kind clean measures are the run's. Round 1 (false-fact, instruction, trigger), consolidate, guard on: quarantined poison confirmed (lessons), "
@@ -33,7 +41,7 @@ public static class PoisonReportWriter
             WriteMeasures(w, "guard_off", report.GuardOff.Overall);
             WriteMeasures(w, "guard_on", report.GuardOn.Overall);
             w.WriteStartObject("per_kind");
-            foreach (var kind in AttackKinds.All)
+            foreach (var kind in report.Kinds)
             {
                 w.WriteStartObject(AttackKinds.Name(kind));
                 WriteMeasures(w, "guard_off", report.GuardOff.PerKind[kind]);
@@ -55,7 +63,9 @@ public static class PoisonReportWriter
 
             w.WriteNumber("target_share", report.TargetShare);
             w.WriteNumber("conversations", report.Conversations);
-            w.WriteString("method", Method);
+            w.WriteString("mode", AttackKinds.Name(report.Mode));
+            w.WriteString("wording", PoisonWordings.Name(report.Wording));
+            w.WriteString("method", report.Mode == PoisonMode.Unlabelled ? UnlabelledMethod : Method);
             w.WriteStartObject("asr_r_aimed");
             foreach (var (name, setting) in new[] { ("guard_off", report.GuardOff), ("guard_on", report.GuardOn) })
             {
@@ -69,6 +79,26 @@ public static class PoisonReportWriter
             }
 
             w.WriteEndObject();
+            w.WriteStartObject("detection");
+            foreach (var kind in report.Kinds)
+            {
+                w.WriteStartObject(AttackKinds.Name(kind));
+                WriteDetection(w, "guard_off", report.GuardOff.DetectionPerKind.GetValueOrDefault(kind));
+                WriteDetection(w, "guard_on", report.GuardOn.DetectionPerKind.GetValueOrDefault(kind));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject("instruction_families");
+            foreach (var family in report.GuardOn.InstructionFamilies.Keys)
+            {
+                w.WriteStartObject(family);
+                WriteDetection(w, "guard_off", report.GuardOff.InstructionFamilies.GetValueOrDefault(family));
+                WriteDetection(w, "guard_on", report.GuardOn.InstructionFamilies.GetValueOrDefault(family));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
             w.WriteStartObject("counts");
             WriteCounts(w, "guard_off", report.GuardOff.Counts);
             WriteCounts(w, "guard_on", report.GuardOn.Counts);
@@ -76,7 +106,7 @@ public static class PoisonReportWriter
             w.WriteStartObject("targets");
             WriteBool(w, "asr_r_reduction_met", report.AsrTargetMet());
             w.WriteStartObject("asr_r_reduction_met_per_kind");
-            foreach (var kind in AttackKinds.All)
+            foreach (var kind in report.Kinds)
             {
                 WriteBool(w, AttackKinds.Name(kind), report.AsrTargetMet(kind));
             }
@@ -110,13 +140,14 @@ public static class PoisonReportWriter
         var b = new StringBuilder();
         var off = report.GuardOff.Counts;
         b.AppendLine(Invariant($"Poisoning benchmark: {report.Dataset}, budget {report.Budget}, seed {report.Seed}, {report.Conversations} conversations, "
-            + $"{off.TargetedQuestions} targeted / {off.CleanQuestions} clean questions, {off.PoisonRecords} poisoned records"));
+            + $"{off.TargetedQuestions} targeted / {off.CleanQuestions} clean questions, {off.PoisonRecords} poisoned records "
+            + $"({AttackKinds.Name(report.Mode)}, instruction wordings: {PoisonWordings.Name(report.Wording)})"));
         b.AppendLine();
         b.AppendLine("| setting | ASR-r | ASR-t | clean evidence recall | clean answer coverage | clean notes quarantined |");
         b.AppendLine("|---|---:|---:|---:|---:|---:|");
         Row(b, "guard off", report.GuardOff.Overall, true);
         Row(b, "guard on", report.GuardOn.Overall, true);
-        foreach (var kind in AttackKinds.All)
+        foreach (var kind in report.Kinds)
         {
             Row(b, $"{AttackKinds.Name(kind)}, guard off", report.GuardOff.PerKind[kind], false);
             Row(b, $"{AttackKinds.Name(kind)}, guard on", report.GuardOn.PerKind[kind], false);
@@ -126,7 +157,7 @@ public static class PoisonReportWriter
         b.AppendLine("| target | guard off | guard on | met |");
         b.AppendLine("|---|---:|---:|:---:|");
         AsrTarget(b, report, null);
-        foreach (var kind in AttackKinds.All)
+        foreach (var kind in report.Kinds)
         {
             AsrTarget(b, report, kind);
         }
@@ -141,6 +172,20 @@ public static class PoisonReportWriter
         b.AppendLine();
         b.AppendLine("ASR-r counting only the poison aimed at each question itself (diagnostic), guard off → on: "
             + string.Join(", ", report.GuardOff.AsrRAimed.Select(p => $"{p.Key} {F(p.Value)} → {F(report.GuardOn.AsrRAimed[p.Key])}")) + ".");
+        b.AppendLine();
+        b.AppendLine("| records (guard on) | records | quarantined | flagged by the screen | ASR-r aimed, guard off | ASR-r aimed, guard on |");
+        b.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var kind in report.Kinds)
+        {
+            DetectionRow(b, AttackKinds.Name(kind), report.GuardOff.DetectionPerKind.GetValueOrDefault(kind), report.GuardOn.DetectionPerKind.GetValueOrDefault(kind));
+        }
+
+        foreach (var family in report.GuardOn.InstructionFamilies.Keys)
+        {
+            DetectionRow(b, $"instruction, {family} wordings", report.GuardOff.InstructionFamilies.GetValueOrDefault(family), report.GuardOn.InstructionFamilies[family]);
+        }
+
+        b.AppendLine();
         var on = report.GuardOn.Counts;
         b.AppendLine(Invariant(
             $"Guard on: {on.PoisonTurnsQuarantined}/{on.PoisonRecords} poisoned turns quarantined, {on.QuarantineEntries} quarantine entries "
@@ -151,6 +196,13 @@ public static class PoisonReportWriter
     private static void Row(StringBuilder b, string label, PoisonMeasures m, bool clean) =>
         b.AppendLine(Invariant(
             $"| {label} | {F(m.AsrR)} | {F(m.AsrT)} | {(clean ? F(m.CleanEvidenceRecall) : "")} | {(clean ? F(m.CleanAnswerCoverage) : "")} | {(clean ? Percent(m.FalseQuarantineRate) : "")} |"));
+
+    private static void DetectionRow(StringBuilder b, string label, PoisonDetection? off, PoisonDetection? on)
+    {
+        on ??= new PoisonDetection(0, 0, 0, 0, 0);
+        b.AppendLine(Invariant(
+            $"| {label} | {on.Records} | {on.Quarantined} | {on.ScreenFlagged} ({Percent(on.ScreenRate)}) | {F(off?.AsrRAimed)} | {F(on.AsrRAimed)} |"));
+    }
 
     private static void AsrTarget(StringBuilder b, PoisonReport report, AttackKind? kind)
     {
@@ -170,6 +222,19 @@ public static class PoisonReportWriter
         WriteRate(w, "clean_evidence_recall", m.CleanEvidenceRecall);
         WriteRate(w, "clean_answer_coverage", m.CleanAnswerCoverage);
         WriteRate(w, "false_quarantine_rate", m.FalseQuarantineRate);
+        w.WriteEndObject();
+    }
+
+    private static void WriteDetection(Utf8JsonWriter w, string name, PoisonDetection? d)
+    {
+        d ??= new PoisonDetection(0, 0, 0, 0, 0);
+        w.WriteStartObject(name);
+        w.WriteNumber("records", d.Records);
+        w.WriteNumber("quarantined", d.Quarantined);
+        w.WriteNumber("screen_flagged", d.ScreenFlagged);
+        WriteRate(w, "screen_rate", d.ScreenRate);
+        w.WriteNumber("targets", d.Targets);
+        WriteRate(w, "asr_r_aimed", d.AsrRAimed);
         w.WriteEndObject();
     }
 

@@ -6,10 +6,10 @@ namespace MemoryFabric.Evaluation.Tests.Poisoning;
 
 public class PoisonGeneratorTests
 {
-    private static PoisonPlan Plan(int seed, double share = 0.5)
+    private static PoisonPlan Plan(int seed, double share = 0.5, WordingSelection wording = WordingSelection.Seen)
     {
         var conversation = PoisonFixture.Create();
-        return PoisonGenerator.Generate(conversation, conversation.Questions, PoisonFixture.Pool(conversation), seed, share);
+        return PoisonGenerator.Generate(conversation, conversation.Questions, PoisonFixture.Pool(conversation), seed, share, wording);
     }
 
     private static string Describe(PoisonRecord r) => $"{r.Kind}|{r.QuestionId}|{r.WrongValue}|{r.Round}|{r.Input}";
