@@ -155,6 +155,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             return 0;
         }
 
+        using var activity = EmbeddingsTelemetry.Source.StartActivity("memoryfabric.embeddings.encode");
         var sequences = new int[texts.Length][];
         var tokens = 0;
         for (var i = 0; i < texts.Length; i++)
@@ -162,6 +163,8 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             sequences[i] = _tokenizer.Encode(texts[i] ?? string.Empty, MaxSequenceLength);
             tokens += sequences[i].Length;
         }
+
+        activity?.SetTag("memoryfabric.texts", texts.Length).SetTag("memoryfabric.tokens", tokens);
 
         var chunks = Chunk(sequences, tokens);
         unsafe

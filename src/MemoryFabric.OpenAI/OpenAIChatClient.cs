@@ -4,29 +4,28 @@ using global::OpenAI;
 using global::OpenAI.Chat;
 using Microsoft.Extensions.AI;
 using MeaiChatMessage = Microsoft.Extensions.AI.ChatMessage;
-using SdkChatMessage = OpenAI.Chat.ChatMessage;
 
 namespace MemoryFabric.OpenAI;
 
 /// <summary>
-/// An <see cref="IChatClient"/> over an OpenAI-compatible <c>/chat/completions</c> endpoint, through the OpenAI SDK's
-/// <see cref="ChatClient"/>. It sends text messages (system, developer, user, assistant, and tool results) and maps
-/// <see cref="ChatOptions"/>' temperature, top-p, output-token limit, penalties, seed, stop sequences, JSON response
-/// format and model override; <see cref="ChatOptions.TopK"/> has no OpenAI counterpart and is ignored.
-/// Function/tool calling is not supported: options with tools throw <see cref="NotSupportedException"/>. (Tool calls
-/// and tool results already in a transcript, as <see cref="FunctionCallContent"/> and <see cref="FunctionResultContent"/>,
-/// are forwarded so that the history stays valid; non-text content such as images throws.)
+/// An <see cref="IChatClient"/> over an OpenAI-compatible <c>/chat/completions</c> endpoint. The request and response
+/// mapping (messages, roles, images, tool calling, options, streaming, usage) is Microsoft.Extensions.AI.OpenAI's
+/// (<see cref="Microsoft.Extensions.AI.OpenAIClientExtensions.AsIChatClient(ChatClient)"/>); this client adds what it lacks:
+/// a per-request model (<see cref="ChatOptions.ModelId"/>) when created from an <see cref="OpenAIClient"/>, checks
+/// of the messages before anything is sent, and <see cref="OpenAICompatibleResponseException"/> for a success response
+/// that cannot be read (where the SDK throws a bare JSON or format exception).
 /// </summary>
 /// <remarks>
 /// An HTTP error surfaces as the SDK's <see cref="System.ClientModel.ClientResultException"/> (its message carries the
-/// status and the server's error message); a success response that cannot be read as
-/// <see cref="OpenAICompatibleResponseException"/>.
+/// status and the server's error message).
 /// </remarks>
-public sealed class OpenAIChatClient : IChatClient
+public sealed class OpenAIChatClient : DelegatingChatClient
 {
+    private static readonly ChatRole DeveloperRole = new("developer");
+
     private readonly OpenAIClient? _openAIClient;
     private readonly ChatClient _chatClient;
-    private readonly ConcurrentDictionary<string, ChatClient> _otherModels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IChatClient> _otherModels = new(StringComparer.Ordinal);
 
     /// <summary>Creates a chat client for a model of an SDK client; a request may then override the model.</summary>
     /// <param name="openAIClient">The SDK client.</param>
@@ -41,70 +40,46 @@ public sealed class OpenAIChatClient : IChatClient
     /// <summary>Creates a chat client over a model-bound SDK chat client.</summary>
     /// <param name="chatClient">The SDK chat client.</param>
     public OpenAIChatClient(ChatClient chatClient)
+        : base(ArgumentNullThrowing(chatClient).AsIChatClient())
     {
-        ArgumentNullException.ThrowIfNull(chatClient);
         _chatClient = chatClient;
-        Metadata = new ChatClientMetadata(OpenAICompatibleClientFactory.ProviderName, SdkClientInfo.EndpointOf(chatClient), SdkClientInfo.ModelOf(chatClient));
+        var inner = InnerClient.GetService<ChatClientMetadata>();
+        Metadata = new ChatClientMetadata(
+            OpenAICompatibleClientFactory.ProviderName, inner?.ProviderUri ?? SdkClientInfo.EndpointOf(chatClient), inner?.DefaultModelId ?? SdkClientInfo.ModelOf(chatClient));
     }
 
     /// <summary>The provider, endpoint and default model.</summary>
     public ChatClientMetadata Metadata { get; }
 
     /// <inheritdoc />
-    public async Task<ChatResponse> GetResponseAsync(
+    public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<MeaiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
-        var sdkMessages = OpenAIChatMapper.ToOpenAIMessages(messages, options);
-        var sdkOptions = OpenAIChatMapper.ToOpenAIOptions(options);
+        var list = Check(messages, options);
         var client = ResolveClient(options?.ModelId);
-
-        ChatCompletion? completion;
         try
         {
-            var result = await client.CompleteChatAsync(sdkMessages, sdkOptions, cancellationToken).ConfigureAwait(false);
-            completion = result.Value;
+            return await client.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (OpenAICompatibleResponseException.IsParseError(ex))
         {
-            throw Malformed(client, ex);
-        }
-
-        if (completion is null)
-        {
-            throw new OpenAICompatibleResponseException($"{Describe(client)} returned an empty response.");
-        }
-
-        try
-        {
-            return OpenAIChatMapper.FromCompletion(completion, SdkClientInfo.ModelOf(client));
-        }
-        catch (Exception ex) when (OpenAICompatibleResponseException.IsParseError(ex))
-        {
-            // The SDK reads the message from the first choice lazily: a response without one fails here.
-            throw new OpenAICompatibleResponseException(
-                $"{Describe(client)} returned a chat completion without a usable choice: {ex.Message}", ex);
+            throw Malformed(options?.ModelId, ex);
         }
     }
 
     /// <inheritdoc />
-    /// <remarks>
-    /// The request is validated when this method is called (tools, unsupported content); it is sent when the result is
-    /// enumerated. Each update carries the text delta; the last ones carry the finish reason and a
-    /// <see cref="UsageContent"/> when the server reports usage.
-    /// </remarks>
-    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+    /// <remarks>The messages are checked when this method is called; the request is sent when the result is
+    /// enumerated.</remarks>
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<MeaiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
-        var sdkMessages = OpenAIChatMapper.ToOpenAIMessages(messages, options);
-        var sdkOptions = OpenAIChatMapper.ToOpenAIOptions(options);
+        var list = Check(messages, options);
         var client = ResolveClient(options?.ModelId);
-        return StreamAsync(client, sdkMessages, sdkOptions, cancellationToken);
+        return StreamAsync(client, list, options, cancellationToken);
     }
 
     /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null)
+    public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
@@ -112,49 +87,75 @@ public sealed class OpenAIChatClient : IChatClient
             : serviceType == typeof(ChatClient) ? _chatClient
             : serviceType == typeof(OpenAIClient) ? _openAIClient
             : serviceType.IsInstanceOfType(this) ? this
-            : null;
+            : base.GetService(serviceType, serviceKey);
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
+        IChatClient client, List<MeaiChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // The SDK clients hold no disposable resources of their own.
-    }
-
-    private static async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
-        ChatClient client,
-        List<SdkChatMessage> messages,
-        ChatCompletionOptions options,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var state = new OpenAIChatMapper.StreamState();
-        var updates = client.CompleteChatStreamingAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var updates = client.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
             while (true)
             {
-                ChatResponseUpdate mapped;
                 try
                 {
                     if (!await updates.MoveNextAsync().ConfigureAwait(false))
                     {
                         break;
                     }
-
-                    mapped = OpenAIChatMapper.FromUpdate(updates.Current, state, SdkClientInfo.ModelOf(client));
                 }
                 catch (Exception ex) when (OpenAICompatibleResponseException.IsParseError(ex))
                 {
-                    throw Malformed(client, ex);
+                    throw Malformed(options?.ModelId, ex);
                 }
 
-                yield return mapped;
+                yield return updates.Current;
             }
         }
         finally
         {
             await updates.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Refuses what Microsoft.Extensions.AI.OpenAI would send anyway and the server would reject, or
+    /// silently drop: no messages, a null message, a role the API does not have, a tool message without a call id.</summary>
+    private static List<MeaiChatMessage> Check(IEnumerable<MeaiChatMessage> messages, ChatOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var list = messages.ToList();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var message = list[i] ?? throw new ArgumentException($"Message {i} is null.", nameof(messages));
+            var role = message.Role;
+            if (role != ChatRole.System && role != ChatRole.User && role != ChatRole.Assistant && role != ChatRole.Tool
+                && role != DeveloperRole)
+            {
+                throw new ArgumentException(
+                    $"Message {i} has the role '{role}'; the roles are system, developer, user, assistant and tool.", nameof(messages));
+            }
+
+            if (role == ChatRole.Tool && !message.Contents.OfType<FunctionResultContent>().Any())
+            {
+                throw new ArgumentException(
+                    $"Message {i} has the role 'tool' but no FunctionResultContent: a tool message answers a tool call and needs its call id.",
+                    nameof(messages));
+            }
+        }
+
+        if (list.Count == 0 && string.IsNullOrWhiteSpace(options?.Instructions))
+        {
+            throw new ArgumentException("At least one message is required.", nameof(messages));
+        }
+
+        return list;
+    }
+
+    private static ChatClient ArgumentNullThrowing(ChatClient chatClient)
+    {
+        ArgumentNullException.ThrowIfNull(chatClient);
+        return chatClient;
     }
 
     private static ChatClient GetChatClient(OpenAIClient openAIClient, string model)
@@ -168,16 +169,14 @@ public sealed class OpenAIChatClient : IChatClient
         return openAIClient.GetChatClient(model);
     }
 
-    private static string Describe(ChatClient client) => $"The chat endpoint at {SdkClientInfo.EndpointOf(client)} (model '{SdkClientInfo.ModelOf(client)}')";
+    private OpenAICompatibleResponseException Malformed(string? modelId, Exception ex) =>
+        new($"The chat endpoint at {SdkClientInfo.EndpointOf(_chatClient)} (model '{(string.IsNullOrWhiteSpace(modelId) ? SdkClientInfo.ModelOf(_chatClient) : modelId)}') returned a malformed response: {ex.Message}", ex);
 
-    private static OpenAICompatibleResponseException Malformed(ChatClient client, Exception ex) =>
-        new($"{Describe(client)} returned a malformed response: {ex.Message}", ex);
-
-    private ChatClient ResolveClient(string? modelId)
+    private IChatClient ResolveClient(string? modelId)
     {
         if (string.IsNullOrWhiteSpace(modelId) || string.Equals(modelId, SdkClientInfo.ModelOf(_chatClient), StringComparison.Ordinal))
         {
-            return _chatClient;
+            return InnerClient;
         }
 
         if (_openAIClient is null)
@@ -186,6 +185,6 @@ public sealed class OpenAIChatClient : IChatClient
                 $"This chat client is bound to model '{SdkClientInfo.ModelOf(_chatClient)}' and cannot switch to '{modelId}': create it from an OpenAIClient to allow per-request models.");
         }
 
-        return _otherModels.GetOrAdd(modelId, static (id, client) => client.GetChatClient(id), _openAIClient);
+        return _otherModels.GetOrAdd(modelId, static (id, client) => client.GetChatClient(id).AsIChatClient(), _openAIClient);
     }
 }

@@ -13,6 +13,13 @@ namespace MemoryFabric.OpenAI;
 /// <see cref="MaxBatchSize"/> texts, one after another; the vectors come back in input order, with the usage of all
 /// requests summed.
 /// </summary>
+/// <remarks>
+/// This one is kept rather than Microsoft.Extensions.AI.OpenAI's generator
+/// (<see cref="Microsoft.Extensions.AI.OpenAIClientExtensions.AsIEmbeddingGenerator(EmbeddingClient, int?)"/>), which
+/// returns the vectors in the order of the response and drops each vector's <c>index</c> (a server that answers out of
+/// order would give vectors to the wrong inputs), sends every input in one request, and does not check the response
+/// (count, empty vectors, the requested size).
+/// </remarks>
 public sealed class OpenAIEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly OpenAIClient? _openAIClient;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MemoryFabric.OpenAI.Tests.Support;
 using Microsoft.Extensions.AI;
 using OpenAI;
@@ -156,15 +157,18 @@ public sealed class OpenAIChatClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Tools_are_refused_with_a_clear_message_and_no_request()
+    public async Task Tools_are_sent_as_function_definitions_through_Microsoft_Extensions_AI_OpenAI()
     {
         using var client = Create();
-        var options = new ChatOptions { Tools = [AIFunctionFactory.Create(() => 42, "answer")] };
+        var options = new ChatOptions { Tools = [AIFunctionFactory.Create((string city) => "sunny", "weather", "The weather in a city.")] };
 
-        var error = await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync("hi", options));
-        Assert.Contains("tool calling is not supported", error.Message, StringComparison.Ordinal);
-        Assert.Throws<NotSupportedException>(() => client.GetStreamingResponseAsync("hi", options));
-        Assert.Empty(_server.Requests);
+        await client.GetResponseAsync("Weather in Lisbon?", options);
+
+        var tool = Assert.Single(Assert.Single(_server.Requests).Json["tools"]!.AsArray())!;
+        Assert.Equal("function", tool["type"]!.GetValue<string>());
+        Assert.Equal("weather", tool["function"]!["name"]!.GetValue<string>());
+        Assert.Equal("The weather in a city.", tool["function"]!["description"]!.GetValue<string>());
+        Assert.NotNull(tool["function"]!["parameters"]!["properties"]!["city"]);
     }
 
     [Fact]
@@ -186,7 +190,7 @@ public sealed class OpenAIChatClientTests : IAsyncLifetime
         var call = sent[1]!["tool_calls"]![0]!;
         Assert.Equal("call-1", call["id"]!.GetValue<string>());
         Assert.Equal("answer", call["function"]!["name"]!.GetValue<string>());
-        Assert.Equal("""{"q":"life"}""", call["function"]!["arguments"]!.GetValue<string>());
+        Assert.Equal("life", JsonNode.Parse(call["function"]!["arguments"]!.GetValue<string>())!["q"]!.GetValue<string>());
         Assert.Equal("call-1", sent[2]!["tool_call_id"]!.GetValue<string>());
         Assert.Equal("42", sent[2]!["content"]!.GetValue<string>());
     }
@@ -203,15 +207,26 @@ public sealed class OpenAIChatClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Non_text_content_and_unknown_roles_are_rejected()
+    public async Task Images_are_sent_as_image_parts()
     {
         using var client = Create();
 
-        await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync(
-            [new ChatMessage(ChatRole.User, [new DataContent(new byte[] { 1, 2 }, "image/png")])]));
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new TextContent("What is this?"), new DataContent(new byte[] { 1, 2 }, "image/png")])]);
+
+        var parts = Assert.Single(_server.Requests).Json["messages"]![0]!["content"]!.AsArray();
+        Assert.Equal(["text", "image_url"], parts.Select(p => p!["type"]!.GetValue<string>()));
+        Assert.StartsWith("data:image/png;base64,", parts[1]!["image_url"]!["url"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_roles_and_empty_requests_are_rejected_before_any_request()
+    {
+        using var client = Create();
+
         await Assert.ThrowsAsync<ArgumentException>(() => client.GetResponseAsync(
             [new ChatMessage(new ChatRole("narrator"), "Once upon a time")]));
         await Assert.ThrowsAsync<ArgumentException>(() => client.GetResponseAsync([]));
+        Assert.Throws<ArgumentException>(() => client.GetStreamingResponseAsync([null!]));
         Assert.Empty(_server.Requests);
     }
 

@@ -170,7 +170,8 @@ public sealed class OpenAIErrorTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<OpenAICompatibleResponseException>(() => client.GetResponseAsync("hi"));
 
-        Assert.Contains("without a usable choice", error.Message, StringComparison.Ordinal);
+        Assert.Contains("chat endpoint", error.Message, StringComparison.Ordinal);
+        Assert.Contains("malformed", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ namespace MemoryFabric.Client;
 /// stream has completed (an abandoned stream records nothing).</para>
 /// <para>By default a memory failure is logged and the chat goes on (see
 /// <see cref="MemoryFabricChatClientOptions.ThrowOnMemoryErrors"/>).</para>
-/// <para>In a Microsoft.Extensions.AI pipeline: <c>builder.Use(inner => inner.UseMemoryFabric(memory, o => o.AgentName = "bob"))</c>,
+/// <para>In a Microsoft.Extensions.AI pipeline: <c>builder.UseMemoryFabric(memory, o => o.AgentName = "bob")</c>,
 /// placed before <c>UseFunctionInvocation()</c> so that it sees the user's request and the final answer.</para>
 /// </remarks>
 public sealed partial class MemoryFabricChatClient : DelegatingChatClient

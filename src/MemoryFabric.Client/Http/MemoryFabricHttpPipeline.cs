@@ -2,12 +2,14 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
 using System.Text.Json;
+using Polly;
+using Polly.Retry;
 
 namespace MemoryFabric.Client.Http;
 
 /// <summary>Sends API requests: builds the URI, sets the per-request headers (Bearer key, Accept, User-Agent),
-/// bounds each attempt by the timeout, retries 429/503 as allowed and turns error responses into
-/// <see cref="MemoryFabricApiException"/>.</summary>
+/// bounds each attempt by the timeout, retries 429/503 as allowed (through a Polly retry strategy) and turns error
+/// responses into <see cref="MemoryFabricApiException"/>.</summary>
 internal sealed class MemoryFabricHttpPipeline
 {
     private const int MaxErrorBodyCharacters = 64 * 1024;
@@ -21,11 +23,13 @@ internal sealed class MemoryFabricHttpPipeline
     private readonly HttpClient _http;
     private readonly Uri _baseUri;
     private readonly AuthenticationHeaderValue? _authorization;
+    /// <summary>The key of the request's <see cref="RetryMode"/> in the Polly context.</summary>
+    private static readonly ResiliencePropertyKey<RetryMode> RetryModeKey = new("MemoryFabric.RetryMode");
+
     private readonly TimeSpan _timeout;
-    private readonly int _maxRetries;
-    private readonly TimeSpan _retryDelay;
     private readonly TimeSpan _maxRetryDelay;
     private readonly TimeProvider _timeProvider;
+    private readonly ResiliencePipeline<ApiResponse>? _retry;
 
     public MemoryFabricHttpPipeline(HttpClient httpClient, MemoryFabricClientOptions options)
     {
@@ -37,11 +41,10 @@ internal sealed class MemoryFabricHttpPipeline
         _baseUri = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
         _authorization = string.IsNullOrEmpty(options.ApiKey) ? null : new AuthenticationHeaderValue("Bearer", options.ApiKey);
         _timeout = options.Timeout;
-        _maxRetries = options.MaxRetries;
-        _retryDelay = options.RetryDelay;
         _maxRetryDelay = options.MaxRetryDelay;
         _timeProvider = options.TimeProvider;
         MaxBatchSize = options.MaxBatchSize;
+        _retry = options.MaxRetries == 0 ? null : CreateRetryPipeline(options);
     }
 
     /// <summary>The configured batch size of the batching ingest.</summary>
@@ -64,111 +67,133 @@ internal sealed class MemoryFabricHttpPipeline
     public static TaskCanceledException CallerCanceled(OperationCanceledException inner, CancellationToken cancellationToken) =>
         new(inner.Message, inner, cancellationToken);
 
-    /// <summary>Sends a request and throws unless it succeeds (or is a 404 that the request treats as a result).</summary>
+    /// <summary>Sends a request and throws unless it succeeds (or is a 404 that the request treats as a result); a 429
+    /// or 503 answer is retried as <see cref="ApiRequest.Retry"/> allows.</summary>
     /// <param name="request">The request.</param>
     /// <param name="cancellationToken">The caller's token.</param>
     /// <returns>The response; the caller disposes it.</returns>
     public async Task<ApiResponse> SendAsync(ApiRequest request, CancellationToken cancellationToken)
     {
-        var uri = new Uri(_baseUri, request.Path);
-        for (var attempt = 0; ; attempt++)
+        if (_retry is null || request.Retry == RetryMode.None)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var message = new HttpRequestMessage(request.Method, uri);
-            message.Headers.Authorization = _authorization;
-            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(request.Accept));
-            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/problem+json"));
-            message.Headers.UserAgent.Add(UserAgent);
-            message.Content = request.Content?.Invoke();
+            return await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+        }
 
-            var attemptCts = _timeout == System.Threading.Timeout.InfiniteTimeSpan
-                ? null
-                : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attemptCts?.CancelAfter(_timeout);
-            HttpResponseMessage response;
-            try
-            {
-                response = await _http.SendAsync(
-                    message,
-                    request.StreamResponse ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead,
-                    attemptCts?.Token ?? cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && attemptCts is { IsCancellationRequested: true })
-            {
-                attemptCts.Dispose();
-                throw Timeout(message);
-            }
-            catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested && e.CancellationToken != cancellationToken)
-            {
-                attemptCts?.Dispose();
-                throw CallerCanceled(e, cancellationToken);
-            }
-            catch
-            {
-                attemptCts?.Dispose();
-                throw;
-            }
-
-            if (response.IsSuccessStatusCode || (request.NotFoundIsResult && response.StatusCode == HttpStatusCode.NotFound))
-            {
-                return new ApiResponse(response, attemptCts, cancellationToken);
-            }
-
-            MemoryFabricApiException error;
-            try
-            {
-                error = await CreateExceptionAsync(response, message, attemptCts?.Token ?? cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && attemptCts is { IsCancellationRequested: true })
-            {
-                throw Timeout(message);
-            }
-            catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested && e.CancellationToken != cancellationToken)
-            {
-                throw CallerCanceled(e, cancellationToken);
-            }
-            finally
-            {
-                response.Dispose();
-                attemptCts?.Dispose();
-            }
-
-            var delay = RetryDelay(request, error, attempt);
-            if (delay is null)
-            {
-                throw error;
-            }
-
-            await Task.Delay(delay.Value, _timeProvider, cancellationToken).ConfigureAwait(false);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(RetryModeKey, request.Retry);
+        try
+        {
+            return await _retry.ExecuteAsync(
+                static (ctx, state) => new ValueTask<ApiResponse>(state.Pipeline.SendOnceAsync(state.Request, ctx.CancellationToken)),
+                context,
+                (Pipeline: this, Request: request)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
-    /// <summary>The wait before the next attempt, or <see langword="null"/> when the call must not be retried.</summary>
-    private TimeSpan? RetryDelay(ApiRequest request, MemoryFabricApiException error, int attempt)
-    {
-        if (attempt >= _maxRetries)
-        {
-            return null;
-        }
+    /// <summary>The retry strategy: <see cref="MemoryFabricClientOptions.MaxRetries"/> retries of the answers
+    /// <see cref="IsRetryable"/> accepts, after the server's <c>Retry-After</c> or an exponential back-off from
+    /// <see cref="MemoryFabricClientOptions.RetryDelay"/> capped at <see cref="MemoryFabricClientOptions.MaxRetryDelay"/>,
+    /// without jitter, on <see cref="MemoryFabricClientOptions.TimeProvider"/>.</summary>
+    private ResiliencePipeline<ApiResponse> CreateRetryPipeline(MemoryFabricClientOptions options) =>
+        new ResiliencePipelineBuilder<ApiResponse> { TimeProvider = options.TimeProvider }
+            .AddRetry(new RetryStrategyOptions<ApiResponse>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = false,
+                Delay = options.RetryDelay,
+                MaxDelay = options.MaxRetryDelay,
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is MemoryFabricApiException error
+                    && IsRetryable(args.Context.Properties.GetValue(RetryModeKey, RetryMode.None), error)),
+                DelayGenerator = args => ValueTask.FromResult(
+                    args.Outcome.Exception is MemoryFabricApiException { RetryAfter: { } retryAfter } ? retryAfter : (TimeSpan?)null),
+            })
+            .Build();
 
+    /// <summary>Whether an error answer may be retried: a 429 unless the request forbids any retry, a 503 for an
+    /// idempotent request, and never when the server's <c>Retry-After</c> asks for more than the longest wait
+    /// accepted.</summary>
+    private bool IsRetryable(RetryMode mode, MemoryFabricApiException error)
+    {
         var retryable = error.StatusCode switch
         {
-            HttpStatusCode.TooManyRequests => request.Retry is RetryMode.OnTooManyRequests or RetryMode.Idempotent,
-            HttpStatusCode.ServiceUnavailable => request.Retry is RetryMode.Idempotent,
+            HttpStatusCode.TooManyRequests => mode is RetryMode.OnTooManyRequests or RetryMode.Idempotent,
+            HttpStatusCode.ServiceUnavailable => mode is RetryMode.Idempotent,
             _ => false,
         };
-        if (!retryable)
+        return retryable && (error.RetryAfter is not { } retryAfter || retryAfter <= _maxRetryDelay);
+    }
+
+    /// <summary>Makes one attempt: throws <see cref="MemoryFabricApiException"/> for an error answer.</summary>
+    private async Task<ApiResponse> SendOnceAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(_baseUri, request.Path);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var message = new HttpRequestMessage(request.Method, uri);
+        message.Headers.Authorization = _authorization;
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(request.Accept));
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/problem+json"));
+        message.Headers.UserAgent.Add(UserAgent);
+        message.Content = request.Content?.Invoke();
+
+        var attemptCts = _timeout == System.Threading.Timeout.InfiniteTimeSpan
+            ? null
+            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attemptCts?.CancelAfter(_timeout);
+        HttpResponseMessage response;
+        try
         {
-            return null;
+            response = await _http.SendAsync(
+                message,
+                request.StreamResponse ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead,
+                attemptCts?.Token ?? cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && attemptCts is { IsCancellationRequested: true })
+        {
+            attemptCts.Dispose();
+            throw Timeout(message);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested && e.CancellationToken != cancellationToken)
+        {
+            attemptCts?.Dispose();
+            throw CallerCanceled(e, cancellationToken);
+        }
+        catch
+        {
+            attemptCts?.Dispose();
+            throw;
         }
 
-        if (error.RetryAfter is { } retryAfter)
+        if (response.IsSuccessStatusCode || (request.NotFoundIsResult && response.StatusCode == HttpStatusCode.NotFound))
         {
-            return retryAfter <= _maxRetryDelay ? retryAfter : null;
+            return new ApiResponse(response, attemptCts, cancellationToken);
         }
 
-        var backoff = _retryDelay * Math.Pow(2, Math.Min(attempt, 16));
-        return backoff <= _maxRetryDelay ? backoff : _maxRetryDelay;
+        MemoryFabricApiException error;
+        try
+        {
+            error = await CreateExceptionAsync(response, message, attemptCts?.Token ?? cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && attemptCts is { IsCancellationRequested: true })
+        {
+            throw Timeout(message);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested && e.CancellationToken != cancellationToken)
+        {
+            throw CallerCanceled(e, cancellationToken);
+        }
+        finally
+        {
+            response.Dispose();
+            attemptCts?.Dispose();
+        }
+
+        throw error;
     }
 
     private async Task<MemoryFabricApiException> CreateExceptionAsync(

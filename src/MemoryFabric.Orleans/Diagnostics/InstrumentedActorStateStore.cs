@@ -3,7 +3,8 @@ using MemoryFabric.Orleans.Storage;
 namespace MemoryFabric.Orleans.Diagnostics;
 
 /// <summary>Times every operation of an <see cref="IActorStateStore"/> into
-/// <c>memoryfabric.storage.duration</c>.</summary>
+/// <c>memoryfabric.storage.duration</c> and traces each in a <c>memoryfabric.storage.{operation}</c> span
+/// (<see cref="StorageTracing"/>).</summary>
 public sealed class InstrumentedActorStateStore : IActorStateStore
 {
     private readonly IActorStateStore _inner;
@@ -24,6 +25,7 @@ public sealed class InstrumentedActorStateStore : IActorStateStore
     /// <inheritdoc />
     public async Task<ActorState> LoadAsync(ActorId actorId, CancellationToken cancellationToken = default)
     {
+        using var activity = StorageTracing.Source.StartActivity("memoryfabric.storage.load");
         var start = _time.GetTimestamp();
         try
         {
@@ -38,6 +40,7 @@ public sealed class InstrumentedActorStateStore : IActorStateStore
     /// <inheritdoc />
     public async Task<long> AppendAsync(ActorId actorId, IReadOnlyList<ReadOnlyMemory<byte>> entries, CancellationToken cancellationToken = default)
     {
+        using var activity = StorageTracing.Source.StartActivity("memoryfabric.storage.append");
         var start = _time.GetTimestamp();
         try
         {
@@ -52,6 +55,7 @@ public sealed class InstrumentedActorStateStore : IActorStateStore
     /// <inheritdoc />
     public async Task<long> WriteSnapshotAsync(ActorId actorId, ReadOnlyMemory<byte> snapshot, long journalSequence, long expectedVersion, CancellationToken cancellationToken = default)
     {
+        using var activity = StorageTracing.Source.StartActivity("memoryfabric.storage.snapshot");
         var start = _time.GetTimestamp();
         try
         {
@@ -66,6 +70,7 @@ public sealed class InstrumentedActorStateStore : IActorStateStore
     /// <inheritdoc />
     public async Task ClearAsync(ActorId actorId, CancellationToken cancellationToken = default)
     {
+        using var activity = StorageTracing.Source.StartActivity("memoryfabric.storage.clear");
         var start = _time.GetTimestamp();
         try
         {

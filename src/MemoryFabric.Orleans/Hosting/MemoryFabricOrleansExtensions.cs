@@ -58,6 +58,7 @@ public static class MemoryFabricOrleansExtensions
 
         builder.Services.AddMemoryFabricSerialization();
         builder.Services.TryAddSingleton<FabricGrainMetrics>();
+        builder.AddActivityPropagation(); // the caller's trace context crosses grain calls (before the fabric's filter)
         builder.AddIncomingGrainCallFilter<FabricGrainCallFilter>();
         builder.Services.TryAddSingleton<IAgentMemoryFactory>(sp =>
         {

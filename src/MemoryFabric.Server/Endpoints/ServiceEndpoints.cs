@@ -1,6 +1,5 @@
 using MemoryFabric.Server.Hosting;
 using MemoryFabric.Server.Http;
-using MemoryFabric.Telemetry;
 
 namespace MemoryFabric.Server.Endpoints;
 
@@ -9,17 +8,14 @@ internal static class ServiceEndpoints
 {
     public static void MapServiceEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => AgentEndpoints.Json(new { status = "ok" })).WithTags("Service").ExcludeFromDescription();
+        app.MapGet("/healthz", () => AgentEndpoints.Json(new { status = "ok" })).WithTags("Service").ExcludeFromDescription().AllowAnonymous();
 
         app.MapGet("/readyz", (HttpContext context, ReadinessState readiness) => readiness.IsReady
             ? AgentEndpoints.Json(new { status = "ready" })
             : Problems.Result(context, StatusCodes.Status503ServiceUnavailable, "not-ready", "Not ready", "The server is starting or stopping."))
-            .WithTags("Service").ExcludeFromDescription();
+            .WithTags("Service").ExcludeFromDescription().AllowAnonymous();
 
-        app.MapGet("/metrics", async (HttpContext context, PrometheusTextScraper scraper) =>
-        {
-            var text = await scraper.ScrapeAsync(context.RequestAborted).ConfigureAwait(false);
-            return Results.Text(text, PrometheusTextScraper.ContentType);
-        }).WithTags("Service").ExcludeFromDescription();
+        // The OpenTelemetry Prometheus exporter (text format 0.0.4, or OpenMetrics when the scraper asks for it).
+        app.MapPrometheusScrapingEndpoint("/metrics").WithTags("Service").ExcludeFromDescription().AllowAnonymous();
     }
 }

@@ -1,4 +1,6 @@
+using MemoryFabric.Orleans.Diagnostics;
 using MemoryFabric.Orleans.Storage;
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace MemoryFabric.Storage.Sqlite.Writing;
@@ -123,6 +125,7 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
     {
         _failures.Clear();
         Exception? groupFailure = null;
+        var activity = StartCommitActivity();
         try
         {
             _session.Begin();
@@ -152,8 +155,10 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
         {
             groupFailure = ex;
             _session.RollbackAll();
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
         }
 
+        activity?.Dispose(); // ended before the callers are released
         for (var i = 0; i < _group.Count; i++)
         {
             var failure = groupFailure ?? _failures[i];
@@ -168,5 +173,36 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
         }
 
         _group.Clear();
+    }
+
+    // One span per group commit (see StorageTracing): its parent is the group's first traced operation, and it links
+    // to every traced operation it made durable.
+    private Activity? StartCommitActivity()
+    {
+        if (!StorageTracing.Source.HasListeners())
+        {
+            return null;
+        }
+
+        ActivityContext parent = default;
+        List<ActivityLink>? links = null;
+        foreach (var operation in _group)
+        {
+            if (operation.TraceContext == default)
+            {
+                continue;
+            }
+
+            if (parent == default)
+            {
+                parent = operation.TraceContext;
+            }
+
+            (links ??= []).Add(new ActivityLink(operation.TraceContext));
+        }
+
+        var activity = StorageTracing.Source.StartActivity("memoryfabric.storage.commit", ActivityKind.Internal, parent, links: links);
+        activity?.SetTag("memoryfabric.operations", _group.Count);
+        return activity;
     }
 }

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using MemoryFabric.Orleans.Diagnostics;
+
 namespace MemoryFabric.Storage.Sqlite.Writing;
 
 /// <summary>One queued write. The writer runs it inside the group's transaction, in a savepoint of its own, and
@@ -16,6 +19,7 @@ internal abstract class WriteOperation
     protected WriteOperation(CancellationToken cancellationToken)
     {
         CancellationToken = cancellationToken;
+        TraceContext = StorageTracing.Source.HasListeners() ? Activity.Current?.Context ?? default : default;
         if (cancellationToken.CanBeCanceled)
         {
             _registration = cancellationToken.UnsafeRegister(static s => ((WriteOperation)s!).OnCancelled(), this);
@@ -24,6 +28,10 @@ internal abstract class WriteOperation
 
     /// <summary>The caller's token.</summary>
     protected CancellationToken CancellationToken { get; }
+
+    /// <summary>The caller's trace context when the operation was queued (default when nobody traces storage): the
+    /// group commit's span is linked to it.</summary>
+    public ActivityContext TraceContext { get; }
 
     /// <summary>About how many bytes the operation writes (to bound a group).</summary>
     public virtual long Size => 64;

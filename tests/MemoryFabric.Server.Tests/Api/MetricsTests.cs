@@ -26,7 +26,7 @@ public sealed class MetricsTests : IDisposable
         Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("# TYPE memoryfabric_turns_ingested_total counter", text, StringComparison.Ordinal);
-        Assert.Contains("memoryfabric_turns_ingested_total 5", text, StringComparison.Ordinal);
+        Assert.Equal(5, Telemetry.PrometheusText.Sum(Telemetry.PrometheusText.Parse(text), "memoryfabric_turns_ingested_total"));
         Assert.Contains("memoryfabric_searches_total{operation=\"search\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE http_server_request_duration_seconds histogram", text, StringComparison.Ordinal);
         Assert.Contains("memoryfabric_consolidation_duration_seconds_count", text, StringComparison.Ordinal);
