@@ -14,7 +14,7 @@ public interface IAgentMemory
     /// <param name="turns">The turns, in any timestamp order.</param>
     /// <param name="cancellationToken">Cancels the call before anything is stored.</param>
     /// <returns>What was stored and what was skipped.</returns>
-    /// <exception cref="ArgumentException">A turn is invalid (blank text, text over the limit, missing session or
+    /// <exception cref="MemoryInputException">A turn is invalid (blank text, text over the limit, missing session or
     /// speaker, or two turns of the batch share an id); nothing of the batch is stored.</exception>
     Task<IngestResult> IngestAsync(IReadOnlyList<TurnInput> turns, CancellationToken cancellationToken = default);
 
@@ -77,14 +77,14 @@ public interface IAgentMemory
     /// <param name="note">The new content.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>What happened.</returns>
-    /// <exception cref="KeyNotFoundException">No active note has that id.</exception>
+    /// <exception cref="MemoryItemNotFoundException">No active note has that id.</exception>
     Task<NoteWriteResult> UpdateNoteAsync(string noteId, NoteWrite note, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a note: its current version becomes a tombstone, kept in the history until purged.</summary>
     /// <param name="noteId">The current version's id (or the lineage id).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>What happened.</returns>
-    /// <exception cref="KeyNotFoundException">No active note has that id.</exception>
+    /// <exception cref="MemoryItemNotFoundException">No active note has that id.</exception>
     Task<NoteWriteResult> DeleteNoteAsync(string noteId, CancellationToken cancellationToken = default);
 
     /// <summary>Removes every version of a note for good.</summary>

@@ -49,17 +49,17 @@ public static class Identifiers
         return IndexOfControl(value) >= 0;
     }
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming <paramref name="what"/> when
+    /// <summary>Throws a <see cref="MemoryInputException"/> naming <paramref name="what"/> when
     /// <paramref name="value"/> breaks the rule.</summary>
     /// <param name="value">The identifier.</param>
     /// <param name="what">What the identifier is, for the message, e.g. "A session id".</param>
     /// <param name="parameter">The parameter name for the exception.</param>
-    /// <exception cref="ArgumentException">The identifier breaks the rule.</exception>
+    /// <exception cref="MemoryInputException">The identifier breaks the rule.</exception>
     public static void Validate(string? value, string what, string parameter)
     {
         if (Problem(value) is { } problem)
         {
-            throw new ArgumentException($"{what} {problem}; an identifier is {Rule}.", parameter);
+            throw new MemoryInputException($"{what} {problem}; an identifier is {Rule}.", parameter);
         }
     }
 

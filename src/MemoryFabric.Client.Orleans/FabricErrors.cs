@@ -43,21 +43,14 @@ internal static class FabricErrors
     {
         MemoryFabricApiException or OperationCanceledException or TimeoutException or OrleansException => null,
         AgentNotFoundException => NotFound(operation, NoAgent(agent ?? string.Empty)),
-        KeyNotFoundException k => NotFound(operation, k.Message),
-        ArgumentException a => Invalid(operation, CleanArgumentMessage(a)),
-        // The server answers anything else with a 500 (and logs it); in process the cause is kept as the inner exception.
+        MemoryItemNotFoundException k => NotFound(operation, k.Message),
+        MemoryInputException a => Invalid(operation, a.Reason),
+        // The server answers anything else with a 500 (and logs it), a plain ArgumentException or KeyNotFoundException
+        // included (a bug, not the caller's error); in process the cause is kept as the inner exception.
         _ => new MemoryFabricApiException(
             $"MemoryFabric request {operation} failed with 500 (InternalServerError): {exception.GetType().Name}: {exception.Message}", exception),
     };
 
     private static MemoryFabricApiException Create(HttpStatusCode status, string slug, string title, string detail, string operation) =>
         new(status, new MemoryFabricProblem { Type = TypeBase + slug, Title = title, Status = (int)status, Detail = detail }, method: operation);
-
-    // As the server does: the " (Parameter 'x')" suffix names an internal parameter, not a field of the request.
-    private static string CleanArgumentMessage(ArgumentException e)
-    {
-        var message = e.Message;
-        var cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
-    }
 }

@@ -21,8 +21,9 @@ public interface IMemoryFabricAdminClient
     /// <returns>The tenants.</returns>
     Task<IReadOnlyList<TenantInfo>> ListTenantsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Creates an API key for a tenant (<c>POST /v1/admin/tenants/{tenant}/keys</c>). The secret is in the
-    /// result only: the server keeps its hash.</summary>
+    /// <summary>Creates an API key for a tenant with the default scopes, read and write
+    /// (<c>POST /v1/admin/tenants/{tenant}/keys</c>). The secret is in the result only: the server keeps its
+    /// hash.</summary>
     /// <param name="tenant">The tenant id.</param>
     /// <param name="name">A name for the key, e.g. "ci".</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -40,6 +41,24 @@ public interface IMemoryFabricAdminClient
     /// <returns>The key with its secret and its cap.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="trust"/> is not between 0 and 1.</exception>
     Task<CreatedApiKey> CreateApiKeyAsync(string tenant, string name, double? trust, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates an API key for a tenant with scopes and an optional trust cap
+    /// (<c>POST /v1/admin/tenants/{tenant}/keys</c>). A key may do only what its scopes allow:
+    /// <see cref="ApiScopes.Read"/>, <see cref="ApiScopes.Write"/>, <see cref="ApiScopes.Forget"/> (purge a note or an
+    /// agent) and <see cref="ApiScopes.Guard"/> (change the guard); any other route answers 403. The secret is in the
+    /// result only.</summary>
+    /// <param name="tenant">The tenant id.</param>
+    /// <param name="name">A name for the key, e.g. "janitor".</param>
+    /// <param name="trust">The most trust the key's writes may claim, 0 to 1, or <see langword="null"/> for no
+    /// cap.</param>
+    /// <param name="scopes">The scopes, or <see langword="null"/> for read and write (<see cref="ApiScopes.Default"/>).
+    /// A key with a trust cap cannot hold guard.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The key with its secret, its cap and its scopes.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="trust"/> is not between 0 and 1.</exception>
+    /// <exception cref="ArgumentException">A scope is unknown or <c>admin</c>, <paramref name="scopes"/> is empty, or a
+    /// capped key asks for guard.</exception>
+    Task<CreatedApiKey> CreateApiKeyAsync(string tenant, string name, double? trust, IReadOnlyCollection<string>? scopes, CancellationToken cancellationToken = default);
 
     /// <summary>Lists a tenant's API keys, without secrets (<c>GET /v1/admin/tenants/{tenant}/keys</c>).</summary>
     /// <param name="tenant">The tenant id.</param>

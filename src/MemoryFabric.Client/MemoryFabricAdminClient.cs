@@ -42,7 +42,11 @@ public sealed class MemoryFabricAdminClient : IMemoryFabricAdminClient
         CreateApiKeyAsync(tenant, name, trust: null, cancellationToken);
 
     /// <inheritdoc />
-    public Task<CreatedApiKey> CreateApiKeyAsync(string tenant, string name, double? trust, CancellationToken cancellationToken = default)
+    public Task<CreatedApiKey> CreateApiKeyAsync(string tenant, string name, double? trust, CancellationToken cancellationToken = default) =>
+        CreateApiKeyAsync(tenant, name, trust, scopes: null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<CreatedApiKey> CreateApiKeyAsync(string tenant, string name, double? trust, IReadOnlyCollection<string>? scopes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (trust is { } t && (!double.IsFinite(t) || t < 0 || t > 1))
@@ -50,8 +54,18 @@ public sealed class MemoryFabricAdminClient : IMemoryFabricAdminClient
             throw new ArgumentOutOfRangeException(nameof(trust), t, "A key's trust is between 0 and 1.");
         }
 
+        IReadOnlyList<string>? checkedScopes = null;
+        if (scopes is not null)
+        {
+            checkedScopes = ApiScopes.Normalize(scopes, out var problem) ?? throw new ArgumentException(problem, nameof(scopes));
+            if (trust is not null && checkedScopes.Contains(ApiScopes.Guard, StringComparer.Ordinal))
+            {
+                throw new ArgumentException("A key with a trust cap cannot hold the 'guard' scope.", nameof(scopes));
+            }
+        }
+
         return SendAsync<CreatedApiKey>(
-            HttpMethod.Post, ApiPaths.Tenant(tenant) + "/keys", new CreateKeyRequest(name) { Trust = trust }, RetryMode.OnTooManyRequests, cancellationToken);
+            HttpMethod.Post, ApiPaths.Tenant(tenant) + "/keys", new CreateKeyRequest(name) { Trust = trust, Scopes = checkedScopes }, RetryMode.OnTooManyRequests, cancellationToken);
     }
 
     /// <inheritdoc />

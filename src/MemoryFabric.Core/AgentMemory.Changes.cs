@@ -147,7 +147,7 @@ public sealed partial class AgentMemory
     /// <param name="notes">The versions; within a lineage they are stored in version order.</param>
     /// <param name="cancellationToken">Cancels the call before anything is stored.</param>
     /// <returns>How many versions were imported.</returns>
-    /// <exception cref="ArgumentException">A version is invalid (blank id, lineage, text or subject, text or subject
+    /// <exception cref="MemoryInputException">A version is invalid (blank id, lineage, text or subject, text or subject
     /// over <see cref="AgentMemoryOptions.MaxNoteTextLength"/>, a version below 1, an attribute without a value or
     /// the reverse, missing provenance) or an id appears twice; nothing is imported.</exception>
     public async Task<int> ImportNotesAsync(IReadOnlyList<Note> notes, CancellationToken cancellationToken = default)

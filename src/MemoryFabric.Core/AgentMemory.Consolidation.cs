@@ -16,6 +16,7 @@ public sealed partial class AgentMemory
     /// <inheritdoc />
     public async Task<ConsolidationReport> ConsolidateAsync(CancellationToken cancellationToken = default)
     {
+        using var activity = Diagnostics.EngineTelemetry.Start("memoryfabric.engine.consolidate");
         var stopwatch = Stopwatch.StartNew();
         var sessions = _dirtySessions.Where(_sessions.ContainsKey).OrderBy(s => _sessions[s][0].Timestamp).ToList();
         var pending = new List<Episode>();

@@ -34,6 +34,7 @@ public sealed partial class AgentMemory
     /// <remarks>If the embedder fails, the exception propagates and the items stay pending.</remarks>
     public async Task<int> EmbedPendingAsync(int maxItems, CancellationToken cancellationToken = default)
     {
+        using var activity = _pending.Count == 0 ? null : Diagnostics.EngineTelemetry.Start("memoryfabric.engine.embed_pending");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxItems);
         cancellationToken.ThrowIfCancellationRequested();
         var batch = new List<PendingItem>(Math.Min(maxItems, _pending.Count));

@@ -14,11 +14,12 @@ public sealed partial class AgentMemory
     /// <inheritdoc />
     public async Task<MemoryContext> GetContextAsync(ContextRequest request, CancellationToken cancellationToken = default)
     {
+        using var activity = Diagnostics.EngineTelemetry.Start("memoryfabric.engine.context");
         ValidateQuery(request?.Query, nameof(request));
         var budget = request!.TokenBudget;
         if (budget <= 0 || budget > MaxTokenBudget)
         {
-            throw new ArgumentOutOfRangeException(nameof(request), budget, $"The token budget must be between 1 and {MaxTokenBudget}.");
+            throw new MemoryInputException($"The token budget must be between 1 and {MaxTokenBudget}; {budget} was given.", nameof(request));
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -35,6 +36,7 @@ public sealed partial class AgentMemory
         }
 
         var ranked = await RankAsync(request.Query, request.QueryTime, cancellationToken).ConfigureAwait(false);
+        using var pack = Diagnostics.EngineTelemetry.Start("memoryfabric.retrieval.pack");
         var packed = ContextPacker.Pack(ranked.Select(r => r.Item), characters, _options.Retrieval.MinNovelty);
         var (ordered, rendered) = ContextRenderer.Render(packed);
         if (_options.ReinforceOnRecall)
@@ -48,10 +50,11 @@ public sealed partial class AgentMemory
     /// <inheritdoc />
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
     {
+        using var activity = Diagnostics.EngineTelemetry.Start("memoryfabric.engine.search");
         ValidateQuery(request?.Query, nameof(request));
         if (request!.Limit is <= 0 or > 1000)
         {
-            throw new ArgumentOutOfRangeException(nameof(request), request.Limit, "The limit must be between 1 and 1000.");
+            throw new MemoryInputException("The limit must be between 1 and 1000.", nameof(request));
         }
 
         var ranked = await RankAsync(request.Query, request.QueryTime, cancellationToken).ConfigureAwait(false);
@@ -66,12 +69,12 @@ public sealed partial class AgentMemory
     {
         if (string.IsNullOrWhiteSpace(query))
         {
-            throw new ArgumentException("The query must not be empty.", parameter);
+            throw new MemoryInputException("The query must not be empty.", parameter);
         }
 
         if (query.Length > 8_000)
         {
-            throw new ArgumentException($"The query has {query.Length} characters; the limit is 8000.", parameter);
+            throw new MemoryInputException($"The query has {query.Length} characters; the limit is 8000.", parameter);
         }
     }
 
@@ -79,6 +82,7 @@ public sealed partial class AgentMemory
     {
         var o = _options.Retrieval;
         var now = _time.GetUtcNow();
+        var stage = Diagnostics.EngineTelemetry.NextStage(null, "memoryfabric.retrieval.embed_query");
         var analysis = QueryAnalyzer.Analyze(query, queryTime ?? now, _participants);
         var queryVector = (await EmbedAsync([query], cancellationToken).ConfigureAwait(false))[0];
         cancellationToken.ThrowIfCancellationRequested();
@@ -107,6 +111,7 @@ public sealed partial class AgentMemory
             }
         }
 
+        stage = Diagnostics.EngineTelemetry.NextStage(stage, "memoryfabric.retrieval.candidates");
         var k = o.CandidatesPerList;
         var denseWeight = o.DenseWeight ?? (_embedderIsLexical ? RetrievalOptions.LexicalEmbedderDenseWeight : RetrievalOptions.SemanticEmbedderDenseWeight);
         Fuse(MemoryItemKind.Note, _noteLexical.Search(analysis.Terms, k), o.NoteWeight * o.LexicalWeight, lexical: true);
@@ -138,6 +143,8 @@ public sealed partial class AgentMemory
             }
         }
 
+        stage = Diagnostics.EngineTelemetry.NextStage(stage, "memoryfabric.retrieval.rank");
+        stage?.SetTag("memoryfabric.candidates", fused.Count);
         var results = new List<Ranked>(fused.Count);
         foreach (var r in fused.Values)
         {
@@ -152,6 +159,7 @@ public sealed partial class AgentMemory
 
         results = await ScreenByConsensusAsync(results, cancellationToken).ConfigureAwait(false);
         results.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Id, b.Id));
+        Diagnostics.EngineTelemetry.NextStage(stage, null);
         return results;
     }
 

@@ -78,6 +78,7 @@ public sealed partial class AgentMemory : IAgentMemory
     /// <inheritdoc />
     public async Task<IngestResult> IngestAsync(IReadOnlyList<TurnInput> turns, CancellationToken cancellationToken = default)
     {
+        using var activity = Diagnostics.EngineTelemetry.Start("memoryfabric.engine.ingest");
         ArgumentNullException.ThrowIfNull(turns);
         MemoryInputValidator.ValidateTurns(turns, _options);
         cancellationToken.ThrowIfCancellationRequested();
@@ -214,7 +215,7 @@ public sealed partial class AgentMemory : IAgentMemory
     /// <inheritdoc />
     public Task<Note?> GetNoteAsync(string noteId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
+        MemoryInputException.ThrowIfBlank(noteId);
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_notes.Get(noteId) ?? _heldNotes.GetValueOrDefault(noteId));
     }
@@ -222,7 +223,7 @@ public sealed partial class AgentMemory : IAgentMemory
     /// <inheritdoc />
     public Task<IReadOnlyList<Note>> GetNoteHistoryAsync(string noteId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
+        MemoryInputException.ThrowIfBlank(noteId);
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_notes.History(noteId));
     }
@@ -244,7 +245,7 @@ public sealed partial class AgentMemory : IAgentMemory
     /// <inheritdoc />
     public async Task<NoteWriteResult> UpdateNoteAsync(string noteId, NoteWrite note, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
+        MemoryInputException.ThrowIfBlank(noteId);
         ValidateNote(note);
         var provenance = new NoteProvenance(note.SourceTurnIds, EpisodeOf(note.SourceTurnIds), "api", "1") { Source = note.Source, Trust = note.Trust };
         if (HoldIfFlagged(note, provenance) is { } held)
@@ -258,7 +259,7 @@ public sealed partial class AgentMemory : IAgentMemory
     /// <inheritdoc />
     public Task<NoteWriteResult> DeleteNoteAsync(string noteId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
+        MemoryInputException.ThrowIfBlank(noteId);
         cancellationToken.ThrowIfCancellationRequested();
         var captured = BeginNoteCapture();
         NoteWriteResult result;
@@ -278,7 +279,7 @@ public sealed partial class AgentMemory : IAgentMemory
     /// <inheritdoc />
     public Task<int> PurgeNoteAsync(string noteId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
+        MemoryInputException.ThrowIfBlank(noteId);
         cancellationToken.ThrowIfCancellationRequested();
         var captured = BeginNoteCapture();
         IReadOnlyList<Note> removed;
@@ -373,19 +374,19 @@ public sealed partial class AgentMemory : IAgentMemory
         SourceTrust.Validate(note.Trust, nameof(note));
         if (!Enum.IsDefined(note.Source))
         {
-            throw new ArgumentException($"Unknown source kind {note.Source}.", nameof(note));
+            throw new MemoryInputException($"Unknown source kind {note.Source}.", nameof(note));
         }
 
         if (note.Text is { Length: var n } && n > _options.MaxNoteTextLength)
         {
-            throw new ArgumentException($"A note has at most {_options.MaxNoteTextLength} characters; this one has {n}.", nameof(note));
+            throw new MemoryInputException($"A note has at most {_options.MaxNoteTextLength} characters; this one has {n}.", nameof(note));
         }
 
         foreach (var id in note.SourceTurnIds)
         {
             if (!_turns.ContainsKey(id))
             {
-                throw new ArgumentException($"The note names source turn '{id}', which is not stored.", nameof(note));
+                throw new MemoryInputException($"The note names source turn '{id}', which is not stored.", nameof(note));
             }
         }
     }

@@ -8,7 +8,6 @@ using MemoryFabric.Server.Endpoints;
 using MemoryFabric.Server.Hosting;
 using MemoryFabric.Server.Http;
 using MemoryFabric.Server.Security;
-using MemoryFabric.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -59,10 +58,12 @@ public static class MemoryFabricServer
         services.AddSingleton(sp => sp.GetRequiredService<EmbedderHolder>().Selected);
 
         AddGrainServices(services);
-        services.AddSingleton(new PrometheusTextScraper());
-        services.AddSingleton<ServerTelemetry>();
+        services.AddServerTelemetry(configuration); // metrics at /metrics (Prometheus exporter), traces (OTLP when configured)
         services.AddSingleton<ReadinessState>();
         services.AddSingleton<ApiKeyCache>();
+        services.AddHostedService<ApiKeyRevocationWatcher>(); // drops keys revoked through other servers of a cluster
+        services.AddSingleton<ClientAddressLimiter>();
+        services.AddApiKeyAuthorization(); // API key scheme, one scope policy per /v1 route, 401/403 problem+json
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o =>
@@ -143,7 +144,6 @@ public static class MemoryFabricServer
 
     private static void Configure(WebApplication app)
     {
-        app.Services.GetRequiredService<ServerTelemetry>();
         app.Services.GetRequiredService<ReadinessState>().Attach(app.Lifetime);
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseStatusCodePages(async status =>
@@ -158,9 +158,12 @@ public static class MemoryFabricServer
             };
             await Problems.WriteAsync(context, code, slug, title, detail).ConfigureAwait(false);
         });
-        app.UseMiddleware<ApiKeyAuthenticationMiddleware>();
+        app.UseMiddleware<ClientAddressRateLimitMiddleware>(); // per client address, before any key is looked up
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
-        app.MapOpenApi();
+        app.UseMiddleware<RouteIdentifierMiddleware>();
+        app.MapOpenApi().AllowAnonymous();
         app.MapServiceEndpoints();
         app.MapAdminEndpoints();
         var agents = app.MapAgentEndpoints();

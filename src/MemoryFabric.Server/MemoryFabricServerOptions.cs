@@ -50,6 +50,28 @@ public sealed class MemoryFabricServerOptions
     /// <summary>The burst above the sustained rate a tenant may use. Default: 10,000.</summary>
     public int RateLimitBurst { get; set; } = 10_000;
 
+    /// <summary>Requests per second one client address (an IPv4 address or an IPv6 /64) may sustain, counted before
+    /// authentication, on <c>/v1</c> routes, among the requests this server cannot authenticate from memory: no key,
+    /// an unknown or revoked key, or a tenant key it has not cached yet (each a look-up in the tenant directory every
+    /// tenant shares). Requests with the admin key or a cached tenant key do not count. Beyond: 429 with Retry-After.
+    /// 0 for no limit. Default: 20.</summary>
+    public int AddressRateLimitPerSecond { get; set; } = 20;
+
+    /// <summary>The requests of <see cref="AddressRateLimitPerSecond"/> one address may make at once. Default: 100.</summary>
+    public int AddressRateLimitBurst { get; set; } = 100;
+
+    /// <summary>The most unknown key hashes remembered (the oldest is evicted beyond), so that a repeated bad key is
+    /// not looked up in the tenant directory on every request; 0 remembers none. Default: 10,000.</summary>
+    public int UnknownKeyCacheCapacity { get; set; } = 10_000;
+
+    /// <summary>How long an unknown key hash is remembered. Default: 10 seconds.</summary>
+    public TimeSpan UnknownKeyCacheLifetime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often each server asks the tenant directory which keys were revoked (through any server of a
+    /// cluster) and drops them from its key cache; a server whose check has not succeeded for four intervals (at least
+    /// a second) looks cached keys up again. Default: 250 ms.</summary>
+    public TimeSpan RevocationCheckInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>The share of the machine's (or container's) memory above which Orleans deactivates the least recently
     /// used grains (<c>GrainCollectionOptions.MemoryUsageLimitPercentage</c>, shedding down to 10 points below it); 0
     /// turns shedding off. Default: 80.</summary>
@@ -67,4 +89,9 @@ public sealed class MemoryFabricServerOptions
 
     /// <summary>Keep state in memory only (nothing written to disk; for tests and demos). Default: false.</summary>
     public bool InMemory { get; set; }
+
+    /// <summary>Trace requests through the layers with OpenTelemetry (HTTP, grain call, engine, storage, encoder;
+    /// exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set). Read when the server is built.
+    /// Default: true.</summary>
+    public bool Tracing { get; set; } = true;
 }

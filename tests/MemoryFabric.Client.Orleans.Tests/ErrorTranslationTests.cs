@@ -16,10 +16,21 @@ public sealed class ErrorTranslationTests
         Assert.DoesNotContain("acme", notFound.Message, StringComparison.Ordinal);
         Assert.Contains("SearchAsync", notFound.Message, StringComparison.Ordinal);
 
-        Assert.Equal(HttpStatusCode.NotFound, Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(new KeyNotFoundException("No note 'n1'."), "UpdateNoteAsync", "tom")).StatusCode);
-        var invalid = Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(new ArgumentException("Turn 0 has an empty text.", "turns"), "IngestAsync", "tom"));
+        Assert.Equal(HttpStatusCode.NotFound, Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(new MemoryItemNotFoundException("No note 'n1'."), "UpdateNoteAsync", "tom")).StatusCode);
+        var invalid = Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(new MemoryInputException("Turn 0 has an empty text.", "turns"), "IngestAsync", "tom"));
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         Assert.Equal("Turn 0 has an empty text.", invalid.Problem.Detail);
+    }
+
+    [Theory]
+    [InlineData("argument")]
+    [InlineData("key-not-found")]
+    public void A_plain_argument_or_key_error_from_a_grain_is_a_500_as_on_the_server(string kind)
+    {
+        Exception cause = kind == "argument" ? new ArgumentException("internal detail", nameof(kind)) : new KeyNotFoundException("internal detail");
+        var e = Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(cause, "SearchAsync", "tom"));
+        Assert.Equal(HttpStatusCode.InternalServerError, e.StatusCode);
+        Assert.Same(cause, e.InnerException);
     }
 
     [Fact]

@@ -94,7 +94,7 @@ public sealed class OrleansClientTests(ClientClusterFixture fixture)
         Assert.Null(await Memory.GetNoteAsync(agent, added.Note.Id));
         AssertProblem(await Assert.ThrowsAsync<MemoryFabricApiException>(() => Memory.PurgeNoteAsync(agent, added.Note.LineageId)), HttpStatusCode.NotFound, "not-found", "No note");
         AssertProblem(await Assert.ThrowsAsync<MemoryFabricApiException>(() => Memory.GetNoteHistoryAsync(agent, "n_nope")), HttpStatusCode.NotFound, "not-found", "No note");
-        // The engine's KeyNotFoundException (no such active note), as the server maps it.
+        // The engine's MemoryItemNotFoundException (no such active note), as the server maps it.
         AssertProblem(
             await Assert.ThrowsAsync<MemoryFabricApiException>(() => Memory.UpdateNoteAsync(agent, "n_nope", new NoteWrite { Text = "x", Subject = "y" })),
             HttpStatusCode.NotFound, "not-found", "n_nope");

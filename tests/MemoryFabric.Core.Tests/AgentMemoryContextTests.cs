@@ -194,7 +194,7 @@ public sealed class AgentMemoryContextTests
     {
         var memory = await SmallMemoryAsync(consolidate: false);
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => memory.GetContextAsync(new ContextRequest { Query = "dog", TokenBudget = budget }));
+        await Assert.ThrowsAsync<MemoryInputException>(() => memory.GetContextAsync(new ContextRequest { Query = "dog", TokenBudget = budget }));
     }
 
     [Theory]
@@ -205,8 +205,8 @@ public sealed class AgentMemoryContextTests
     {
         var memory = await SmallMemoryAsync(consolidate: false);
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => memory.GetContextAsync(new ContextRequest { Query = query }));
-        await Assert.ThrowsAsync<ArgumentException>(() => memory.SearchAsync(new SearchRequest { Query = query }));
+        var error = await Assert.ThrowsAsync<MemoryInputException>(() => memory.GetContextAsync(new ContextRequest { Query = query }));
+        await Assert.ThrowsAsync<MemoryInputException>(() => memory.SearchAsync(new SearchRequest { Query = query }));
 
         Assert.Contains("query", error.Message, StringComparison.Ordinal);
     }
@@ -216,8 +216,8 @@ public sealed class AgentMemoryContextTests
     {
         var memory = await SmallMemoryAsync(consolidate: false);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => memory.GetContextAsync(new ContextRequest { Query = new string('a', 8_001) }));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => memory.SearchAsync(new SearchRequest { Query = "dog", Limit = 0 }));
+        await Assert.ThrowsAsync<MemoryInputException>(() => memory.GetContextAsync(new ContextRequest { Query = new string('a', 8_001) }));
+        await Assert.ThrowsAsync<MemoryInputException>(() => memory.SearchAsync(new SearchRequest { Query = "dog", Limit = 0 }));
     }
 
     [Fact]

@@ -145,7 +145,7 @@ public sealed class AgentMemoryIngestTests
             ? Enumerable.Range(0, 6).Select(i => good with { Id = "b" + i }).ToList()
             : [good, bad];
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => memory.IngestAsync(batch));
+        var error = await Assert.ThrowsAsync<MemoryInputException>(() => memory.IngestAsync(batch));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         if (problem is not ("batch-too-big" or "blank-id" or "id-with-newline"))

@@ -44,7 +44,30 @@ public sealed class GrainCallTests(ClusterFixture fixture) : IClassFixture<Clust
         await directory.CreateTenantAsync(tenant, "Tenant");
         var e = await Assert.ThrowsAsync<TenantExistsException>(() => directory.CreateTenantAsync(tenant, "Again"));
         Assert.Contains(tenant, e.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<ArgumentException>(() => directory.CreateTenantAsync("Not Valid!", null));
+        var badTenant = await Assert.ThrowsAsync<MemoryInputException>(() => directory.CreateTenantAsync("Not Valid!", null));
+        Assert.StartsWith("A tenant id is", badTenant.Reason, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<MemoryInputException>(() => directory.CreateScopedKeyAsync(tenant, "k", 2.0, null));
+    }
+
+    [Fact]
+    public async Task The_callers_input_and_missing_item_errors_keep_their_type_and_message_across_silos()
+    {
+        // The project's own request exceptions are what the server maps to 400/404 (a plain ArgumentException or
+        // KeyNotFoundException is a 500), so they must arrive as themselves, not as their base type or a fallback.
+        var agent = Cluster.Client.GetGrain<IAgentMemoryGrain>("acme/typed-" + Guid.NewGuid().ToString("N")[..8]);
+        await agent.IngestAsync(Turns.Conversation(2));
+
+        var limit = await Assert.ThrowsAsync<MemoryInputException>(() => agent.SearchAsync(new SearchRequest { Query = "teal", Limit = 5000 }));
+        Assert.Equal("The limit must be between 1 and 1000.", limit.Reason);
+        var blank = await Assert.ThrowsAsync<MemoryInputException>(() => agent.IngestAsync([Turns.Conversation(1)[0] with { Id = "blank", Text = "  " }]));
+        Assert.Contains("empty text", blank.Message, StringComparison.Ordinal);
+
+        var missing = await Assert.ThrowsAsync<MemoryItemNotFoundException>(() => agent.UpdateNoteAsync("n_nope", new Notes.NoteWrite { Text = "x", Subject = "y" }));
+        Assert.Contains("n_nope", missing.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<MemoryItemNotFoundException>(() => agent.DeleteNoteAsync("n_nope"));
+
+        var guard = Cluster.Client.GetGrain<ITenantGuardGrain>("typed" + Guid.NewGuid().ToString("N")[..8]);
+        await Assert.ThrowsAsync<MemoryInputException>(() => guard.AddMemberAsync("bad group", "alice"));
     }
 
     [Fact]

@@ -10,4 +10,8 @@ public sealed record ApiKeyInfo(string Id, string Name, string Tenant, DateTimeO
 {
     /// <summary>The most trust the key's writes may claim (0–1), or <see langword="null"/> for no cap.</summary>
     public double? Trust { get; init; }
+
+    /// <summary>What the key may do (<see cref="ApiScopes"/>: read, write, forget, guard), or <see langword="null"/>
+    /// from a server that predates scopes.</summary>
+    public IReadOnlyList<string>? Scopes { get; init; }
 }

@@ -14,12 +14,16 @@ public sealed record CreatedApiKey(string Id, string Name, string Tenant, DateTi
     /// <summary>The most trust the key's writes may claim (0–1), or <see langword="null"/> for no cap.</summary>
     public double? Trust { get; init; }
 
+    /// <summary>What the key may do (<see cref="ApiScopes"/>: read, write, forget, guard), or <see langword="null"/>
+    /// from a server that predates scopes.</summary>
+    public IReadOnlyList<string>? Scopes { get; init; }
+
     /// <summary>The key's identity without its secret.</summary>
     /// <returns>The <see cref="ApiKeyInfo"/> of this key.</returns>
-    public ApiKeyInfo ToApiKeyInfo() => new(Id, Name, Tenant, CreatedAt) { Trust = Trust };
+    public ApiKeyInfo ToApiKeyInfo() => new(Id, Name, Tenant, CreatedAt) { Trust = Trust, Scopes = Scopes };
 
     /// <summary>Describes the key with its secret masked.</summary>
     /// <returns>The description.</returns>
     public override string ToString() =>
-        $"CreatedApiKey {{ Id = {Id}, Name = {Name}, Tenant = {Tenant}, CreatedAt = {CreatedAt:O}, Trust = {Trust}, Key = *** }}";
+        $"CreatedApiKey {{ Id = {Id}, Name = {Name}, Tenant = {Tenant}, CreatedAt = {CreatedAt:O}, Trust = {Trust}, Scopes = {(Scopes is null ? string.Empty : string.Join(' ', Scopes))}, Key = *** }}";
 }

@@ -19,4 +19,9 @@ public sealed record CreateKeyRequest(string? Name)
     /// and note written with the key is stored with at most this trust (e.g. 0.3 for a tool's or a crawler's key, so
     /// that everything it writes is a weak source for the guard).</summary>
     public double? Trust { get; init; }
+
+    /// <summary>What the key may do: any of <c>read</c>, <c>write</c>, <c>forget</c> and <c>guard</c>
+    /// (<see cref="ApiScopes"/>), or <see langword="null"/> for read and write. A key with a trust cap cannot hold
+    /// <c>guard</c>.</summary>
+    public IReadOnlyList<string>? Scopes { get; init; }
 }

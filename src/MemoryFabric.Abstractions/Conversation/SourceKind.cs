@@ -55,12 +55,12 @@ public static class SourceTrust
     /// <summary>Checks a trust level: finite and between 0 and 1.</summary>
     /// <param name="trust">The trust level.</param>
     /// <param name="parameter">The parameter name for the exception.</param>
-    /// <exception cref="ArgumentException">The trust is out of range.</exception>
+    /// <exception cref="MemoryInputException">The trust is out of range.</exception>
     public static void Validate(double? trust, string parameter)
     {
         if (trust is { } t && (!double.IsFinite(t) || t < 0 || t > 1))
         {
-            throw new ArgumentException($"The trust level must be between 0 and 1; {t} was given.", parameter);
+            throw new MemoryInputException($"The trust level must be between 0 and 1; {t} was given.", parameter);
         }
     }
 }

@@ -16,8 +16,11 @@ namespace MemoryFabric.Benchmarks.Http;
 /// <item>Drain: until every agent's dense index caught up and the consolidations triggered by new turns ran.</item>
 /// <item>Mixed: closed-loop workers for a fixed time, each request a search (a realistic question) or a small ingest
 /// on a random agent; count, rate and latency percentiles per operation, and every failure.</item>
-/// <item>Cold activation (in-process only): one agent with many turns is consolidated, the server restarted on the same
-/// data, and the first request to the agent (snapshot load and journal replay) timed beside the next ones.</item>
+/// <item>Cold activation (in-process only): one agent with many turns is consolidated and the in-process server stopped;
+/// then, several times, a fresh server process (<see cref="HttpBenchmarkOptions.ServerCommand"/>) is started on the same
+/// data directory, after dropping the page cache where the machine allows, and the time from its spawn to the first
+/// successful answer for that agent (process start to ready, then the activation: storage read, snapshot restore and
+/// journal replay) is measured, beside the requests after it.</item>
 /// </list>
 /// Latencies are recorded one by one and sorted at the end (exact percentiles).
 /// </summary>
@@ -653,31 +656,46 @@ public static class HttpBenchmark
             }
 
             var bytes = DirectoryBytes(dataDirectory);
+            var command = ResolveServerCommand(options);
             var cold = new List<double>();
             var warm = new List<double>();
             var starts = new List<double>();
+            var answers = new List<double>();
             var loads = new List<double>();
+            string? warmCache = options.DropPageCache ? null : "not dropped (--page-cache keep)";
+            log.WriteLine(Invariant($"{Prefix}cold activation: each start is a fresh server process: {string.Join(' ', [command.Program, .. command.Arguments])}"));
             for (var i = 0; i < options.ColdRepeats; i++)
             {
-                server = await InProcessServer.StartAsync(dataDirectory, options.Embedder, adminKey, options.ConsolidateAfterTurns, log, cancellationToken).ConfigureAwait(false);
-                starts.Add(server.StartTime.TotalMilliseconds);
-                using (var restarted = new Session(server.Address, session.ApiKey, 1, options.BatchSize))
+                if (warmCache is null)
                 {
-                    // Connection, client and route warmed on other requests, so the first call to the agent times its
-                    // activation only: /readyz, then an agent that does not exist (its storage read finds nothing).
-                    await restarted.Client.IsReadyAsync(cancellationToken).ConfigureAwait(false);
-                    await restarted.Client.GetAgentAsync("never-written-" + i.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
-
-                    var metricsBefore = await MetricsSnapshot.ScrapeAsync(restarted.Http, restarted.Endpoint, cancellationToken).ConfigureAwait(false);
-                    var start = Stopwatch.GetTimestamp();
-                    var first = await restarted.Client.GetAgentAsync(coldAgent, cancellationToken).ConfigureAwait(false);
-                    cold.Add(LatencyLog.Milliseconds(Stopwatch.GetTimestamp() - start));
-                    var metricsAfter = await MetricsSnapshot.ScrapeAsync(restarted.Http, restarted.Endpoint, cancellationToken).ConfigureAwait(false);
-                    if (metricsBefore is not null && metricsAfter is not null
-                        && MetricsSnapshot.MeanMs(metricsBefore, metricsAfter, "memoryfabric_storage_duration_seconds", "operation=\"load\"") is ({ } loadMs, 1))
+                    warmCache = await PageCache.TryDropAsync(PageCache.DropCachesPath, cancellationToken).ConfigureAwait(false);
+                    if (warmCache is not null)
                     {
-                        loads.Add(loadMs);
+                        log.WriteLine(Invariant($"{Prefix}cold activation: the page cache cannot be dropped ({warmCache}): it is warm for every start"));
                     }
+                }
+
+                await using var process = ServerProcess.Start(command, dataDirectory, options.Embedder, adminKey, options.ConsolidateAfterTurns, log);
+                using (var restarted = new Session(process.Address, session.ApiKey, 1, options.BatchSize))
+                {
+                    // From the spawn: poll /readyz every 10 ms until the server answers ready, then ask for the agent
+                    // at once (its first request: activation from storage, in a process where nothing is warm).
+                    await WaitReadyAsync(process, restarted, options.DrainTimeout, cancellationToken).ConfigureAwait(false);
+                    var ready = Stopwatch.GetTimestamp();
+                    starts.Add(LatencyLog.Milliseconds(ready - process.StartTimestamp));
+                    var first = await restarted.Client.GetAgentAsync(coldAgent, cancellationToken).ConfigureAwait(false);
+                    var answered = Stopwatch.GetTimestamp();
+                    cold.Add(LatencyLog.Milliseconds(answered - ready));
+                    answers.Add(LatencyLog.Milliseconds(answered - process.StartTimestamp));
+                    var metrics = await MetricsSnapshot.ScrapeAsync(restarted.Http, restarted.Endpoint, cancellationToken).ConfigureAwait(false);
+                    // Every storage read of the fresh process so far (the agent's, and any other grain's its activation
+                    // needed): the metrics are scraped only after the answer, so that nothing else is warmed before it.
+                    if (metrics is not null
+                        && MetricsSnapshot.MeanMs(MetricsSnapshot.Parse(string.Empty), metrics, "memoryfabric_storage_duration_seconds", "operation=\"load\"") is ({ } loadMs, > 0 and var count))
+                    {
+                        loads.Add(Math.Round(loadMs * count, 3));
+                    }
+
                     if (first is null || first.Turns < options.ColdTurns)
                     {
                         throw new InvalidOperationException($"After the restart the cold-activation agent has {first?.Turns ?? 0} turns, not {options.ColdTurns}.");
@@ -685,16 +703,15 @@ public static class HttpBenchmark
 
                     for (var j = 0; j < 3; j++)
                     {
-                        start = Stopwatch.GetTimestamp();
+                        var start = Stopwatch.GetTimestamp();
                         await restarted.Client.GetAgentAsync(coldAgent, cancellationToken).ConfigureAwait(false);
                         warm.Add(LatencyLog.Milliseconds(Stopwatch.GetTimestamp() - start));
                     }
                 }
 
-                stops.Add((await server.StopAsync().ConfigureAwait(false)).TotalMilliseconds);
-                server = null;
-                log.WriteLine(Invariant($"{Prefix}cold activation {i + 1}/{options.ColdRepeats}: first request {cold[^1]:F1} ms")
-                    + (loads.Count == i + 1 ? Invariant($" (storage load {loads[^1]:F1} ms)") : string.Empty) + Invariant($", then {warm[^1]:F2} ms"));
+                stops.Add((await process.StopAsync().ConfigureAwait(false)).TotalMilliseconds);
+                log.WriteLine(Invariant($"{Prefix}cold activation {i + 1}/{options.ColdRepeats}: fresh process to first answer {answers[^1]:F1} ms = ready after {starts[^1]:F1} ms + first request {cold[^1]:F1} ms")
+                    + (loads.Count == i + 1 ? Invariant($" (storage reads {loads[^1]:F1} ms)") : string.Empty) + Invariant($", then {warm[^1]:F2} ms"));
             }
 
             return new ColdActivationResult
@@ -714,6 +731,12 @@ public static class HttpBenchmark
                 WarmMedianMs = Median(warm),
                 WarmMaxMs = warm.Max(),
                 ServerStartMedianMs = Math.Round(Median(starts), 1),
+                StartToAnswerMs = answers,
+                StartToAnswerMedianMs = Median(answers),
+                StartToAnswerMaxMs = answers.Max(),
+                StartToReadyMs = starts,
+                ServerProcess = string.Join(' ', [Path.GetFileName(command.Program), .. command.Arguments.Select(a => Path.IsPathRooted(a) ? Path.GetFileName(a) : a)]),
+                PageCache = warmCache is null ? "dropped before each start (sync; echo 3 > /proc/sys/vm/drop_caches)" : $"warm: {warmCache}",
                 ServerStopMedianMs = Math.Round(Median(stops), 1),
             };
         }
@@ -723,6 +746,52 @@ public static class HttpBenchmark
             {
                 await server.StopAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    private static ProcessCommand ResolveServerCommand(HttpBenchmarkOptions options)
+    {
+        if (options.ServerCommand is { } command)
+        {
+            return command;
+        }
+
+        var server = Path.Combine(AppContext.BaseDirectory, "MemoryFabric.Server.dll");
+        if (!File.Exists(server))
+        {
+            throw new FileNotFoundException($"The cold-activation phase starts a fresh server process: set HttpBenchmarkOptions.ServerCommand, or put MemoryFabric.Server.dll beside {AppContext.BaseDirectory}.", server);
+        }
+
+        return ProcessCommand.ForApplication(server, Environment.ProcessPath, Environment.GetEnvironmentVariable("DOTNET_HOST_PATH"), ExecutableSearch.CurrentPath);
+    }
+
+    private static async Task WaitReadyAsync(ServerProcess process, Session session, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The server process exited before it was ready: {process.OutputTail}");
+            }
+
+            if (Stopwatch.GetElapsedTime(process.StartTimestamp) > timeout)
+            {
+                throw new TimeoutException($"The server process was not ready after {timeout.TotalSeconds:F0} s: {process.OutputTail}");
+            }
+
+            try
+            {
+                if (await session.Client.IsReadyAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or MemoryFabricApiException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken).ConfigureAwait(false);
         }
     }
 

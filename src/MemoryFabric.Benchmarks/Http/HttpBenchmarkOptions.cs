@@ -45,6 +45,16 @@ public sealed class HttpBenchmarkOptions
     /// <summary>Restarts (each one cold activation) in the cold-activation phase. Default 5.</summary>
     public int ColdRepeats { get; set; } = 5;
 
+    /// <summary>How to start the fresh server process of each measured cold activation (the benchmark sets its data
+    /// directory, address, admin key and embedder through <c>MemoryFabric__*</c> and <c>ASPNETCORE_URLS</c>);
+    /// <see langword="null"/>: <c>dotnet MemoryFabric.Server.dll</c> beside this assembly. <c>memfab bench http</c>
+    /// uses <c>memfab serve</c>.</summary>
+    public ProcessCommand? ServerCommand { get; set; }
+
+    /// <summary>Drop the page cache (<c>sync; echo 3 &gt; /proc/sys/vm/drop_caches</c>, root only) before each measured
+    /// server start. Where it cannot, the report says that the page cache was warm. Default on.</summary>
+    public bool DropPageCache { get; set; } = true;
+
     /// <summary>The in-process server's embedder: auto, minilm, hashing or openai. Default auto.</summary>
     public string Embedder { get; set; } = "auto";
 

@@ -365,7 +365,27 @@ public sealed record ColdActivationResult
     /// <summary>Bytes in the data directory after the set-up.</summary>
     public long DataDirectoryBytes { get; init; }
 
-    /// <summary>Each restart's first request, in milliseconds.</summary>
+    /// <summary>The server command each measured start ran as a fresh process (paths shortened to file names).</summary>
+    public string? ServerProcess { get; init; }
+
+    /// <summary>Whether the page cache was dropped before each start, or why it stayed warm.</summary>
+    public string? PageCache { get; init; }
+
+    /// <summary>Each start's time from spawning a fresh server process on the data directory to the first successful
+    /// answer for the agent (activated from storage), in milliseconds: <see cref="StartToReadyMs"/> + <see cref="ColdMs"/>.</summary>
+    public IReadOnlyList<double> StartToAnswerMs { get; init; } = [];
+
+    /// <summary>The median of <see cref="StartToAnswerMs"/>.</summary>
+    public double StartToAnswerMedianMs { get; init; }
+
+    /// <summary>The largest of <see cref="StartToAnswerMs"/>.</summary>
+    public double StartToAnswerMaxMs { get; init; }
+
+    /// <summary>Each start's time from the spawn to the first <c>/readyz</c> that answered ready (polled every 10 ms).</summary>
+    public IReadOnlyList<double> StartToReadyMs { get; init; } = [];
+
+    /// <summary>Each fresh process's first request, sent as soon as <c>/readyz</c> answered ready, to the agent (the
+    /// activation: storage read, snapshot restore, journal replay, with nothing warmed in that process), in milliseconds.</summary>
     public required IReadOnlyList<double> ColdMs { get; init; }
 
     /// <summary>The median of <see cref="ColdMs"/>.</summary>
@@ -374,8 +394,10 @@ public sealed record ColdActivationResult
     /// <summary>The largest of <see cref="ColdMs"/>.</summary>
     public double ColdMaxMs { get; init; }
 
-    /// <summary>The server's storage read of the agent (snapshot and journal) within each first request, in
-    /// milliseconds (from <c>/metrics</c>); the rest is restoring the snapshot, replaying the journal and HTTP.</summary>
+    /// <summary>The time the fresh server process spent in storage reads (<c>memoryfabric_storage_duration_seconds</c>,
+    /// operation load: the agent's snapshot and journal, and any other grain state read on the way) up to its first
+    /// answer, in milliseconds, per start; the rest of the first request is restoring the snapshot, replaying the
+    /// journal, JIT compilation and HTTP.</summary>
     public required IReadOnlyList<double> StorageLoadMs { get; init; }
 
     /// <summary>The median of <see cref="StorageLoadMs"/>, or <see langword="null"/> without metrics.</summary>
@@ -387,7 +409,7 @@ public sealed record ColdActivationResult
     /// <summary>The slowest of them.</summary>
     public double WarmMaxMs { get; init; }
 
-    /// <summary>The median time to start the server, in milliseconds.</summary>
+    /// <summary>The median time from spawning the server process to ready, in milliseconds.</summary>
     public double ServerStartMedianMs { get; init; }
 
     /// <summary>The median time to stop it (every active agent persists), in milliseconds.</summary>

@@ -4,7 +4,8 @@ using System.Text.Json.Nodes;
 
 namespace MemoryFabric.Benchmarks.Index;
 
-/// <summary>Runs <c>ann_reference.py</c> (hnswlib and FAISS HNSW) on the files the benchmark wrote.</summary>
+/// <summary>Runs <c>ann_reference.py</c> (hnswlib and FAISS HNSW) on the files the benchmark wrote: one fresh Python
+/// process per engine, so that each one's resident-set growth is its own.</summary>
 internal static class AnnReference
 {
     private const string ScriptName = "ann_reference.py";
@@ -16,6 +17,36 @@ internal static class AnnReference
         IndexBenchmarkOptions options, IReadOnlyList<string> engines, string basePath, string queriesPath, string truthPath, string workDirectory, CancellationToken cancellationToken)
     {
         var script = LocateScript(workDirectory);
+        var results = new Dictionary<string, EngineResult>();
+        var errors = new Dictionary<string, string>();
+        foreach (var engine in engines)
+        {
+            var python = await PythonInterpreter.ResolveAsync(options.Python, ["numpy", engine], ExecutableSearch.CurrentPath, cancellationToken).ConfigureAwait(false);
+            if (python.Path is null)
+            {
+                errors[engine] = python.Error!;
+                options.Progress?.WriteLine($"{engine}: {python.Error}");
+                continue;
+            }
+
+            var outcome = await RunEngineAsync(python.Path, script, options, engine, basePath, queriesPath, truthPath, cancellationToken).ConfigureAwait(false);
+            foreach (var (name, result) in outcome.Engines)
+            {
+                results[name] = result;
+            }
+
+            foreach (var (name, error) in outcome.Errors)
+            {
+                errors[name] = error;
+            }
+        }
+
+        return new Outcome(results, errors);
+    }
+
+    private static async Task<Outcome> RunEngineAsync(
+        string python, string script, IndexBenchmarkOptions options, string engine, string basePath, string queriesPath, string truthPath, CancellationToken cancellationToken)
+    {
         var arguments = new List<string>
         {
             script,
@@ -28,7 +59,7 @@ internal static class AnnReference
             "--k", options.K.ToString(CultureInfo.InvariantCulture),
             "--target", options.TargetRecall.ToString(CultureInfo.InvariantCulture),
             "--repeat", options.Repeat.ToString(CultureInfo.InvariantCulture),
-            "--engines", string.Join(',', engines),
+            "--engines", engine,
         };
         // One thread for any BLAS or OpenMP pool the libraries start, on top of their own thread settings.
         var environment = new Dictionary<string, string>
@@ -41,18 +72,16 @@ internal static class AnnReference
         ExternalProcess.Result result;
         try
         {
-            result = await ExternalProcess.RunAsync(options.Python, arguments, null, environment, options.Progress, errorTailLines: 5, cancellationToken).ConfigureAwait(false);
+            result = await ExternalProcess.RunAsync(python, arguments, null, environment, options.Progress, errorTailLines: 5, cancellationToken).ConfigureAwait(false);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            var reason = $"cannot run {options.Python}: {e.Message}";
-            return new Outcome([], engines.ToDictionary(e2 => e2, _ => reason));
+            return new Outcome([], new Dictionary<string, string> { [engine] = $"cannot run {python}: {e.Message}" });
         }
 
         if (result.ExitCode != 0)
         {
-            var reason = $"{Path.GetFileName(script)} exited with code {result.ExitCode}: {result.ErrorTail}";
-            return new Outcome([], engines.ToDictionary(e => e, _ => reason));
+            return new Outcome([], new Dictionary<string, string> { [engine] = $"{Path.GetFileName(script)} ({python}) exited with code {result.ExitCode}: {result.ErrorTail}" });
         }
 
         return Parse(result.Output);
@@ -84,6 +113,11 @@ internal static class AnnReference
                     BytesPerVector = node["bytes_per_vector"]?.GetValue<double>(),
                     BytesPerVectorMethod = node["bytes_per_vector_method"]?.GetValue<string>(),
                     BytesPerVectorCheck = node["bytes_per_vector_layout"]?.GetValue<double>(),
+                    ResidentBaseline = Resident(node["rss_baseline"]),
+                    ResidentGrowthAfterBuild = Resident(node["rss_growth_after_build"]),
+                    ResidentGrowthAfterQueries = Resident(node["rss_growth_after_queries"]),
+                    AnonBytesPerVector = node["rss_anon_bytes_per_vector"]?.GetValue<double>(),
+                    FileBytesPerVector = node["rss_file_bytes_per_vector"]?.GetValue<double>(),
                     EfSearch = node["ef_search"]?.GetValue<int>(),
                     RecallAt10 = node["recall_at_10"]?.GetValue<double>(),
                     Qps = node["qps"]?.GetValue<double>() ?? 0,
@@ -104,6 +138,14 @@ internal static class AnnReference
 
         return new Outcome(engines, errors);
     }
+
+    private static ResidentMemory? Resident(JsonNode? node) => node is JsonObject o
+        ? new ResidentMemory(
+            o["total_bytes"]?.GetValue<long>() ?? 0,
+            o["anon_bytes"]?.GetValue<long>() ?? 0,
+            o["file_bytes"]?.GetValue<long>() ?? 0,
+            o["shmem_bytes"]?.GetValue<long>() ?? 0)
+        : null;
 
     private static string LocateScript(string workDirectory)
     {

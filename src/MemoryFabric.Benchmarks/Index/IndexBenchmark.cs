@@ -42,7 +42,7 @@ public static class IndexBenchmark
             var basePath = Path.Combine(workDirectory, "base.npy");
             var queriesPath = Path.Combine(workDirectory, "queries.npy");
             var truthPath = Path.Combine(workDirectory, "gt.npy");
-            if (references.Count > 0)
+            if (references.Count > 0 || options.Engines.Contains(IndexEngines.MemoryFabric))
             {
                 NpyFile.WriteFloat32(basePath, set.Base, set.Count, set.Dimensions);
                 NpyFile.WriteFloat32(queriesPath, set.Queries, set.QueryCount, set.Dimensions);
@@ -51,7 +51,16 @@ public static class IndexBenchmark
 
             if (options.Engines.Contains(IndexEngines.MemoryFabric))
             {
-                engines[IndexEngines.MemoryFabric] = MemoryFabricEngine.Run(set, truth, options, workDirectory, cancellationToken);
+                var (result, error) = await RunOursAsync(options, basePath, queriesPath, truthPath, workDirectory, cancellationToken).ConfigureAwait(false);
+                if (result is not null)
+                {
+                    engines[IndexEngines.MemoryFabric] = result;
+                }
+                else
+                {
+                    errors[IndexEngines.MemoryFabric] = error!;
+                }
+
                 GC.Collect();
             }
 
@@ -100,6 +109,43 @@ public static class IndexBenchmark
             {
                 TryDelete(workDirectory);
             }
+        }
+    }
+
+    // MemoryFabric's engine in a fresh process of its own (like each reference), or here without a worker command.
+    private static async Task<(EngineResult? Result, string? Error)> RunOursAsync(
+        IndexBenchmarkOptions options, string basePath, string queriesPath, string truthPath, string workDirectory, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(workDirectory, IndexEngines.MemoryFabric);
+        Directory.CreateDirectory(directory);
+        if (options.WorkerCommand is not { } worker)
+        {
+            return (IndexWorker.Run(options, basePath, queriesPath, truthPath, directory, cancellationToken), null);
+        }
+
+        var command = worker.With(IndexWorker.Arguments(options, basePath, queriesPath, truthPath, directory));
+        ExternalProcess.Result outcome;
+        try
+        {
+            outcome = await ExternalProcess.RunAsync(command.Program, command.Arguments, null, null, options.Progress, errorTailLines: 5, cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (null, $"cannot start the index worker {command.Program}: {e.Message}");
+        }
+
+        if (outcome.ExitCode != 0)
+        {
+            return (null, $"the index worker exited with code {outcome.ExitCode}: {outcome.ErrorTail}");
+        }
+
+        try
+        {
+            return (IndexWorker.ParseResult(outcome.Output), null);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+        {
+            return (null, $"the index worker printed no result: {e.Message}");
         }
     }
 
@@ -190,9 +236,13 @@ public static class IndexBenchmark
         $"recall@{options.K}: share of the exact top-{options.K} (inner product, TensorPrimitives) found, over all queries",
         $"qps: the efSearch sweep stops at the first value with recall@{options.K} >= {options.TargetRecall}; qps there is the best of {options.Repeat} passes "
             + "over all queries (MemoryFabric: one Search call per query; hnswlib and FAISS: one batched call per pass on one thread)",
-        "bytes_per_vector: MemoryFabric counts the allocated capacity of its in-RAM structures (see details.resident_breakdown_bytes_per_vector); "
-            + "its float32 re-ranking vectors are in a memory-mapped file (details.mapped_bytes_per_vector), paged in on demand; "
-            + "hnswlib and FAISS: growth of the Python process's resident set over the build, with their layout arithmetic beside it",
+        "bytes_per_vector: measured the same way for every engine: each engine builds in a fresh process of its own (MemoryFabric: "
+            + "memfab bench index-worker; hnswlib, FAISS: one python3 each) that loads the same .npy files, imports or warms up its library, "
+            + "then reads /proc/self/status before creating the index and after the build; the VmRSS growth / n is bytes_per_vector, "
+            + "split into anonymous (rss_anon_bytes_per_vector: heaps) and file-backed pages (rss_file_bytes_per_vector: mapped files such as "
+            + "MemoryFabric's float32 re-ranking vectors, which the kernel can drop and read again); rss_growth_after_queries is the growth at the "
+            + "end of the query phase; .NET figures are read after a full blocking, compacting GC that returns freed memory to the OS (GCCollectionMode.Aggressive); bytes_per_vector_check is the allocated capacity of "
+            + "MemoryFabric's in-RAM structures and the layout arithmetic of hnswlib and FAISS",
     ];
 
     private static void TryDelete(string directory)

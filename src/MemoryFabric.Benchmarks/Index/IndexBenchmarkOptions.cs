@@ -52,9 +52,16 @@ public sealed class IndexBenchmarkOptions
     /// <summary>Where MemoryFabric keeps the float32 re-ranking vectors. Default memory-mapped.</summary>
     public MemoryFabric.VectorIndex.VectorStorage Storage { get; set; } = MemoryFabric.VectorIndex.VectorStorage.MappedFile;
 
-    /// <summary>The Python with hnswlib and FAISS. Default <c>/usr/bin/python3</c> (Debian's python3-hnswlib and
-    /// python3-faiss load there, not in other Pythons on PATH).</summary>
-    public string Python { get; set; } = "/usr/bin/python3";
+    /// <summary>The Python with numpy, hnswlib and FAISS; <see langword="null"/> (default): the first <c>python3</c> on
+    /// PATH that can import them (Debian's python3-hnswlib and python3-faiss load only in the system Python, which may
+    /// come after a pyenv or virtual-environment <c>python3</c> on PATH).</summary>
+    public string? Python { get; set; }
+
+    /// <summary>How to start the worker process that builds MemoryFabric's index (<c>memfab bench index-worker</c>);
+    /// the benchmark appends <see cref="IndexWorker.Arguments"/>. <see langword="null"/>: MemoryFabric's engine runs in
+    /// this process, where its resident-set growth also contains whatever else this process does (not comparable with
+    /// the references, which always run in processes of their own).</summary>
+    public ProcessCommand? WorkerCommand { get; set; }
 
     /// <summary>The directory for the vector files, the memory-mapped vectors and the snapshot; a new temporary
     /// directory (deleted afterwards) when <see langword="null"/>.</summary>

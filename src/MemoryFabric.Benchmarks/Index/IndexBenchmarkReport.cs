@@ -77,7 +77,9 @@ public sealed record EngineResult
     [JsonPropertyName("build_vectors_per_second")]
     public double? BuildVectorsPerSecond { get; init; }
 
-    /// <summary>RAM bytes per vector (see <see cref="BytesPerVectorMethod"/>).</summary>
+    /// <summary>RAM bytes per vector: the growth of the engine's own process's resident set (anonymous and file-backed
+    /// pages) from just before the index is created to just after the build, divided by n (see
+    /// <see cref="BytesPerVectorMethod"/>).</summary>
     [JsonPropertyName("bytes_per_vector")]
     public double? BytesPerVector { get; init; }
 
@@ -85,10 +87,32 @@ public sealed record EngineResult
     [JsonPropertyName("bytes_per_vector_method")]
     public string? BytesPerVectorMethod { get; init; }
 
-    /// <summary>A second, independent figure of bytes per vector (measured heap growth for MemoryFabric, layout
-    /// arithmetic for the references).</summary>
+    /// <summary>A second, independent figure of bytes per vector (the allocated capacity of the in-RAM structures for
+    /// MemoryFabric, layout arithmetic for the references).</summary>
     [JsonPropertyName("bytes_per_vector_check")]
     public double? BytesPerVectorCheck { get; init; }
+
+    /// <summary>The engine process's resident set just before the index was created (runtime, libraries and the loaded
+    /// vectors: the baseline every growth is measured from).</summary>
+    [JsonPropertyName("rss_baseline")]
+    public ResidentMemory? ResidentBaseline { get; init; }
+
+    /// <summary>Resident-set growth from the baseline to just after the build.</summary>
+    [JsonPropertyName("rss_growth_after_build")]
+    public ResidentMemory? ResidentGrowthAfterBuild { get; init; }
+
+    /// <summary>Resident-set growth from the baseline to the end of the efSearch sweep and the timed passes.</summary>
+    [JsonPropertyName("rss_growth_after_queries")]
+    public ResidentMemory? ResidentGrowthAfterQueries { get; init; }
+
+    /// <summary>Anonymous bytes per vector after the build (heaps: what only swap could take back).</summary>
+    [JsonPropertyName("rss_anon_bytes_per_vector")]
+    public double? AnonBytesPerVector { get; init; }
+
+    /// <summary>File-backed bytes per vector after the build (pages of mapped files, e.g. MemoryFabric's memory-mapped
+    /// float32 vectors: the kernel may drop clean ones under memory pressure and read them again).</summary>
+    [JsonPropertyName("rss_file_bytes_per_vector")]
+    public double? FileBytesPerVector { get; init; }
 
     /// <summary>The efSearch where recall@k first reached the target (or the best point when it never did).</summary>
     [JsonPropertyName("ef_search")]

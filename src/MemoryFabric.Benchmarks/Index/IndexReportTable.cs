@@ -45,17 +45,34 @@ public static class IndexReportTable
             text.AppendLine();
         }
 
-        text.AppendLine(c, $"  {"engine",-13} {"threads",7} {"build s",9} {"build vec/s",11} {"bytes/vec",10} {"efSearch",8} {"recall@" + report.K,9} {"QPS",10}");
+        text.AppendLine(c, $"  {"engine",-13} {"threads",7} {"build s",9} {"build vec/s",11} {"RSS B/vec",10} {"anon",7} {"file",7} {"efSearch",8} {"recall@" + report.K,9} {"QPS",10}");
         foreach (var (name, r) in report.Engines)
         {
             var note = r.ReachedTarget == false ? FormattableString.Invariant($"   (recall {report.TargetRecall} never reached: best point shown)") : string.Empty;
             text.AppendLine(c, $"  {name,-13} {r.Threads,7} {Format(r.BuildSeconds, "F1"),9} {Format(r.BuildVectorsPerSecond, "N0"),11} "
-                + $"{Format(r.BytesPerVector, "N0"),10} {r.EfSearch?.ToString(c) ?? "-",8} {Format(r.RecallAt10, "F4"),9} {r.Qps,10:N0}{note}");
+                + $"{Format(r.BytesPerVector, "N0"),10} {Format(r.AnonBytesPerVector, "N0"),7} {Format(r.FileBytesPerVector, "N0"),7} {r.EfSearch?.ToString(c) ?? "-",8} {Format(r.RecallAt10, "F4"),9} {r.Qps,10:N0}{note}");
         }
 
         foreach (var (name, error) in report.Errors)
         {
             text.AppendLine(c, $"  {name,-13} did not run: {error}");
+        }
+
+        if (report.Engines.Values.Any(r => r.ResidentGrowthAfterBuild is not null))
+        {
+            text.AppendLine();
+            text.AppendLine("RSS B/vec: growth of each engine's own fresh process's resident set (VmRSS) from just before the index is created to just after");
+            text.AppendLine("the build, / n; anon = anonymous pages (heaps), file = file-backed pages (mapped files: the kernel can drop clean ones and read them");
+            text.AppendLine("again). Same method for every engine (/proc/self/status). After the query phase:");
+            foreach (var (name, r) in report.Engines)
+            {
+                if (r.ResidentGrowthAfterQueries is { } q && r.ResidentBaseline is { } b)
+                {
+                    var n = (double)report.Count;
+                    var check = r.BytesPerVectorCheck is { } v ? FormattableString.Invariant($"; {(name == IndexEngines.MemoryFabric ? "allocated capacity" : "layout estimate")} {v:N0} B/vector") : string.Empty;
+                    text.AppendLine(c, $"  {name,-13} {q.TotalBytes / n,7:N0} B/vector ({q.AnonBytes / n:N0} anon + {(q.FileBytes + q.ShmemBytes) / n:N0} file); process baseline {b.TotalBytes / 1e6:N0} MB ({b.AnonBytes / 1e6:N0} MB anon){check}");
+                }
+            }
         }
 
         if (report.Ratios.Count > 0)
@@ -82,11 +99,11 @@ public static class IndexReportTable
             text.AppendLine();
             if (details.TryGetValue("resident_breakdown_bytes_per_vector", out var breakdown) && breakdown is IReadOnlyDictionary<string, double> parts)
             {
-                text.AppendLine(c, $"MemoryFabric bytes/vector = in-RAM structures (allocated capacity) / n = {string.Join(" + ", parts.Where(p => p.Value > 0).Select(p => FormattableString.Invariant($"{p.Key} {p.Value:F1}")))}");
+                text.AppendLine(c, $"MemoryFabric in-RAM structures (allocated capacity) / n = {string.Join(" + ", parts.Where(p => p.Value > 0).Select(p => FormattableString.Invariant($"{p.Key} {p.Value:F1}")))}");
             }
 
-            text.AppendLine(c, $"  float32 re-ranking vectors: {Value(details, "float32_storage")}, {Value(details, "mapped_bytes_per_vector", "F0")} B/vector mapped (paged in on demand, not counted); "
-                + $"managed heap growth over the build: {ours.BytesPerVectorCheck:F0} B/vector; kernel {Value(details, "kernel")}");
+            text.AppendLine(c, $"  float32 re-ranking vectors: {Value(details, "float32_storage")}, {Value(details, "mapped_bytes_per_vector", "F0")} B/vector mapped (file-backed RSS while resident); "
+                + $"managed heap growth over the build: {Value(details, "managed_heap_growth_bytes_per_vector", "F0")} B/vector; kernel {Value(details, "kernel")}");
             text.AppendLine(c, $"  snapshot: {Value(details, "snapshot_bytes", "N0")} bytes, saved in {Value(details, "snapshot_save_seconds", "F2")} s, loaded in "
                 + $"{Value(details, "snapshot_load_seconds", "F3")} s: build / load = {Value(details, "build_over_load", "F0")}×; identical results {Value(details, "snapshot_identical_results")}");
         }

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Reference ANN engines for `memfab bench index`: hnswlib and FAISS HNSW, on the vectors the C# side wrote.
 
 Reads base.npy (n x d float32, unit rows), queries.npy (q x d float32) and gt.npy (q x k int32, the exact top-k by
@@ -9,11 +9,14 @@ prints one JSON object on stdout. Progress goes to stderr.
 Queries per second are measured with one batched call per pass on one thread (hnswlib num_threads=1, FAISS
 omp_set_num_threads(1)), so Python's per-call overhead is not charged to the libraries.
 
-Bytes per vector: the growth of the process's resident set (VmRSS) from just before the index is created to just
-after the build, divided by n (what the index really holds, allocator overhead included); the size computed from
-the engine's documented layout is reported beside it.
+Bytes per vector: the growth of the process's resident set (VmRSS) from just before the index is created (library
+imported, vectors loaded) to just after the build, divided by n (what the index really holds, allocator overhead
+included), split into anonymous (RssAnon) and file-backed (RssFile + RssShmem) pages as /proc/self/status reports
+them, and again at the end of the query phase; the size computed from the engine's documented layout is reported
+beside it. `memfab bench index` runs one process per engine (--engines with one name) and measures MemoryFabric's
+index the same way in a .NET process of its own.
 
-Run with Debian's /usr/bin/python3 (python3-hnswlib, python3-faiss, python3-numpy).
+Run with a python3 that has numpy, hnswlib and faiss (Debian: python3-hnswlib, python3-faiss, in the system python3).
 """
 
 import argparse
@@ -28,12 +31,38 @@ def log(message):
     print(f"ann_reference: {message}", file=sys.stderr, flush=True)
 
 
-def rss_bytes():
+def rss():
+    """VmRSS, RssAnon, RssFile and RssShmem of this process, in bytes."""
+    values = {}
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
+            name, _, rest = line.partition(":")
+            if name in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+                values[name] = int(rest.split()[0]) * 1024
+    return {
+        "total_bytes": values.get("VmRSS", 0),
+        "anon_bytes": values.get("RssAnon", 0),
+        "file_bytes": values.get("RssFile", 0),
+        "shmem_bytes": values.get("RssShmem", 0),
+    }
+
+
+def growth(after, before):
+    return {key: after[key] - before[key] for key in after}
+
+
+def memory_fields(before, after_build, after_queries, n):
+    grown = growth(after_build, before)
+    return {
+        "bytes_per_vector": grown["total_bytes"] / n,
+        "rss_anon_bytes_per_vector": grown["anon_bytes"] / n,
+        "rss_file_bytes_per_vector": (grown["file_bytes"] + grown["shmem_bytes"]) / n,
+        "rss_baseline": before,
+        "rss_growth_after_build": grown,
+        "rss_growth_after_queries": growth(after_queries, before),
+        "bytes_per_vector_method": "VmRSS growth of this engine's own process from just before the index is created to just after "
+        + "the build / n: anonymous + file-backed pages (layout estimate beside it)",
+    }
 
 
 def version_of(module, distribution):
@@ -87,7 +116,7 @@ def run_hnswlib(base, queries, truth, args, efs):
     import hnswlib
 
     n, dim = base.shape
-    before = rss_bytes()
+    before = rss()
     index = hnswlib.Index(space="ip", dim=dim)
     index.init_index(max_elements=n, M=args.m, ef_construction=args.ef_construction, random_seed=args.seed)
     index.set_num_threads(1)
@@ -101,7 +130,7 @@ def run_hnswlib(base, queries, truth, args, efs):
         elapsed = time.perf_counter() - start
         log(f"hnswlib: {hi}/{n} built ({hi / elapsed:.0f}/s)")
     build = time.perf_counter() - start
-    grown = rss_bytes() - before
+    after_build = rss()
     # hnswlib layout: per element, the level-0 block (links M0*4 + 4 count, the float32 vector, an 8-byte label), an
     # 8-byte pointer to the upper links, a 4-byte level, a std::mutex (40 bytes) in link_list_locks_, a label_lookup_
     # hash-map entry (about 40 bytes), and upper links ((M*4 + 4) per level, 1/(M-1) levels on average).
@@ -119,9 +148,8 @@ def run_hnswlib(base, queries, truth, args, efs):
         "threads": 1,
         "build_seconds": build,
         "build_vectors_per_second": n / build,
-        "bytes_per_vector": grown / n,
+        **memory_fields(before, after_build, rss(), n),
         "bytes_per_vector_layout": layout,
-        "bytes_per_vector_method": "VmRSS growth over the build / n (layout estimate beside it)",
         "ef_search": chosen["ef_search"],
         "recall_at_10": chosen["recall_at_10"],
         "qps": chosen["qps"],
@@ -135,7 +163,7 @@ def run_faiss(base, queries, truth, args, efs):
 
     faiss.omp_set_num_threads(1)
     n, dim = base.shape
-    before = rss_bytes()
+    before = rss()
     index = faiss.IndexHNSWFlat(dim, args.m, faiss.METRIC_INNER_PRODUCT)
     index.hnsw.efConstruction = args.ef_construction
     log(f"faiss {faiss.__version__}: building {n} x {dim}, M {args.m}, efConstruction {args.ef_construction}, 1 thread")
@@ -147,7 +175,7 @@ def run_faiss(base, queries, truth, args, efs):
         elapsed = time.perf_counter() - start
         log(f"faiss: {hi}/{n} built ({hi / elapsed:.0f}/s)")
     build = time.perf_counter() - start
-    grown = rss_bytes() - before
+    after_build = rss()
     # FAISS layout: the float32 vector, then links: 2M on level 0 and M per upper level (int32), an 8-byte offset and
     # a 4-byte level per element.
     layout = dim * 4 + 2 * args.m * 4 + args.m * 4 / (args.m - 1) + 8 + 4
@@ -163,9 +191,8 @@ def run_faiss(base, queries, truth, args, efs):
         "threads": 1,
         "build_seconds": build,
         "build_vectors_per_second": n / build,
-        "bytes_per_vector": grown / n,
+        **memory_fields(before, after_build, rss(), n),
         "bytes_per_vector_layout": layout,
-        "bytes_per_vector_method": "VmRSS growth over the build / n (layout estimate beside it)",
         "ef_search": chosen["ef_search"],
         "recall_at_10": chosen["recall_at_10"],
         "qps": chosen["qps"],

@@ -12,8 +12,10 @@ internal static class BenchCommand
         var command = new Command("bench", "Measure performance: side by side with reference implementations (embed, index) and under load (http).");
         command.Subcommands.Add(BenchEmbedCommand.Create());
         command.Subcommands.Add(BenchIndexCommand.Create());
+        command.Subcommands.Add(BenchIndexCommand.CreateWorker());
         command.Subcommands.Add(BenchHttpCommand.Create());
         command.Subcommands.Add(BenchStorageCommand.Create());
+        command.Subcommands.Add(BenchAbuseCommand.Create());
         return command;
     }
 }

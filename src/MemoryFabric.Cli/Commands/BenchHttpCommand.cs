@@ -6,7 +6,7 @@ using MemoryFabric.Server.Hosting;
 namespace MemoryFabric.Cli.Commands;
 
 /// <summary><c>memfab bench http</c>: the HTTP server under bounded load on loopback: batched ingest, then a mix of
-/// searches and small ingests from concurrent connections, then cold activation of a large agent after a restart.
+/// searches and small ingests from concurrent connections, then cold activation of a large agent in a fresh server process.
 /// Prints a markdown table with the targets beside the results; <c>--out</c> writes every figure as JSON.</summary>
 internal static class BenchHttpCommand
 {
@@ -24,7 +24,9 @@ internal static class BenchHttpCommand
         var searchShare = new Option<double>("--search-share") { Description = "The share of searches in the mixed phase; the rest are small ingests.", HelpName = "0..1", DefaultValueFactory = _ => 0.9 };
         var ingestBatch = new Option<int>("--ingest-batch") { Description = "Turns per ingest request in the mixed phase.", HelpName = "n", DefaultValueFactory = _ => 10 };
         var coldTurns = new Option<int>("--cold-turns") { Description = "Turns of the agent whose cold activation is timed (0 skips that phase).", HelpName = "n", DefaultValueFactory = _ => 10_000 };
-        var coldRepeats = new Option<int>("--cold-repeats") { Description = "Server restarts, each timing one cold activation.", HelpName = "n", DefaultValueFactory = _ => 5 };
+        var coldRepeats = new Option<int>("--cold-repeats") { Description = "Fresh server processes (memfab serve on the same data directory), each timing one cold activation.", HelpName = "n", DefaultValueFactory = _ => 5 };
+        var pageCache = new Option<string>("--page-cache") { Description = "Before each fresh server process of the cold-activation phase: drop the page cache (sync; echo 3 > /proc/sys/vm/drop_caches; root only, else reported as warm) or keep it.", HelpName = "drop|keep", DefaultValueFactory = _ => "drop" };
+        pageCache.AcceptOnlyFromAmong("drop", "keep");
         var embedder = new Option<string>("--embedder") { Description = "The in-process server's embedder: auto (MiniLM, or the hashed fallback), minilm, hashing or openai.", HelpName = "name", DefaultValueFactory = _ => "auto" };
         var url = new Option<string?>("--url") { Description = "Load an already running server instead of starting one in-process (needs --key; no cold-activation phase).", HelpName = "url" };
         var key = new Option<string?>("--key") { Description = "The tenant key (mfk_...) for --url.", HelpName = "key" };
@@ -36,12 +38,13 @@ internal static class BenchHttpCommand
         var synthetic = new Option<bool>("--synthetic") { Description = "Use synthetic texts even when the LoCoMo file exists." };
         var seed = new Option<int>("--seed") { Description = "The seed of the synthetic texts and of the workers' choices.", DefaultValueFactory = _ => 42 };
         var output = new Option<string?>("--out") { Description = "Also write every figure as JSON to this file.", HelpName = "path" };
+        var tracing = new Option<string?>("--tracing") { Description = "The in-process server's tracing (MemoryFabric:Tracing; no exporter unless OTEL_EXPORTER_OTLP_ENDPOINT is set): on, off, or compare (the whole benchmark twice in this invocation, tracing off then on, both reported with the search p99 of each). Default: the server's (on).", HelpName = "on|off|compare" };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the markdown table to this file (it is always printed).", HelpName = "path" };
 
-        var command = new Command("http", "Load the HTTP server on loopback: batched ingest, then searches and small ingests from concurrent connections, then cold activation after a restart.")
+        var command = new Command("http", "Load the HTTP server on loopback: batched ingest, then searches and small ingests from concurrent connections, then cold activation in a fresh server process.")
         {
-            agents, turns, batchSize, connections, duration, warmup, rate, searchShare, ingestBatch, coldTurns, coldRepeats, embedder, url, key, dataDirectory, keepData,
-            consolidateAfter, drainTimeout, locomo, synthetic, seed, output, markdown,
+            agents, turns, batchSize, connections, duration, warmup, rate, searchShare, ingestBatch, coldTurns, coldRepeats, pageCache, embedder, url, key, dataDirectory, keepData,
+            consolidateAfter, drainTimeout, locomo, synthetic, seed, output, markdown, tracing,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -61,6 +64,7 @@ internal static class BenchHttpCommand
                 MixedIngestBatch = Range(parseResult.GetValue(ingestBatch), "--ingest-batch", 1, 100_000),
                 ColdTurns = Range(parseResult.GetValue(coldTurns), "--cold-turns", 0, 10_000_000),
                 ColdRepeats = Range(parseResult.GetValue(coldRepeats), "--cold-repeats", 1, 1_000),
+                DropPageCache = parseResult.GetValue(pageCache) != "keep",
                 Embedder = (parseResult.GetValue(embedder) ?? "auto").Trim().ToLowerInvariant(),
                 DataDirectory = parseResult.GetValue(dataDirectory),
                 KeepData = parseResult.GetValue(keepData),
@@ -94,10 +98,52 @@ internal static class BenchHttpCommand
                 throw new UsageException("--key goes with --url (the in-process server creates its own tenant and key)");
             }
 
-            HttpBenchmarkReport report;
+            if (options.Url is null && options.ColdTurns > 0)
+            {
+                try
+                {
+                    options.ServerCommand = BenchSelf.Memfab().With("serve");
+                }
+                catch (FileNotFoundException e)
+                {
+                    throw new UsageException($"the cold-activation phase starts memfab serve as a fresh process: {e.Message} (--cold-turns 0 skips it)", e);
+                }
+            }
+
+            var tracingMode = parseResult.GetValue(tracing)?.Trim().ToLowerInvariant();
+            if (tracingMode is not (null or "on" or "off" or "compare"))
+            {
+                throw new UsageException($"--tracing: \"{tracingMode}\" is not on, off or compare");
+            }
+
+            if (tracingMode is not null && (options.Url is not null || (tracingMode == "compare" && options.DataDirectory is not null)))
+            {
+                throw new UsageException("--tracing sets the in-process server's tracing: it cannot go with --url, and compare (two fresh servers) not with --data-dir");
+            }
+
+            var runs = new List<(string? Tracing, HttpBenchmarkReport Report)>();
             try
             {
-                report = await HttpBenchmark.RunAsync(options, stderr, cancellationToken).ConfigureAwait(false);
+                foreach (var mode in tracingMode == "compare" ? ["off", "on"] : new[] { tracingMode })
+                {
+                    // The server reads MemoryFabric:Tracing from its configuration, environment variables included (also
+                    // in the cold phase's fresh server processes, which inherit this process's environment).
+                    var previous = Environment.GetEnvironmentVariable(TracingVariable);
+                    Environment.SetEnvironmentVariable(TracingVariable, mode is null ? previous : (mode == "on" ? "true" : "false"));
+                    try
+                    {
+                        if (mode is not null)
+                        {
+                            await stderr.WriteLineAsync($"memfab bench http: tracing {mode}").ConfigureAwait(false);
+                        }
+
+                        runs.Add((mode, await HttpBenchmark.RunAsync(options, stderr, cancellationToken).ConfigureAwait(false)));
+                    }
+                    finally
+                    {
+                        Environment.SetEnvironmentVariable(TracingVariable, previous);
+                    }
+                }
             }
             catch (Evaluation.Datasets.DatasetFormatException e)
             {
@@ -118,24 +164,43 @@ internal static class BenchHttpCommand
                 throw new UsageException($"--key: the server refused the key ({(int)e.StatusCode})", e);
             }
 
-            var table = HttpReportTable.Render(report);
+            var table = runs.Count == 1
+                ? HttpReportTable.Render(runs[0].Report)
+                : string.Concat(runs.Select(r => $"## Tracing {r.Tracing}\n\n{HttpReportTable.Render(r.Report)}\n")) + TracingComparison(runs);
             await stdout.WriteAsync(table).ConfigureAwait(false);
-            if (!await TryWriteAsync(parseResult.GetValue(output), report.ToJson(), "results", stderr, cancellationToken).ConfigureAwait(false)
+            var json = runs.Count == 1
+                ? runs[0].Report.ToJson()
+                : "{\n" + string.Join(",\n", runs.Select(r => $"\"tracing_{r.Tracing}\": {r.Report.ToJson()}")) + "\n}\n";
+            if (!await TryWriteAsync(parseResult.GetValue(output), json, "results", stderr, cancellationToken).ConfigureAwait(false)
                 || !await TryWriteAsync(parseResult.GetValue(markdown), table, "table", stderr, cancellationToken).ConfigureAwait(false))
             {
                 return ExitCodes.Failure;
             }
 
             // Every request must succeed: a 5xx, a 4xx or a lost request makes the run a failure (targets missed do not).
-            if (report.TotalErrors > 0)
+            var errors = runs.Sum(r => r.Report.TotalErrors);
+            if (errors > 0)
             {
-                await stderr.WriteLineAsync($"memfab bench http: {report.TotalErrors} requests failed").ConfigureAwait(false);
+                await stderr.WriteLineAsync($"memfab bench http: {errors} requests failed").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
 
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The configuration key <c>MemoryFabric:Tracing</c> as an environment variable.</summary>
+    private const string TracingVariable = "MemoryFabric__Tracing";
+
+    /// <summary>The search p99 of each run of <c>--tracing compare</c>, and the change with tracing on.</summary>
+    private static string TracingComparison(List<(string? Tracing, HttpBenchmarkReport Report)> runs)
+    {
+        var off = runs[0].Report.Mixed.Search.Latency.P99Ms;
+        var on = runs[1].Report.Mixed.Search.Latency.P99Ms;
+        var change = off > 0 ? (on - off) / off * 100 : 0;
+        return FormattableString.Invariant(
+            $"Search p99 (mixed phase): tracing off {off:F2} ms, tracing on (no exporter) {on:F2} ms ({change:+0.0;-0.0;0.0} %); load average at the start and the end of each run: {string.Join("; ", runs.Select(r => $"{r.Tracing} {r.Report.Machine.LoadAverageStart:F2} to {r.Report.Machine.LoadAverageEnd:F2}"))}\n");
     }
 
     private static async Task<bool> TryWriteAsync(string? path, string content, string what, TextWriter stderr, CancellationToken cancellationToken)

@@ -10,6 +10,9 @@ namespace MemoryFabric.Cli.Commands;
 /// vectors, same M and efConstruction, one thread each) and exact brute force.</summary>
 internal static class BenchIndexCommand
 {
+    /// <summary>The hidden subcommand that builds MemoryFabric's index in a process of its own.</summary>
+    public const string WorkerName = "index-worker";
+
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>Builds the command.</summary>
@@ -81,13 +84,13 @@ internal static class BenchIndexCommand
         };
         var vectorsInMemory = new Option<bool>("--vectors-in-memory")
         {
-            Description = "Keep MemoryFabric's float32 re-ranking vectors in RAM instead of a memory-mapped file (they then count in bytes per vector).",
+            Description = "Keep MemoryFabric's float32 re-ranking vectors in RAM instead of a memory-mapped file (their pages then count as anonymous, not file-backed, memory).",
         };
-        var python = new Option<string>("--python")
+        var python = new Option<string?>("--python")
         {
-            Description = "The Python that has hnswlib and FAISS (Debian: apt-get install -y python3-hnswlib python3-faiss).",
+            Description = "The Python that has numpy, hnswlib and FAISS (default: the first python3 on PATH that can import them; "
+                + "Debian: apt-get install -y python3-hnswlib python3-faiss).",
             HelpName = "path",
-            DefaultValueFactory = _ => "/usr/bin/python3",
         };
         var workDirectory = new Option<string?>("--work-dir")
         {
@@ -123,13 +126,44 @@ internal static class BenchIndexCommand
                 Seed = parseResult.GetValue(seed),
                 Repeat = parseResult.GetValue(repeat),
                 Storage = parseResult.GetValue(vectorsInMemory) ? VectorStorage.InMemory : VectorStorage.MappedFile,
-                Python = parseResult.GetValue(python) ?? "/usr/bin/python3",
+                Python = parseResult.GetValue(python),
+                WorkerCommand = WorkerCommand(stderr),
                 WorkDirectory = parseResult.GetValue(workDirectory),
                 LocomoPath = parseResult.GetValue(locomo) ?? string.Empty,
                 Progress = stderr,
             };
             Validate(options);
             return await RunAsync(options, parseResult.GetValue(output), stdout, stderr, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    /// <summary>Builds the hidden <c>bench index-worker</c> command: MemoryFabric's engine on the benchmark's .npy files in
+    /// a fresh process, its result as JSON on standard output (see <see cref="IndexWorker"/>).</summary>
+    /// <returns>The command.</returns>
+    public static Command CreateWorker()
+    {
+        var command = new Command(WorkerName, "Internal: the process in which memfab bench index builds MemoryFabric's index.")
+        {
+            Hidden = true,
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            (IndexBenchmarkOptions Options, string BasePath, string QueriesPath, string TruthPath, string WorkDirectory) parsed;
+            try
+            {
+                parsed = IndexWorker.ParseArguments([.. parseResult.UnmatchedTokens]);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException)
+            {
+                throw new UsageException(e.Message, e);
+            }
+
+            parsed.Options.Progress = parseResult.InvocationConfiguration.Error;
+            await IndexWorker.RunAsync(parsed.Options, parsed.BasePath, parsed.QueriesPath, parsed.TruthPath, parsed.WorkDirectory,
+                parseResult.InvocationConfiguration.Output, cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -169,6 +203,19 @@ internal static class BenchIndexCommand
 
         // An engine that could not run (e.g. hnswlib not installed) is reported and makes the exit code 1.
         return report.Engines.Count == options.Engines.Count ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static Benchmarks.ProcessCommand? WorkerCommand(TextWriter stderr)
+    {
+        try
+        {
+            return BenchSelf.Memfab().With("bench", WorkerName);
+        }
+        catch (FileNotFoundException e)
+        {
+            stderr.WriteLine($"memfab bench index: {e.Message}; MemoryFabric's index is built in this process, so its RSS figure is not comparable");
+            return null;
+        }
     }
 
     private static void Validate(IndexBenchmarkOptions options)

@@ -55,9 +55,15 @@ internal static class EvalPoisonCommand
                 + "a third party's correction, retrieval bait, an instruction and a chorus of new voices days apart.",
         };
 
+        var cleanMultiparty = new Option<bool>("--clean-multiparty")
+        {
+            Description = "Instead of poisoning: feed every conversation to one agent (many speakers), as sessions and one turn per session, "
+                + "and count what the guard quarantines (all of it clean) and the evidence recall off and on.",
+        };
+
         var command = new Command("poison", "Poisoning benchmark: inject poisoned records aimed at chosen questions and measure the attack with the guard off and on.")
         {
-            dataset, budget, seed, share, output, embedder, wording, unlabeled,
+            dataset, budget, seed, share, output, embedder, wording, unlabeled, cleanMultiparty,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -72,6 +78,7 @@ internal static class EvalPoisonCommand
                 parseResult.GetValue(embedder) ?? "hashing",
                 PoisonWordings.ParseSelection(parseResult.GetValue(wording) ?? "unseen"),
                 parseResult.GetValue(unlabeled) ? PoisonMode.Unlabelled : PoisonMode.Labelled,
+                parseResult.GetValue(cleanMultiparty),
                 stdout,
                 stderr,
                 cancellationToken).ConfigureAwait(false);
@@ -80,7 +87,7 @@ internal static class EvalPoisonCommand
     }
 
     private static async Task<int> RunAsync(
-        string datasetPath, int budget, int seed, double share, string? outPath, string embedderName, WordingSelection wording, PoisonMode mode, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+        string datasetPath, int budget, int seed, double share, string? outPath, string embedderName, WordingSelection wording, PoisonMode mode, bool cleanMultiparty, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         EvalCommand.CheckBudget(budget);
 
@@ -97,6 +104,28 @@ internal static class EvalPoisonCommand
             $"memfab eval poison: {data.Name} ({data.Format}): {data.Conversations.Count} conversations, {data.QuestionCount} questions; "
             + $"budget {budget}; seed {seed}; embedder {selected.Name}; {AttackKinds.Name(mode)} records; instruction wordings {PoisonWordings.Name(wording)}"
             + (categories is null ? string.Empty : $"; categories {string.Join(",", categories.Order(StringComparer.Ordinal))}")).ConfigureAwait(false);
+
+        if (cleanMultiparty)
+        {
+            var results = new List<CleanMultipartyResult>();
+            foreach (var layout in new[] { CleanStreamLayout.Sessions, CleanStreamLayout.SingleTurns })
+            {
+                results.Add(await CleanMultiparty.RunAsync(
+                    data,
+                    guard => new AgentMemory(new AgentMemoryOptions { Guard = new MemoryGuardOptions { Enabled = guard } }, embeddingGenerator: embeddingGenerator),
+                    new PoisonBenchmarkOptions { TokenBudget = budget, Categories = categories, Progress = stderr },
+                    layout,
+                    cancellationToken).ConfigureAwait(false));
+            }
+
+            await stdout.WriteAsync(CleanMultiparty.ToMarkdown(results)).ConfigureAwait(false);
+            if (outPath is { } cleanPath)
+            {
+                await CleanMultiparty.WriteJsonAsync(results, cleanPath, cancellationToken).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        }
 
         var report = await PoisonBenchmark.RunAsync(
             data,

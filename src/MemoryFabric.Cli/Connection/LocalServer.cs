@@ -187,7 +187,8 @@ internal sealed class LocalServer : IAsyncDisposable
             // Created by an earlier run.
         }
 
-        var created = await admin.CreateApiKeyAsync(Tenant, "memfab-local", cancellationToken).ConfigureAwait(false);
+        // The local user's own key: every tenant scope (purge and guard commands included).
+        var created = await admin.CreateApiKeyAsync(Tenant, "memfab-local", trust: null, MemoryFabric.Api.ApiScopes.TenantScopes, cancellationToken).ConfigureAwait(false);
         WriteKeyFile(path, created.Key);
         return created.Key;
     }

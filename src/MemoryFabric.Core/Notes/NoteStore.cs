@@ -192,7 +192,7 @@ public sealed class NoteStore
     /// <param name="provenance">Where the new version came from.</param>
     /// <param name="now">The current time.</param>
     /// <returns>What happened.</returns>
-    /// <exception cref="KeyNotFoundException">No active note has that id.</exception>
+    /// <exception cref="MemoryItemNotFoundException">No active note has that id.</exception>
     public NoteWriteResult Update(string id, NoteWrite write, NoteProvenance provenance, DateTimeOffset now)
     {
         Validate(write);
@@ -208,7 +208,7 @@ public sealed class NoteStore
     /// <param name="id">The current version id or the lineage id.</param>
     /// <param name="now">The current time.</param>
     /// <returns>What happened.</returns>
-    /// <exception cref="KeyNotFoundException">No active note has that id.</exception>
+    /// <exception cref="MemoryItemNotFoundException">No active note has that id.</exception>
     public NoteWriteResult Delete(string id, DateTimeOffset now)
     {
         var current = RequireActive(id);
@@ -346,11 +346,11 @@ public sealed class NoteStore
                 var current = Current(lineage);
                 if (current.Status == NoteStatus.Active && current.Id != note.Id)
                 {
-                    throw new KeyNotFoundException($"Note version '{id}' is {note.Status.ToString().ToLowerInvariant()}; the current version is '{current.Id}'.");
+                    throw new MemoryItemNotFoundException($"Note version '{id}' is {note.Status.ToString().ToLowerInvariant()}; the current version is '{current.Id}'.");
                 }
             }
 
-            throw new KeyNotFoundException(note is null ? $"No note '{id}'." : $"Note '{id}' is {note.Status.ToString().ToLowerInvariant()}.");
+            throw new MemoryItemNotFoundException(note is null ? $"No note '{id}'." : $"Note '{id}' is {note.Status.ToString().ToLowerInvariant()}.");
         }
 
         return note;
@@ -419,17 +419,17 @@ public sealed class NoteStore
         ArgumentNullException.ThrowIfNull(write);
         if (string.IsNullOrWhiteSpace(write.Text))
         {
-            throw new ArgumentException("A note needs a non-blank text.", nameof(write));
+            throw new MemoryInputException("A note needs a non-blank text.", nameof(write));
         }
 
         if (string.IsNullOrWhiteSpace(write.Subject))
         {
-            throw new ArgumentException("A note needs a non-blank subject.", nameof(write));
+            throw new MemoryInputException("A note needs a non-blank subject.", nameof(write));
         }
 
         if (write.Attribute is not null != write.Value is not null)
         {
-            throw new ArgumentException("A note's attribute and value go together: give both or neither.", nameof(write));
+            throw new MemoryInputException("A note's attribute and value go together: give both or neither.", nameof(write));
         }
     }
 

@@ -10,20 +10,20 @@ internal static class MemoryInputValidator
     /// <summary>Checks a batch of turns for ingestion.</summary>
     /// <param name="turns">The batch.</param>
     /// <param name="options">The limits.</param>
-    /// <exception cref="ArgumentException">The batch is too large, or a turn is null, has an invalid or repeated id, an
+    /// <exception cref="MemoryInputException">The batch is too large, or a turn is null, has an invalid or repeated id, an
     /// invalid session id or speaker, a blank or too long text, no timestamp, a trust outside [0, 1] or an unknown
     /// source kind.</exception>
     public static void ValidateTurns(IReadOnlyList<TurnInput> turns, AgentMemoryOptions options)
     {
         if (turns.Count > options.MaxBatchSize)
         {
-            throw new ArgumentException($"A batch holds at most {options.MaxBatchSize} turns; this one has {turns.Count}.", nameof(turns));
+            throw new MemoryInputException($"A batch holds at most {options.MaxBatchSize} turns; this one has {turns.Count}.", nameof(turns));
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < turns.Count; i++)
         {
-            var t = turns[i] ?? throw new ArgumentException($"Turn {i} of the batch is null.", nameof(turns));
+            var t = turns[i] ?? throw new MemoryInputException($"Turn {i} of the batch is null.", nameof(turns));
             var where = t.Id is null || Identifiers.ContainsControl(t.Id) ? $"Turn {i} of the batch" : $"Turn '{t.Id}' (#{i} of the batch)";
             string? problem =
                 t.Id is not null && Identifiers.Problem(t.Id) is { } idProblem ? $"has an id that {idProblem}"
@@ -40,7 +40,7 @@ internal static class MemoryInputValidator
                 : null;
             if (problem is not null)
             {
-                throw new ArgumentException($"{where} {problem}.", nameof(turns));
+                throw new MemoryInputException($"{where} {problem}.", nameof(turns));
             }
         }
     }
@@ -48,14 +48,14 @@ internal static class MemoryInputValidator
     /// <summary>Checks note versions for import.</summary>
     /// <param name="notes">The versions.</param>
     /// <param name="options">The limits.</param>
-    /// <exception cref="ArgumentException">A version is invalid or an id appears twice.</exception>
+    /// <exception cref="MemoryInputException">A version is invalid or an id appears twice.</exception>
     public static void ValidateImportedNotes(IReadOnlyList<Note> notes, AgentMemoryOptions options)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var max = options.MaxNoteTextLength;
         for (var i = 0; i < notes.Count; i++)
         {
-            var n = notes[i] ?? throw new ArgumentException($"Note {i} of the import is null.", nameof(notes));
+            var n = notes[i] ?? throw new MemoryInputException($"Note {i} of the import is null.", nameof(notes));
             var where = !Identifiers.IsValid(n.Id) ? $"Note {i} of the import" : $"Note '{n.Id}' (#{i} of the import)";
             string? problem =
                 Identifiers.Problem(n.Id) is { } idProblem ? $"has an id that {idProblem}"
@@ -75,7 +75,7 @@ internal static class MemoryInputValidator
                 : null;
             if (problem is not null)
             {
-                throw new ArgumentException($"{where} {problem}.", nameof(notes));
+                throw new MemoryInputException($"{where} {problem}.", nameof(notes));
             }
         }
     }

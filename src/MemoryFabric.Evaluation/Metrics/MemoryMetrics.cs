@@ -4,7 +4,7 @@ using MemoryFabric.Text;
 namespace MemoryFabric.Evaluation.Metrics;
 
 /// <summary>
-/// The memory-quality measures of one returned context (see DESIGN.md, "Measuring memory quality"). Pure functions.
+/// The memory-quality measures of one returned context (see docs/architecture.md, "Measuring"). Pure functions.
 /// Words are compared the way the rest of MemoryFabric compares them: <see cref="TextAnalyzer.ContentWords"/>
 /// (lower-case, punctuation and accents stripped, English stopwords removed, unstemmed).
 /// </summary>

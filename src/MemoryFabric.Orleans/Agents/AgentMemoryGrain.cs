@@ -163,7 +163,7 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
     /// <param name="turns">The turns.</param>
     /// <param name="cancellationToken">Cancels the call before anything is stored.</param>
     /// <returns>What was stored and what was skipped as a duplicate.</returns>
-    /// <exception cref="ArgumentException">A turn is invalid; nothing is stored.</exception>
+    /// <exception cref="MemoryInputException">A turn is invalid; nothing is stored.</exception>
     public async Task<IngestResult> IngestAsync(IReadOnlyList<TurnInput> turns, CancellationToken cancellationToken = default)
     {
         using var foreground = _options.IndexingGate?.EnterForeground(); // background indexing waits for requests

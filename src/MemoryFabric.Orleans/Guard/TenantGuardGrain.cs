@@ -105,7 +105,7 @@ public sealed class TenantGuardGrain : Grain, ITenantGuardGrain
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The group or agent name is invalid.</exception>
+    /// <exception cref="MemoryInputException">The group or agent name is invalid.</exception>
     public async Task<RelationGroup> AddMemberAsync(string group, string agent, CancellationToken cancellationToken = default)
     {
         Validate(group, agent);
@@ -234,12 +234,12 @@ public sealed class TenantGuardGrain : Grain, ITenantGuardGrain
     {
         if (!AgentNames.IsValid(group))
         {
-            throw new ArgumentException($"A relation group name is {AgentNames.Rule}.", nameof(group));
+            throw new MemoryInputException($"A relation group name is {AgentNames.Rule}.", nameof(group));
         }
 
         if (!AgentNames.IsValid(agent))
         {
-            throw new ArgumentException($"An agent name is {AgentNames.Rule}.", nameof(agent));
+            throw new MemoryInputException($"An agent name is {AgentNames.Rule}.", nameof(agent));
         }
     }
 

@@ -25,6 +25,16 @@ public interface ITenantDirectoryGrain : IGrainWithStringKey
     /// <returns>The key with its secret (shown once), or <see langword="null"/> when the tenant does not exist.</returns>
     Task<CreatedApiKey?> CreateKeyAsync(string tenant, string? name, double? trust = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Creates an API key for a tenant with scopes (<see cref="MemoryFabric.Api.ApiScopes"/>).</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="name">A display name.</param>
+    /// <param name="trust">The most trust the key's writes may claim (0–1), or <see langword="null"/> for no cap.</param>
+    /// <param name="scopes">Any of read, write, forget and guard; <see langword="null"/> for read and write. A key with
+    /// a trust cap cannot hold guard.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The key with its secret (shown once), or <see langword="null"/> when the tenant does not exist.</returns>
+    Task<CreatedApiKey?> CreateScopedKeyAsync(string tenant, string? name, double? trust, IReadOnlyList<string>? scopes, CancellationToken cancellationToken = default);
+
     /// <summary>Lists a tenant's keys (hashes only).</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -43,4 +53,24 @@ public interface ITenantDirectoryGrain : IGrainWithStringKey
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The key, or <see langword="null"/>.</returns>
     Task<ApiKeyRecord?> ResolveAsync(string hash, CancellationToken cancellationToken = default);
+
+    /// <summary>The keys revoked since a version of the revocation feed, so that a server that caches keys can drop
+    /// them: each server asks a few times a second (a cheap call that interleaves with the directory's other calls).</summary>
+    /// <param name="epoch">The <see cref="KeyRevocations.Epoch"/> the caller last saw (<see cref="Guid.Empty"/> the
+    /// first time).</param>
+    /// <param name="sinceVersion">The <see cref="KeyRevocations.Version"/> the caller last saw.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The current version with the hashes revoked after <paramref name="sinceVersion"/>, or, when the
+    /// directory cannot list them (another activation, or too many since), <see cref="KeyRevocations.Complete"/>
+    /// <see langword="false"/>: the caller drops every cached key.</returns>
+    [global::Orleans.Concurrency.AlwaysInterleave]
+    Task<KeyRevocations> GetRevocationsAsync(Guid epoch, long sinceVersion, CancellationToken cancellationToken = default);
 }
+
+/// <summary>The revocation feed of the tenant directory (<see cref="ITenantDirectoryGrain.GetRevocationsAsync"/>).</summary>
+/// <param name="Epoch">The directory activation's feed: versions are comparable only within one epoch.</param>
+/// <param name="Version">How many keys this activation has revoked.</param>
+/// <param name="Hashes">The hashes revoked after the version the caller gave, when <paramref name="Complete"/>.</param>
+/// <param name="Complete">Whether <paramref name="Hashes"/> is every key revoked since that version; when not, the
+/// caller must forget every key it caches.</param>
+public sealed record KeyRevocations(Guid Epoch, long Version, IReadOnlyList<string> Hashes, bool Complete);

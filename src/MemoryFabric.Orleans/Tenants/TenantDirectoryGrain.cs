@@ -21,6 +21,13 @@ public sealed class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
     private Dictionary<string, TenantRecord> _tenants = new(StringComparer.Ordinal);
     private Dictionary<string, ApiKeyRecord> _keysByHash = new(StringComparer.Ordinal);
 
+    // The revocation feed of this activation (servers poll it to drop revoked keys from their caches): its epoch, how
+    // many keys it revoked, and the hashes of the latest, oldest first.
+    private const int RecentRevocationsKept = 1_024;
+    private readonly Guid _revocationEpoch = Guid.NewGuid();
+    private readonly Queue<string> _recentRevocations = new();
+    private long _revocationVersion;
+
     /// <summary>Creates the grain.</summary>
     /// <param name="state">Its state, in the small-state grain storage.</param>
     /// <param name="time">The clock; the system clock when none is registered.</param>
@@ -45,13 +52,13 @@ public sealed class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
     /// <param name="name">A display name (the id when blank).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The tenant.</returns>
-    /// <exception cref="ArgumentException">The id is invalid.</exception>
+    /// <exception cref="MemoryInputException">The id is invalid.</exception>
     /// <exception cref="TenantExistsException">It exists.</exception>
     public async Task<TenantRecord> CreateTenantAsync(string id, string? name, CancellationToken cancellationToken = default)
     {
         if (!TenantIds.IsValid(id))
         {
-            throw new ArgumentException($"A tenant id is {TenantIds.Rule}.", nameof(id));
+            throw new MemoryInputException($"A tenant id is {TenantIds.Rule}.", nameof(id));
         }
 
         if (_tenants.ContainsKey(id))
@@ -75,18 +82,45 @@ public sealed class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
         return Task.FromResult(result);
     }
 
-    /// <summary>Creates an API key for a tenant; its secret is returned once and only its hash is stored.</summary>
+    /// <summary>Creates an API key for a tenant with the default scopes (read and write); its secret is returned once
+    /// and only its hash is stored.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="name">A label.</param>
     /// <param name="trust">The most trust the key's writes may claim (0–1), or <see langword="null"/> for no cap.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The key with its secret, or <see langword="null"/> when the tenant does not exist.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">The trust is outside 0–1.</exception>
-    public async Task<CreatedApiKey?> CreateKeyAsync(string tenant, string? name, double? trust = null, CancellationToken cancellationToken = default)
+    /// <exception cref="MemoryInputException">The trust is outside 0–1.</exception>
+    public Task<CreatedApiKey?> CreateKeyAsync(string tenant, string? name, double? trust = null, CancellationToken cancellationToken = default) =>
+        CreateScopedKeyAsync(tenant, name, trust, null, cancellationToken);
+
+    /// <summary>Creates an API key for a tenant with scopes; its secret is returned once and only its hash is
+    /// stored.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="name">A label.</param>
+    /// <param name="trust">The most trust the key's writes may claim (0–1), or <see langword="null"/> for no cap.</param>
+    /// <param name="scopes">Any of read, write, forget and guard (<see cref="MemoryFabric.Api.ApiScopes"/>);
+    /// <see langword="null"/> for read and write.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The key with its secret, or <see langword="null"/> when the tenant does not exist.</returns>
+    /// <exception cref="MemoryInputException">The trust is outside 0–1.</exception>
+    /// <exception cref="MemoryInputException">A scope is unknown, none is given, a capped key asks for guard, or the
+    /// name is not an identifier.</exception>
+    public async Task<CreatedApiKey?> CreateScopedKeyAsync(string tenant, string? name, double? trust, IReadOnlyList<string>? scopes, CancellationToken cancellationToken = default)
     {
         if (trust is { } t && (double.IsNaN(t) || t < 0 || t > 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(trust), trust, "A key's trust is between 0 and 1.");
+            throw new MemoryInputException($"A key's trust is between 0 and 1; {trust} was given.", nameof(trust));
+        }
+
+        var granted = MemoryFabric.Api.ApiScopes.Normalize(scopes, out var problem) ?? throw new MemoryInputException(problem ?? "The scopes are invalid.", nameof(scopes));
+        if (trust is not null && granted.Contains(MemoryFabric.Api.ApiScopes.Guard, StringComparer.Ordinal))
+        {
+            throw new MemoryInputException("A key with a trust cap cannot hold the 'guard' scope: it must not release what it wrote.", nameof(scopes));
+        }
+
+        if (name is not null && !string.IsNullOrWhiteSpace(name))
+        {
+            Identifiers.Validate(name.Trim(), "A key name", nameof(name));
         }
 
         if (!_tenants.ContainsKey(tenant))
@@ -95,7 +129,7 @@ public sealed class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
         }
 
         var secret = ApiKeys.NewSecret();
-        var record = new ApiKeyRecord("key_" + Guid.NewGuid().ToString("N")[..16], tenant, string.IsNullOrWhiteSpace(name) ? "default" : name.Trim(), ApiKeys.Hash(secret), _time.GetUtcNow()) { Trust = trust };
+        var record = new ApiKeyRecord("key_" + Guid.NewGuid().ToString("N")[..16], tenant, string.IsNullOrWhiteSpace(name) ? "default" : name.Trim(), ApiKeys.Hash(secret), _time.GetUtcNow()) { Trust = trust, Scopes = granted };
         _keysByHash[record.Hash] = record;
         await SaveOrRollbackAsync(() => _keysByHash.Remove(record.Hash), cancellationToken);
         return new CreatedApiKey(record, secret);
@@ -129,7 +163,33 @@ public sealed class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
 
         _keysByHash.Remove(record.Hash);
         await SaveOrRollbackAsync(() => _keysByHash[record.Hash] = record, cancellationToken);
+        _revocationVersion++;
+        _recentRevocations.Enqueue(record.Hash);
+        if (_recentRevocations.Count > RecentRevocationsKept)
+        {
+            _recentRevocations.Dequeue();
+        }
+
         return true;
+    }
+
+    /// <summary>The keys revoked since a version of this activation's revocation feed.</summary>
+    /// <param name="epoch">The epoch the caller last saw (<see cref="Guid.Empty"/> the first time).</param>
+    /// <param name="sinceVersion">The version the caller last saw.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The current version and the hashes revoked since, or an incomplete answer (the caller forgets every
+    /// cached key) for another epoch or a version older than the revocations kept.</returns>
+    public Task<KeyRevocations> GetRevocationsAsync(Guid epoch, long sinceVersion, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var missed = _revocationVersion - sinceVersion;
+        if (epoch != _revocationEpoch || missed < 0 || missed > _recentRevocations.Count)
+        {
+            return Task.FromResult(new KeyRevocations(_revocationEpoch, _revocationVersion, [], Complete: false));
+        }
+
+        IReadOnlyList<string> hashes = missed == 0 ? [] : _recentRevocations.Skip(_recentRevocations.Count - (int)missed).ToList();
+        return Task.FromResult(new KeyRevocations(_revocationEpoch, _revocationVersion, hashes, Complete: true));
     }
 
     /// <summary>Finds the key a secret's hash belongs to.</summary>

@@ -17,6 +17,22 @@ public sealed record ApiKeyRecord(string Id, string Tenant, string Name, string 
     /// <summary>The most trust writes made with the key may claim (0–1); <see langword="null"/> for no cap. A tool's or
     /// an importer's key set to 0.3 makes everything it writes a weak source for the guard's consensus.</summary>
     public double? Trust { get; init; }
+
+    /// <summary>What the key may do (<see cref="MemoryFabric.Api.ApiScopes"/>: read, write, forget, guard), as given
+    /// when it was created; <see langword="null"/> for a key stored before scopes existed (see
+    /// <see cref="GetEffectiveScopes"/>).</summary>
+    public IReadOnlyList<string>? Scopes { get; init; }
+
+    /// <summary>What the key may do now. A key stored before scopes existed keeps what it could do then: without a
+    /// trust cap, read, write, forget and guard; with a cap (a tool's, a crawler's key, which could never change the
+    /// guard), read and write only: such a key can no longer purge. A key with a trust cap never holds
+    /// <c>guard</c>, whatever is stored.</summary>
+    /// <returns>The scopes.</returns>
+    public IReadOnlyList<string> GetEffectiveScopes()
+    {
+        var scopes = Scopes ?? (Trust is null ? MemoryFabric.Api.ApiScopes.TenantScopes : MemoryFabric.Api.ApiScopes.Default);
+        return Trust is null ? scopes : scopes.Where(s => s != MemoryFabric.Api.ApiScopes.Guard).ToList();
+    }
 }
 
 /// <summary>A key just created: the only time its secret is shown.</summary>

@@ -11,7 +11,7 @@ internal static class AdminEndpoints
 {
     public static void MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/v1/admin").WithTags("Admin");
+        var admin = app.MapGroup("/v1/admin").WithTags("Admin").RequireAuthorization(Security.ScopePolicies.Admin);
 
         admin.MapPost("/tenants", async (HttpContext context) =>
         {
@@ -36,7 +36,18 @@ internal static class AdminEndpoints
                 return Problems.BadRequest(context, $"'trust' is the most trust the key's writes may claim: a number from 0 to 1; {trust.ToString(System.Globalization.CultureInfo.InvariantCulture)} was given.");
             }
 
-            var created = await Directory(context, (d, ct) => d.CreateKeyAsync(tenant, request.Name, request.Trust, ct)).ConfigureAwait(false);
+            var scopes = MemoryFabric.Api.ApiScopes.Normalize(request.Scopes, out var scopeProblem);
+            if (scopes is null)
+            {
+                return Problems.BadRequest(context, scopeProblem!);
+            }
+
+            if (request.Trust is not null && scopes.Contains(MemoryFabric.Api.ApiScopes.Guard, StringComparer.Ordinal))
+            {
+                return Problems.BadRequest(context, "A key with a trust cap cannot hold the 'guard' scope: a capped key is a tool's or an importer's, which must not release what it wrote.");
+            }
+
+            var created = await Directory(context, (d, ct) => d.CreateScopedKeyAsync(tenant, request.Name, request.Trust, scopes, ct)).ConfigureAwait(false);
             return created is null
                 ? Problems.NotFound(context, $"No tenant '{tenant}'.")
                 : AgentEndpoints.Json(ToCreatedKey(created.Record, created.Secret), StatusCodes.Status201Created);
@@ -61,7 +72,7 @@ internal static class AdminEndpoints
 
     private static TenantInfo ToResponse(TenantRecord t) => new(t.Id, t.Name, t.CreatedAt);
 
-    private static ApiKeyInfo ToResponse(ApiKeyRecord k) => new(k.Id, k.Name, k.Tenant, k.CreatedAt) { Trust = k.Trust };
+    private static ApiKeyInfo ToResponse(ApiKeyRecord k) => new(k.Id, k.Name, k.Tenant, k.CreatedAt) { Trust = k.Trust, Scopes = k.GetEffectiveScopes() };
 
-    private static MemoryFabric.Api.CreatedApiKey ToCreatedKey(ApiKeyRecord k, string secret) => new(k.Id, k.Name, k.Tenant, k.CreatedAt, secret) { Trust = k.Trust };
+    private static MemoryFabric.Api.CreatedApiKey ToCreatedKey(ApiKeyRecord k, string secret) => new(k.Id, k.Name, k.Tenant, k.CreatedAt, secret) { Trust = k.Trust, Scopes = k.GetEffectiveScopes() };
 }

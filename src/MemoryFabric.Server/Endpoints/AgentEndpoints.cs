@@ -7,6 +7,7 @@ using MemoryFabric.Notes;
 using MemoryFabric.Retrieval;
 using MemoryFabric.Serialization;
 using MemoryFabric.Server.Http;
+using MemoryFabric.Server.Security;
 
 namespace MemoryFabric.Server.Endpoints;
 
@@ -34,45 +35,45 @@ internal static class AgentEndpoints
             var turns = Security.TrustCap.Apply(context, request.Turns); // a capped key never writes a strong source
             var result = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.IngestAsync(turns, ct)).ConfigureAwait(false);
             return Json(result);
-        }).WithSummary("Stores a batch of turns; acknowledged once durable.").Produces<IngestResult>();
+        }).WithSummary("Stores a batch of turns; acknowledged once durable.").Produces<IngestResult>().RequireAuthorization(ScopePolicies.Write);
 
         agents.MapGet("/turns", async (HttpContext context, string agent, string? session) =>
         {
             var turns = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.GetTurnsAsync(session, ct)).ConfigureAwait(false);
             return Json(new TurnList(turns));
-        }).WithSummary("Lists the turns, in conversation order.").Produces<TurnList>();
+        }).WithSummary("Lists the turns, in conversation order.").Produces<TurnList>().RequireAuthorization(ScopePolicies.Read);
 
         agents.MapGet("", async (HttpContext context, string agent) =>
         {
             var stats = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.GetStatisticsAsync(ct)).ConfigureAwait(false);
             return Json(new AgentSummary(agent, stats.Turns, stats.Episodes, stats.ActiveNotes, stats.PendingEmbeddings));
-        }).WithSummary("Summarizes the agent.").Produces<AgentSummary>();
+        }).WithSummary("Summarizes the agent.").Produces<AgentSummary>().RequireAuthorization(ScopePolicies.Read);
 
         agents.MapPost("/search", async (HttpContext context, string agent) =>
         {
             var request = await JsonBody.ReadAsync<SearchRequest>(context).ConfigureAwait(false);
             var hits = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.SearchAsync(request, ct)).ConfigureAwait(false);
             return Json(new SearchResponse(hits));
-        }).WithSummary("Hybrid search over turns, episodes and notes.").Produces<SearchResponse>();
+        }).WithSummary("Hybrid search over turns, episodes and notes.").Produces<SearchResponse>().RequireAuthorization(ScopePolicies.Read);
 
         agents.MapPost("/context", async (HttpContext context, string agent) =>
         {
             var request = await JsonBody.ReadAsync<ContextRequest>(context).ConfigureAwait(false);
             var memory = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.GetContextAsync(request, ct)).ConfigureAwait(false);
             return Json(memory);
-        }).WithSummary("Builds the context for a query within a token budget.").Produces<MemoryContext>();
+        }).WithSummary("Builds the context for a query within a token budget.").Produces<MemoryContext>().RequireAuthorization(ScopePolicies.Read);
 
         agents.MapPost("/consolidate", async (HttpContext context, string agent) =>
         {
             var report = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.ConsolidateAsync(ct)).ConfigureAwait(false);
             return Json(report);
-        }).WithSummary("Consolidates now and compacts the journal.").Produces<ConsolidationReport>();
+        }).WithSummary("Consolidates now and compacts the journal.").Produces<ConsolidationReport>().RequireAuthorization(ScopePolicies.Write);
 
         agents.MapDelete("", async (HttpContext context, string agent) =>
         {
             var existed = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.PurgeAsync(ct)).ConfigureAwait(false);
             return existed ? Results.NoContent() : Problems.NotFound(context, ErrorHandlingMiddleware.AgentDetail(context));
-        }).WithSummary("Purges the agent: everything, for good.");
+        }).WithSummary("Purges the agent: everything, for good.").RequireAuthorization(ScopePolicies.Forget);
 
         return agents;
     }

@@ -33,53 +33,38 @@ internal static partial class GuardEndpoints
             var entries = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.GetQuarantineAsync(ct)).ConfigureAwait(false);
             var items = only is { } wanted ? entries.Where(e => e.Status == wanted).ToList() : entries;
             return AgentEndpoints.Json(new QuarantineList(items));
-        }).WithSummary("Lists the guard's quarantine (flagged, confirmed and released items), oldest first.").Produces<QuarantineList>();
+        }).WithSummary("Lists the guard's quarantine (flagged, confirmed and released items), oldest first.").Produces<QuarantineList>().RequireAuthorization(ScopePolicies.Read);
 
         agents.MapPost("/quarantine/{itemId}/release", async (HttpContext context, string agent, string itemId) =>
         {
-            if (Unreviewed(context) is { } forbidden)
-            {
-                return forbidden;
-            }
-
             CheckId(itemId, "item id");
             var released = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.ReleaseAsync(itemId, ct)).ConfigureAwait(false);
             return released
                 ? AgentEndpoints.Json(new ReleaseResult(itemId, QuarantineStatus.Released))
                 : Problems.NotFound(context, $"No quarantined item '{itemId}' (it was never quarantined, or is released already).");
-        }).WithSummary("Releases a quarantined item back into retrieval.").Produces<ReleaseResult>();
+        }).WithSummary("Releases a quarantined item back into retrieval.").Produces<ReleaseResult>().RequireAuthorization(ScopePolicies.Guard);
 
         agents.MapPost("/quarantine/{itemId}/confirm", async (HttpContext context, string agent, string itemId) =>
         {
-            if (Unreviewed(context) is { } forbidden)
-            {
-                return forbidden;
-            }
-
             CheckId(itemId, "item id");
             var lesson = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.ConfirmAsync(itemId, ct)).ConfigureAwait(false);
             return lesson is null
                 ? Problems.NotFound(context, $"No turn, note or episode has the id '{itemId}'.")
                 : AgentEndpoints.Json(lesson);
-        }).WithSummary("Confirms an item as poisoned (quarantining it if it was not) and returns the lesson distilled from it.").Produces<GuardLesson>();
+        }).WithSummary("Confirms an item as poisoned (quarantining it if it was not) and returns the lesson distilled from it.").Produces<GuardLesson>().RequireAuthorization(ScopePolicies.Guard);
 
         agents.MapGet("/lessons", async (HttpContext context, string agent) =>
         {
             var lessons = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.GetLessonsAsync(ct)).ConfigureAwait(false);
             return AgentEndpoints.Json(new LessonList(lessons));
-        }).WithSummary("Lists the guard's lessons, revoked ones included.").Produces<LessonList>();
+        }).WithSummary("Lists the guard's lessons, revoked ones included.").Produces<LessonList>().RequireAuthorization(ScopePolicies.Read);
 
         agents.MapDelete("/lessons/{lessonId}", async (HttpContext context, string agent, string lessonId) =>
         {
-            if (Unreviewed(context) is { } forbidden)
-            {
-                return forbidden;
-            }
-
             CheckId(lessonId, "lesson id");
             var revoked = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.RevokeLessonAsync(lessonId, ct)).ConfigureAwait(false);
             return revoked ? Results.NoContent() : Problems.NotFound(context, $"No active lesson '{lessonId}'.");
-        }).WithSummary("Revokes a lesson: it no longer catches anything (what it quarantined stays quarantined).");
+        }).WithSummary("Revokes a lesson: it no longer catches anything (what it quarantined stays quarantined).").RequireAuthorization(ScopePolicies.Guard);
     }
 
     private static void MapTenantRoutes(RouteGroupBuilder guard)
@@ -88,15 +73,10 @@ internal static partial class GuardEndpoints
         {
             var settings = await TenantGuard(context, (g, ct) => g.GetSettingsAsync(ct)).ConfigureAwait(false);
             return AgentEndpoints.Json(settings);
-        }).WithSummary("The tenant's guard settings: on or off, and the relation groups.").Produces<TenantGuardSettings>();
+        }).WithSummary("The tenant's guard settings: on or off, and the relation groups.").Produces<TenantGuardSettings>().RequireAuthorization(ScopePolicies.Read);
 
         guard.MapPut("", async (HttpContext context) =>
         {
-            if (Unreviewed(context) is { } forbidden)
-            {
-                return forbidden;
-            }
-
             var request = await JsonBody.ReadAsync<SetGuardRequest>(context).ConfigureAwait(false);
             if (request.Enabled is not { } enabled)
             {
@@ -105,35 +85,25 @@ internal static partial class GuardEndpoints
 
             var settings = await TenantGuard(context, (g, ct) => g.SetEnabledAsync(enabled, ct)).ConfigureAwait(false);
             return AgentEndpoints.Json(settings);
-        }).WithSummary("Turns the guard on or off for the tenant's agents (each picks it up within 30 s).").Produces<TenantGuardSettings>();
+        }).WithSummary("Turns the guard on or off for the tenant's agents (each picks it up within 30 s).").Produces<TenantGuardSettings>().RequireAuthorization(ScopePolicies.Guard);
 
         guard.MapGet("/groups", async (HttpContext context) =>
         {
             var settings = await TenantGuard(context, (g, ct) => g.GetSettingsAsync(ct)).ConfigureAwait(false);
             return AgentEndpoints.Json(new RelationGroupList(settings.Groups));
-        }).WithSummary("Lists the tenant's relation groups.").Produces<RelationGroupList>();
+        }).WithSummary("Lists the tenant's relation groups.").Produces<RelationGroupList>().RequireAuthorization(ScopePolicies.Read);
 
         guard.MapPut("/groups/{group}/members/{agent}", async (HttpContext context, string group, string agent) =>
         {
-            if (Unreviewed(context) is { } forbidden)
-            {
-                return forbidden;
-            }
-
             CheckGroup(group);
             AgentCalls.ActorKey(context, agent); // checks the agent's name
             var result = await TenantGuard(context, (g, ct) => g.AddMemberAsync(group, agent, ct)).ConfigureAwait(false);
             await RefreshAsync(context, agent).ConfigureAwait(false);
             return AgentEndpoints.Json(result);
-        }).WithSummary("Adds an agent to a relation group (creating the group); the agent shares its trusted claims at once.").Produces<RelationGroup>();
+        }).WithSummary("Adds an agent to a relation group (creating the group); the agent shares its trusted claims at once.").Produces<RelationGroup>().RequireAuthorization(ScopePolicies.Guard);
 
         guard.MapDelete("/groups/{group}/members/{agent}", async (HttpContext context, string group, string agent) =>
         {
-            if (Unreviewed(context) is { } forbidden)
-            {
-                return forbidden;
-            }
-
             CheckGroup(group);
             AgentCalls.ActorKey(context, agent);
             var removed = await TenantGuard(context, (g, ct) => g.RemoveMemberAsync(group, agent, ct)).ConfigureAwait(false);
@@ -144,16 +114,8 @@ internal static partial class GuardEndpoints
 
             await RefreshAsync(context, agent).ConfigureAwait(false);
             return Results.NoContent();
-        }).WithSummary("Removes an agent from a relation group (an empty group goes away).");
+        }).WithSummary("Removes an agent from a relation group (an empty group goes away).").RequireAuthorization(ScopePolicies.Guard);
     }
-
-    // Changing the guard (release, confirm, revoke, on/off, groups) takes a key without a trust cap: a capped key is a
-    // tool's or an importer's, the very writers the guard watches, and must not release its own quarantined records.
-    private static IResult? Unreviewed(HttpContext context) =>
-        TrustCap.Of(context) is { } cap
-            ? Problems.Result(context, StatusCodes.Status403Forbidden, "forbidden", "Forbidden",
-                $"This key has a trust cap ({cap.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}): it can read the guard's quarantine, lessons and settings but not change them. Use a key without a cap.")
-            : null;
 
     private static Task<T> TenantGuard<T>(HttpContext context, Func<ITenantGuardGrain, CancellationToken, Task<T>> call)
     {

@@ -5,6 +5,8 @@ using MemoryFabric.Conversation;
 using MemoryFabric.Notes;
 using MemoryFabric.Serialization;
 using MemoryFabric.Server.Http;
+using MemoryFabric.Server.Security;
+using Microsoft.Net.Http.Headers;
 
 namespace MemoryFabric.Server.Endpoints;
 
@@ -19,7 +21,9 @@ internal static class TransferEndpoints
         {
             var export = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.ExportAsync(ct)).ConfigureAwait(false);
             context.Response.ContentType = NdjsonContentType;
-            context.Response.Headers.ContentDisposition = $"attachment; filename=\"{agent}.jsonl\"";
+            var disposition = new ContentDispositionHeaderValue("attachment");
+            disposition.SetHttpFileName(agent + ".jsonl");
+            context.Response.Headers.ContentDisposition = disposition.ToString();
             var body = context.Response.Body;
             var records = export.Turns.Select(ExportRecord.FromTurn)
                 .Concat(export.Episodes.Select(ExportRecord.FromEpisode))
@@ -30,13 +34,16 @@ internal static class TransferEndpoints
                 await JsonSerializer.SerializeAsync(body, record, MemoryFabricJson.Options, context.RequestAborted).ConfigureAwait(false);
                 await body.WriteAsync(newline, context.RequestAborted).ConfigureAwait(false);
             }
-        }).WithTags("Transfer").WithSummary("Exports turns, episodes and every note version as JSON lines.");
+        }).WithTags("Transfer").WithSummary("Exports turns, episodes and every note version as JSON lines.").RequireAuthorization(ScopePolicies.Read);
 
         agents.MapPost("/import", async (HttpContext context, string agent) =>
         {
             JsonBody.EnsureContentType(context.Request, NdjsonContentType, allowSuffix: false);
-            var bytes = await JsonBody.ReadBytesAsync(context).ConfigureAwait(false);
-            var records = Parse(bytes);
+            ExportRecordSet records;
+            using (var bytes = await JsonBody.ReadBytesAsync(context).ConfigureAwait(false))
+            {
+                records = Parse(bytes.Memory); // the records own their strings: the pooled buffer goes back at once
+            }
 
             if (records.IsEmpty)
             {
@@ -50,7 +57,7 @@ internal static class TransferEndpoints
 
             var result = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.ImportAsync(turns, notes, ct)).ConfigureAwait(false);
             return AgentEndpoints.Json(new ImportResult(result.Turns, result.Notes, result.Skipped + records.Episodes));
-        }).WithTags("Transfer").WithSummary("Imports JSON lines in the export format (turns and note versions; episodes are rebuilt).");
+        }).WithTags("Transfer").WithSummary("Imports JSON lines in the export format (turns and note versions; episodes are rebuilt).").RequireAuthorization(ScopePolicies.Write);
     }
 
     private static ExportRecordSet Parse(ReadOnlyMemory<byte> body)

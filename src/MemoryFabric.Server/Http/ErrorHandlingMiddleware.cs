@@ -5,8 +5,12 @@ using MemoryFabric.Orleans.Tenants;
 
 namespace MemoryFabric.Server.Http;
 
-/// <summary>Turns exceptions into problem+json: what the caller got wrong is a 4xx with the reason, anything else a
-/// 500 that says nothing about internals (it is logged).</summary>
+/// <summary>Turns exceptions into problem+json. Only the project's own request errors say what went wrong:
+/// <see cref="RequestRejectedException"/> (body readers, validators), <see cref="MemoryInputException"/> (400) and
+/// <see cref="MemoryItemNotFoundException"/> (404) from the engine and the grains, <see cref="BadHttpRequestException"/>,
+/// <see cref="StorageBusyException"/>, <see cref="AgentNotFoundException"/> and <see cref="TenantExistsException"/>.
+/// Anything else, a plain <see cref="ArgumentException"/> or <see cref="KeyNotFoundException"/> included (from a grain
+/// call or not), is a bug: a 500 that says nothing about internals but carries a trace id, and is logged with it.</summary>
 internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -23,6 +27,12 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 case RequestRejectedException r:
                     await Problems.WriteAsync(context, r.Status, r.Slug, r.Title, r.Message).ConfigureAwait(false);
                     break;
+                case MemoryInputException input:
+                    await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid-request", "The request is invalid", input.Reason).ConfigureAwait(false);
+                    break;
+                case MemoryItemNotFoundException missing:
+                    await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not-found", "Not found", missing.Message).ConfigureAwait(false);
+                    break;
                 case BadHttpRequestException b:
                     await Problems.WriteAsync(context, b.StatusCode, b.StatusCode == StatusCodes.Status413PayloadTooLarge ? "body-too-large" : "bad-request",
                         b.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large" : "Bad request", b.Message).ConfigureAwait(false);
@@ -34,22 +44,19 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 case AgentNotFoundException:
                     await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not-found", "Not found", AgentDetail(context)).ConfigureAwait(false);
                     break;
-                case KeyNotFoundException k:
-                    await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not-found", "Not found", k.Message).ConfigureAwait(false);
-                    break;
                 case TenantExistsException t:
                     await Problems.WriteAsync(context, StatusCodes.Status409Conflict, "conflict", "Conflict", t.Message).ConfigureAwait(false);
-                    break;
-                case ArgumentException a:
-                    await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid-request", "The request is invalid", CleanArgumentMessage(a)).ConfigureAwait(false);
                     break;
                 case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                     context.Response.StatusCode = 499; // the client went away; nobody reads this
                     break;
                 default:
-                    LogUnhandled(logger, e, context.Request.Method, context.Request.Path);
-                    await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, "internal", "Internal error",
-                        "The server failed to handle the request; the error is logged. Nothing acknowledged was lost.").ConfigureAwait(false);
+                    var traceId = System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier;
+                    LogUnhandled(logger, e, context.Request.Method, context.Request.Path, traceId);
+                    var problem = Problems.Create(context, StatusCodes.Status500InternalServerError, "internal", "Internal error",
+                        "The server failed to handle the request; the error is logged with this trace id. Nothing acknowledged was lost.");
+                    problem.Extensions["traceId"] = traceId;
+                    await Problems.WriteAsync(context, problem).ConfigureAwait(false);
                     break;
             }
         }
@@ -59,13 +66,6 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
     public static string AgentDetail(HttpContext context) =>
         $"No agent named '{context.Request.RouteValues["agent"]}'.";
 
-    private static string CleanArgumentMessage(ArgumentException e)
-    {
-        var message = e.Message;
-        var cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path} (trace id {TraceId})")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path, string traceId);
 }

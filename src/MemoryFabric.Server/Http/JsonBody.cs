@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using MemoryFabric.Serialization;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ internal static class JsonBody
         where T : class
     {
         EnsureContentType(context.Request, "application/json", allowSuffix: true);
-        var body = await ReadBytesAsync(context).ConfigureAwait(false);
+        using var body = await ReadBytesAsync(context).ConfigureAwait(false);
         if (body.Length == 0)
         {
             throw RequestRejectedException.Invalid("The request body is empty; a JSON object is expected.");
@@ -20,7 +21,7 @@ internal static class JsonBody
         T? value;
         try
         {
-            value = JsonSerializer.Deserialize<T>(body.Span, MemoryFabricJson.Options);
+            value = JsonSerializer.Deserialize<T>(body.Memory.Span, MemoryFabricJson.Options);
         }
         catch (JsonException e)
         {
@@ -34,28 +35,54 @@ internal static class JsonBody
         return value ?? throw RequestRejectedException.Invalid("The request body is JSON null; a JSON object is expected.");
     }
 
-    public static async Task<ReadOnlyMemory<byte>> ReadBytesAsync(HttpContext context)
+    /// <summary>Reads the whole body into a buffer rented from <see cref="ArrayPool{T}.Shared"/>, which grows as
+    /// bytes arrive (doubling, never past the limit): a declared Content-Length only refuses a body over the limit at
+    /// once, it reserves nothing, so a client that declares a large body and sends a few bytes costs a few bytes.</summary>
+    /// <param name="context">The request.</param>
+    /// <returns>The body; dispose it to return the buffer to the pool.</returns>
+    public static async Task<PooledBody> ReadBytesAsync(HttpContext context)
     {
-        var limit = context.RequestServices.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value.MaxRequestBodySize;
+        var limit = Math.Min(context.RequestServices.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value.MaxRequestBodySize, Array.MaxLength - 1);
         if (context.Request.ContentLength is { } declared && declared > limit)
         {
             throw TooLarge(limit);
         }
 
-        using var buffer = new MemoryStream(context.Request.ContentLength is { } n ? (int)Math.Min(n, limit) : 4096);
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+        var pool = ArrayPool<byte>.Shared;
+        var buffer = pool.Rent((int)Math.Min(InitialBuffer, limit + 1));
+        var length = 0;
+        try
         {
-            if (buffer.Length + read > limit)
+            while (true)
             {
-                throw TooLarge(limit);
+                if (length == buffer.Length)
+                {
+                    var grown = pool.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(grown);
+                    pool.Return(buffer);
+                    buffer = grown;
+                }
+
+                // At most one byte past the limit: enough to know the body is too large.
+                var room = (int)Math.Min(buffer.Length - length, limit + 1 - length);
+                var read = await context.Request.Body.ReadAsync(buffer.AsMemory(length, room), context.RequestAborted).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return new PooledBody(buffer, length);
+                }
+
+                length += read;
+                if (length > limit)
+                {
+                    throw TooLarge(limit);
+                }
             }
-
-            buffer.Write(chunk, 0, read);
         }
-
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        catch
+        {
+            pool.Return(buffer);
+            throw;
+        }
     }
 
     public static void EnsureContentType(HttpRequest request, string expected, bool allowSuffix)
@@ -95,9 +122,33 @@ internal static class JsonBody
         return $"The body is not valid{where}{position}: {message}";
     }
 
+    // The first buffer: enough for most requests in one read, small enough that a declared size costs nothing.
+    private const int InitialBuffer = 16 * 1024;
+
     private static RequestRejectedException TooLarge(long limit) =>
         new(StatusCodes.Status413PayloadTooLarge, "body-too-large", "The request body is too large", $"The body exceeds {limit:N0} bytes (MemoryFabric:MaxRequestBodySize).");
 
     private static RequestRejectedException Unsupported(string expected) =>
         new(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported content type", $"Send the body as {expected}.");
+}
+
+/// <summary>A request body read by <see cref="JsonBody.ReadBytesAsync"/>, in a buffer rented from
+/// <see cref="ArrayPool{T}.Shared"/>; disposing returns the buffer, after which <see cref="Memory"/> is empty.</summary>
+internal sealed class PooledBody(byte[] buffer, int length) : IDisposable
+{
+    private byte[]? _buffer = buffer;
+
+    /// <summary>The bytes.</summary>
+    public ReadOnlyMemory<byte> Memory => _buffer is { } b ? b.AsMemory(0, Length) : ReadOnlyMemory<byte>.Empty;
+
+    /// <summary>How many bytes.</summary>
+    public int Length { get; } = length;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _buffer, null) is { } b)
+        {
+            ArrayPool<byte>.Shared.Return(b);
+        }
+    }
 }

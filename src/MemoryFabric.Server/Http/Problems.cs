@@ -21,10 +21,12 @@ internal static class Problems
         return problem;
     }
 
-    public static async Task WriteAsync(HttpContext context, int status, string slug, string title, string? detail, IDictionary<string, string[]>? errors = null)
+    public static Task WriteAsync(HttpContext context, int status, string slug, string title, string? detail, IDictionary<string, string[]>? errors = null) =>
+        WriteAsync(context, Create(context, status, slug, title, detail, errors));
+
+    public static async Task WriteAsync(HttpContext context, ProblemDetails problem)
     {
-        var problem = Create(context, status, slug, title, detail, errors);
-        context.Response.StatusCode = status;
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
         context.Response.ContentType = ContentType;
         await JsonSerializer.SerializeAsync(context.Response.Body, problem, problem.GetType(), MemoryFabricJson.Options, context.RequestAborted).ConfigureAwait(false);
     }

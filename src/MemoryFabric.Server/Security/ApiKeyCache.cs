@@ -1,22 +1,104 @@
 using System.Collections.Concurrent;
-using MemoryFabric.Orleans.Agents;
-using MemoryFabric.Orleans.Guard;
 using MemoryFabric.Orleans.Tenants;
+using Microsoft.Extensions.Options;
 
 namespace MemoryFabric.Server.Security;
 
-/// <summary>Known keys by hash, for a short time, so that a request does not queue through the tenant directory
-/// actor. Revoking a key clears the cache at once; unknown keys are never cached. The cached record carries the key's
-/// trust cap (<see cref="ApiKeyRecord.Trust"/>), which a key keeps for life.</summary>
-internal sealed class ApiKeyCache(TimeProvider time)
+/// <summary>
+/// Resolves tenant keys by hash through the tenant directory grain, which every tenant shares, remembering the answers
+/// so that requests do not queue through it: known keys for 30 seconds, unknown keys (hashes the directory does not
+/// know) for <see cref="MemoryFabricServerOptions.UnknownKeyCacheLifetime"/> in a bounded cache
+/// (<see cref="UnknownKeyCache"/>), so that a repeated bad key costs one look-up per lifetime and a flood of distinct
+/// random keys cannot grow memory. Known keys are trusted only while the directory's revocation feed is fresh:
+/// <see cref="ApiKeyRevocationWatcher"/> polls it every <see cref="MemoryFabricServerOptions.RevocationCheckInterval"/>
+/// and drops the keys revoked through any server of a cluster; when it has not succeeded for four intervals (at least
+/// a second), cached keys are looked up again. Revoking through this server clears the cache at once
+/// (<see cref="Clear"/>). The cached record carries the key's trust cap (<see cref="ApiKeyRecord.Trust"/>), which a
+/// key keeps for life.
+/// </summary>
+internal sealed class ApiKeyCache
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
     private const int Capacity = 100_000;
-    private readonly ConcurrentDictionary<string, (ApiKeyRecord Record, DateTimeOffset Expires)> _entries = new(StringComparer.Ordinal);
 
+    private readonly TimeProvider _time;
+    private readonly IApiKeyDirectory _directory;
+    private readonly UnknownKeyCache _unknown;
+    private readonly TimeSpan _staleAfter;
+    private readonly ConcurrentDictionary<string, (ApiKeyRecord Record, DateTimeOffset Expires)> _entries = new(StringComparer.Ordinal);
+    private int _checking; // 1 while a check runs: checks do not overlap
+    private long _generation; // bumped whenever keys are dropped; a look-up that raced with a drop is not cached
+    private long _freshUntilTicks = DateTimeOffset.MinValue.UtcTicks;
+    private Guid _epoch;
+    private long _version;
+
+    /// <summary>Creates the server's cache over the tenant directory grain.</summary>
+    /// <param name="time">The clock.</param>
+    /// <param name="grains">The grain factory.</param>
+    /// <param name="options">The server's settings (unknown-key cache, revocation check interval).</param>
+    public ApiKeyCache(TimeProvider time, IGrainFactory grains, IOptions<MemoryFabricServerOptions> options)
+        : this(time, new GrainApiKeyDirectory(grains), ApiKeyCacheSettings.From(options.Value))
+    {
+    }
+
+    /// <summary>Creates a cache over any directory (tests).</summary>
+    internal ApiKeyCache(TimeProvider time, IApiKeyDirectory directory, ApiKeyCacheSettings settings)
+    {
+        _time = time;
+        _directory = directory;
+        _unknown = new UnknownKeyCache(time, settings.UnknownKeyCapacity, settings.UnknownKeyLifetime);
+        CheckInterval = settings.RevocationCheckInterval;
+        _staleAfter = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, settings.RevocationCheckInterval.Ticks * 4));
+    }
+
+    /// <summary>How often <see cref="ApiKeyRevocationWatcher"/> calls <see cref="CheckRevocationsAsync"/>.</summary>
+    public TimeSpan CheckInterval { get; }
+
+    /// <summary>The unknown-key cache.</summary>
+    internal UnknownKeyCache Unknown => _unknown;
+
+    /// <summary>Known keys cached now (expired ones included until replaced or cleared).</summary>
+    internal int Count => _entries.Count;
+
+    /// <summary>The key with a hash, from the cache or else the directory; unknown hashes are remembered
+    /// briefly.</summary>
+    /// <param name="hash">The SHA-256 of the presented secret.</param>
+    /// <param name="cancellationToken">Cancels the look-up.</param>
+    /// <returns>The key, or <see langword="null"/> when it is unknown or revoked.</returns>
+    public async ValueTask<ApiKeyRecord?> ResolveAsync(string hash, CancellationToken cancellationToken)
+    {
+        if (TryGet(hash, out var cached))
+        {
+            return cached;
+        }
+
+        if (_unknown.Contains(hash))
+        {
+            return null;
+        }
+
+        var generation = Interlocked.Read(ref _generation);
+        var record = await _directory.ResolveAsync(hash, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            _unknown.Add(hash);
+        }
+        else if (Interlocked.Read(ref _generation) == generation)
+        {
+            Add(record);
+        }
+
+        return record;
+    }
+
+    /// <summary>A cached key, while it is fresh and the revocation feed is too.</summary>
+    /// <param name="hash">The hash.</param>
+    /// <param name="record">The key.</param>
+    /// <returns>Whether it was cached.</returns>
     public bool TryGet(string hash, out ApiKeyRecord? record)
     {
-        if (_entries.TryGetValue(hash, out var entry) && entry.Expires > time.GetUtcNow())
+        var now = _time.GetUtcNow();
+        if (now.UtcTicks <= Interlocked.Read(ref _freshUntilTicks) && _entries.TryGetValue(hash, out var entry) && entry.Expires > now)
         {
             record = entry.Record;
             return true;
@@ -26,6 +108,15 @@ internal sealed class ApiKeyCache(TimeProvider time)
         return false;
     }
 
+    /// <summary>Whether a hash is a key this server resolved in the last 30 seconds and has not seen revoked, even
+    /// while the revocation feed is stale (the client-address limit lets such requests through; authentication still
+    /// asks the directory when the feed is stale).</summary>
+    /// <param name="hash">The hash.</param>
+    /// <returns>Whether it is cached.</returns>
+    public bool IsRecentlyKnown(string hash) => _entries.TryGetValue(hash, out var entry) && entry.Expires > _time.GetUtcNow();
+
+    /// <summary>Caches a key the directory returned.</summary>
+    /// <param name="record">The key.</param>
     public void Add(ApiKeyRecord record)
     {
         if (_entries.Count >= Capacity)
@@ -33,8 +124,86 @@ internal sealed class ApiKeyCache(TimeProvider time)
             _entries.Clear();
         }
 
-        _entries[record.Hash] = (record, time.GetUtcNow() + Lifetime);
+        _entries[record.Hash] = (record, _time.GetUtcNow() + Lifetime);
     }
 
-    public void Clear() => _entries.Clear();
+    /// <summary>Forgets every cached key (a key was revoked through this server).</summary>
+    public void Clear()
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.Clear();
+    }
+
+    /// <summary>Asks the tenant directory which keys were revoked since the last check and drops them (all of them
+    /// when the directory cannot tell); on success the cached keys are trusted for four more intervals. A call while
+    /// another check runs returns at once.</summary>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>A task that completes when the check is done.</returns>
+    public async Task CheckRevocationsAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _checking, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var asked = _time.GetUtcNow();
+            var feed = await _directory.GetRevocationsAsync(_epoch, _version, cancellationToken).ConfigureAwait(false);
+            if (!feed.Complete)
+            {
+                Clear();
+            }
+            else if (feed.Hashes.Count > 0)
+            {
+                Interlocked.Increment(ref _generation);
+                foreach (var hash in feed.Hashes)
+                {
+                    _entries.TryRemove(hash, out _);
+                }
+            }
+
+            _epoch = feed.Epoch;
+            _version = feed.Version;
+            Interlocked.Exchange(ref _freshUntilTicks, (asked + _staleAfter).UtcTicks);
+        }
+        finally
+        {
+            Volatile.Write(ref _checking, 0);
+        }
+    }
+
+    /// <summary>The tenant directory grain.</summary>
+    private sealed class GrainApiKeyDirectory(IGrainFactory grains) : IApiKeyDirectory
+    {
+        private ITenantDirectoryGrain Directory => grains.GetGrain<ITenantDirectoryGrain>(TenantDirectoryGrain.DirectoryKey);
+
+        public Task<ApiKeyRecord?> ResolveAsync(string hash, CancellationToken cancellationToken) => Directory.ResolveAsync(hash, cancellationToken);
+
+        public Task<KeyRevocations> GetRevocationsAsync(Guid epoch, long sinceVersion, CancellationToken cancellationToken) =>
+            Directory.GetRevocationsAsync(epoch, sinceVersion, cancellationToken);
+    }
+}
+
+/// <summary>What <see cref="ApiKeyCache"/> asks of the tenant directory.</summary>
+internal interface IApiKeyDirectory
+{
+    /// <summary>The key with a hash.</summary>
+    Task<ApiKeyRecord?> ResolveAsync(string hash, CancellationToken cancellationToken);
+
+    /// <summary>The keys revoked since a version of the revocation feed.</summary>
+    Task<KeyRevocations> GetRevocationsAsync(Guid epoch, long sinceVersion, CancellationToken cancellationToken);
+}
+
+/// <summary>The settings of an <see cref="ApiKeyCache"/>.</summary>
+/// <param name="UnknownKeyCapacity">The most unknown hashes remembered.</param>
+/// <param name="UnknownKeyLifetime">How long an unknown hash is remembered.</param>
+/// <param name="RevocationCheckInterval">How often the revocation feed is checked.</param>
+internal sealed record ApiKeyCacheSettings(int UnknownKeyCapacity, TimeSpan UnknownKeyLifetime, TimeSpan RevocationCheckInterval)
+{
+    /// <summary>The settings of the server's options, kept in range.</summary>
+    public static ApiKeyCacheSettings From(MemoryFabricServerOptions options) => new(
+        Math.Max(0, options.UnknownKeyCacheCapacity),
+        options.UnknownKeyCacheLifetime > TimeSpan.Zero ? options.UnknownKeyCacheLifetime : TimeSpan.Zero,
+        options.RevocationCheckInterval > TimeSpan.Zero ? options.RevocationCheckInterval : TimeSpan.FromMilliseconds(250));
 }

@@ -11,4 +11,8 @@ public sealed record CallerIdentity(string? Tenant, string KeyId)
     /// <summary>The most trust the key's writes may claim (0–1), or <see langword="null"/> for no cap (the admin, and
     /// keys created without one).</summary>
     public double? Trust { get; init; }
+
+    /// <summary>The key's scopes (read, write, forget, guard; the admin key holds all of them and <c>admin</c>, but
+    /// agent routes need a tenant key).</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = [];
 }

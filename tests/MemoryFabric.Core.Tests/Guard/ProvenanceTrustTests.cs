@@ -45,8 +45,8 @@ public sealed class ProvenanceTrustTests
         Assert.Equal(0.75, Assert.Single(await memory.GetTurnsAsync()).Trust);
         foreach (var bad in new[] { -0.1, 1.1, double.NaN, double.PositiveInfinity })
         {
-            await Assert.ThrowsAsync<ArgumentException>(() => memory.IngestAsync([Talk.Input("T2", "X", "text", Talk.May8) with { Trust = bad }]));
-            await Assert.ThrowsAsync<ArgumentException>(() => memory.AddNoteAsync(new NoteWrite { Text = "x", Subject = "y", Trust = bad }));
+            await Assert.ThrowsAsync<MemoryInputException>(() => memory.IngestAsync([Talk.Input("T2", "X", "text", Talk.May8) with { Trust = bad }]));
+            await Assert.ThrowsAsync<MemoryInputException>(() => memory.AddNoteAsync(new NoteWrite { Text = "x", Subject = "y", Trust = bad }));
         }
 
         Assert.Single(await memory.GetTurnsAsync());

@@ -134,7 +134,7 @@ public sealed class NoteOperationsTests
         var v2 = (await _memory.UpdateNoteAsync(v1.Id, Fact("Melanie loves pottery and painting."))).Note;
         var v3 = (await _memory.UpdateNoteAsync(v2.Id, Fact("Melanie loves pottery, painting and clay."))).Note;
 
-        var error = await Assert.ThrowsAsync<KeyNotFoundException>(() => _memory.UpdateNoteAsync(v2.Id, Fact("Melanie loves clay.")));
+        var error = await Assert.ThrowsAsync<MemoryItemNotFoundException>(() => _memory.UpdateNoteAsync(v2.Id, Fact("Melanie loves clay.")));
 
         Assert.Contains("superseded", error.Message, StringComparison.Ordinal);
         Assert.Contains(v3.Id, error.Message, StringComparison.Ordinal);
@@ -283,8 +283,8 @@ public sealed class NoteOperationsTests
         var note = (await _memory.AddNoteAsync(Fact("Melanie loves pottery."))).Note;
         await _memory.DeleteNoteAsync(note.Id);
 
-        var update = await Assert.ThrowsAsync<KeyNotFoundException>(() => _memory.UpdateNoteAsync(note.Id, Fact("Melanie loves clay.")));
-        var delete = await Assert.ThrowsAsync<KeyNotFoundException>(() => _memory.DeleteNoteAsync(note.Id));
+        var update = await Assert.ThrowsAsync<MemoryItemNotFoundException>(() => _memory.UpdateNoteAsync(note.Id, Fact("Melanie loves clay.")));
+        var delete = await Assert.ThrowsAsync<MemoryItemNotFoundException>(() => _memory.DeleteNoteAsync(note.Id));
 
         Assert.Contains(note.Id, update.Message, StringComparison.Ordinal);
         Assert.Contains("deleted", update.Message, StringComparison.Ordinal);
@@ -295,9 +295,9 @@ public sealed class NoteOperationsTests
     [Fact]
     public async Task Unknown_ids_throw_or_return_nothing()
     {
-        var error = await Assert.ThrowsAsync<KeyNotFoundException>(() => _memory.UpdateNoteAsync("n_missing", Fact("x y z")));
+        var error = await Assert.ThrowsAsync<MemoryItemNotFoundException>(() => _memory.UpdateNoteAsync("n_missing", Fact("x y z")));
         Assert.Contains("n_missing", error.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => _memory.DeleteNoteAsync("n_missing"));
+        await Assert.ThrowsAsync<MemoryItemNotFoundException>(() => _memory.DeleteNoteAsync("n_missing"));
         Assert.Null(await _memory.GetNoteAsync("n_missing"));
         Assert.Empty(await _memory.GetNoteHistoryAsync("n_missing"));
         Assert.Equal(0, await _memory.PurgeNoteAsync("n_missing"));
@@ -337,7 +337,7 @@ public sealed class NoteOperationsTests
         await _memory.IngestAsync([Talk.Input("D1:1", "Melanie", "I adopted a dog yesterday.", Talk.May8)]);
 
         var ok = await _memory.AddNoteAsync(Fact("Melanie adopted a dog on 7 May 2023.") with { SourceTurnIds = ["D1:1"] });
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => _memory.AddNoteAsync(Fact("Melanie has a cat.") with { SourceTurnIds = ["D1:1", "D9:9"] }));
+        var error = await Assert.ThrowsAsync<MemoryInputException>(() => _memory.AddNoteAsync(Fact("Melanie has a cat.") with { SourceTurnIds = ["D1:1", "D9:9"] }));
 
         Assert.Equal(["D1:1"], ok.Note.Provenance.TurnIds);
         Assert.Contains("D9:9", error.Message, StringComparison.Ordinal);
@@ -361,7 +361,7 @@ public sealed class NoteOperationsTests
             _ => Fact(new string('a', 4_001)),
         };
 
-        await Assert.ThrowsAsync<ArgumentException>(() => _memory.AddNoteAsync(note));
+        await Assert.ThrowsAsync<MemoryInputException>(() => _memory.AddNoteAsync(note));
 
         Assert.Empty(await _memory.GetNotesAsync(includeInactive: true));
     }
@@ -369,7 +369,7 @@ public sealed class NoteOperationsTests
     [Fact]
     public async Task Attribute_without_value_names_the_problem()
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => _memory.AddNoteAsync(Fact("Caroline lives somewhere.") with { Attribute = "home" }));
+        var error = await Assert.ThrowsAsync<MemoryInputException>(() => _memory.AddNoteAsync(Fact("Caroline lives somewhere.") with { Attribute = "home" }));
 
         Assert.Contains("attribute and value", error.Message, StringComparison.Ordinal);
     }
@@ -379,7 +379,7 @@ public sealed class NoteOperationsTests
     {
         var note = (await _memory.AddNoteAsync(Fact("Melanie loves pottery."))).Note;
 
-        await Assert.ThrowsAsync<ArgumentException>(() => _memory.UpdateNoteAsync(note.Id, Fact(" ")));
+        await Assert.ThrowsAsync<MemoryInputException>(() => _memory.UpdateNoteAsync(note.Id, Fact(" ")));
 
         Assert.Equal(NoteStatus.Active, (await _memory.GetNoteAsync(note.Id))!.Status);
         Assert.Single(await _memory.GetNoteHistoryAsync(note.Id));

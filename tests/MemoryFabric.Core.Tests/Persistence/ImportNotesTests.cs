@@ -90,11 +90,11 @@ public sealed class ImportNotesTests
 
         foreach (var note in bad)
         {
-            await Assert.ThrowsAsync<ArgumentException>(() => memory.ImportNotesAsync([Scenario.Imported(Scenario.Now)[0], note]));
+            await Assert.ThrowsAsync<MemoryInputException>(() => memory.ImportNotesAsync([Scenario.Imported(Scenario.Now)[0], note]));
         }
 
-        await Assert.ThrowsAsync<ArgumentException>(() => memory.ImportNotesAsync([good, good]));
-        await Assert.ThrowsAsync<ArgumentException>(() => memory.ImportNotesAsync([null!]));
+        await Assert.ThrowsAsync<MemoryInputException>(() => memory.ImportNotesAsync([good, good]));
+        await Assert.ThrowsAsync<MemoryInputException>(() => memory.ImportNotesAsync([null!]));
         Assert.Equal(0, memory.GetStatistics().NoteVersions);
         Assert.Empty(memory.DrainChanges());
     }

@@ -4,8 +4,8 @@ using MemoryFabric.Cli;
 namespace MemoryFabric.Evaluation.Tests.Cli;
 
 /// <summary><c>memfab bench http</c> end to end on a tiny load (the real server in-process on loopback, the hashing
-/// embedder, 3 agents × 50 turns, a 2 s mix, two cold activations): the JSON shape and that the counts agree. No
-/// timing is asserted.</summary>
+/// embedder, 3 agents × 50 turns, a 2 s mix, two cold activations, each in a fresh <c>memfab serve</c> process, the page
+/// cache kept): the JSON shape and that the counts agree. No timing is asserted.</summary>
 public class BenchHttpCommandTests
 {
     private static async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
@@ -24,7 +24,7 @@ public class BenchHttpCommandTests
         {
             var (code, output, error) = await RunAsync(
                 "bench", "http", "--agents", "3", "--turns", "50", "--batch-size", "20", "--connections", "4", "--duration", "2", "--warmup", "0.5",
-                "--cold-turns", "200", "--cold-repeats", "2", "--embedder", "hashing", "--drain-timeout", "120", "--out", outPath);
+                "--cold-turns", "200", "--cold-repeats", "2", "--page-cache", "keep", "--embedder", "hashing", "--drain-timeout", "120", "--out", outPath);
 
             Assert.True(code == 0, error);
             using var json = JsonDocument.Parse(await File.ReadAllTextAsync(outPath));
@@ -71,10 +71,20 @@ public class BenchHttpCommandTests
             Assert.True(latency.GetProperty("p50_ms").GetDouble() <= latency.GetProperty("p99_ms").GetDouble());
             Assert.True(latency.GetProperty("p99_ms").GetDouble() <= latency.GetProperty("max_ms").GetDouble());
 
-            // Cold activation: two restarts, the agent intact after each.
+            // Cold activation: two fresh server processes, the agent intact in each; spawn to answer = ready + first request.
             var cold = root.GetProperty("cold_activation");
             Assert.Equal(200, cold.GetProperty("turns").GetInt64());
             Assert.Equal(2, cold.GetProperty("cold_ms").GetArrayLength());
+            Assert.StartsWith("warm", cold.GetProperty("page_cache").GetString(), StringComparison.Ordinal);
+            Assert.EndsWith("serve", cold.GetProperty("server_process").GetString(), StringComparison.Ordinal);
+            for (var i = 0; i < 2; i++)
+            {
+                var total = cold.GetProperty("start_to_answer_ms")[i].GetDouble();
+                var ready = cold.GetProperty("start_to_ready_ms")[i].GetDouble();
+                Assert.Equal(total, ready + cold.GetProperty("cold_ms")[i].GetDouble(), 1);
+                Assert.True(ready > 0);
+            }
+
             Assert.True(cold.GetProperty("cold_median_ms").GetDouble() > 0);
             Assert.True(cold.GetProperty("warm_median_ms").GetDouble() > 0);
             Assert.Equal(JsonValueKind.Null, root.GetProperty("cold_activation_skipped").ValueKind);
@@ -87,6 +97,8 @@ public class BenchHttpCommandTests
             Assert.Contains("| search p99 ≤ 25 ms |", output, StringComparison.Ordinal);
             Assert.Contains("| mixed | search |", output, StringComparison.Ordinal);
             Assert.Contains("memfab bench http: ingest:", error, StringComparison.Ordinal);
+            Assert.Contains("fresh process to first answer", error, StringComparison.Ordinal);
+            Assert.Contains("| fresh server process to first answer", output, StringComparison.Ordinal);
         }
         finally
         {

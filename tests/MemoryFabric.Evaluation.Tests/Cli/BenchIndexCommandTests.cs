@@ -34,7 +34,18 @@ public class BenchIndexCommandTests
             Assert.True(ours.GetProperty("recall_at_10").GetDouble() >= 0.95);
             Assert.True(ours.GetProperty("qps").GetDouble() > 0);
             Assert.True(ours.GetProperty("build_vectors_per_second").GetDouble() > 0);
-            Assert.InRange(ours.GetProperty("bytes_per_vector").GetDouble(), 32, 5000);
+            Assert.True(ours.GetProperty("bytes_per_vector").GetDouble() > 0);
+
+            // Measured in a worker process of its own, as resident-set growth split into anonymous and file-backed pages.
+            var grown = ours.GetProperty("rss_growth_after_build");
+            Assert.Equal(grown.GetProperty("total_bytes").GetDouble() / 2000, ours.GetProperty("bytes_per_vector").GetDouble(), 3);
+            Assert.Equal(
+                ours.GetProperty("bytes_per_vector").GetDouble(),
+                ours.GetProperty("rss_anon_bytes_per_vector").GetDouble() + ours.GetProperty("rss_file_bytes_per_vector").GetDouble(),
+                3);
+            Assert.Equal(JsonValueKind.Object, ours.GetProperty("rss_growth_after_queries").ValueKind);
+            Assert.InRange(ours.GetProperty("bytes_per_vector_check").GetDouble(), 32, 5000);
+            Assert.Contains(root.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("memfab bench index-worker", StringComparison.Ordinal));
             Assert.True(root.GetProperty("engines").GetProperty("exact").GetProperty("qps").GetDouble() > 0);
             Assert.Contains("memoryfabric", output, StringComparison.Ordinal);
         }
@@ -42,6 +53,17 @@ public class BenchIndexCommandTests
         {
             File.Delete(outPath);
         }
+    }
+
+    [Fact]
+    public async Task A_missing_python_is_named_in_the_error()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"memfab-no-python-{Guid.NewGuid():N}", "python3");
+
+        var (code, output, _) = await RunAsync("bench", "index", "--n", "200", "--dim", "8", "--queries", "5", "--engines", "hnswlib", "--python", missing);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"hnswlib       did not run: --python {missing}: no such file", output, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -122,7 +122,7 @@ public sealed class RelationGroupConsensusTests : IAsyncDisposable
 
         Assert.Empty(await Guard((g, ct) => g.GetPeerClaimsAsync(Crm, ["Caroline"], ct)));
         Assert.Contains("Denver", await HitsAsync(Crm), StringComparison.Ordinal);
-        await Assert.ThrowsAsync<ArgumentException>(() => Guard((g, ct) => g.AddMemberAsync("bad group", Crm, ct)));
+        await Assert.ThrowsAsync<MemoryInputException>(() => Guard((g, ct) => g.AddMemberAsync("bad group", Crm, ct)));
     }
 
     [Fact]

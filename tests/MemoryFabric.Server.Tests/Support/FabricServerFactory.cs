@@ -52,7 +52,8 @@ public sealed class FabricServerFactory : WebApplicationFactory<Program>
 
     public HttpClient CreateAdminClient() => CreateClient(AdminKey);
 
-    /// <summary>Creates a tenant and a key for it; returns a client with that key.</summary>
+    /// <summary>Creates a tenant and a key for it with every tenant scope (read, write, forget, guard); returns a
+    /// client with that key.</summary>
     public async Task<HttpClient> CreateTenantClientAsync(string tenant)
     {
         using var admin = CreateAdminClient();
@@ -62,7 +63,7 @@ public sealed class FabricServerFactory : WebApplicationFactory<Program>
             created.EnsureSuccessStatusCode();
         }
 
-        var key = await admin.PostAsJsonAsync($"/v1/admin/tenants/{tenant}/keys", new { name = "test" }, MemoryFabricJson.Options);
+        var key = await admin.PostAsJsonAsync($"/v1/admin/tenants/{tenant}/keys", new { name = "test", scopes = new[] { "read", "write", "forget", "guard" } }, MemoryFabricJson.Options);
         key.EnsureSuccessStatusCode();
         var body = await key.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
         return CreateClient(body.GetProperty("key").GetString());

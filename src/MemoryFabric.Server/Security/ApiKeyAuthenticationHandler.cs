@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using MemoryFabric.Api;
+using MemoryFabric.Orleans.Tenants;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace MemoryFabric.Server.Security;
+
+/// <summary>Authenticates <c>/v1</c> requests by API key (<c>Authorization: Bearer</c> or <c>X-Api-Key</c>): the
+/// admin key, or a tenant key resolved through the tenant directory (cached by <see cref="ApiKeyCache"/>). The
+/// principal carries the tenant, the key id, the trust cap and one claim per scope (<see cref="ApiKeyClaims"/>); the
+/// request also gets a <see cref="CallerIdentity"/> feature. No key gives no result (the route's policy then
+/// challenges: 401); an unknown key fails (401). Paths outside <c>/v1</c> are never authenticated.</summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    AdminKey adminKey,
+    ApiKeyCache cache)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    /// <summary>The scheme's name.</summary>
+    public const string SchemeName = "ApiKey";
+
+    /// <summary>What an unknown or revoked key's failure says (the 401's detail).</summary>
+    public const string InvalidKeyMessage = "The key is unknown or was revoked.";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var secret = ReadKey(Request);
+        if (secret is null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var hash = ApiKeys.Hash(secret);
+        CallerIdentity caller;
+        IReadOnlyList<string> scopes;
+        if (ApiKeys.HashesEqual(hash, adminKey.Hash))
+        {
+            scopes = [.. ApiScopes.TenantScopes, ApiScopes.Admin];
+            caller = new CallerIdentity(null, "admin") { Scopes = scopes };
+        }
+        else
+        {
+            var record = secret.StartsWith(ApiKeys.TenantKeyPrefix, StringComparison.Ordinal) ? await ResolveAsync(hash).ConfigureAwait(false) : null;
+            if (record is null)
+            {
+                return AuthenticateResult.Fail(InvalidKeyMessage);
+            }
+
+            scopes = record.GetEffectiveScopes();
+            caller = new CallerIdentity(record.Tenant, record.Id) { Trust = record.Trust, Scopes = scopes };
+        }
+
+        Context.Features.Set(caller);
+        var claims = new List<Claim> { new(ApiKeyClaims.KeyId, caller.KeyId) };
+        if (caller.Tenant is { } tenant)
+        {
+            claims.Add(new Claim(ApiKeyClaims.Tenant, tenant));
+        }
+
+        if (caller.Trust is { } trust)
+        {
+            claims.Add(new Claim(ApiKeyClaims.Trust, trust.ToString("R", CultureInfo.InvariantCulture), ClaimValueTypes.Double));
+        }
+
+        claims.AddRange(scopes.Select(s => new Claim(ApiKeyClaims.Scope, s)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ApiKeyClaims.KeyId, roleType: null));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    // The authorization result handler writes the problem bodies; these cover a challenge or forbid from elsewhere.
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
+        await ScopeAuthorizationResultHandler.WriteUnauthorizedAsync(Context, result).ConfigureAwait(false);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        ScopeAuthorizationResultHandler.WriteForbiddenAsync(Context, "This key may not use this route.");
+
+    // Known keys and unknown hashes are cached (ApiKeyCache); a miss asks the tenant directory grain.
+    private ValueTask<ApiKeyRecord?> ResolveAsync(string hash) => cache.ResolveAsync(hash, Context.RequestAborted);
+
+    internal static string? ReadKey(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var value = header["Bearer ".Length..].Trim();
+            return value.Length > 0 ? value : null;
+        }
+
+        var apiKey = request.Headers["X-Api-Key"].ToString().Trim();
+        return apiKey.Length > 0 ? apiKey : null;
+    }
+}
+
+/// <summary>The claim types of an API key's principal.</summary>
+internal static class ApiKeyClaims
+{
+    /// <summary>The tenant (absent for the admin key).</summary>
+    public const string Tenant = "memoryfabric/tenant";
+
+    /// <summary>The key id (<c>admin</c> for the admin key).</summary>
+    public const string KeyId = "memoryfabric/key";
+
+    /// <summary>The trust cap, when the key has one.</summary>
+    public const string Trust = "memoryfabric/trust";
+
+    /// <summary>A scope the key holds (one claim per scope).</summary>
+    public const string Scope = "memoryfabric/scope";
+}
