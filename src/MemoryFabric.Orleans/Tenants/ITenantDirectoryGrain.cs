@@ -52,6 +52,7 @@ public interface ITenantDirectoryGrain : IGrainWithStringKey
     /// <param name="hash">The SHA-256 hash of the secret.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The key, or <see langword="null"/>.</returns>
+    [global::Orleans.Concurrency.ReadOnly]
     Task<ApiKeyRecord?> ResolveAsync(string hash, CancellationToken cancellationToken = default);
 
     /// <summary>The keys revoked since a version of the revocation feed, so that a server that caches keys can drop

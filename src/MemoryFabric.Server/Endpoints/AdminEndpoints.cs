@@ -62,7 +62,7 @@ internal static class AdminEndpoints
         admin.MapDelete("/tenants/{tenant}/keys/{keyId}", async (HttpContext context, string tenant, string keyId) =>
         {
             var revoked = await Directory(context, (d, ct) => d.RevokeKeyAsync(tenant, keyId, ct)).ConfigureAwait(false);
-            context.RequestServices.GetRequiredService<Security.ApiKeyCache>().Clear(); // revoked at once
+            context.RequestServices.GetRequiredService<Security.ApiKeyCache>().Remove(tenant, keyId); // refused here at once, elsewhere at the next revocation check
             return revoked ? Results.NoContent() : Problems.NotFound(context, $"No key '{keyId}' for tenant '{tenant}'.");
         });
     }

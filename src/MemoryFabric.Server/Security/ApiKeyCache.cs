@@ -127,7 +127,28 @@ internal sealed class ApiKeyCache
         _entries[record.Hash] = (record, _time.GetUtcNow() + Lifetime);
     }
 
-    /// <summary>Forgets every cached key (a key was revoked through this server).</summary>
+    /// <summary>Forgets one cached key at once (it was revoked through this server); other servers drop it at their
+    /// next revocation check.</summary>
+    /// <param name="tenant">The key's tenant.</param>
+    /// <param name="keyId">The key's id.</param>
+    /// <returns>How many cached entries were dropped.</returns>
+    public int Remove(string tenant, string keyId)
+    {
+        Interlocked.Increment(ref _generation);
+        var removed = 0;
+        foreach (var (hash, entry) in _entries)
+        {
+            if (string.Equals(entry.Record.Tenant, tenant, StringComparison.Ordinal) && string.Equals(entry.Record.Id, keyId, StringComparison.Ordinal)
+                && _entries.TryRemove(hash, out _))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>Forgets every cached key.</summary>
     public void Clear()
     {
         Interlocked.Increment(ref _generation);

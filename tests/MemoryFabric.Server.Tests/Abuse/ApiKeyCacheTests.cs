@@ -65,6 +65,26 @@ public sealed class ApiKeyCacheTests
     }
 
     [Fact]
+    public async Task Revoking_a_key_through_this_server_drops_only_that_key_from_the_cache()
+    {
+        var revoked = _directory.AddKey("acme");
+        var other = _directory.AddKey("acme");
+        var cache = new ApiKeyCache(_time, _directory, Settings);
+        await cache.CheckRevocationsAsync(CancellationToken.None);
+        await cache.ResolveAsync(revoked.Hash, CancellationToken.None);
+        await cache.ResolveAsync(other.Hash, CancellationToken.None);
+        Assert.Equal(2, _directory.Lookups);
+
+        Assert.Equal(1, cache.Remove("acme", revoked.Id));
+        Assert.Equal(0, cache.Remove("other-tenant", other.Id));
+
+        Assert.True(cache.TryGet(other.Hash, out _));
+        Assert.False(cache.TryGet(revoked.Hash, out _));
+        Assert.Equal(other, await cache.ResolveAsync(other.Hash, CancellationToken.None));
+        Assert.Equal(2, _directory.Lookups); // the other key was still served from the cache
+    }
+
+    [Fact]
     public async Task A_known_key_is_served_from_the_cache_while_the_revocation_feed_is_fresh()
     {
         var key = _directory.AddKey("acme");
