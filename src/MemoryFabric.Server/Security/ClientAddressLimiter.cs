@@ -192,7 +192,7 @@ internal sealed class ClientAddressRateLimitMiddleware(RequestDelegate next, Cli
 
     private bool IsKnownKey(HttpRequest request)
     {
-        var secret = ReadKey(request);
+        var secret = ApiKeyAuthenticationHandler.ReadKey(request); // as authentication reads it
         if (secret is null)
         {
             return false;
@@ -200,19 +200,5 @@ internal sealed class ClientAddressRateLimitMiddleware(RequestDelegate next, Cli
 
         var hash = ApiKeys.Hash(secret);
         return ApiKeys.HashesEqual(hash, adminKey.Hash) || cache.IsRecentlyKnown(hash);
-    }
-
-    // As the authentication handler reads it: Authorization: Bearer, else X-Api-Key.
-    private static string? ReadKey(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            var value = header["Bearer ".Length..].Trim();
-            return value.Length > 0 ? value : null;
-        }
-
-        var apiKey = request.Headers["X-Api-Key"].ToString().Trim();
-        return apiKey.Length > 0 ? apiKey : null;
     }
 }
