@@ -30,7 +30,9 @@ public static class OrleansMemoryFabricClientBuilderExtensions
     /// <summary>Lets an Orleans client (an application beside the cluster, calling it through a gateway) use
     /// MemoryFabric: registers the fabric's serialization and an <see cref="IMemoryFabricClient"/> singleton
     /// (<see cref="OrleansMemoryFabricClient"/>) bound to <paramref name="tenant"/>, calling the grains through the
-    /// client's <see cref="IGrainFactory"/>.</summary>
+    /// client's <see cref="IGrainFactory"/>; and Orleans' activity propagation
+    /// (<c>AddActivityPropagation</c>, once), so that the
+    /// caller's trace context crosses the calls into the silo, which adds it on its side.</summary>
     /// <param name="builder">The Orleans client builder.</param>
     /// <param name="tenant">The tenant every call is made for (1 to 64 characters of <c>a-z 0-9 -</c>, starting with
     /// a letter or a digit).</param>
@@ -44,6 +46,11 @@ public static class OrleansMemoryFabricClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         AddClient(builder.Services, tenant, configure);
+        if (!HasActivityPropagation(builder.Services))
+        {
+            builder.AddActivityPropagation(); // the application's traces carry into the silo (MemoryFabric.Orleans adds the silo's side)
+        }
+
         return builder;
     }
 
@@ -106,6 +113,11 @@ public static class OrleansMemoryFabricClientBuilderExtensions
             options,
             sp.GetService<ILogger<OrleansMemoryFabricClient>>()));
     }
+
+    // AddActivityPropagation adds its filter at every call: once is enough (the application may have added it too).
+    private static bool HasActivityPropagation(IServiceCollection services) =>
+        services.Any(d => d.ServiceType == typeof(IOutgoingGrainCallFilter) && !d.IsKeyedService
+            && d.ImplementationType?.FullName == "Orleans.Runtime.ActivityPropagationOutgoingGrainCallFilter");
 
     /// <summary>Marks the registration, with its tenant.</summary>
     private sealed record Registration(string Tenant);

@@ -12,4 +12,14 @@ public sealed record EvaluationOptions
 
     /// <summary>Where progress lines go (e.g. standard error), or <see langword="null"/> for none.</summary>
     public TextWriter? Progress { get; init; }
+
+    /// <summary>Told after each question a strategy answers (and when it starts a conversation), for a progress
+    /// display; reported on the runner's thread. <see langword="null"/> for none.</summary>
+    public IProgress<EvaluationProgress>? QuestionProgress { get; init; }
 }
+
+/// <summary>How far one strategy of an evaluation run is.</summary>
+/// <param name="Strategy">The strategy's name.</param>
+/// <param name="QuestionsAnswered">The selected questions it has answered so far, over all conversations.</param>
+/// <param name="Questions">The selected questions it will answer, over all conversations.</param>
+public sealed record EvaluationProgress(string Strategy, int QuestionsAnswered, int Questions);

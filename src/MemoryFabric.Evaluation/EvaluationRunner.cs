@@ -69,6 +69,9 @@ public static class EvaluationRunner
         var ingestSeconds = 0.0;
         var started = Stopwatch.GetTimestamp();
         var warmedUp = false;
+        var total = conversations.Sum(c => c.Questions.Count);
+        var answered = 0;
+        options.QuestionProgress?.Report(new EvaluationProgress(definition.Name, answered, total));
         for (var c = 0; c < conversations.Count; c++)
         {
             var (conversation, questions) = conversations[c];
@@ -104,6 +107,7 @@ public static class EvaluationRunner
                     var context = await strategy.GetContextAsync(question.Question, question.Date ?? queryTimeDefault, options.TokenBudget, cancellationToken).ConfigureAwait(false);
                     var latency = Stopwatch.GetElapsedTime(queryStart).TotalMilliseconds;
                     questionResults.Add(Measure(conversation, question, context, latency));
+                    options.QuestionProgress?.Report(new EvaluationProgress(definition.Name, ++answered, total));
                 }
             }
             finally

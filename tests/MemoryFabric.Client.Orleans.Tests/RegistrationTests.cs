@@ -29,6 +29,21 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public void AddMemoryFabric_adds_Orleans_activity_propagation_once()
+    {
+        var builder = new Builder();
+        builder.AddMemoryFabric("acme");
+        builder.AddMemoryFabric("acme", o => o.MaxBatchSize = 5);
+        Assert.Single(builder.Services, IsActivityPropagation);
+
+        // An application that added it itself does not get a second filter.
+        var own = new Builder();
+        ((IClientBuilder)own).AddActivityPropagation();
+        own.AddMemoryFabric("acme");
+        Assert.Single(own.Services, IsActivityPropagation);
+    }
+
+    [Fact]
     public void AddMemoryFabricClient_registers_the_client_in_a_silo()
     {
         var builder = new Builder();
@@ -63,6 +78,12 @@ public sealed class RegistrationTests
         Assert.ThrowsAny<ArgumentException>(() => builder.AddMemoryFabric(tenant));
         Assert.Empty(builder.Services);
     }
+
+    // The outgoing filter of Orleans' AddActivityPropagation (an internal type), which writes the trace context into
+    // each call's request context.
+    private static bool IsActivityPropagation(ServiceDescriptor descriptor) =>
+        descriptor.ServiceType == typeof(IOutgoingGrainCallFilter)
+        && descriptor.ImplementationType?.FullName == "Orleans.Runtime.ActivityPropagationOutgoingGrainCallFilter";
 
     private sealed class Builder : IClientBuilder, ISiloBuilder
     {

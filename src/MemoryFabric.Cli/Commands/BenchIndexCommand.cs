@@ -104,9 +104,10 @@ internal static class BenchIndexCommand
             DefaultValueFactory = _ => Benchmarks.BenchmarkDatasets.DefaultLocomoPath,
         };
 
+        var quiet = ProgressDisplay.QuietOption();
         var command = new Command("index", "Benchmark the HNSW vector index against hnswlib, FAISS and exact search: build rate, bytes per vector, recall@10 and single-thread QPS.")
         {
-            count, dimensions, dataset, output, queries, m, efConstruction, efSearch, engines, seed, repeat, vectorsInMemory, python, workDirectory, locomo,
+            count, dimensions, dataset, output, queries, m, efConstruction, efSearch, engines, seed, repeat, vectorsInMemory, python, workDirectory, locomo, quiet,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -133,7 +134,7 @@ internal static class BenchIndexCommand
                 Progress = stderr,
             };
             Validate(options);
-            return await RunAsync(options, parseResult.GetValue(output), stdout, stderr, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(options, parseResult.GetValue(output), parseResult.GetValue(quiet), stdout, stderr, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -168,12 +169,17 @@ internal static class BenchIndexCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(IndexBenchmarkOptions options, string? outPath, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(IndexBenchmarkOptions options, string? outPath, bool quiet, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         IndexBenchmarkReport report;
         try
         {
-            report = await IndexBenchmark.RunAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+            report = await ProgressDisplay.RunAsync(stderr, ProgressDisplay.IsEnabled(stderr, quiet), ProgressStyle.Spinners, display =>
+            {
+                display.Start("bench index");
+                options.Progress = display.Log;
+                return IndexBenchmark.RunAsync(options, cancellationToken: cancellationToken);
+            }).ConfigureAwait(false);
         }
         catch (Evaluation.Datasets.DatasetFormatException e)
         {

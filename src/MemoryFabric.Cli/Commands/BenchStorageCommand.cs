@@ -52,10 +52,11 @@ internal static class BenchStorageCommand
         var connectionString = new Option<string?>("--connection-string") { Description = "An Azure Storage account to write to instead of a fresh Azurite (containers mf-bench-*, deleted afterwards).", HelpName = "connection string" };
         var azurite = new Option<string?>("--azurite") { Description = "The azurite executable (default: AZURITE_BIN, .ci/.tools/node_modules/.bin/azurite under the repository, or azurite on the PATH).", HelpName = "path" };
         var output = new Option<string?>("--out") { Description = "Also write every figure as JSON to this file.", HelpName = "path" };
+        var quiet = ProgressDisplay.QuietOption();
 
         var command = new Command("storage", "Bytes uploaded to Azure Blob Storage per acknowledged turn: MemoryFabric's journal + snapshot store against Orleans' whole-state blob grain storage, on Azurite.")
         {
-            turns, batchSize, snapshotEvery, consolidateAfter, embedder, locomo, synthetic, connectionString, azurite, output,
+            turns, batchSize, snapshotEvery, consolidateAfter, embedder, locomo, synthetic, connectionString, azurite, output, quiet,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -82,7 +83,11 @@ internal static class BenchStorageCommand
             StorageBenchReport report;
             try
             {
-                report = await StorageBench.RunAsync(options, stderr, cancellationToken).ConfigureAwait(false);
+                report = await ProgressDisplay.RunAsync(stderr, ProgressDisplay.IsEnabled(stderr, parseResult.GetValue(quiet)), ProgressStyle.Spinners, display =>
+                {
+                    display.Start("bench storage");
+                    return StorageBench.RunAsync(options, display.Log, cancellationToken);
+                }).ConfigureAwait(false);
             }
             catch (DatasetFormatException e)
             {

@@ -48,10 +48,11 @@ internal static class EvalCommand
             DefaultValueFactory = _ => "auto",
         };
         embedder.AcceptOnlyFromAmong("auto", "minilm", "hashing", "openai");
+        var quiet = ProgressDisplay.QuietOption();
 
         var command = new Command("eval", "Evaluate memory quality: run strategies side by side over a dataset under the same token budget.")
         {
-            dataset, budget, strategies, categories, output, markdown, embedder,
+            dataset, budget, strategies, categories, output, markdown, embedder, quiet,
         };
         command.Subcommands.Add(EvalPoisonCommand.Create());
 
@@ -66,7 +67,8 @@ internal static class EvalCommand
                 parseResult.GetValue(categories) is { } c ? SplitList(c) : null,
                 parseResult.GetValue(output),
                 parseResult.GetValue(markdown),
-                parseResult.GetValue(embedder) ?? "auto");
+                parseResult.GetValue(embedder) ?? "auto",
+                parseResult.GetValue(quiet));
             return await RunAsync(settings, stdout, stderr, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -96,11 +98,32 @@ internal static class EvalCommand
             $"memfab eval: {data.Name} ({data.Format}): {data.Conversations.Count} conversations, {data.TurnCount} turns, "
             + $"{data.QuestionCount} questions; budget {settings.Budget}; embedder {selected.Name}; strategies {string.Join(", ", picked.Select(p => p.Name))}").ConfigureAwait(false);
 
-        var report = await EvaluationRunner.RunAsync(
-            data,
-            picked,
-            new EvaluationOptions { TokenBudget = settings.Budget, Categories = categories, Progress = stderr },
-            cancellationToken).ConfigureAwait(false);
+        // One bar per strategy (questions answered); the runner's lines print above the bars.
+        var report = await ProgressDisplay.RunAsync(stderr, ProgressDisplay.IsEnabled(stderr, settings.Quiet), ProgressStyle.Bars, display =>
+        {
+            var bars = new Dictionary<string, ProgressItem>(StringComparer.Ordinal);
+            var questions = new SynchronousProgress<EvaluationProgress>(p =>
+            {
+                if (!bars.TryGetValue(p.Strategy, out var bar))
+                {
+                    bars[p.Strategy] = bar = display.Start(p.Strategy, p.Questions);
+                }
+
+                bar.Report(p.QuestionsAnswered);
+                if (p.QuestionsAnswered >= p.Questions)
+                {
+                    bar.Complete();
+                }
+            });
+            return EvaluationRunner.RunAsync(
+                data,
+                picked,
+                new EvaluationOptions
+                {
+                    TokenBudget = settings.Budget, Categories = categories, Progress = display.Log, QuestionProgress = display.IsLive ? questions : null,
+                },
+                cancellationToken);
+        }).ConfigureAwait(false);
 
         await stdout.WriteAsync(ReportTable.Render(report, settings.Markdown)).ConfigureAwait(false);
         if (settings.OutPath is { } path)
@@ -208,5 +231,6 @@ internal static class EvalCommand
         IReadOnlyList<string>? Categories,
         string? OutPath,
         bool Markdown,
-        string Embedder);
+        string Embedder,
+        bool Quiet);
 }

@@ -17,8 +17,9 @@ internal static class ExportCommand
             Description = "Write to this file (replaced once the export is complete) instead of standard output.",
             HelpName = "file",
         };
+        var quiet = ProgressDisplay.QuietOption();
         var connection = new ConnectionOptions();
-        var command = new Command("export", "Export an agent's memory as JSON lines (turns, episodes, every note version).") { output };
+        var command = new Command("export", "Export an agent's memory as JSON lines (turns, episodes, every note version).") { output, quiet };
         connection.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -32,12 +33,25 @@ internal static class ExportCommand
             }
 
             var settings = connection.Read(parseResult);
+
+            // Not when the records go to this terminal too: the display would be drawn over them.
+            var showProgress = ProgressDisplay.IsEnabled(stderr, parseResult.GetValue(quiet)) && (path is not null || !ProgressDisplay.IsTerminalOutput(stdout));
+            Task<long> ExportAsync(MemoryFabricConnection open, Stream destination, Func<long> lines, CancellationToken ct) =>
+                ProgressDisplay.RunAsync(stderr, showProgress, ProgressStyle.Spinners, async display =>
+                {
+                    var spinner = display.Start($"export {settings.Agent}");
+                    using var ticker = display.IsLive ? new Timer(_ => spinner.Describe($"export {settings.Agent}: {CommandOutput.Count(lines())} records"), null, 0, 200) : null;
+                    var bytes = await open.Client.ExportToAsync(settings.Agent, destination, ct).ConfigureAwait(false);
+                    spinner.Complete();
+                    return bytes;
+                });
+
             return await DataCommandRunner.RunAsync(settings, stderr, async (open, ct) =>
             {
                 if (path is null)
                 {
                     var counter = new LineCountingStream(new TextWriterStream(stdout));
-                    await open.Client.ExportToAsync(settings.Agent, counter, ct).ConfigureAwait(false);
+                    await ExportAsync(open, counter, () => counter.Lines, ct).ConfigureAwait(false);
                     await stdout.FlushAsync(ct).ConfigureAwait(false);
                     await stderr.WriteLineAsync($"memfab export: {settings.Agent}: {counter.Lines} records").ConfigureAwait(false);
                     return ExitCodes.Success;
@@ -52,7 +66,7 @@ internal static class ExportCommand
                     await using (file.ConfigureAwait(false))
                     {
                         var counter = new LineCountingStream(file);
-                        await open.Client.ExportToAsync(settings.Agent, counter, ct).ConfigureAwait(false);
+                        await ExportAsync(open, counter, () => counter.Lines, ct).ConfigureAwait(false);
                         lines = counter.Lines;
                     }
 
@@ -88,7 +102,9 @@ internal static class ExportCommand
     /// <summary>Counts the lines (records) written through it.</summary>
     private sealed class LineCountingStream(Stream inner) : Stream
     {
-        public long Lines { get; private set; }
+        private long _lines;
+
+        public long Lines => Interlocked.Read(ref _lines);
 
         public override bool CanRead => false;
 
@@ -125,7 +141,7 @@ internal static class ExportCommand
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        private void Count(ReadOnlySpan<byte> bytes) => Lines += bytes.Count((byte)'\n');
+        private void Count(ReadOnlySpan<byte> bytes) => Interlocked.Add(ref _lines, bytes.Count((byte)'\n'));
     }
 
     /// <summary>Writes UTF-8 bytes to a <see cref="TextWriter"/> (standard output as the command was given it),

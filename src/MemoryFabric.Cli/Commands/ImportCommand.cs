@@ -21,8 +21,9 @@ internal static class ImportCommand
         {
             Description = "Consolidate the agent at the end (episodes are not imported, consolidation rebuilds them).",
         };
+        var quiet = ProgressDisplay.QuietOption();
         var connection = new ConnectionOptions();
-        var command = new Command("import", "Import JSON lines written by memfab export into an agent (existing ids are skipped).") { file, consolidate };
+        var command = new Command("import", "Import JSON lines written by memfab export into an agent (existing ids are skipped).") { file, consolidate, quiet };
         connection.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -50,6 +51,7 @@ internal static class ImportCommand
             }
 
             var withConsolidation = parseResult.GetValue(consolidate);
+            var showProgress = ProgressDisplay.IsEnabled(stderr, parseResult.GetValue(quiet));
             var settings = connection.Read(parseResult);
             return await DataCommandRunner.RunAsync(settings, stderr, async (open, ct) =>
             {
@@ -65,17 +67,29 @@ internal static class ImportCommand
 
                 long turns = 0, notes = 0, skipped = 0;
                 var requests = 0;
+                long? size = fromStdin ? null : new FileInfo(path).Length;
                 await using (source.ConfigureAwait(false))
                 {
-                    await foreach (var chunk in ReadChunksAsync(source, ChunkBytes, ct).ConfigureAwait(false))
+                    await ProgressDisplay.RunAsync(stderr, showProgress, ProgressStyle.Bars, async display =>
                     {
-                        using var body = new MemoryStream(chunk, writable: false);
-                        var result = await open.Client.ImportAsync(settings.Agent, body, ct).ConfigureAwait(false);
-                        turns += result.Turns;
-                        notes += result.Notes;
-                        skipped += result.Skipped;
-                        requests++;
-                    }
+                        var bar = display.Start($"import {settings.Agent}", size);
+                        long bytes = 0;
+                        await foreach (var chunk in ReadChunksAsync(source, ChunkBytes, ct).ConfigureAwait(false))
+                        {
+                            using var body = new MemoryStream(chunk, writable: false);
+                            var result = await open.Client.ImportAsync(settings.Agent, body, ct).ConfigureAwait(false);
+                            turns += result.Turns;
+                            notes += result.Notes;
+                            skipped += result.Skipped;
+                            requests++;
+                            bytes += chunk.Length;
+                            bar.Report(bytes);
+                            bar.Describe($"import {settings.Agent}: {CommandOutput.Count(turns)} turns, {CommandOutput.Count(notes)} note versions");
+                        }
+
+                        bar.Complete();
+                        return requests;
+                    }).ConfigureAwait(false);
                 }
 
                 if (requests == 0)
@@ -88,7 +102,11 @@ internal static class ImportCommand
                     + $"{CommandOutput.Count(skipped)} skipped (existing ids, episodes)").ConfigureAwait(false);
                 if (withConsolidation)
                 {
-                    var report = await open.Client.ConsolidateAsync(settings.Agent, ct).ConfigureAwait(false);
+                    var report = await ProgressDisplay.RunAsync(stderr, showProgress, ProgressStyle.Spinners, display =>
+                    {
+                        display.Start($"{settings.Agent}: consolidating");
+                        return open.Client.ConsolidateAsync(settings.Agent, ct);
+                    }).ConfigureAwait(false);
                     await stdout.WriteLineAsync(
                         $"{settings.Agent}: consolidated: {report.Episodes} episodes, {report.NotesAdded} notes added in {CommandOutput.Seconds(report.Duration)}").ConfigureAwait(false);
                 }

@@ -9,7 +9,8 @@ using MemoryFabric.Evaluation.Datasets;
 namespace MemoryFabric.Cli.Commands;
 
 /// <summary><c>memfab ingest FILE --agent NAME</c>: stores a conversation file's turns (LoCoMo or the generic format)
-/// in batches, with progress, then a summary; <c>--consolidate</c> builds episodes and notes at the end.</summary>
+/// in batches, with a progress bar on standard error when it is a terminal (<see cref="ProgressDisplay"/>), then a
+/// summary; <c>--consolidate</c> builds episodes and notes at the end.</summary>
 internal static class IngestCommand
 {
     /// <summary>The default number of turns per request.</summary>
@@ -49,10 +50,11 @@ internal static class IngestCommand
         {
             Description = "Consolidate each agent at the end (episodes, notes) instead of waiting for the server's schedule.",
         };
+        var quiet = ProgressDisplay.QuietOption();
         var connection = new ConnectionOptions();
         var command = new Command("ingest", "Store a conversation file's turns in an agent's memory (LoCoMo or the generic format).")
         {
-            file, format, conversation, perConversation, batchSize, consolidate,
+            file, format, conversation, perConversation, batchSize, consolidate, quiet,
         };
         connection.AddTo(command);
 
@@ -64,7 +66,8 @@ internal static class IngestCommand
                 parseResult.GetValue(conversation),
                 parseResult.GetValue(perConversation),
                 parseResult.GetValue(batchSize),
-                parseResult.GetValue(consolidate));
+                parseResult.GetValue(consolidate),
+                parseResult.GetValue(quiet));
             var connectionSettings = connection.Read(parseResult);
             return await RunAsync(
                 settings,
@@ -92,60 +95,82 @@ internal static class IngestCommand
 
         return await DataCommandRunner.RunAsync(connection, stderr, async (open, ct) =>
         {
-            var interactive = CommandOutput.IsTerminal(stderr);
-            long totalStored = 0, totalDuplicates = 0, totalSkipped = 0;
-            var total = Stopwatch.StartNew();
-            foreach (var item in plan)
+            // While the bars are drawn, the summaries wait (on a terminal they would be drawn over), then print in order.
+            var held = new List<string>();
+            try
             {
-                var clock = Stopwatch.StartNew();
-                var progress = new IngestProgress(stderr, interactive, item.Agent, item.Turns.Count);
-                long stored = 0, duplicates = 0, sent = 0;
-                try
+                return await ProgressDisplay.RunAsync(stderr, ProgressDisplay.IsEnabled(stderr, settings.Quiet), ProgressStyle.Bars, async display =>
                 {
-                    foreach (var batch in item.Turns.Chunk(settings.BatchSize))
+                    async Task EmitAsync(string line)
                     {
-                        ct.ThrowIfCancellationRequested();
-                        var result = await open.Client.IngestAsync(item.Agent, batch, ct).ConfigureAwait(false);
-                        stored += result.StoredTurnIds.Count;
-                        duplicates += result.DuplicateTurnIds.Count;
-                        sent += batch.Length;
-                        progress.Report((int)sent);
+                        if (display.IsLive)
+                        {
+                            held.Add(line);
+                        }
+                        else
+                        {
+                            await stdout.WriteLineAsync(line).ConfigureAwait(false);
+                        }
                     }
-                }
-                finally
+
+                    long totalStored = 0, totalDuplicates = 0, totalSkipped = 0;
+                    var total = Stopwatch.StartNew();
+                    foreach (var item in plan)
+                    {
+                        var clock = Stopwatch.StartNew();
+                        var bar = display.Start($"{item.Agent}: turns", item.Turns.Count);
+                        long stored = 0, duplicates = 0, sent = 0;
+                        foreach (var batch in item.Turns.Chunk(settings.BatchSize))
+                        {
+                            ct.ThrowIfCancellationRequested();
+                            var result = await open.Client.IngestAsync(item.Agent, batch, ct).ConfigureAwait(false);
+                            stored += result.StoredTurnIds.Count;
+                            duplicates += result.DuplicateTurnIds.Count;
+                            sent += batch.Length;
+                            bar.Report(sent);
+                        }
+
+                        bar.Complete();
+                        clock.Stop();
+                        totalStored += stored;
+                        totalDuplicates += duplicates;
+                        totalSkipped += item.Skipped;
+                        await EmitAsync(Summary(item.Agent, stored, duplicates, item.Skipped, clock.Elapsed)).ConfigureAwait(false);
+                    }
+
+                    total.Stop();
+                    if (plan.Count > 1)
+                    {
+                        await EmitAsync(Summary($"total ({plan.Count} agents)", totalStored, totalDuplicates, totalSkipped, total.Elapsed)).ConfigureAwait(false);
+                    }
+
+                    if (settings.Consolidate)
+                    {
+                        foreach (var item in plan)
+                        {
+                            var spinner = display.Start($"{item.Agent}: consolidating");
+                            var report = await open.Client.ConsolidateAsync(item.Agent, ct).ConfigureAwait(false);
+                            spinner.Complete();
+                            await EmitAsync(
+                                $"{item.Agent}: consolidated: {Plural(report.Episodes, "episode")}, {report.NotesAdded} notes added, "
+                                + $"{report.NotesSuperseded} superseded, {report.NotesUnchanged} unchanged in {CommandOutput.Seconds(report.Duration)}").ConfigureAwait(false);
+                        }
+                    }
+                    else if (open.IsLocal)
+                    {
+                        await display.Log.WriteLineAsync("memfab ingest: notes are built when an agent consolidates (on a schedule, or now with --consolidate)").ConfigureAwait(false);
+                    }
+
+                    return ExitCodes.Success;
+                }).ConfigureAwait(false);
+            }
+            finally
+            {
+                foreach (var line in held)
                 {
-                    progress.Complete();
-                }
-
-                clock.Stop();
-                totalStored += stored;
-                totalDuplicates += duplicates;
-                totalSkipped += item.Skipped;
-                await stdout.WriteLineAsync(Summary(item.Agent, stored, duplicates, item.Skipped, clock.Elapsed)).ConfigureAwait(false);
-            }
-
-            total.Stop();
-            if (plan.Count > 1)
-            {
-                await stdout.WriteLineAsync(Summary($"total ({plan.Count} agents)", totalStored, totalDuplicates, totalSkipped, total.Elapsed)).ConfigureAwait(false);
-            }
-
-            if (settings.Consolidate)
-            {
-                foreach (var item in plan)
-                {
-                    var report = await open.Client.ConsolidateAsync(item.Agent, ct).ConfigureAwait(false);
-                    await stdout.WriteLineAsync(
-                        $"{item.Agent}: consolidated: {Plural(report.Episodes, "episode")}, {report.NotesAdded} notes added, "
-                        + $"{report.NotesSuperseded} superseded, {report.NotesUnchanged} unchanged in {CommandOutput.Seconds(report.Duration)}").ConfigureAwait(false);
+                    await stdout.WriteLineAsync(line).ConfigureAwait(false);
                 }
             }
-            else if (open.IsLocal)
-            {
-                await stderr.WriteLineAsync("memfab ingest: notes are built when an agent consolidates (on a schedule, or now with --consolidate)").ConfigureAwait(false);
-            }
-
-            return ExitCodes.Success;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -235,7 +260,7 @@ internal static class IngestCommand
     private static string Plural(long count, string noun) =>
         $"{CommandOutput.Count(count)} {noun}{(count == 1 ? string.Empty : "s")}";
 
-    private sealed record IngestSettings(string File, string Format, string? Conversation, bool AgentPerConversation, int BatchSize, bool Consolidate);
+    private sealed record IngestSettings(string File, string Format, string? Conversation, bool AgentPerConversation, int BatchSize, bool Consolidate, bool Quiet);
 
     private sealed record PlannedIngest(string Agent, List<TurnInput> Turns, int Skipped);
 }

@@ -38,6 +38,31 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public async Task On_a_terminal_eval_draws_a_bar_per_strategy_on_stderr_and_the_table_stays_plain()
+    {
+        var plain = await RunAsync("eval", "--dataset", RepositoryPaths.DemoConversation, "--budget", "300", "--strategies", "bm25-turns,recent", "--markdown");
+        (int Code, string Out, string Error) live, quiet;
+        using (ProgressDisplay.AssumeTerminal())
+        {
+            live = await RunAsync("eval", "--dataset", RepositoryPaths.DemoConversation, "--budget", "300", "--strategies", "bm25-turns,recent", "--markdown");
+            quiet = await RunAsync("eval", "--dataset", RepositoryPaths.DemoConversation, "--budget", "300", "--strategies", "bm25-turns,recent", "--markdown", "--quiet");
+        }
+
+        Assert.Equal(0, live.Code);
+        Assert.Contains("\u001b[", live.Error, StringComparison.Ordinal);
+        Assert.Contains("recent", live.Error, StringComparison.Ordinal);
+        Assert.Contains("bm25-turns: conversation 1/1 (priya-tom)", live.Error, StringComparison.Ordinal); // the runner's lines, above the bars
+        Assert.DoesNotContain("\u001b", live.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", plain.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", quiet.Error, StringComparison.Ordinal);
+
+        // The table is the same with and without the display (latencies aside).
+        static string[] Rows(string table) => table.Split('\n').Where(l => l.StartsWith('|')).Select(l => string.Join('|', l.Split('|').Take(4))).ToArray();
+        Assert.Equal(Rows(plain.Out), Rows(live.Out));
+        Assert.Equal(Rows(plain.Out), Rows(quiet.Out));
+    }
+
+    [Fact]
     public async Task Eval_prints_the_table_and_writes_the_json()
     {
         var outPath = Path.Combine(Path.GetTempPath(), $"memfab-eval-{Guid.NewGuid():N}.json");
