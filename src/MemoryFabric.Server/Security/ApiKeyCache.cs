@@ -12,13 +12,15 @@ namespace MemoryFabric.Server.Security;
 /// random keys cannot grow memory. Known keys are trusted only while the directory's revocation feed is fresh:
 /// <see cref="ApiKeyRevocationWatcher"/> polls it every <see cref="MemoryFabricServerOptions.RevocationCheckInterval"/>
 /// and drops the keys revoked through any server of a cluster; when it has not succeeded for four intervals (at least
-/// a second), cached keys are looked up again. Revoking through this server clears the cache at once
-/// (<see cref="Clear"/>). The cached record carries the key's trust cap (<see cref="ApiKeyRecord.Trust"/>), which a
+/// a second), the next request for a cached key runs one check itself (shared by every request that arrives
+/// meanwhile: a stale feed costs one grain call, not one per request) and looks the key up again only when that check
+/// fails. Revoking through this server drops the key at once (<see cref="Remove"/>). The cached record carries the key's trust cap (<see cref="ApiKeyRecord.Trust"/>), which a
 /// key keeps for life.
 /// </summary>
 internal sealed class ApiKeyCache
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
     private const int Capacity = 100_000;
 
     private readonly TimeProvider _time;
@@ -26,7 +28,8 @@ internal sealed class ApiKeyCache
     private readonly UnknownKeyCache _unknown;
     private readonly TimeSpan _staleAfter;
     private readonly ConcurrentDictionary<string, (ApiKeyRecord Record, DateTimeOffset Expires)> _entries = new(StringComparer.Ordinal);
-    private int _checking; // 1 while a check runs: checks do not overlap
+    private readonly Lock _checkGate = new();
+    private Task? _check; // the check running now, shared by the watcher and by requests that found the feed stale
     private long _generation; // bumped whenever keys are dropped; a look-up that raced with a drop is not cached
     private long _freshUntilTicks = DateTimeOffset.MinValue.UtcTicks;
     private Guid _epoch;
@@ -75,6 +78,24 @@ internal sealed class ApiKeyCache
         if (_unknown.Contains(hash))
         {
             return null;
+        }
+
+        if (IsRecentlyKnown(hash) && !IsFresh)
+        {
+            // The feed is stale (the watcher fell behind): one shared check refreshes it for every request.
+            try
+            {
+                await CheckRevocationsAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The directory did not answer the check: the key is looked up below instead.
+            }
+
+            if (TryGet(hash, out cached))
+            {
+                return cached;
+            }
         }
 
         var generation = Interlocked.Read(ref _generation);
@@ -157,41 +178,51 @@ internal sealed class ApiKeyCache
 
     /// <summary>Asks the tenant directory which keys were revoked since the last check and drops them (all of them
     /// when the directory cannot tell); on success the cached keys are trusted for four more intervals. A call while
-    /// another check runs returns at once.</summary>
+    /// another check runs waits for that one (checks never overlap, and a caller's cancellation stops its wait, not the
+    /// check).</summary>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>A task that completes when the check is done.</returns>
-    public async Task CheckRevocationsAsync(CancellationToken cancellationToken)
+    public Task CheckRevocationsAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _checking, 1) == 1)
+        Task check;
+        lock (_checkGate)
         {
-            return;
-        }
-
-        try
-        {
-            var asked = _time.GetUtcNow();
-            var feed = await _directory.GetRevocationsAsync(_epoch, _version, cancellationToken).ConfigureAwait(false);
-            if (!feed.Complete)
+            if (_check is not { IsCompleted: false })
             {
-                Clear();
-            }
-            else if (feed.Hashes.Count > 0)
-            {
-                Interlocked.Increment(ref _generation);
-                foreach (var hash in feed.Hashes)
-                {
-                    _entries.TryRemove(hash, out _);
-                }
+                _check = RunCheckAsync();
             }
 
-            _epoch = feed.Epoch;
-            _version = feed.Version;
-            Interlocked.Exchange(ref _freshUntilTicks, (asked + _staleAfter).UtcTicks);
+            check = _check;
         }
-        finally
+
+        return check.WaitAsync(cancellationToken);
+    }
+
+    private bool IsFresh => _time.GetUtcNow().UtcTicks <= Interlocked.Read(ref _freshUntilTicks);
+
+    // One check at a time, not cancelled by any one caller (others may be waiting for it); bounded by a timeout.
+    private async Task RunCheckAsync()
+    {
+        await Task.Yield(); // the caller returns its task before the grain call starts
+        using var timeout = new CancellationTokenSource(CheckTimeout, _time);
+        var asked = _time.GetUtcNow();
+        var feed = await _directory.GetRevocationsAsync(_epoch, _version, timeout.Token).ConfigureAwait(false);
+        if (!feed.Complete)
         {
-            Volatile.Write(ref _checking, 0);
+            Clear();
         }
+        else if (feed.Hashes.Count > 0)
+        {
+            Interlocked.Increment(ref _generation);
+            foreach (var hash in feed.Hashes)
+            {
+                _entries.TryRemove(hash, out _);
+            }
+        }
+
+        _epoch = feed.Epoch;
+        _version = feed.Version;
+        Interlocked.Exchange(ref _freshUntilTicks, (asked + _staleAfter).UtcTicks);
     }
 
     /// <summary>The tenant directory grain.</summary>

@@ -95,8 +95,18 @@ public sealed class ApiKeyCacheTests
         Assert.Equal(key, await cache.ResolveAsync(key.Hash, CancellationToken.None));
         Assert.Equal(1, _directory.Lookups);
 
-        // No successful check for over a second: the cached key is looked up again.
+        // No successful check for over a second: the next request runs one check of the feed itself, shared by
+        // every request meanwhile, and serves the key from the cache again (no look-up per request).
         _time.Advance(TimeSpan.FromSeconds(1.1));
+        var checks = _directory.Checks;
+        var resolved = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => cache.ResolveAsync(key.Hash, CancellationToken.None).AsTask()));
+        Assert.All(resolved, r => Assert.Equal(key, r));
+        Assert.Equal(1, _directory.Lookups);
+        Assert.InRange(_directory.Checks - checks, 1, 2);
+
+        // When the feed cannot be checked, the key is looked up again instead of trusted.
+        _time.Advance(TimeSpan.FromSeconds(1.1));
+        _directory.FailChecks = true;
         Assert.Equal(key, await cache.ResolveAsync(key.Hash, CancellationToken.None));
         Assert.Equal(2, _directory.Lookups);
     }
@@ -165,6 +175,7 @@ public sealed class ApiKeyCacheTests
         private readonly Dictionary<string, ApiKeyRecord> _keys = new(StringComparer.Ordinal);
         private readonly List<string> _revoked = [];
         private int _lookups;
+        private int _checks;
 
         public int Lookups => Volatile.Read(ref _lookups);
 
@@ -209,8 +220,18 @@ public sealed class ApiKeyCacheTests
             return record;
         }
 
+        public int Checks => Volatile.Read(ref _checks);
+
+        public bool FailChecks { get; set; }
+
         public Task<KeyRevocations> GetRevocationsAsync(Guid epoch, long sinceVersion, CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref _checks);
+            if (FailChecks)
+            {
+                return Task.FromException<KeyRevocations>(new TimeoutException("the directory did not answer"));
+            }
+
             lock (_keys)
             {
                 return Task.FromResult(epoch != Epoch
