@@ -123,7 +123,7 @@ public static class MemoryFabricServer
                     DeferEmbedding = true,
                     MaxBatchSize = server.MaxBatchSize,
                     MaxTurnTextLength = server.MaxTurnTextLength,
-                    Guard = new MemoryFabric.Guard.MemoryGuardOptions { ClaimExtractor = claims },
+                    Guard = new MemoryFabric.Guard.MemoryGuardOptions { ClaimExtractor = claims, Testimony = server.GuardTestimony },
                 },
                 time,
                 embedder.Generator));

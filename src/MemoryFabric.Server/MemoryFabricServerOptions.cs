@@ -17,6 +17,12 @@ public sealed class MemoryFabricServerOptions
     /// <c>MEMORYFABRIC_OPENAI_*</c> settings for each weak candidate's claims).</summary>
     public string GuardClaims { get; set; } = "rules";
 
+    /// <summary>Whether the guard also runs the checks that need no trust labels (hearsay, retrieval bait, repeated
+    /// claims of new voices; <c>MemoryGuardOptions.Testimony</c>). Default <see langword="false"/> in the server: the
+    /// check is rebuilt over an agent's whole history whenever turns arrive, which multiplied search latency under a
+    /// mixed read/write load (see the README); the engine's own default is on.</summary>
+    public bool GuardTestimony { get; set; }
+
     /// <summary>Where the SQLite database and the generated admin key live. Default: <c>./data</c>.</summary>
     public string DataDirectory { get; set; } = "./data";
 

@@ -61,9 +61,10 @@ internal static class EvalPoisonCommand
                 + "and count what the guard quarantines (all of it clean) and the evidence recall off and on.",
         };
 
+        var quiet = ProgressDisplay.QuietOption();
         var command = new Command("poison", "Poisoning benchmark: inject poisoned records aimed at chosen questions and measure the attack with the guard off and on.")
         {
-            dataset, budget, seed, share, output, embedder, wording, unlabeled, cleanMultiparty,
+            dataset, budget, seed, share, output, embedder, wording, unlabeled, cleanMultiparty, quiet,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -79,6 +80,7 @@ internal static class EvalPoisonCommand
                 PoisonWordings.ParseSelection(parseResult.GetValue(wording) ?? "unseen"),
                 parseResult.GetValue(unlabeled) ? PoisonMode.Unlabelled : PoisonMode.Labelled,
                 parseResult.GetValue(cleanMultiparty),
+                parseResult.GetValue(quiet),
                 stdout,
                 stderr,
                 cancellationToken).ConfigureAwait(false);
@@ -87,7 +89,7 @@ internal static class EvalPoisonCommand
     }
 
     private static async Task<int> RunAsync(
-        string datasetPath, int budget, int seed, double share, string? outPath, string embedderName, WordingSelection wording, PoisonMode mode, bool cleanMultiparty, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+        string datasetPath, int budget, int seed, double share, string? outPath, string embedderName, WordingSelection wording, PoisonMode mode, bool cleanMultiparty, bool quiet, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         EvalCommand.CheckBudget(budget);
 
@@ -107,16 +109,24 @@ internal static class EvalPoisonCommand
 
         if (cleanMultiparty)
         {
-            var results = new List<CleanMultipartyResult>();
-            foreach (var layout in new[] { CleanStreamLayout.Sessions, CleanStreamLayout.SingleTurns })
+            // The benchmark reports no steps: a spinner with the elapsed time, its lines above it.
+            var results = await ProgressDisplay.RunAsync(stderr, ProgressDisplay.IsEnabled(stderr, quiet), ProgressStyle.Spinners, async display =>
             {
-                results.Add(await CleanMultiparty.RunAsync(
-                    data,
-                    guard => new AgentMemory(new AgentMemoryOptions { Guard = new MemoryGuardOptions { Enabled = guard } }, embeddingGenerator: embeddingGenerator),
-                    new PoisonBenchmarkOptions { TokenBudget = budget, Categories = categories, Progress = stderr },
-                    layout,
-                    cancellationToken).ConfigureAwait(false));
-            }
+                var list = new List<CleanMultipartyResult>();
+                foreach (var layout in new[] { CleanStreamLayout.Sessions, CleanStreamLayout.SingleTurns })
+                {
+                    var spinner = display.Start($"eval poison: clean multi-party ({layout})");
+                    list.Add(await CleanMultiparty.RunAsync(
+                        data,
+                        guard => new AgentMemory(new AgentMemoryOptions { Guard = new MemoryGuardOptions { Enabled = guard } }, embeddingGenerator: embeddingGenerator),
+                        new PoisonBenchmarkOptions { TokenBudget = budget, Categories = categories, Progress = display.Log },
+                        layout,
+                        cancellationToken).ConfigureAwait(false));
+                    spinner.Complete();
+                }
+
+                return list;
+            }).ConfigureAwait(false);
 
             await stdout.WriteAsync(CleanMultiparty.ToMarkdown(results)).ConfigureAwait(false);
             if (outPath is { } cleanPath)
@@ -127,14 +137,18 @@ internal static class EvalPoisonCommand
             return ExitCodes.Success;
         }
 
-        var report = await PoisonBenchmark.RunAsync(
-            data,
-            guard => new AgentMemory(new AgentMemoryOptions { Guard = new MemoryGuardOptions { Enabled = guard } }, embeddingGenerator: embeddingGenerator),
-            new PoisonBenchmarkOptions
-            {
-                TokenBudget = budget, Seed = seed, TargetShare = share, Categories = categories, Progress = stderr, Mode = mode, Wording = wording,
-            },
-            cancellationToken).ConfigureAwait(false);
+        var report = await ProgressDisplay.RunAsync(stderr, ProgressDisplay.IsEnabled(stderr, quiet), ProgressStyle.Spinners, display =>
+        {
+            display.Start("eval poison: guard off and on");
+            return PoisonBenchmark.RunAsync(
+                data,
+                guard => new AgentMemory(new AgentMemoryOptions { Guard = new MemoryGuardOptions { Enabled = guard } }, embeddingGenerator: embeddingGenerator),
+                new PoisonBenchmarkOptions
+                {
+                    TokenBudget = budget, Seed = seed, TargetShare = share, Categories = categories, Progress = display.Log, Mode = mode, Wording = wording,
+                },
+                cancellationToken);
+        }).ConfigureAwait(false);
         report = report with { Embedder = selected.Name };
 
         await stdout.WriteAsync(PoisonReportWriter.ToMarkdown(report)).ConfigureAwait(false);

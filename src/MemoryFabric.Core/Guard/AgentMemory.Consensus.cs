@@ -30,6 +30,7 @@ public sealed partial class AgentMemory
     private readonly Dictionary<string, IReadOnlyList<MemoryClaim>> _derivedClaims = new(StringComparer.Ordinal);
     private int _consensusEpoch;
     private ConsensusView? _consensusView;
+    private (long Turns, int Quarantine, TestimonyCheck Check)? _testimony;
     private ((int Epoch, int Quarantine, double Strong, double Share) Key, HashSet<string> Main)? _mainParticipants;
 
     /// <summary>The other agents of this agent's relation groups, asked for their trusted claims when a weak
@@ -58,7 +59,7 @@ public sealed partial class AgentMemory
     // A verbatim context shows the whole history: every retrievable turn is a candidate (only weak ones are checked).
     private async Task ScreenHistoryByConsensusAsync(CancellationToken cancellationToken)
     {
-        if (ActiveGuard is { } guard && (guard.Consensus || (guard.UseLessons && _lessons.Count != 0)))
+        if (ActiveGuard is { } guard && (guard.Consensus || guard.Testimony || (guard.UseLessons && _lessons.Count != 0)))
         {
             await ScreenByConsensusAsync(RetrievableTurns().Select(t => new Ranked(MemoryItemKind.Turn, t.Id)).ToList(), cancellationToken).ConfigureAwait(false);
         }
@@ -67,7 +68,7 @@ public sealed partial class AgentMemory
     private async Task<List<Ranked>> ScreenByConsensusAsync(List<Ranked> results, CancellationToken cancellationToken)
     {
         var guard = ActiveGuard;
-        if (guard is null || results.Count == 0 || !(guard.Consensus || (guard.UseLessons && _lessons.Count != 0)))
+        if (guard is null || results.Count == 0 || !(guard.Consensus || guard.Testimony || (guard.UseLessons && _lessons.Count != 0)))
         {
             return results;
         }
@@ -101,7 +102,12 @@ public sealed partial class AgentMemory
             }
         }
 
-        if (flags.Count == 0)
+        if (guard.Testimony)
+        {
+            ScreenTestimony(results, flags, detectors, dropped); // after consensus: a weak source is consensus's
+        }
+
+        if (flags.Count == 0 && dropped.Count == 0)
         {
             return results;
         }
@@ -116,6 +122,41 @@ public sealed partial class AgentMemory
 
         // A flagged note's weak source turns go too: they carry the same claim.
         return results.Where(r => !dropped.Contains(r.Id) && !IsExcluded(r.Id)).ToList();
+    }
+
+    // The checks that need no labels (Guard/TestimonyCheck.cs), over the whole history; rebuilt when it changes.
+    private void ScreenTestimony(List<Ranked> results, Dictionary<string, string> flags, Dictionary<string, string> detectors, HashSet<string> dropped)
+    {
+        // Rebuilt when turns come or go, or another detector or a reviewer changes a turn's status: the turns this
+        // check flags stay flagged in it once quarantined, so its own quarantines need no rebuild.
+        var turnsKey = _turns.Count == 0 ? 0 : (_turns.Values.Max(t => t.Sequence) * 1_000_003) + _turns.Count;
+        var others = _quarantine.Values.Count(e => e.Kind == MemoryItemKind.Turn && (e.Status == Guard.QuarantineStatus.Released || e.Detector != TestimonyCheck.DetectorName));
+        if (_testimony is not { } cached || cached.Turns != turnsKey || cached.Quarantine != others)
+        {
+            cached = (turnsKey, others, TestimonyCheck.Build(OrderedTurns().Where(t => !IsReleased(t.Id)), IsExcluded));
+            _testimony = cached;
+        }
+
+        foreach (var r in results.Where(r => !dropped.Contains(r.Id) && !IsReleased(r.Id)))
+        {
+            IReadOnlyList<string> turnIds = r.Kind switch
+            {
+                MemoryItemKind.Turn => [r.Id],
+                MemoryItemKind.Note => _notes.Get(r.Id)?.Provenance.TurnIds ?? [],
+                _ => _episodes.TryGetValue(r.Id, out var episode) ? episode.TurnIds : [],
+            };
+            var (drop, verdicts) = cached.Check.Judge(r.Kind, r.Id, turnIds.Where(id => !IsReleased(id)).ToList());
+            foreach (var (id, reason) in verdicts)
+            {
+                flags.TryAdd(id, reason);
+                detectors.TryAdd(id, TestimonyCheck.DetectorName);
+            }
+
+            if (drop)
+            {
+                dropped.Add(r.Id);
+            }
+        }
     }
 
     private void CheckCandidates(

@@ -49,7 +49,7 @@ public sealed partial class AgentMemory
     /// when it is not in the quarantine or was already released.</returns>
     public async Task<bool> ReleaseAsync(string itemId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(itemId);
+        MemoryInputException.ThrowIfBlank(itemId);
         cancellationToken.ThrowIfCancellationRequested();
         if (!_quarantine.TryGetValue(itemId, out var entry) || entry.Status == QuarantineStatus.Released)
         {
@@ -82,7 +82,7 @@ public sealed partial class AgentMemory
     /// no item has that id.</returns>
     public Task<GuardLesson?> ConfirmAsync(string itemId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(itemId);
+        MemoryInputException.ThrowIfBlank(itemId);
         cancellationToken.ThrowIfCancellationRequested();
         if (_quarantine.TryGetValue(itemId, out var entry) && entry.Status == QuarantineStatus.Confirmed
             && entry.LessonId is not null && _lessons.TryGetValue(entry.LessonId, out var existing))
@@ -127,10 +127,11 @@ public sealed partial class AgentMemory
     /// <param name="detector">What found it, e.g. "consensus".</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A completed task. An item already flagged or confirmed keeps its entry.</returns>
-    /// <exception cref="ArgumentException">No item has that id, or the reason or detector is blank.</exception>
+    /// <exception cref="MemoryInputException">No item has that id or the item id is blank.</exception>
+    /// <exception cref="ArgumentException">The reason or detector is blank.</exception>
     public Task QuarantineAsync(string itemId, string reason, string detector, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(itemId);
+        MemoryInputException.ThrowIfBlank(itemId);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         ArgumentException.ThrowIfNullOrWhiteSpace(detector);
         cancellationToken.ThrowIfCancellationRequested();
@@ -139,7 +140,7 @@ public sealed partial class AgentMemory
             return Task.CompletedTask;
         }
 
-        var item = DescribeItem(itemId) ?? throw new ArgumentException($"No turn, note or episode has the id '{itemId}'.", nameof(itemId));
+        var item = DescribeItem(itemId) ?? throw new MemoryInputException($"No turn, note or episode has the id '{itemId}'.", nameof(itemId));
         Flag(itemId, item.Kind, item.Text, reason, detector);
         return Task.CompletedTask;
     }
@@ -150,7 +151,7 @@ public sealed partial class AgentMemory
     /// <returns><see langword="true"/> when the lesson existed and was active.</returns>
     public Task<bool> RevokeLessonAsync(string lessonId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(lessonId);
+        MemoryInputException.ThrowIfBlank(lessonId);
         cancellationToken.ThrowIfCancellationRequested();
         if (!_lessons.TryGetValue(lessonId, out var lesson) || lesson.Revoked)
         {

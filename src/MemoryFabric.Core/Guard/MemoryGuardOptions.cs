@@ -23,6 +23,12 @@ public sealed class MemoryGuardOptions
     /// results and quarantined by the "consensus" detector.</summary>
     public bool Consensus { get; set; } = true;
 
+    /// <summary>Whether the checks that need no trust labels run at retrieval (default <see langword="true"/>): hearsay
+    /// about an established speaker that their own account contradicts, new voices repeating one uncorroborated
+    /// claim, and retrieval bait from voices with no standing are kept out of the results and quarantined by the
+    /// "testimony" detector.</summary>
+    public bool Testimony { get; set; } = true;
+
     /// <summary>The trust from which a source is strong for consensus (default 0.6: user- and assistant-stated
     /// turns; tools, web, documents and imports fall below).</summary>
     public double ConsensusStrongTrust { get; set; } = 0.6;

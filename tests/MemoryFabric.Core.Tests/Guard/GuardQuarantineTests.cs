@@ -140,7 +140,7 @@ public sealed class GuardQuarantineTests
 
         await memory.ConsolidateAsync();
         Assert.DoesNotContain(await memory.GetEpisodesAsync(), e => e.TurnIds.Contains("D1:2"));
-        await Assert.ThrowsAsync<ArgumentException>(() => memory.QuarantineAsync("missing", "r", "d"));
+        await Assert.ThrowsAsync<MemoryInputException>(() => memory.QuarantineAsync("missing", "r", "d"));
     }
 
     [Fact]
