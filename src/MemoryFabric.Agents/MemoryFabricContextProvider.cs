@@ -28,7 +28,7 @@ namespace MemoryFabric.Agents;
 /// <see cref="AIContext.Instructions"/>, which apply to the current run only and never enter the chat history.</para>
 /// <para>A message's <see cref="ChatMessage.MessageId"/> becomes its turn id, so a message sent twice is stored once.
 /// By default a memory failure is logged and the run goes on (see
-/// <see cref="MemoryFabricContextProviderOptions.ThrowOnMemoryErrors"/>); a 404 on the context (an agent never written)
+/// <see cref="MemoryExchangeOptions.ThrowOnMemoryErrors"/>); a 404 on the context (an agent never written)
 /// simply means no context.</para>
 /// <code>
 /// AIAgent agent = chatClient.AsAIAgent(new ChatClientAgentOptions
@@ -129,8 +129,7 @@ public sealed partial class MemoryFabricContextProvider : AIContextProvider
             ? new AIContext()
             : new AIContext
             {
-                Instructions = _options.ContextTemplate.Replace(
-                    MemoryFabricContextProviderOptions.ContextPlaceholder, memory.Text, StringComparison.Ordinal),
+                Instructions = _options.RenderContext(memory.Text),
             };
     }
 

@@ -23,7 +23,7 @@ namespace MemoryFabric.Client;
 /// <para>Streaming: the context is fetched before the first update; the text of the updates is recorded once the
 /// stream has completed (an abandoned stream records nothing).</para>
 /// <para>By default a memory failure is logged and the chat goes on (see
-/// <see cref="MemoryFabricChatClientOptions.ThrowOnMemoryErrors"/>).</para>
+/// <see cref="MemoryExchangeOptions.ThrowOnMemoryErrors"/>).</para>
 /// <para>In a Microsoft.Extensions.AI pipeline: <c>builder.UseMemoryFabric(memory, o => o.AgentName = "bob")</c>,
 /// placed before <c>UseFunctionInvocation()</c> so that it sees the user's request and the final answer.</para>
 /// </remarks>
@@ -146,8 +146,7 @@ public sealed partial class MemoryFabricChatClient : DelegatingChatClient
             return exchange;
         }
 
-        var system = new ChatMessage(ChatRole.System, _options.ContextTemplate.Replace(
-            MemoryFabricChatClientOptions.ContextPlaceholder, context.Text, StringComparison.Ordinal));
+        var system = new ChatMessage(ChatRole.System, _options.RenderContext(context.Text));
         var augmented = new List<ChatMessage>(list.Count + 1) { system };
         augmented.AddRange(list);
         return exchange with { Messages = augmented };
