@@ -1,55 +1,27 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using MemoryFabric.Orleans.Tests.Support;
 using MemoryFabric.Serialization;
-using MemoryFabric.Server;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MemoryFabric.Orleans.Tests;
 
 /// <summary>Two servers in cluster mode (two silos of one cluster, one tenant directory grain): a key revoked through
 /// one stops working through the other within a second, though the other had it cached.</summary>
-public sealed class ClusterKeyRevocationTests : IAsyncLifetime
+public sealed class ClusterKeyRevocationTests : IAsyncDisposable
 {
-    private const string AdminKey = "cluster-admin-key";
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "mf-cluster-revoke-" + Guid.NewGuid().ToString("N"));
-    private readonly List<WebApplication> _apps = [];
-    private readonly string _clusterId = "revoke-" + Guid.NewGuid().ToString("N")[..6];
+    private readonly ClusterServers _servers = new("revoke");
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var app in Enumerable.Reverse(_apps))
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public ValueTask DisposeAsync() => _servers.DisposeAsync();
 
     [Fact]
     public async Task A_key_revoked_through_one_server_is_refused_by_the_other_within_a_second()
     {
-        var primarySiloPort = FreePort();
-        var first = await StartServerAsync(primarySiloPort, FreePort(), primary: null);
-        var second = await StartServerAsync(FreePort(), FreePort(), primary: $"127.0.0.1:{primarySiloPort}");
+        var (_, first) = await _servers.StartAsync();
+        var (_, second) = await _servers.StartAsync();
 
-        using var admin = Client(first, AdminKey);
+        using var admin = ClusterServers.Client(first, ClusterServers.AdminKey);
         (await admin.PostAsJsonAsync("/v1/admin/tenants", new { id = "acme" }, MemoryFabricJson.Options)).EnsureSuccessStatusCode();
         var createdResponse = await admin.PostAsJsonAsync("/v1/admin/tenants/acme/keys", new { name = "ci" }, MemoryFabricJson.Options);
         createdResponse.EnsureSuccessStatusCode();
@@ -57,8 +29,8 @@ public sealed class ClusterKeyRevocationTests : IAsyncLifetime
         var key = created.GetProperty("key").GetString();
 
         // Both servers know the key (the second caches it: its next requests do not ask the directory).
-        using var viaFirst = Client(first, key);
-        using var viaSecond = Client(second, key);
+        using var viaFirst = ClusterServers.Client(first, key);
+        using var viaSecond = ClusterServers.Client(second, key);
         await Eventually.SucceedsAsync(async () =>
         {
             Assert.Equal(HttpStatusCode.NotFound, (await viaSecond.GetAsync("/v1/agents/bot")).StatusCode); // authenticated: no such agent
@@ -97,43 +69,5 @@ public sealed class ClusterKeyRevocationTests : IAsyncLifetime
             await Task.Delay(100);
             Assert.Equal(HttpStatusCode.Unauthorized, (await viaSecond.GetAsync("/v1/agents/bot")).StatusCode);
         }
-    }
-
-    private async Task<Uri> StartServerAsync(int siloPort, int gatewayPort, string? primary)
-    {
-        var args = new List<string>
-        {
-            "--urls=http://127.0.0.1:0",
-            "--MemoryFabric:Embedder=hashing",
-            "--MemoryFabric:AdminKey=" + AdminKey,
-            "--MemoryFabric:DataDirectory=" + Path.Combine(_data, siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            "--MemoryFabric:Mode=Cluster",
-            "--MemoryFabric:Cluster:ClusterId=" + _clusterId,
-            "--MemoryFabric:Cluster:SiloPort=" + siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--MemoryFabric:Cluster:GatewayPort=" + gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        if (primary is not null)
-        {
-            args.Add("--MemoryFabric:Cluster:PrimarySiloEndpoint=" + primary);
-        }
-
-        var app = MemoryFabricServer.Build([.. args]);
-        _apps.Add(app);
-        await app.StartAsync();
-        return new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-    }
-
-    private static HttpClient Client(Uri address, string? key)
-    {
-        var client = new HttpClient { BaseAddress = address };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
