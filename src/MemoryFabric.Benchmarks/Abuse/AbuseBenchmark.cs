@@ -5,15 +5,10 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using MemoryFabric.Benchmarks.Http;
 using MemoryFabric.Client;
 using MemoryFabric.Conversation;
 using MemoryFabric.Retrieval;
-using MemoryFabric.Server;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MemoryFabric.Benchmarks.Abuse;
 
@@ -59,7 +54,7 @@ public static class AbuseBenchmark
         var load = LoadAverage();
         var data = Path.Combine(Path.GetTempPath(), "memfab-bench-abuse-" + Guid.NewGuid().ToString("N")[..8]);
         var adminKey = "bench-admin-" + Guid.NewGuid().ToString("N");
-        await using var server = await StartServerAsync(data, adminKey, options, cancellationToken).ConfigureAwait(false);
+        await using var server = await InProcessServer.StartAsync(data, options.Embedder, adminKey, options.ServerSettings, TextWriter.Null, cancellationToken).ConfigureAwait(false);
         try
         {
             var address = server.Address;
@@ -301,62 +296,6 @@ public static class AbuseBenchmark
         }
 
         return new HttpClient(handler, disposeHandler: true) { Timeout = TimeSpan.FromSeconds(60) };
-    }
-
-    private static async Task<RunningServer> StartServerAsync(string data, string adminKey, AbuseBenchmarkOptions options, CancellationToken cancellationToken)
-    {
-        var args = new List<string>
-        {
-            "--urls=http://127.0.0.1:0",
-            "--MemoryFabric:DataDirectory=" + data,
-            "--MemoryFabric:Embedder=" + options.Embedder,
-            "--MemoryFabric:AdminKey=" + adminKey,
-        };
-        args.AddRange(options.ServerSettings.Select(s => "--MemoryFabric:" + s));
-        var app = MemoryFabricServer.Build([.. args], builder =>
-        {
-            builder.Logging.ClearProviders();
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        });
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException("The in-process server reports no http address.");
-        return new RunningServer(app, new Uri(address.TrimEnd('/') + "/"));
-    }
-
-    private sealed class RunningServer(WebApplication app, Uri address) : IAsyncDisposable
-    {
-        private bool _stopped;
-
-        public Uri Address { get; } = address;
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_stopped)
-            {
-                return;
-            }
-
-            _stopped = true;
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            try
-            {
-                await app.StopAsync(timeout.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                await app.DisposeAsync().ConfigureAwait(false);
-            }
-        }
     }
 
     private sealed class FloodCounters

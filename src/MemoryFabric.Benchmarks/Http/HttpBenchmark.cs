@@ -72,7 +72,7 @@ public static class HttpBenchmark
                 Directory.CreateDirectory(dataDirectory);
                 adminKey = "mfa_bench_" + Guid.NewGuid().ToString("N");
                 log.WriteLine(Invariant($"{Prefix}starting the server in-process (embedder {options.Embedder}, data {dataDirectory}) ..."));
-                server = await InProcessServer.StartAsync(dataDirectory, options.Embedder, adminKey, options.ConsolidateAfterTurns, log, cancellationToken).ConfigureAwait(false);
+                server = await InProcessServer.StartAsync(dataDirectory, options.Embedder, adminKey, InProcessServer.LoadSettings(options.ConsolidateAfterTurns), log, cancellationToken).ConfigureAwait(false);
                 embedder = server.EmbedderName;
                 embedderWarning = server.EmbedderWarning;
                 log.WriteLine(Invariant($"{Prefix}server on {server.Address} (embedder {embedder}) started in {server.StartTime.TotalMilliseconds:F0} ms"));
@@ -639,7 +639,7 @@ public static class HttpBenchmark
             if (pendingAfter > 0)
             {
                 settled = true;
-                server = await InProcessServer.StartAsync(dataDirectory, options.Embedder, adminKey, options.ConsolidateAfterTurns, log, cancellationToken).ConfigureAwait(false);
+                server = await InProcessServer.StartAsync(dataDirectory, options.Embedder, adminKey, InProcessServer.LoadSettings(options.ConsolidateAfterTurns), log, cancellationToken).ConfigureAwait(false);
                 using (var settling = new Session(server.Address, session.ApiKey, 1, options.BatchSize))
                 {
                     var wait = Stopwatch.StartNew();

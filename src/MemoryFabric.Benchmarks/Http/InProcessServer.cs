@@ -41,15 +41,24 @@ internal sealed class InProcessServer : IAsyncDisposable
 
     public int ConsolidateAfterTurns { get; }
 
+    /// <summary>The settings of a server under `bench http` load: no per-tenant rate limit, and
+    /// <c>ConsolidateAfterTurns</c> when given.</summary>
+    /// <param name="consolidateAfterTurns">MemoryFabric:ConsolidateAfterTurns, or the default.</param>
+    /// <returns>The settings, each <c>Name=value</c>.</returns>
+    public static IReadOnlyList<string> LoadSettings(int? consolidateAfterTurns) => consolidateAfterTurns is { } after
+        ? ["RateLimitPerSecond=0", "ConsolidateAfterTurns=" + after.ToString(CultureInfo.InvariantCulture)]
+        : ["RateLimitPerSecond=0"];
+
     /// <summary>Builds and starts a server.</summary>
     /// <param name="dataDirectory">Its data directory.</param>
     /// <param name="embedder">auto, minilm, hashing or openai.</param>
     /// <param name="adminKey">The admin key to configure.</param>
-    /// <param name="consolidateAfterTurns">MemoryFabric:ConsolidateAfterTurns, or the default.</param>
+    /// <param name="settings">More <c>MemoryFabric</c> settings, each <c>Name=value</c> (e.g.
+    /// <see cref="LoadSettings"/>).</param>
     /// <param name="log">Receives the server's warnings (and the embedder's download progress).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<InProcessServer> StartAsync(
-        string dataDirectory, string embedder, string adminKey, int? consolidateAfterTurns, TextWriter log, CancellationToken cancellationToken)
+        string dataDirectory, string embedder, string adminKey, IEnumerable<string> settings, TextWriter log, CancellationToken cancellationToken)
     {
         var args = new List<string>
         {
@@ -57,12 +66,8 @@ internal sealed class InProcessServer : IAsyncDisposable
             "--MemoryFabric:DataDirectory=" + dataDirectory,
             "--MemoryFabric:Embedder=" + embedder,
             "--MemoryFabric:AdminKey=" + adminKey,
-            "--MemoryFabric:RateLimitPerSecond=0",
         };
-        if (consolidateAfterTurns is { } after)
-        {
-            args.Add("--MemoryFabric:ConsolidateAfterTurns=" + after.ToString(CultureInfo.InvariantCulture));
-        }
+        args.AddRange(settings.Select(s => "--MemoryFabric:" + s));
 
         var clock = Stopwatch.StartNew();
         var app = MemoryFabricServer.Build([.. args], builder =>
