@@ -34,13 +34,11 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var secret = ReadKey(Request);
-        if (secret is null)
+        if (ReadPresentedKey(Context) is not var (secret, hash))
         {
             return AuthenticateResult.NoResult();
         }
 
-        var hash = ApiKeys.Hash(secret);
         CallerIdentity caller;
         IReadOnlyList<string> scopes;
         if (ApiKeys.HashesEqual(hash, adminKey.Hash))
@@ -90,7 +88,26 @@ internal sealed class ApiKeyAuthenticationHandler(
     // Known keys and unknown hashes are cached (ApiKeyCache); a miss asks the tenant directory grain.
     private ValueTask<ApiKeyRecord?> ResolveAsync(string hash) => cache.ResolveAsync(hash, Context.RequestAborted);
 
-    internal static string? ReadKey(HttpRequest request)
+    /// <summary>The key a request presents and its SHA-256 hash, hashed once per request: the client-address limit
+    /// (before authentication) and authentication both ask.</summary>
+    internal static PresentedKey? ReadPresentedKey(HttpContext context)
+    {
+        if (context.Features.Get<PresentedKey>() is { } read)
+        {
+            return read;
+        }
+
+        if (ReadKey(context.Request) is not { } secret)
+        {
+            return null;
+        }
+
+        var presented = new PresentedKey(secret, ApiKeys.Hash(secret));
+        context.Features.Set(presented);
+        return presented;
+    }
+
+    private static string? ReadKey(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -103,6 +120,11 @@ internal sealed class ApiKeyAuthenticationHandler(
         return apiKey.Length > 0 ? apiKey : null;
     }
 }
+
+/// <summary>The API key a request presents (<c>Authorization: Bearer</c>, else <c>X-Api-Key</c>) and its hash.</summary>
+/// <param name="Secret">The key as sent.</param>
+/// <param name="Hash">Its SHA-256 hash, as stored.</param>
+internal sealed record PresentedKey(string Secret, string Hash);
 
 /// <summary>The claim types of an API key's principal.</summary>
 internal static class ApiKeyClaims

@@ -171,7 +171,7 @@ internal sealed class ClientAddressRateLimitMiddleware(RequestDelegate next, Cli
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!limiter.Enabled || !context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal) || IsKnownKey(context.Request))
+        if (!limiter.Enabled || !context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal) || IsKnownKey(context))
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -190,15 +190,7 @@ internal sealed class ClientAddressRateLimitMiddleware(RequestDelegate next, Cli
         await next(context).ConfigureAwait(false);
     }
 
-    private bool IsKnownKey(HttpRequest request)
-    {
-        var secret = ApiKeyAuthenticationHandler.ReadKey(request); // as authentication reads it
-        if (secret is null)
-        {
-            return false;
-        }
-
-        var hash = ApiKeys.Hash(secret);
-        return ApiKeys.HashesEqual(hash, adminKey.Hash) || cache.IsRecentlyKnown(hash);
-    }
+    private bool IsKnownKey(HttpContext context) =>
+        ApiKeyAuthenticationHandler.ReadPresentedKey(context) is { } key // hashed once; authentication reuses it
+        && (ApiKeys.HashesEqual(key.Hash, adminKey.Hash) || cache.IsRecentlyKnown(key.Hash));
 }
