@@ -52,6 +52,13 @@ public sealed record HttpBenchmarkReport
     /// <summary>Serializes the report.</summary>
     /// <returns>Indented JSON with snake_case names.</returns>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads a report written by <see cref="ToJson"/> (e.g. by a <c>memfab bench http</c> child process).</summary>
+    /// <param name="json">The JSON.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="JsonException">The text is not such a report.</exception>
+    public static HttpBenchmarkReport FromJson(string json) =>
+        JsonSerializer.Deserialize<HttpBenchmarkReport>(json, JsonOptions) ?? throw new JsonException("the report is null");
 }
 
 /// <summary>The parameters of a run.</summary>

@@ -38,14 +38,15 @@ internal static class BenchHttpCommand
         var synthetic = new Option<bool>("--synthetic") { Description = "Use synthetic texts even when the LoCoMo file exists." };
         var seed = new Option<int>("--seed") { Description = "The seed of the synthetic texts and of the workers' choices.", DefaultValueFactory = _ => 42 };
         var output = new Option<string?>("--out") { Description = "Also write every figure as JSON to this file.", HelpName = "path" };
-        var tracing = new Option<string?>("--tracing") { Description = "The in-process server's tracing (MemoryFabric:Tracing; no exporter unless OTEL_EXPORTER_OTLP_ENDPOINT is set): on, off, or compare (the whole benchmark twice in this invocation, tracing off then on, both reported with the search p99 of each). Default: the server's (on).", HelpName = "on|off|compare" };
+        var tracing = new Option<string?>("--tracing") { Description = "The in-process server's tracing (MemoryFabric:Tracing; no exporter unless OTEL_EXPORTER_OTLP_ENDPOINT is set): on, off, or compare (--rounds rounds of the whole benchmark with tracing off and on, each run a fresh memfab bench http process, the order alternating by round; reports every run and the median search p99 of each mode). Default: the server's (on).", HelpName = "on|off|compare" };
+        var rounds = new Option<int?>("--rounds") { Description = "With --tracing compare: rounds of one run with tracing off and one with it on (default 3).", HelpName = "n" };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the markdown table to this file (it is always printed).", HelpName = "path" };
         var quiet = ProgressDisplay.QuietOption();
 
         var command = new Command("http", "Load the HTTP server on loopback: batched ingest, then searches and small ingests from concurrent connections, then cold activation in a fresh server process.")
         {
             agents, turns, batchSize, connections, duration, warmup, rate, searchShare, ingestBatch, coldTurns, coldRepeats, pageCache, embedder, url, key, dataDirectory, keepData,
-            consolidateAfter, drainTimeout, locomo, synthetic, seed, output, markdown, tracing, quiet,
+            consolidateAfter, drainTimeout, locomo, synthetic, seed, output, markdown, tracing, rounds, quiet,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -119,35 +120,42 @@ internal static class BenchHttpCommand
 
             if (tracingMode is not null && (options.Url is not null || (tracingMode == "compare" && options.DataDirectory is not null)))
             {
-                throw new UsageException("--tracing sets the in-process server's tracing: it cannot go with --url, and compare (two fresh servers) not with --data-dir");
+                throw new UsageException("--tracing sets the in-process server's tracing: it cannot go with --url, and compare (fresh servers) not with --data-dir");
             }
 
-            var runs = new List<(string? Tracing, HttpBenchmarkReport Report)>();
+            if (parseResult.GetValue(rounds) is { } roundCount && (tracingMode != "compare" || roundCount is < 1 or > 100))
+            {
+                throw new UsageException(tracingMode != "compare" ? "--rounds goes with --tracing compare" : $"--rounds must be between 1 and 100 (got {roundCount})");
+            }
+
+            if (tracingMode == "compare")
+            {
+                return await CompareTracingAsync(command, parseResult, parseResult.GetValue(rounds) ?? 3, parseResult.GetValue(output), parseResult.GetValue(markdown), stdout, stderr, cancellationToken).ConfigureAwait(false);
+            }
+
+            HttpBenchmarkReport report;
             try
             {
-                foreach (var mode in tracingMode == "compare" ? ["off", "on"] : new[] { tracingMode })
+                // The server reads MemoryFabric:Tracing from its configuration, environment variables included (also in
+                // the cold phase's fresh server processes, which inherit this process's environment).
+                var previous = Environment.GetEnvironmentVariable(TracingVariable);
+                Environment.SetEnvironmentVariable(TracingVariable, tracingMode is null ? previous : (tracingMode == "on" ? "true" : "false"));
+                try
                 {
-                    // The server reads MemoryFabric:Tracing from its configuration, environment variables included (also
-                    // in the cold phase's fresh server processes, which inherit this process's environment).
-                    var previous = Environment.GetEnvironmentVariable(TracingVariable);
-                    Environment.SetEnvironmentVariable(TracingVariable, mode is null ? previous : (mode == "on" ? "true" : "false"));
-                    try
+                    if (tracingMode is not null)
                     {
-                        if (mode is not null)
-                        {
-                            await stderr.WriteLineAsync($"memfab bench http: tracing {mode}").ConfigureAwait(false);
-                        }
+                        await stderr.WriteLineAsync($"memfab bench http: tracing {tracingMode}").ConfigureAwait(false);
+                    }
 
-                        runs.Add((mode, await ProgressDisplay.RunAsync(stderr, ProgressDisplay.IsEnabled(stderr, parseResult.GetValue(quiet)), ProgressStyle.Spinners, display =>
-                        {
-                            display.Start(mode is null ? "bench http" : $"bench http, tracing {mode}");
-                            return HttpBenchmark.RunAsync(options, display.Log, cancellationToken);
-                        }).ConfigureAwait(false)));
-                    }
-                    finally
+                    report = await ProgressDisplay.RunAsync(stderr, ProgressDisplay.IsEnabled(stderr, parseResult.GetValue(quiet)), ProgressStyle.Spinners, display =>
                     {
-                        Environment.SetEnvironmentVariable(TracingVariable, previous);
-                    }
+                        display.Start(tracingMode is null ? "bench http" : $"bench http, tracing {tracingMode}");
+                        return HttpBenchmark.RunAsync(options, display.Log, cancellationToken);
+                    }).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Environment.SetEnvironmentVariable(TracingVariable, previous);
                 }
             }
             catch (Evaluation.Datasets.DatasetFormatException e)
@@ -169,24 +177,18 @@ internal static class BenchHttpCommand
                 throw new UsageException($"--key: the server refused the key ({(int)e.StatusCode})", e);
             }
 
-            var table = runs.Count == 1
-                ? HttpReportTable.Render(runs[0].Report)
-                : string.Concat(runs.Select(r => $"## Tracing {r.Tracing}\n\n{HttpReportTable.Render(r.Report)}\n")) + TracingComparison(runs);
+            var table = HttpReportTable.Render(report);
             await stdout.WriteAsync(table).ConfigureAwait(false);
-            var json = runs.Count == 1
-                ? runs[0].Report.ToJson()
-                : "{\n" + string.Join(",\n", runs.Select(r => $"\"tracing_{r.Tracing}\": {r.Report.ToJson()}")) + "\n}\n";
-            if (!await TryWriteAsync(parseResult.GetValue(output), json, "results", stderr, cancellationToken).ConfigureAwait(false)
+            if (!await TryWriteAsync(parseResult.GetValue(output), report.ToJson(), "results", stderr, cancellationToken).ConfigureAwait(false)
                 || !await TryWriteAsync(parseResult.GetValue(markdown), table, "table", stderr, cancellationToken).ConfigureAwait(false))
             {
                 return ExitCodes.Failure;
             }
 
             // Every request must succeed: a 5xx, a 4xx or a lost request makes the run a failure (targets missed do not).
-            var errors = runs.Sum(r => r.Report.TotalErrors);
-            if (errors > 0)
+            if (report.TotalErrors > 0)
             {
-                await stderr.WriteLineAsync($"memfab bench http: {errors} requests failed").ConfigureAwait(false);
+                await stderr.WriteLineAsync($"memfab bench http: {report.TotalErrors} requests failed").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
 
@@ -198,14 +200,51 @@ internal static class BenchHttpCommand
     /// <summary>The configuration key <c>MemoryFabric:Tracing</c> as an environment variable.</summary>
     private const string TracingVariable = "MemoryFabric__Tracing";
 
-    /// <summary>The search p99 of each run of <c>--tracing compare</c>, and the change with tracing on.</summary>
-    private static string TracingComparison(List<(string? Tracing, HttpBenchmarkReport Report)> runs)
+    /// <summary><c>--tracing compare</c>: the rounds of fresh <c>memfab bench http</c> processes (the user's options, the
+    /// mode per run), then every run's table and the medians.</summary>
+    private static async Task<int> CompareTracingAsync(Command command, ParseResult parseResult, int rounds, string? outPath, string? markdownPath, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var off = runs[0].Report.Mixed.Search.Latency.P99Ms;
-        var on = runs[1].Report.Mixed.Search.Latency.P99Ms;
-        var change = off > 0 ? (on - off) / off * 100 : 0;
-        return FormattableString.Invariant(
-            $"Search p99 (mixed phase): tracing off {off:F2} ms, tracing on (no exporter) {on:F2} ms ({change:+0.0;-0.0;0.0} %); load average at the start and the end of each run: {string.Join("; ", runs.Select(r => $"{r.Tracing} {r.Report.Machine.LoadAverageStart:F2} to {r.Report.Machine.LoadAverageEnd:F2}"))}\n");
+        // The children get the options exactly as given here, except those the comparison sets for each run.
+        string[] perRun = ["--tracing", "--rounds", "--out", "--markdown", "--quiet"];
+        var arguments = new List<string> { "bench", "http" };
+        foreach (var option in command.Options)
+        {
+            if (perRun.Contains(option.Name) || parseResult.GetResult(option) is not { Implicit: false } given)
+            {
+                continue;
+            }
+
+            arguments.Add(option.Name);
+            arguments.AddRange(given.Tokens.Select(t => t.Value));
+        }
+
+        Benchmarks.ProcessCommand memfab;
+        try
+        {
+            memfab = BenchSelf.Memfab().With(arguments);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new UsageException($"--tracing compare runs memfab bench http as fresh processes: {e.Message}", e);
+        }
+
+        IReadOnlyList<TracingRun> runs;
+        try
+        {
+            runs = await TracingComparison.RunAsync(memfab, rounds, stderr, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            await stderr.WriteLineAsync($"memfab bench http: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+
+        var table = TracingComparison.ToMarkdown(runs);
+        await stdout.WriteAsync(table).ConfigureAwait(false);
+        return await TryWriteAsync(outPath, TracingComparison.ToJson(runs), "results", stderr, cancellationToken).ConfigureAwait(false)
+            && await TryWriteAsync(markdownPath, table, "table", stderr, cancellationToken).ConfigureAwait(false)
+            ? ExitCodes.Success
+            : ExitCodes.Failure;
     }
 
     private static async Task<bool> TryWriteAsync(string? path, string content, string what, TextWriter stderr, CancellationToken cancellationToken)

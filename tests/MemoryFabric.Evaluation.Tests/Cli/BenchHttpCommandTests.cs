@@ -106,7 +106,58 @@ public class BenchHttpCommandTests
         }
     }
 
+    [Fact]
+    public async Task Tracing_compare_runs_each_mode_in_fresh_processes_in_alternating_order()
+    {
+        var outPath = Path.Combine(Path.GetTempPath(), $"memfab-bench-tracing-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (code, output, error) = await RunAsync(
+                "bench", "http", "--agents", "2", "--turns", "30", "--batch-size", "15", "--connections", "2", "--duration", "1", "--warmup", "0",
+                "--cold-turns", "0", "--embedder", "hashing", "--drain-timeout", "120", "--tracing", "compare", "--rounds", "2", "--out", outPath);
+
+            Assert.True(code == 0, error);
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(outPath));
+            var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToArray();
+
+            // Round 1 off then on, round 2 on then off; each child got the options given here.
+            Assert.Equal(["off", "on", "on", "off"], runs.Select(r => r.GetProperty("tracing").GetString()));
+            Assert.Equal([1, 1, 2, 2], runs.Select(r => r.GetProperty("round").GetInt32()));
+            var p99 = new Dictionary<string, List<double>> { ["off"] = [], ["on"] = [] };
+            foreach (var run in runs)
+            {
+                var report = run.GetProperty("report");
+                Assert.Equal(2, report.GetProperty("parameters").GetProperty("agents").GetInt32());
+                Assert.Equal(60, report.GetProperty("ingest").GetProperty("turns").GetInt64());
+                Assert.Equal("hashing", report.GetProperty("embedder").GetString());
+                Assert.Equal(JsonValueKind.Null, report.GetProperty("cold_activation").ValueKind);
+                Assert.True(report.GetProperty("mixed").GetProperty("search").GetProperty("count").GetInt64() > 0);
+                p99[run.GetProperty("tracing").GetString()!].Add(report.GetProperty("mixed").GetProperty("search").GetProperty("latency").GetProperty("p99_ms").GetDouble());
+            }
+
+            // Two runs per mode: the median is their mean.
+            Assert.Equal(p99["off"].Average(), json.RootElement.GetProperty("search_p99_median_off_ms").GetDouble(), 6);
+            Assert.Equal(p99["on"].Average(), json.RootElement.GetProperty("search_p99_median_on_ms").GetDouble(), 6);
+            Assert.Contains("## Round 2, tracing off", output, StringComparison.Ordinal);
+            Assert.Contains("Search p99, median of the runs: tracing off", output, StringComparison.Ordinal);
+            Assert.Contains("tracing compare: round 2/2, tracing on", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(outPath);
+        }
+    }
+
+    [Fact]
+    public void Tracing_compare_alternates_the_order_by_round()
+    {
+        Assert.Equal([false, true], global::MemoryFabric.Benchmarks.Http.TracingComparison.Order(1));
+        Assert.Equal([true, false], global::MemoryFabric.Benchmarks.Http.TracingComparison.Order(2));
+        Assert.Equal([false, true], global::MemoryFabric.Benchmarks.Http.TracingComparison.Order(3));
+    }
+
     [Theory]
+    [InlineData("--rounds", "2")]
     [InlineData("--search-share", "1.5")]
     [InlineData("--connections", "0")]
     [InlineData("--embedder", "word2vec")]
