@@ -7,6 +7,7 @@ using MemoryFabric.Conversation;
 using MemoryFabric.Guard;
 using MemoryFabric.Notes;
 using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Agents.Catalog;
 using MemoryFabric.Orleans.Guard;
 using MemoryFabric.Retrieval;
 using MemoryFabric.Serialization;
@@ -130,6 +131,20 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
         catch (MemoryFabricApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<AgentPage> ListAgentsAsync(string? cursor = null, int? limit = null, string? prefix = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            _ = AgentListQuery.Parse(cursor, limit, prefix); // checked before any grain is called, as the server does
+            return await _grains.GetGrain<IAgentListGrain>(Tenant).ListAsync(cursor, limit, prefix, cancellationToken);
+        }
+        catch (Exception e) when (FabricErrors.Translate(e, nameof(ListAgentsAsync), agent: null) is { } error)
+        {
+            throw error;
         }
     }
 

@@ -44,12 +44,73 @@ public interface IMemoryFabricClient
     /// <returns>The turns.</returns>
     Task<IReadOnlyList<Turn>> GetTurnsAsync(string agent, string? sessionId = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Lists turns in conversation order a page at a time (<c>GET /v1/agents/{agent}/turns?limit=&amp;cursor=</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="sessionId">Only this session's turns, or all.</param>
+    /// <param name="episodeId">Only this episode's turns, or all.</param>
+    /// <param name="cursor">The previous page's <see cref="TurnList.NextCursor"/>, or a turn id to start at; the start
+    /// when <see langword="null"/>.</param>
+    /// <param name="limit">At most this many turns (1–1,000), or every turn from the cursor on.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page and the cursor of the next one (<see langword="null"/> on the last page).</returns>
+    /// <exception cref="MemoryFabricApiException">400 for a limit out of range or a cursor that is not a turn of the
+    /// listing; 404 for an unknown agent or episode.</exception>
+    Task<TurnList> GetTurnPageAsync(string agent, string? sessionId = null, string? episodeId = null, string? cursor = null, int? limit = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one turn (<c>GET /v1/agents/{agent}/turns/{turnId}</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="turnId">The turn id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The turn, or <see langword="null"/> when the agent or the turn does not exist.</returns>
+    Task<Turn?> GetTurnAsync(string agent, string turnId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists episodes in conversation order a page at a time (<c>GET /v1/agents/{agent}/episodes</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="sessionId">Only this session's episodes, or all.</param>
+    /// <param name="turnId">Only the episode holding this turn (none while consolidation has not cut it into one).</param>
+    /// <param name="cursor">The previous page's <see cref="EpisodeList.NextCursor"/>, or an episode id to start at.</param>
+    /// <param name="limit">At most this many (1–1,000), or the server's page size (100).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page and the cursor of the next one.</returns>
+    /// <exception cref="MemoryFabricApiException">400 for a bad limit or cursor; 404 for an unknown agent or turn.</exception>
+    Task<EpisodeList> GetEpisodesAsync(string agent, string? sessionId = null, string? turnId = null, string? cursor = null, int? limit = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists sessions, oldest first, a page at a time (<c>GET /v1/agents/{agent}/sessions</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="cursor">The previous page's <see cref="SessionList.NextCursor"/>, or a session id to start at.</param>
+    /// <param name="limit">At most this many (1–1,000), or the server's page size (100).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page and the cursor of the next one.</returns>
+    /// <exception cref="MemoryFabricApiException">400 for a bad limit or cursor; 404 for an unknown agent.</exception>
+    Task<SessionList> GetSessionsAsync(string agent, string? cursor = null, int? limit = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts turns and notes over time in equal intervals (<c>GET /v1/agents/{agent}/activity</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="buckets">How many intervals (1–500), or the server's default (60).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The intervals, oldest first.</returns>
+    /// <exception cref="MemoryFabricApiException">400 for a number of intervals out of range; 404 for an unknown agent.</exception>
+    Task<AgentActivity> GetActivityAsync(string agent, int? buckets = null, CancellationToken cancellationToken = default);
+
     /// <summary>Describes an agent's memory (<c>GET /v1/agents/{agent}</c>).</summary>
     /// <param name="agent">The agent's name.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The counts, or <see langword="null"/> when the agent does not exist (never written, purged, or of
     /// another tenant).</returns>
     Task<AgentSummary?> GetAgentAsync(string agent, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the tenant's agents one page at a time, ordered by name (<c>GET /v1/agents</c>), each with its
+    /// counts, approximate stored size and last write.</summary>
+    /// <param name="cursor">The <see cref="AgentPage.NextCursor"/> of the previous page, or <see langword="null"/>
+    /// for the first page.</param>
+    /// <param name="limit">At most this many agents (1–200), or <see langword="null"/> for the server's default
+    /// (50).</param>
+    /// <param name="prefix">Only agents whose name starts with this, or all when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page and the cursor of the next one (<see langword="null"/> on the last page).</returns>
+    /// <exception cref="MemoryFabricApiException">400 when the limit is out of range, the cursor is malformed or the
+    /// prefix is not the start of a valid agent name.</exception>
+    Task<AgentPage> ListAgentsAsync(string? cursor = null, int? limit = null, string? prefix = null, CancellationToken cancellationToken = default);
 
     /// <summary>Searches turns, episodes and notes (<c>POST /v1/agents/{agent}/search</c>).</summary>
     /// <param name="agent">The agent's name.</param>

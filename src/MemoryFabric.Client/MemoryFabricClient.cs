@@ -21,7 +21,7 @@ namespace MemoryFabric.Client;
 /// <para>With dependency injection use <see cref="MemoryFabricServiceCollectionExtensions.AddMemoryFabricClient"/>,
 /// which takes the <see cref="HttpClient"/> from <c>IHttpClientFactory</c>.</para>
 /// </remarks>
-public sealed class MemoryFabricClient : IMemoryFabricClient
+public sealed partial class MemoryFabricClient : IMemoryFabricClient
 {
     private static readonly Lazy<HttpClient> SharedHttpClient = new(() => new HttpClient(
         new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
@@ -103,6 +103,30 @@ public sealed class MemoryFabricClient : IMemoryFabricClient
     /// <inheritdoc />
     public Task<AgentSummary?> GetAgentAsync(string agent, CancellationToken cancellationToken = default) =>
         GetJsonOrNullAsync<AgentSummary>(ApiPaths.Agent(agent), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<AgentPage> ListAgentsAsync(string? cursor = null, int? limit = null, string? prefix = null, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string>(3);
+        if (cursor is not null)
+        {
+            query.Add(ApiPaths.Query("cursor", cursor));
+        }
+
+        if (limit is { } l)
+        {
+            query.Add("limit=" + l.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (prefix is not null)
+        {
+            query.Add(ApiPaths.Query("prefix", prefix));
+        }
+
+        var path = query.Count == 0 ? ApiPaths.Agents : ApiPaths.Agents + "?" + string.Join('&', query);
+        var body = await GetJsonAsync<AgentPage>(path, cancellationToken).ConfigureAwait(false);
+        return body with { Agents = body.Agents ?? [] };
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string agent, SearchRequest request, CancellationToken cancellationToken = default)

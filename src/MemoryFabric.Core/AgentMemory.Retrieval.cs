@@ -32,19 +32,26 @@ public sealed partial class AgentMemory
         if (request.PreferVerbatimWhenItFits && HistoryCharacters() <= characters)
         {
             var (items, text) = ContextRenderer.Render(RetrievableTurns().Select(t => TurnItem(t, 0)));
-            return new MemoryContext(text, items, ContextTokens.Count(text), "verbatim");
+            return new MemoryContext(text, items, ContextTokens.Count(text), "verbatim")
+            {
+                Explanation = request.Explain ? ExplainVerbatim(items, budget) : null,
+            };
         }
 
         var ranked = await RankAsync(request.Query, request.QueryTime, cancellationToken).ConfigureAwait(false);
         using var pack = Diagnostics.EngineTelemetry.Start("memoryfabric.retrieval.pack");
-        var packed = ContextPacker.Pack(ranked.Select(r => r.Item), characters, _options.Retrieval.MinNovelty);
+        var leftOut = request.Explain ? new Dictionary<ContextItem, string>(ReferenceEqualityComparer.Instance) : null;
+        var packed = ContextPacker.Pack(ranked.Select(r => r.Item), characters, _options.Retrieval.MinNovelty, leftOut is null ? null : (item, why) => leftOut[item] = why);
         var (ordered, rendered) = ContextRenderer.Render(packed);
         if (_options.ReinforceOnRecall)
         {
             _recalls.Reinforce(_notes, ordered, _time.GetUtcNow());
         }
 
-        return new MemoryContext(rendered, ordered, ContextTokens.Count(rendered), "retrieved");
+        return new MemoryContext(rendered, ordered, ContextTokens.Count(rendered), "retrieved")
+        {
+            Explanation = leftOut is null ? null : ExplainRetrieved(ranked, packed, leftOut, budget),
+        };
     }
 
     /// <inheritdoc />
@@ -140,6 +147,7 @@ public sealed partial class AgentMemory
                 }
 
                 turn.Score += o.SourceTurnExpansion * r.Score;
+                turn.Expansion += o.SourceTurnExpansion * r.Score;
             }
         }
 
@@ -250,6 +258,8 @@ public sealed partial class AgentMemory
         public int? LexicalRank { get; set; }
 
         public int? DenseRank { get; set; }
+
+        public double Expansion { get; set; } // the share of its notes' scores it got by hierarchical expansion
 
         public ContextItem Item { get; set; } = null!;
     }

@@ -7,6 +7,8 @@ using MemoryFabric.Orleans.Storage;
 using MemoryFabric.Server.Endpoints;
 using MemoryFabric.Server.Hosting;
 using MemoryFabric.Server.Http;
+using MemoryFabric.Server.Inspector;
+using MemoryFabric.Server.Mcp;
 using MemoryFabric.Server.Security;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -64,6 +66,7 @@ public static class MemoryFabricServer
         services.AddHostedService<ApiKeyRevocationWatcher>(); // drops keys revoked through other servers of a cluster
         services.AddSingleton<ClientAddressLimiter>();
         services.AddApiKeyAuthorization(); // API key scheme, one scope policy per /v1 route, 401/403 problem+json
+        services.AddMcpEndpoint(configuration); // the MCP tools at /mcp (Mcp/), unless MemoryFabric:Mcp:Enabled=false
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o =>
@@ -158,6 +161,7 @@ public static class MemoryFabricServer
             };
             await Problems.WriteAsync(context, code, slug, title, detail).ConfigureAwait(false);
         });
+        app.UseMiddleware<McpHostCheckMiddleware>(); // /mcp: Host and Origin against DNS rebinding, before anything else
         app.UseMiddleware<ClientAddressRateLimitMiddleware>(); // per client address, before any key is looked up
         app.UseAuthentication();
         app.UseAuthorization();
@@ -169,7 +173,10 @@ public static class MemoryFabricServer
         var agents = app.MapAgentEndpoints();
         agents.MapNoteEndpoints();
         agents.MapTransferEndpoints();
+        agents.MapTimelineEndpoints();
         app.MapGuardEndpoints();
+        app.MapMcpEndpoint(); // streamable HTTP at /mcp (Mcp/McpEndpoint.cs)
+        app.MapInspector(); // the memory inspector at /ui (Inspector/)
     }
 
     private static string ReasonPhrase(int code) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(code) is { Length: > 0 } p ? p : "Error";

@@ -96,6 +96,10 @@ public sealed class MemoryFabricServerOptions
     /// <summary>Keep state in memory only (nothing written to disk; for tests and demos). Default: false.</summary>
     public bool InMemory { get; set; }
 
+    /// <summary>The MCP endpoint (<c>/mcp</c>): on or off, sessions, allowed hosts, default agents
+    /// (<c>MemoryFabric:Mcp:*</c>).</summary>
+    public Mcp.McpEndpointOptions Mcp { get; set; } = new();
+
     /// <summary>Trace requests through the layers with OpenTelemetry (HTTP, grain call, engine, storage, encoder;
     /// exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set). Read when the server is built.
     /// Default: true.</summary>

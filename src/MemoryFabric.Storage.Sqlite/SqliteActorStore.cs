@@ -112,6 +112,18 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
         return _readers.RunAsync((connection, ct) => ListKeysAsync(connection, actorType, keyPrefix, ct), cancellationToken);
     }
 
+    /// <inheritdoc />
+    /// <remarks>One indexed range query (the keys after <paramref name="afterKey"/>, <paramref name="limit"/> of them),
+    /// so paging through many actors never lists them all. SQLite orders keys by their UTF-8 bytes, which is ordinal
+    /// order for the ASCII keys of tenants and agents.</remarks>
+    public Task<IReadOnlyList<string>> ListKeysAsync(string actorType, string keyPrefix, string? afterKey, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actorType);
+        ArgumentNullException.ThrowIfNull(keyPrefix);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return _readers.RunAsync((connection, ct) => ListKeyPageAsync(connection, actorType, keyPrefix, afterKey, limit, ct), cancellationToken);
+    }
+
     /// <summary>Runs statements on the writer's connection inside its group-commit transaction (for tables beside
     /// the grain state); durable when the task completes. A failure rolls back these statements only.</summary>
     /// <typeparam name="T">The result.</typeparam>
@@ -216,6 +228,35 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
         }
 
         keys.Sort(StringComparer.Ordinal);
+        return keys;
+    }
+
+    private static async ValueTask<IReadOnlyList<string>> ListKeyPageAsync(
+        SqliteConnection connection, string actorType, string keyPrefix, string? afterKey, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = Command(
+            connection,
+            null,
+            """
+            SELECT actor_key FROM snapshots WHERE actor_type = $type AND actor_key GLOB $pattern AND actor_key > $after
+            UNION
+            SELECT actor_key FROM journal WHERE actor_type = $type AND actor_key GLOB $pattern AND actor_key > $after
+            ORDER BY actor_key
+            LIMIT $limit;
+            """);
+        command.Parameters.AddWithValue("$type", actorType);
+        command.Parameters.AddWithValue("$pattern", GlobPrefix(keyPrefix));
+        command.Parameters.AddWithValue("$after", afterKey ?? string.Empty);
+        command.Parameters.AddWithValue("$limit", limit);
+        var keys = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                keys.Add(reader.GetString(0));
+            }
+        }
+
         return keys;
     }
 

@@ -173,6 +173,24 @@ public sealed class BlobActorStateStoreTests(AzuriteFixture azurite)
         Assert.Empty(await new BlobActorStateStore(_container).ListKeysAsync("tenant", ""));
     }
 
+    [Fact]
+    public async Task A_page_of_keys_is_in_ordinal_order_of_the_names_not_of_their_escaped_blob_names()
+    {
+        // Escaped, '@' and ':' become "%40" and "%3A", which sort before letters and digits: the page is still in the
+        // names' ordinal order ("a-", "a0", "a:", "a@", "aa").
+        IActorStateStore store = new BlobActorStateStore(_container);
+        foreach (var name in new[] { "aa", "a@", "a:", "a0", "a-" })
+        {
+            await store.AppendAsync(new ActorId("agent", "page/" + name), [Bytes(name)]);
+        }
+
+        await store.AppendAsync(new ActorId("agent", "page-2/a0"), [Bytes("other tenant")]);
+        Assert.Equal(["page/a-", "page/a0"], await store.ListKeysAsync("agent", "page/", null, 2));
+        Assert.Equal(["page/a:", "page/a@"], await store.ListKeysAsync("agent", "page/", "page/a0", 2));
+        Assert.Equal(["page/aa"], await store.ListKeysAsync("agent", "page/", "page/a@", 2));
+        Assert.Empty(await store.ListKeysAsync("agent", "page/", "page/aa", 2));
+    }
+
     private static string Snapshot => "agent/acme%2Fround-trip/snapshot";
 
     private static string Journal(long first) => "agent/acme%2Fround-trip/journal/" + first.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);

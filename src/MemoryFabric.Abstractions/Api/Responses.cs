@@ -6,7 +6,12 @@ namespace MemoryFabric.Api;
 
 /// <summary>The answer of <c>GET /v1/agents/{agent}/turns</c>.</summary>
 /// <param name="Turns">The turns, in conversation order.</param>
-public sealed record TurnList(IReadOnlyList<Turn> Turns);
+public sealed record TurnList(IReadOnlyList<Turn> Turns)
+{
+    /// <summary>Where the next page starts (pass it as <c>cursor</c>), or <see langword="null"/> when this page is the
+    /// last (always <see langword="null"/> without <c>limit</c>).</summary>
+    public string? NextCursor { get; init; }
+}
 
 /// <summary>The answer of <c>POST /v1/agents/{agent}/search</c>.</summary>
 /// <param name="Hits">The hits, best first.</param>

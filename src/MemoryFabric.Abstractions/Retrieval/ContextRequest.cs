@@ -14,4 +14,9 @@ public sealed record ContextRequest
 
     /// <summary>Return the verbatim history when it fits the budget (default <see langword="true"/>).</summary>
     public bool PreferVerbatimWhenItFits { get; init; } = true;
+
+    /// <summary>Also return how the context was built (<see cref="MemoryContext.Explanation"/>): each packed item's
+    /// score, the signals that found it and its token count, and the best-ranked items left out (default
+    /// <see langword="false"/>).</summary>
+    public bool Explain { get; init; }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MemoryFabric.Retrieval;
 
 /// <summary>The context built for a query: the rendered text an agent reads and the items it is made of.</summary>
@@ -5,4 +7,10 @@ namespace MemoryFabric.Retrieval;
 /// <param name="Items">The items, in rendering order, each with the turns it was derived from.</param>
 /// <param name="Tokens">The context's size in tokens, ceil(characters / 4) of <paramref name="Text"/>.</param>
 /// <param name="Mode">"verbatim" when the whole history fit the budget, otherwise "retrieved".</param>
-public sealed record MemoryContext(string Text, IReadOnlyList<ContextItem> Items, int Tokens, string Mode);
+public sealed record MemoryContext(string Text, IReadOnlyList<ContextItem> Items, int Tokens, string Mode)
+{
+    /// <summary>How the context was built, when <see cref="ContextRequest.Explain"/> asked for it; otherwise
+    /// <see langword="null"/> (and absent from the JSON).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ContextExplanation? Explanation { get; init; }
+}

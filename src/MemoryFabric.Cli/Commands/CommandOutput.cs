@@ -97,6 +97,57 @@ internal static class CommandOutput
     /// <returns>The text.</returns>
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>A size in bytes as B, KiB, MiB or GiB with one decimal, invariant.</summary>
+    /// <param name="bytes">The size.</param>
+    /// <returns>The text.</returns>
+    public static string Bytes(long bytes)
+    {
+        string[] units = ["KiB", "MiB", "GiB", "TiB"];
+        if (bytes < 1024)
+        {
+            return bytes.ToString(CultureInfo.InvariantCulture) + " B";
+        }
+
+        var value = (double)bytes;
+        var unit = -1;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return value.ToString("0.0", CultureInfo.InvariantCulture) + " " + units[unit];
+    }
+
+    /// <summary>Writes a plain table: a header, then one line a row, columns padded to their widest cell (the last
+    /// one is not) and two spaces apart.</summary>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="header">The column names.</param>
+    /// <param name="rows">The rows, as many cells as the header.</param>
+    /// <returns>A task that completes when written.</returns>
+    public static async Task WriteTableAsync(TextWriter writer, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(rows);
+        var all = new List<IReadOnlyList<string>> { header };
+        all.AddRange(rows);
+        var widths = new int[header.Count];
+        foreach (var row in all)
+        {
+            for (var i = 0; i < row.Count; i++)
+            {
+                widths[i] = Math.Max(widths[i], row[i].Length);
+            }
+        }
+
+        foreach (var row in all)
+        {
+            var cells = row.Select((cell, i) => i == row.Count - 1 ? cell : cell.PadRight(widths[i]));
+            await writer.WriteLineAsync(string.Join("  ", cells).TrimEnd()).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>A duration in seconds with one decimal (or milliseconds under a second).</summary>
     /// <param name="elapsed">The duration.</param>
     /// <returns>The text.</returns>

@@ -3,6 +3,8 @@ namespace MemoryFabric.Client.Http;
 /// <summary>Builds the API's relative paths, URL-escaping every caller-supplied segment.</summary>
 internal static class ApiPaths
 {
+    public const string Agents = "v1/agents";
+
     public static string Agent(string agent) => "v1/agents/" + Segment(agent, nameof(agent));
 
     public static string Agent(string agent, string suffix) => Agent(agent) + "/" + suffix;

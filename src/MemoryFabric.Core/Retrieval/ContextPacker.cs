@@ -15,7 +15,17 @@ public static class ContextPacker
     /// <param name="minNovelty">An item is skipped when less than this share of its terms is new to the selection
     /// and all its turns are already covered.</param>
     /// <returns>The selected items, in selection order.</returns>
-    public static IReadOnlyList<ContextItem> Pack(IEnumerable<ContextItem> ranked, int budgetCharacters, double minNovelty = 0.35)
+    public static IReadOnlyList<ContextItem> Pack(IEnumerable<ContextItem> ranked, int budgetCharacters, double minNovelty = 0.35) =>
+        Pack(ranked, budgetCharacters, minNovelty, leftOut: null);
+
+    /// <summary>Selects items for a budget and tells which were left out and why.</summary>
+    /// <param name="ranked">Items, best first; <see cref="ContextItem.Text"/> is the item's line.</param>
+    /// <param name="budgetCharacters">The budget in characters of rendered text.</param>
+    /// <param name="minNovelty">As in <see cref="Pack(IEnumerable{ContextItem}, int, double)"/>.</param>
+    /// <param name="leftOut">Called for each item left out, with <c>budget</c> (it did not fit) or <c>redundant</c>
+    /// (too little of it was new), in rank order; <see langword="null"/> for none.</param>
+    /// <returns>The selected items, in selection order.</returns>
+    public static IReadOnlyList<ContextItem> Pack(IEnumerable<ContextItem> ranked, int budgetCharacters, double minNovelty, Action<ContextItem, string>? leftOut)
     {
         ArgumentNullException.ThrowIfNull(ranked);
         var selected = new List<ContextItem>();
@@ -37,6 +47,7 @@ public static class ContextPacker
             var cost = item.Text.Length + 1 + (dates.Contains(date) ? 0 : date.Length + 1);
             if (used + cost > budgetCharacters)
             {
+                leftOut?.Invoke(item, "budget");
                 continue;
             }
 
@@ -45,6 +56,7 @@ public static class ContextPacker
             var coversNewTurn = item.TurnIds.Any(t => !turns.Contains(t));
             if (!coversNewTurn && novel < minNovelty)
             {
+                leftOut?.Invoke(item, "redundant");
                 continue;
             }
 

@@ -4,6 +4,7 @@ using MemoryFabric.Guard;
 using MemoryFabric.Notes;
 using MemoryFabric.Persistence;
 using MemoryFabric.Retrieval;
+using MemoryFabric.Orleans.Agents.Catalog;
 using MemoryFabric.Orleans.Diagnostics;
 using MemoryFabric.Orleans.Guard;
 using MemoryFabric.Orleans.Hosting;
@@ -27,7 +28,7 @@ namespace MemoryFabric.Orleans.Agents;
 /// Its snapshot and journal go to the silo's <see cref="IActorStateStore"/> (SQLite embedded, Azure Blob in a
 /// cluster) rather than to whole-state grain storage, so a write costs one journal append, not a rewrite of the
 /// agent.</remarks>
-public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
+public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
 {
     /// <summary>The record type of agent state in the <see cref="IActorStateStore"/>.</summary>
     public const string TypeName = "agent";
@@ -47,6 +48,7 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
     private readonly ActorId _id;
     private readonly string? _tenant;
     private readonly string? _agent;
+    private readonly AgentCardKeeper _card; // the figures the agent listing reads (Catalog/)
 
     private AgentMemory _memory;
     private bool _exists;
@@ -94,6 +96,7 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
         var key = this.GetPrimaryKeyString();
         _id = new ActorId(TypeName, key);
         _storage = new ActorStorage(store, _id);
+        _card = new AgentCardKeeper(store, key, this, () => _memory.GetStatistics(), _time, _options.CardDelay, _logger);
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         if (slash > 0)
         {
@@ -106,7 +109,9 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await HostStartup.WaitAsync(ServiceProvider, cancellationToken);
+        var card = _card.LoadAsync(cancellationToken); // read beside the state
         var state = await _storage.LoadAsync(cancellationToken);
+        await card;
         // _memory is fresh from the constructor: nothing has touched it before activation.
         if (state.Snapshot is { } snapshot)
         {
@@ -125,6 +130,7 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
         _journalSinceSnapshot = state.Journal.Count;
         _turnsSinceConsolidation = 0;
         _dirty = false;
+        _card.Loaded(state);
         ScheduleEmbedding();
         if (_exists)
         {
@@ -145,6 +151,8 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
             return;
         }
 
+        _card.Deactivating();
+
         // Compact what this activation changed. An activation that only served reads has nothing to compact (a journal
         // it loaded is compacted by the next activation that writes, or when it reaches SnapshotAfterJournalEntries);
         // the recall statistics its contexts updated are saved as one small journal entry instead of a snapshot.
@@ -154,9 +162,13 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
         }
         else if (_memory.DrainRecalls() is { } recalled)
         {
-            _lastSequence = await _storage.AppendAsync([MemoryChangeCodec.Encode([recalled])], cancellationToken);
+            var entry = MemoryChangeCodec.Encode([recalled]);
+            _lastSequence = await _storage.AppendAsync([entry], cancellationToken);
             _journalSinceSnapshot++;
+            _card.Grew(entry.Length); // not a write of the agent's memory: only the size changed
         }
+
+        await _card.FlushAsync(cancellationToken);
     }
 
     /// <summary>Stores turns; returns once they are durable in the journal.</summary>
@@ -189,6 +201,14 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
         EnsureExists();
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_memory.GetStatistics());
+    }
+
+    /// <inheritdoc />
+    public Task<AgentCard> GetCardAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_card.Current);
     }
 
     /// <summary>Lists turns.</summary>
@@ -379,6 +399,7 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
     public async Task<bool> PurgeAsync(CancellationToken cancellationToken = default)
     {
         var existed = _exists;
+        await _card.ClearAsync(cancellationToken); // first: a failure after it leaves no card of a purged agent
         await _storage.ClearAsync(cancellationToken);
         await UnregisterRemindersAsync();
         Discard();
@@ -496,7 +517,9 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
         try
         {
             // Once the engine has changed, the append must not be abandoned half-way by the caller's token.
-            _lastSequence = await _storage.AppendAsync([MemoryChangeCodec.Encode(changes)], CancellationToken.None);
+            var entry = MemoryChangeCodec.Encode(changes);
+            _lastSequence = await _storage.AppendAsync([entry], CancellationToken.None);
+            _card.Appended(entry.Length);
         }
         catch
         {
@@ -563,6 +586,7 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
         _memory.WriteSnapshot(buffer);
         _snapshotVersion = await _storage.WriteSnapshotAsync(buffer.WrittenMemory, _lastSequence, _snapshotVersion, cancellationToken);
+        _card.SnapshotWritten(buffer.WrittenCount);
         _journalSinceSnapshot = 0;
         _wroteSinceSnapshot = false;
         _dirty = false;
@@ -707,6 +731,7 @@ public sealed class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemindable
     {
         _embeddingTimer?.Dispose();
         _embeddingTimer = null;
+        _card.Stop();
         _memory = _factory.Create();
         ApplyGuardPolicy();
         _exists = false;

@@ -32,8 +32,18 @@ public sealed class AgentMemoryGrainOptions
     /// consolidation (bounds activation time). Default: 256.</summary>
     public int SnapshotAfterJournalEntries { get; set; } = 256;
 
+    /// <summary>The delay between a change of the agent and the write of its card (<see cref="Catalog.AgentCard"/>,
+    /// the figures <c>GET /v1/agents</c> lists), so that a burst of writes costs one card write. Default: one
+    /// second.</summary>
+    public TimeSpan CardDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     internal void Validate()
     {
+        if (CardDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CardDelay), CardDelay, "Must not be negative.");
+        }
+
         if (ConsolidationPeriod < TimeSpan.FromSeconds(1))
         {
             throw new ArgumentOutOfRangeException(nameof(ConsolidationPeriod), ConsolidationPeriod, "The consolidation period is at least one second.");

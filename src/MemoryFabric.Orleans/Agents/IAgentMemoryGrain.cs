@@ -22,6 +22,13 @@ public interface IAgentMemoryGrain : IGrainWithStringKey
     /// <returns>The counts.</returns>
     Task<AgentMemoryStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The agent's card as it is now: the figures the agent listing shows (<see cref="Catalog.IAgentListGrain"/>
+    /// asks for it only when no card is stored yet).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The card.</returns>
+    /// <exception cref="AgentNotFoundException">Nothing is stored for the agent.</exception>
+    Task<Catalog.AgentCard> GetCardAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Lists turns.</summary>
     /// <param name="sessionId">Only this session, or all.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -138,4 +145,41 @@ public interface IAgentMemoryGrain : IGrainWithStringKey
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The policy now in force.</returns>
     Task<AgentGuardPolicy> RefreshGuardAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Lists turns in conversation order, a page at a time (<see cref="AgentMemory.GetTurnPage"/>).</summary>
+    /// <param name="sessionId">Only this session, or all.</param>
+    /// <param name="episodeId">Only this episode, or all.</param>
+    /// <param name="cursor">Where the page starts: a previous page's next cursor or a turn id.</param>
+    /// <param name="limit">At most this many, or all.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page.</returns>
+    Task<MemoryFabric.Api.TurnList> GetTurnPageAsync(string? sessionId, string? episodeId, string? cursor, int? limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one turn.</summary>
+    /// <param name="turnId">The turn id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The turn or <see langword="null"/>.</returns>
+    Task<Turn?> GetTurnAsync(string turnId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists episodes in conversation order, a page at a time (<see cref="AgentMemory.GetEpisodePage"/>).</summary>
+    /// <param name="sessionId">Only this session, or all.</param>
+    /// <param name="turnId">Only the episode holding this turn.</param>
+    /// <param name="cursor">Where the page starts: a previous page's next cursor or an episode id.</param>
+    /// <param name="limit">At most this many, or the default page size.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page.</returns>
+    Task<MemoryFabric.Api.EpisodeList> GetEpisodePageAsync(string? sessionId, string? turnId, string? cursor, int? limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists sessions, oldest first, a page at a time (<see cref="AgentMemory.GetSessionPage"/>).</summary>
+    /// <param name="cursor">Where the page starts: a previous page's next cursor or a session id.</param>
+    /// <param name="limit">At most this many, or the default page size.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page.</returns>
+    Task<MemoryFabric.Api.SessionList> GetSessionPageAsync(string? cursor, int? limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts turns and notes over time (<see cref="AgentMemory.GetActivity"/>).</summary>
+    /// <param name="buckets">How many equal intervals.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The intervals.</returns>
+    Task<MemoryFabric.Api.AgentActivity> GetActivityAsync(int buckets, CancellationToken cancellationToken = default);
 }

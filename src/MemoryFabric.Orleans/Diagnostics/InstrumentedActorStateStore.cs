@@ -85,4 +85,8 @@ public sealed class InstrumentedActorStateStore : IActorStateStore
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> ListKeysAsync(string actorType, string keyPrefix, CancellationToken cancellationToken = default) =>
         _inner.ListKeysAsync(actorType, keyPrefix, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListKeysAsync(string actorType, string keyPrefix, string? afterKey, int limit, CancellationToken cancellationToken = default) =>
+        _inner.ListKeysAsync(actorType, keyPrefix, afterKey, limit, cancellationToken);
 }

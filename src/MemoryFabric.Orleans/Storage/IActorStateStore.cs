@@ -40,4 +40,21 @@ public interface IActorStateStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The keys, in ordinal order.</returns>
     Task<IReadOnlyList<string>> ListKeysAsync(string actorType, string keyPrefix, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists one page of the keys of the stored actors of a type whose key starts with
+    /// <paramref name="keyPrefix"/>: the first <paramref name="limit"/> keys after <paramref name="afterKey"/>, in
+    /// ordinal order. A store that can seek in its key order overrides this; the default lists every key of the prefix
+    /// and keeps the page.</summary>
+    /// <param name="actorType">The actor type.</param>
+    /// <param name="keyPrefix">The key prefix (e.g. <c>tenant/</c>); empty for all.</param>
+    /// <param name="afterKey">Only keys ordinally after this one, or all when <see langword="null"/>.</param>
+    /// <param name="limit">At most this many keys (at least 1).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The keys, in ordinal order.</returns>
+    async Task<IReadOnlyList<string>> ListKeysAsync(string actorType, string keyPrefix, string? afterKey, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var keys = await ListKeysAsync(actorType, keyPrefix, cancellationToken).ConfigureAwait(false);
+        return keys.Where(k => afterKey is null || string.CompareOrdinal(k, afterKey) > 0).Take(limit).ToList();
+    }
 }

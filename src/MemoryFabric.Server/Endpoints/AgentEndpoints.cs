@@ -11,11 +11,13 @@ using MemoryFabric.Server.Security;
 
 namespace MemoryFabric.Server.Endpoints;
 
-/// <summary>The agent routes: turns, search, context, consolidation, purge.</summary>
+/// <summary>The agent routes: the listing (<see cref="AgentListEndpoints"/>), turns, search, context, consolidation,
+/// purge.</summary>
 internal static class AgentEndpoints
 {
     public static RouteGroupBuilder MapAgentEndpoints(this IEndpointRouteBuilder app)
     {
+        app.MapAgentListEndpoints(); // GET /v1/agents
         var agents = app.MapGroup("/v1/agents/{agent}").WithTags("Agents");
 
         agents.MapPost("/turns", async (HttpContext context, string agent) =>
@@ -37,11 +39,12 @@ internal static class AgentEndpoints
             return Json(result);
         }).WithSummary("Stores a batch of turns; acknowledged once durable.").Produces<IngestResult>().RequireAuthorization(ScopePolicies.Write);
 
-        agents.MapGet("/turns", async (HttpContext context, string agent, string? session) =>
+        agents.MapGet("/turns", async (HttpContext context, string agent, string? session, string? episode, string? cursor, string? limit) =>
         {
-            var turns = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.GetTurnsAsync(session, ct)).ConfigureAwait(false);
-            return Json(new TurnList(turns));
-        }).WithSummary("Lists the turns, in conversation order.").Produces<TurnList>().RequireAuthorization(ScopePolicies.Read);
+            var size = TimelineEndpoints.Limit(limit); // paged when limit or cursor is given (TimelineEndpoints)
+            var page = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.GetTurnPageAsync(session, episode, cursor, size, ct)).ConfigureAwait(false);
+            return Json(page);
+        }).WithSummary("Lists the turns, in conversation order (of a session or an episode; a page at a time with limit and cursor).").Produces<TurnList>().RequireAuthorization(ScopePolicies.Read);
 
         agents.MapGet("", async (HttpContext context, string agent) =>
         {

@@ -33,6 +33,7 @@ public static class ServerTelemetry
     [
         FabricGrainMetrics.MeterName,
         AgentMemoryMetrics.MeterName,
+        MemoryFabric.Mcp.Diagnostics.MemoryFabricMcpTelemetry.MeterName,
         OrleansMeterName,
         "Microsoft.AspNetCore.RateLimiting",
     ];
@@ -45,6 +46,7 @@ public static class ServerTelemetry
         EngineTelemetry.ActivitySourceName,
         StorageTracing.ActivitySourceName,
         EmbeddingsTelemetry.ActivitySourceName,
+        MemoryFabric.Mcp.Diagnostics.MemoryFabricMcpTelemetry.ActivitySourceName,
         OrleansActivitySourceName,
     ];
 

@@ -12,7 +12,7 @@ namespace MemoryFabric.Server.Security;
 /// admin key, or a tenant key resolved through the tenant directory (cached by <see cref="ApiKeyCache"/>). The
 /// principal carries the tenant, the key id, the trust cap and one claim per scope (<see cref="ApiKeyClaims"/>); the
 /// request also gets a <see cref="CallerIdentity"/> feature. No key gives no result (the route's policy then
-/// challenges: 401); an unknown key fails (401). Paths outside <c>/v1</c> are never authenticated.</summary>
+/// challenges: 401); an unknown key fails (401). Paths outside <c>/v1</c> and <c>/mcp</c> are never authenticated.</summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -29,7 +29,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
+        if (!IsKeyedPath(Request.Path))
         {
             return AuthenticateResult.NoResult();
         }
@@ -59,7 +59,8 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         Context.Features.Set(caller);
-        var claims = new List<Claim> { new(ApiKeyClaims.KeyId, caller.KeyId) };
+        // The key id is also the name identifier: an MCP session is bound to the key that opened it.
+        var claims = new List<Claim> { new(ApiKeyClaims.KeyId, caller.KeyId), new(ClaimTypes.NameIdentifier, caller.KeyId) };
         if (caller.Tenant is { } tenant)
         {
             claims.Add(new Claim(ApiKeyClaims.Tenant, tenant));
@@ -87,6 +88,12 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     // Known keys and unknown hashes are cached (ApiKeyCache); a miss asks the tenant directory grain.
     private ValueTask<ApiKeyRecord?> ResolveAsync(string hash) => cache.ResolveAsync(hash, Context.RequestAborted);
+
+    /// <summary>Whether a path needs an API key: the API (<c>/v1</c>) and the MCP endpoint (<c>/mcp</c>).</summary>
+    /// <param name="path">The request path.</param>
+    /// <returns>Whether requests to it are authenticated.</returns>
+    internal static bool IsKeyedPath(PathString path) =>
+        path.StartsWithSegments("/v1", StringComparison.Ordinal) || path.StartsWithSegments(Mcp.McpEndpoint.Path, StringComparison.Ordinal);
 
     /// <summary>The key a request presents and its SHA-256 hash, hashed once per request: the client-address limit
     /// (before authentication) and authentication both ask.</summary>

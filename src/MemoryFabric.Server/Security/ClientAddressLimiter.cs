@@ -161,7 +161,7 @@ internal sealed class ClientAddressLimiter
 }
 
 /// <summary>
-/// Limits, per client address and before authentication, the <c>/v1</c> requests this server cannot authenticate
+/// Limits, per client address and before authentication, the <c>/v1</c> and <c>/mcp</c> requests this server cannot authenticate
 /// from memory: no key, an unknown or revoked key, or a tenant key not cached yet (each of which would otherwise be a
 /// look-up in the tenant directory grain every tenant shares). Requests with the admin key or a cached tenant key go
 /// on without a token (the tenant's own limit applies after authentication). Refused requests get 429
@@ -171,7 +171,7 @@ internal sealed class ClientAddressRateLimitMiddleware(RequestDelegate next, Cli
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!limiter.Enabled || !context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal) || IsKnownKey(context))
+        if (!limiter.Enabled || !ApiKeyAuthenticationHandler.IsKeyedPath(context.Request.Path) || IsKnownKey(context))
         {
             await next(context).ConfigureAwait(false);
             return;

@@ -29,6 +29,9 @@ internal static class ScopePolicies
     /// it, a write; purging it destroys every version).</summary>
     public const string WriteOrForgetToPurge = "scope:" + ApiScopes.Write + "|purge:" + ApiScopes.Forget;
 
+    /// <summary>Needs a tenant key, whatever its scopes (<c>/mcp</c>: each tool checks the scope it needs).</summary>
+    public const string TenantKey = "scope:tenant-key";
+
     /// <summary>Every policy with its requirement.</summary>
     public static IReadOnlyDictionary<string, ScopeRequirement> All { get; } = new Dictionary<string, ScopeRequirement>(StringComparer.Ordinal)
     {
@@ -53,14 +56,17 @@ internal static class ScopePolicies
                 o.AddPolicy(name, p => p.AddRequirements(requirement));
             }
 
-            // A /v1 request that reaches no route with a policy (an unknown route, a wrong method) still needs a key,
-            // as every /v1 request always did; the rest (health, readiness, metrics, OpenAPI) stays anonymous.
+            o.AddPolicy(TenantKey, p => p.AddRequirements(new TenantKeyRequirement()));
+
+            // A /v1 or /mcp request that reaches no route with a policy (an unknown route, a wrong method) still needs a
+            // key, as every /v1 request always did; the rest (health, readiness, metrics, OpenAPI) stays anonymous.
             o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAssertion(c =>
                 c.Resource is not HttpContext http
-                || !http.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal)
+                || !ApiKeyAuthenticationHandler.IsKeyedPath(http.Request.Path)
                 || c.User.Identity?.IsAuthenticated == true).Build();
         });
         services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
+        services.AddSingleton<IAuthorizationHandler, TenantKeyRequirementHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeAuthorizationResultHandler>();
     }
 }
@@ -154,8 +160,8 @@ internal sealed class ScopeAuthorizationResultHandler : IAuthorizationMiddleware
         }
         else if (authorizeResult.Forbidden)
         {
-            var failure = authorizeResult.AuthorizationFailure?.FailureReasons.OfType<ScopeFailure>().FirstOrDefault();
-            await WriteForbiddenAsync(context, failure?.Message ?? "This key may not use this route.", failure?.Scope).ConfigureAwait(false);
+            var failure = authorizeResult.AuthorizationFailure?.FailureReasons.FirstOrDefault();
+            await WriteForbiddenAsync(context, failure?.Message ?? "This key may not use this route.", (failure as ScopeFailure)?.Scope).ConfigureAwait(false);
         }
         else
         {

@@ -129,4 +129,19 @@ public sealed class ContextPackerTests
 
         Assert.True(ContextRenderer.Render(packed).Text.Length <= budget, ContextRenderer.Render(packed).Text);
     }
+
+    [Fact]
+    public void Left_out_items_are_reported_in_rank_order_with_why()
+    {
+        var big = Turn("big", "Melanie", new string('x', 400), May8.AddMinutes(9), 4);
+        var restated = Note("n", "Melanie adopted a dog named Oscar.", May8, "a"); // A's terms, and only A's turn
+        var leftOut = new List<(string Id, string Why)>();
+        var budget = ContextRenderer.Render([A, B]).Text.Length;
+
+        var packed = ContextPacker.Pack([A, big, restated, B], budget, 0.35, (item, why) => leftOut.Add((item.Id, why)));
+
+        Assert.Equal(["a", "b"], packed.Select(i => i.Id));
+        Assert.Equal([("big", "budget"), ("n", "redundant")], leftOut);
+        Assert.Equal(packed, ContextPacker.Pack([A, big, restated, B], budget)); // the same selection without the callback
+    }
 }

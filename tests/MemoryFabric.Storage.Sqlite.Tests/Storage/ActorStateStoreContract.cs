@@ -131,6 +131,29 @@ public abstract class ActorStateStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_of_keys_starts_after_a_key_and_keeps_to_the_prefix()
+    {
+        // Stored as a snapshot only, as a journal only, and as both (listed once).
+        await Store.WriteSnapshotAsync(new ActorId("agent", "acme/b"), Bytes("s"), 0, 0);
+        await Store.AppendAsync(new ActorId("agent", "acme/a"), [Bytes("a")]);
+        await Store.AppendAsync(new ActorId("agent", "acme/c"), [Bytes("c1"), Bytes("c2")]);
+        await Store.WriteSnapshotAsync(new ActorId("agent", "acme/c"), Bytes("s"), 1, 0);
+        await Store.AppendAsync(new ActorId("agent", "acme/d"), [Bytes("d")]);
+        await Store.AppendAsync(new ActorId("agent", "acme-2/a"), [Bytes("x")]);
+        await Store.AppendAsync(new ActorId("agent", "acmf/a"), [Bytes("x")]);
+        await Store.AppendAsync(new ActorId("agent-card", "acme/e"), [Bytes("x")]);
+
+        Assert.Equal(["acme/a", "acme/b"], await Store.ListKeysAsync("agent", "acme/", null, 2));
+        Assert.Equal(["acme/c", "acme/d"], await Store.ListKeysAsync("agent", "acme/", "acme/b", 2));
+        Assert.Equal(["acme/d"], await Store.ListKeysAsync("agent", "acme/", "acme/c", 5));
+        Assert.Empty(await Store.ListKeysAsync("agent", "acme/", "acme/d", 5));
+        Assert.Equal(["acme/a", "acme/b", "acme/c", "acme/d"], await Store.ListKeysAsync("agent", "acme/", "acme-2/zzz", 10)); // "-" < "/"
+        Assert.Empty(await Store.ListKeysAsync("agent", "acme/", "acme0", 10)); // after every key of the prefix
+        Assert.Equal(["acme/c", "acme/d"], await Store.ListKeysAsync("agent", "acme/", "acme/bb", 10)); // not a stored key
+        await Assert.ThrowsAnyAsync<ArgumentOutOfRangeException>(() => Store.ListKeysAsync("agent", "acme/", null, 0));
+    }
+
+    [Fact]
     public async Task A_cancelled_write_writes_nothing()
     {
         using var cts = new CancellationTokenSource();
