@@ -416,6 +416,7 @@ public sealed partial class AgentMemory : IAgentMemory
 
         _historyCharacters = -1; // the verbatim history changed: measure it again when needed
         _consensusEpoch++;
+        TestimonyChanged(turn.Id);
     }
 
     private void RemoveTurn(Turn turn)
@@ -438,6 +439,7 @@ public sealed partial class AgentMemory : IAgentMemory
 
         _historyCharacters = -1;
         _consensusEpoch++;
+        TestimonyChanged(turn.Id);
     }
 
     private static readonly Comparer<Turn> TurnOrder = Comparer<Turn>.Create(Compare);

@@ -18,10 +18,10 @@ public sealed class MemoryFabricServerOptions
     public string GuardClaims { get; set; } = "rules";
 
     /// <summary>Whether the guard also runs the checks that need no trust labels (hearsay, retrieval bait, repeated
-    /// claims of new voices; <c>MemoryGuardOptions.Testimony</c>). Default <see langword="false"/> in the server: the
-    /// check is rebuilt over an agent's whole history whenever turns arrive, which multiplied search latency under a
-    /// mixed read/write load (see the README); the engine's own default is on.</summary>
-    public bool GuardTestimony { get; set; }
+    /// claims of new voices; <c>MemoryGuardOptions.Testimony</c>), as the engine does. Default <see langword="true"/>:
+    /// their verdicts are kept up to date as turns arrive, at a cost proportional to what the new turns can change
+    /// (see the README); <see langword="false"/> turns them off for every agent.</summary>
+    public bool GuardTestimony { get; set; } = true;
 
     /// <summary>Where the SQLite database and the generated admin key live. Default: <c>./data</c>.</summary>
     public string DataDirectory { get; set; } = "./data";

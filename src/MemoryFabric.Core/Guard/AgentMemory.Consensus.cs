@@ -30,7 +30,7 @@ public sealed partial class AgentMemory
     private readonly Dictionary<string, IReadOnlyList<MemoryClaim>> _derivedClaims = new(StringComparer.Ordinal);
     private int _consensusEpoch;
     private ConsensusView? _consensusView;
-    private (long Turns, int Quarantine, TestimonyCheck Check)? _testimony;
+    private TestimonyLedger? _testimony; // built at the first screen that needs it
     private ((int Epoch, int Quarantine, double Strong, double Share) Key, HashSet<string> Main)? _mainParticipants;
 
     /// <summary>The other agents of this agent's relation groups, asked for their trusted claims when a weak
@@ -124,19 +124,11 @@ public sealed partial class AgentMemory
         return results.Where(r => !dropped.Contains(r.Id) && !IsExcluded(r.Id)).ToList();
     }
 
-    // The checks that need no labels (Guard/TestimonyCheck.cs), over the whole history; rebuilt when it changes.
+    // The checks that need no labels (Guard/TestimonyCheck.cs), whose verdicts over the whole history a ledger keeps
+    // up to date (Guard/TestimonyLedger.cs): a refresh costs what the turns changed since the last one can affect.
     private void ScreenTestimony(List<Ranked> results, Dictionary<string, string> flags, Dictionary<string, string> detectors, HashSet<string> dropped)
     {
-        // Rebuilt when turns come or go, or another detector or a reviewer changes a turn's status: the turns this
-        // check flags stay flagged in it once quarantined, so its own quarantines need no rebuild.
-        var turnsKey = _turns.Count == 0 ? 0 : (_turns.Values.Max(t => t.Sequence) * 1_000_003) + _turns.Count;
-        var others = _quarantine.Values.Count(e => e.Kind == MemoryItemKind.Turn && (e.Status == Guard.QuarantineStatus.Released || e.Detector != TestimonyCheck.DetectorName));
-        if (_testimony is not { } cached || cached.Turns != turnsKey || cached.Quarantine != others)
-        {
-            cached = (turnsKey, others, TestimonyCheck.Build(OrderedTurns().Where(t => !IsReleased(t.Id)), IsExcluded));
-            _testimony = cached;
-        }
-
+        var ledger = TestimonyNow();
         foreach (var r in results.Where(r => !dropped.Contains(r.Id) && !IsReleased(r.Id)))
         {
             IReadOnlyList<string> turnIds = r.Kind switch
@@ -145,7 +137,7 @@ public sealed partial class AgentMemory
                 MemoryItemKind.Note => _notes.Get(r.Id)?.Provenance.TurnIds ?? [],
                 _ => _episodes.TryGetValue(r.Id, out var episode) ? episode.TurnIds : [],
             };
-            var (drop, verdicts) = cached.Check.Judge(r.Kind, r.Id, turnIds.Where(id => !IsReleased(id)).ToList());
+            var (drop, verdicts) = ledger.Judge(r.Kind, r.Id, turnIds.Where(id => !IsReleased(id)).ToList());
             foreach (var (id, reason) in verdicts)
             {
                 flags.TryAdd(id, reason);
@@ -158,6 +150,38 @@ public sealed partial class AgentMemory
             }
         }
     }
+
+    /// <summary>The testimony verdicts over the current history, deferred changes included (for tests: a screen
+    /// leaves the guard's own quarantines of flagged turns for its next refresh).</summary>
+    /// <returns>The ledger.</returns>
+    internal TestimonyLedger CurrentTestimony() => TestimonyNow(force: true);
+
+    // The ledger of the history, refreshed with the turns changed since the last screen.
+    private TestimonyLedger TestimonyNow(bool force = false)
+    {
+        if (_testimony is null)
+        {
+            _testimony = TestimonyLedger.Create(TestimonyHistory());
+        }
+        else
+        {
+            _testimony.Refresh(TestimonyState, TestimonyHistory, force);
+        }
+
+        return _testimony;
+    }
+
+    // What the testimony checks read of a turn: the turn and whether it is quarantined; nothing once it is gone or
+    // released (a reviewer's decision stands: it is no longer judged).
+    private (Turn Turn, bool Quarantined)? TestimonyState(string turnId) =>
+        _turns.TryGetValue(turnId, out var turn) && !IsReleased(turnId) ? (turn, IsExcluded(turnId)) : null;
+
+    private IEnumerable<(Turn Turn, bool Quarantined)> TestimonyHistory() =>
+        _turns.Values.Where(t => !IsReleased(t.Id)).Select(t => (t, IsExcluded(t.Id)));
+
+    // A turn was stored or removed, or quarantined or released: the ledger reads its state at the next screen. The
+    // testimony check's own quarantine of a turn it flagged is deferred: the turn keeps its flag until then.
+    private void TestimonyChanged(string turnId, bool deferred = false) => _testimony?.Changed(turnId, deferred);
 
     private void CheckCandidates(
         List<Ranked> results, ConsensusView view, Guard.MemoryGuardOptions guard,

@@ -230,6 +230,11 @@ public sealed partial class AgentMemory
     private void Exclude(QuarantineEntry entry)
     {
         _consensusEpoch++;
+        if (entry.Kind == MemoryItemKind.Turn)
+        {
+            TestimonyChanged(entry.ItemId, deferred: entry.Detector == TestimonyCheck.DetectorName);
+        }
+
         switch (entry.Kind)
         {
             case MemoryItemKind.Turn:
@@ -257,6 +262,11 @@ public sealed partial class AgentMemory
     private void Readmit(QuarantineEntry entry, float[]? vector)
     {
         _consensusEpoch++;
+        if (entry.Kind == MemoryItemKind.Turn)
+        {
+            TestimonyChanged(entry.ItemId);
+        }
+
         switch (entry.Kind)
         {
             case MemoryItemKind.Turn when _turns.TryGetValue(entry.ItemId, out var turn):

@@ -29,6 +29,9 @@ namespace MemoryFabric.Guard;
 /// written to be retrieved, not to record anything.</item>
 /// </list>
 /// Assistant and system turns (the agent's own words) are never checked.
+/// <para><see cref="Build"/> checks a whole history at once and is the reference: <see cref="TestimonyLedger"/>,
+/// which <see cref="AgentMemory"/> uses, keeps the same verdicts up to date as turns come and go or change status, at
+/// a cost proportional to the change.</para>
 /// </summary>
 internal sealed partial class TestimonyCheck
 {
@@ -44,6 +47,10 @@ internal sealed partial class TestimonyCheck
     /// <summary>The share of a text's content words that are repeats from which it reads as keyword stuffing.</summary>
     public const double RepeatShare = 0.45;
 
+    /// <summary>How many voices without standing may use a term for it still to link their claims (a commoner term
+    /// links none).</summary>
+    public const int CommonTerm = 200;
+
     private readonly Dictionary<string, string> _flags = new(StringComparer.Ordinal);
     private readonly HashSet<string> _held = new(StringComparer.Ordinal);
 
@@ -53,6 +60,9 @@ internal sealed partial class TestimonyCheck
 
     /// <summary>The flagged turns, each with its reason.</summary>
     public IReadOnlyDictionary<string, string> Flags => _flags;
+
+    /// <summary>The quarantined turns of the history (what holds one leaves the results).</summary>
+    public IReadOnlySet<string> Held => _held;
 
     /// <summary>Checks a history.</summary>
     /// <param name="turns">The turns, oldest first, quarantined ones included.</param>
@@ -75,17 +85,29 @@ internal sealed partial class TestimonyCheck
     /// <param name="turnIds">Its turns: the turn itself, a note's source turns or an episode's turns (released
     /// ones left out).</param>
     /// <returns>Whether the candidate leaves the results, and the items to flag, each with its reason.</returns>
-    public (bool Drop, IReadOnlyList<(string Id, string Reason)> Flags) Judge(MemoryItemKind kind, string itemId, IReadOnlyList<string> turnIds)
+    public (bool Drop, IReadOnlyList<(string Id, string Reason)> Flags) Judge(MemoryItemKind kind, string itemId, IReadOnlyList<string> turnIds) =>
+        Judge(_flags, _held, kind, itemId, turnIds);
+
+    /// <summary>The verdicts on a retrieval candidate from a set of flagged turns and the quarantined ones (see
+    /// <see cref="Judge(MemoryItemKind, string, IReadOnlyList{string})"/>).</summary>
+    /// <param name="flags">The flagged turns, each with its reason.</param>
+    /// <param name="held">The quarantined turns of the history.</param>
+    /// <param name="kind">The candidate's kind.</param>
+    /// <param name="itemId">The candidate's id.</param>
+    /// <param name="turnIds">Its turns.</param>
+    /// <returns>Whether the candidate leaves the results, and the items to flag, each with its reason.</returns>
+    internal static (bool Drop, IReadOnlyList<(string Id, string Reason)> Flags) Judge(
+        IReadOnlyDictionary<string, string> flags, IReadOnlySet<string> held, MemoryItemKind kind, string itemId, IReadOnlyList<string> turnIds)
     {
         ArgumentNullException.ThrowIfNull(turnIds);
-        var flagged = turnIds.Where(_flags.ContainsKey).Select(id => (Id: id, Reason: _flags[id])).ToList();
-        var held = kind != MemoryItemKind.Turn && turnIds.Any(_held.Contains);
+        var flagged = turnIds.Where(flags.ContainsKey).Select(id => (Id: id, Reason: flags[id])).ToList();
+        var holds = kind != MemoryItemKind.Turn && turnIds.Any(held.Contains);
         if (flagged.Count != 0 && kind != MemoryItemKind.Turn && (kind == MemoryItemKind.Note || flagged.Count == turnIds.Count))
         {
             flagged.Add((itemId, $"{flagged[0].Reason} (derived from turn {flagged[0].Id})"));
         }
 
-        return (flagged.Count != 0 || held, flagged);
+        return (flagged.Count != 0 || holds, flagged);
     }
 
     /// <summary>The reason a turn is flagged, or <see langword="null"/>.</summary>
@@ -131,31 +153,100 @@ internal sealed partial class TestimonyCheck
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(people);
-        foreach (var person in people)
+        var words = Words(text);
+        return people.Where(person => Names(text, speaker, person, words));
+    }
+
+    /// <summary>The words of a text (runs of letters), each with its position, as <see cref="Names"/> reads them.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The words, in order.</returns>
+    internal static IReadOnlyList<(int Index, string Value)> Words(string text) =>
+        Word().Matches(text).Select(m => (m.Index, m.Value)).ToList();
+
+    /// <summary>Whether a text names a person in the third person (see <see cref="ThirdPersonSubjects"/>). Letter
+    /// case in the person's name does not matter.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="speaker">Who says it.</param>
+    /// <param name="person">The person.</param>
+    /// <param name="words">The text's <see cref="Words"/>.</param>
+    /// <returns>Whether the text names them.</returns>
+    internal static bool Names(string text, string speaker, string person, IReadOnlyList<(int Index, string Value)> words)
+    {
+        if (string.Equals(person, speaker, StringComparison.OrdinalIgnoreCase))
         {
-            if (string.Equals(person, speaker, StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
+            return false;
+        }
 
-            var first = person.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty;
-            if (first.Length < 2)
-            {
-                continue;
-            }
+        var first = FirstName(person);
+        if (first.Length < 2)
+        {
+            return false;
+        }
 
-            foreach (Match m in Word().Matches(text))
+        foreach (var (index, value) in words)
+        {
+            var named = string.Equals(value, first, StringComparison.OrdinalIgnoreCase)
+                || (value.Length >= 3 && char.IsUpper(value[0]) && first.StartsWith(value, StringComparison.OrdinalIgnoreCase)
+                    && !EnglishStopwords.Contains(value.ToLowerInvariant())); // "And" is not Andrew
+            if (named && !IsVocative(text, index, value.Length))
             {
-                var named = string.Equals(m.Value, first, StringComparison.OrdinalIgnoreCase)
-                    || (m.Value.Length >= 3 && char.IsUpper(m.Value[0]) && first.StartsWith(m.Value, StringComparison.OrdinalIgnoreCase)
-                        && !EnglishStopwords.Contains(m.Value.ToLowerInvariant())); // "And" is not Andrew
-                if (named && !IsVocative(text, m.Index, m.Length))
-                {
-                    yield return person;
-                    break;
-                }
+                return true;
             }
         }
+
+        return false;
+    }
+
+    /// <summary>The first word of a person's name, by which a text may name them (a short form is a prefix of it).</summary>
+    /// <param name="person">The person.</param>
+    /// <returns>The first name (empty for a blank name).</returns>
+    internal static string FirstName(string person) =>
+        person.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty;
+
+    /// <summary>Whether a text speaks in the first person (a new voice's claim about itself is its own account).</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>Whether it does.</returns>
+    internal static bool IsFirstPerson(string text) => FirstPerson().IsMatch(text);
+
+    /// <summary>The flag of retrieval bait.</summary>
+    internal static string BaitFlag(string speaker, string bait) =>
+        $"testimony: retrieval bait from '{speaker}', a voice with no standing in this history: {bait}";
+
+    /// <summary>The verdict of a quarantined turn: no one's account, and its repetitions share it.</summary>
+    internal static string QuarantinedReason(string turnId) => $"testimony: turn {turnId} is quarantined";
+
+    /// <summary>The flag of hearsay that the subject's own account contradicts.</summary>
+    internal static string HearsayReason(string subject, string speaker, (IReadOnlyList<string> Topic, IReadOnlyList<string> Unbacked) contradiction) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"testimony: hearsay about {subject} by '{speaker}', who never spoke with {subject}, says '{string.Join(" ", contradiction.Unbacked.Take(6))}' about '{string.Join(" ", contradiction.Topic)}', which {subject}'s own account of that never states; {subject}'s own word outranks it");
+
+    /// <summary>The flag of a new voice repeating the claim of another one judged on its own.</summary>
+    internal static string RepeatReason(string flaggedTurnId, string flaggedReason) =>
+        $"testimony: repeats the claim of turn {flaggedTurnId} by another new voice; repetitions are one source ({flaggedReason})";
+
+    /// <summary>The flag of a chorus: new voices repeating a claim no established speaker ever stated.</summary>
+    internal static string ChorusReason(int voices, IReadOnlyList<string> shared) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"testimony: {voices} voices with no standing in this history repeat one claim ('{string.Join(" ", shared.Take(8))}') that no established speaker ever stated: one uncorroborated source, not {voices}");
+
+    /// <summary>Whether two claims by different voices are one: they share at least two terms, and at least 40 % of
+    /// the smaller.</summary>
+    internal static bool Repeats(string speakerA, HashSet<string> termsA, string speakerB, HashSet<string> termsB)
+    {
+        if (string.Equals(speakerA, speakerB, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var shared = termsA.Count(termsB.Contains);
+        return shared >= 2 && shared >= Math.Ceiling(0.4 * Math.Min(termsA.Count, termsB.Count));
+    }
+
+    /// <summary>The terms of a claim, without the names of the speaker and the subject.</summary>
+    internal static HashSet<string> ClaimTerms(string text, string speaker, string subject)
+    {
+        var names = new HashSet<string>(TextAnalyzer.Terms(speaker).Concat(TextAnalyzer.Terms(subject)), StringComparer.Ordinal);
+        return new HashSet<string>(TextAnalyzer.Terms(text).Where(t => t.Length > 1 && !names.Contains(t)), StringComparer.Ordinal);
     }
 
     private void Run(List<Turn> all, Func<string, bool> isQuarantined)
@@ -184,35 +275,36 @@ internal sealed partial class TestimonyCheck
             }
         }
 
-        var together = new HashSet<string>(StringComparer.OrdinalIgnoreCase); // "a|b"
+        var together = new HashSet<(string, string)>(SpeakerPair.Comparer);
         foreach (var speakers in speakersOf.Values.Where(s => s.Count > 1))
         {
             foreach (var a in speakers)
             {
                 foreach (var b in speakers)
                 {
-                    together.Add(a + "|" + b);
+                    together.Add((a, b));
                 }
             }
         }
 
         // The established speakers' own accounts (the terms of their turns), and the established history as a whole.
-        var accounts = new Dictionary<string, Account>(StringComparer.OrdinalIgnoreCase);
-        var history = new Account("the established speakers");
-        foreach (var turn in turns)
+        var accounts = new Dictionary<string, TestimonyAccount>(StringComparer.OrdinalIgnoreCase);
+        var history = new TestimonyAccount();
+        for (var i = 0; i < turns.Count; i++)
         {
+            var turn = turns[i];
             var speaker = turn.Speaker.Trim();
             if (turn.Role == TurnRole.User && standing.GetValueOrDefault(speaker) >= EstablishedTurns)
             {
                 if (!accounts.TryGetValue(speaker, out var account))
                 {
-                    account = new Account(speaker);
+                    account = new TestimonyAccount();
                     accounts[speaker] = account;
                 }
 
                 var terms = TextAnalyzer.Terms(turn.Text);
-                account.Add(terms);
-                history.Add(terms);
+                account.Add(i, terms);
+                history.Add(i, terms);
             }
         }
 
@@ -230,27 +322,26 @@ internal sealed partial class TestimonyCheck
             var quarantined = isQuarantined(turn.Id);
             if (!hasStanding && !quarantined && BaitReason(turn.Text) is { } bait)
             {
-                _flags.TryAdd(turn.Id, $"testimony: retrieval bait from '{speaker}', a voice with no standing in this history: {bait}");
+                _flags.TryAdd(turn.Id, BaitFlag(speaker, bait));
                 continue;
             }
 
-            string? reason = quarantined ? $"testimony: turn {turn.Id} is quarantined" : null;
+            string? reason = quarantined ? QuarantinedReason(turn.Id) : null;
             var subjects = ThirdPersonSubjects(turn.Text, speaker, established).ToList();
             foreach (var subject in subjects)
             {
-                if (reason is not null || together.Contains(speaker + "|" + subject))
+                if (reason is not null || together.Contains((speaker, subject)))
                 {
                     continue; // already judged, or said in the subject's presence: not hearsay
                 }
 
                 if (accounts[subject].Contradiction(ClaimTerms(turn.Text, speaker, subject)) is { } contradiction)
                 {
-                    reason = string.Create(CultureInfo.InvariantCulture,
-                        $"testimony: hearsay about {subject} by '{speaker}', who never spoke with {subject}, says '{string.Join(" ", contradiction.Unbacked.Take(6))}' about '{string.Join(" ", contradiction.Topic)}', which {subject}'s own account of that never states; {subject}'s own word outranks it");
+                    reason = HearsayReason(subject, speaker, contradiction);
                 }
             }
 
-            if (!hasStanding && (quarantined || subjects.Count != 0 || !FirstPerson().IsMatch(turn.Text)))
+            if (!hasStanding && (quarantined || subjects.Count != 0 || !IsFirstPerson(turn.Text)))
             {
                 // A claim about others or about the world (what a new voice says of itself is its own account).
                 voiceless.Add(new Voice(turn, speaker, ClaimTerms(turn.Text, speaker, speaker)) { Reason = reason, Quarantined = quarantined });
@@ -278,8 +369,8 @@ internal sealed partial class TestimonyCheck
     // One source, not repetitions: the claims of voices with no standing that repeat one another share the verdict
     // of any of them judged on its own; and ChorusVoices or more distinct such voices repeating a claim the
     // established history never states (its shared terms never appear together in an established speaker's turn)
-    // are one uncorroborated source.
-    private static void JudgeVoiceless(List<Voice> voices, Account history)
+    // are one uncorroborated source. A term more than CommonTerm voices use links none of them.
+    private static void JudgeVoiceless(List<Voice> voices, TestimonyAccount history)
     {
         var postings = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < voices.Count; i++)
@@ -306,11 +397,11 @@ internal sealed partial class TestimonyCheck
             }
 
             var self = i;
-            var echoes = item.Terms.Where(t => postings[t].Count <= 200).SelectMany(t => postings[t]).Where(j => j != self).Distinct()
-                .Select(j => voices[j]).Where(o => Repeats(item, o)).ToList();
+            var echoes = item.Terms.Where(t => postings[t].Count <= CommonTerm).SelectMany(t => postings[t]).Where(j => j != self).Distinct()
+                .Select(j => voices[j]).Where(o => Repeats(item.Speaker, item.Terms, o.Speaker, o.Terms)).ToList();
             if (echoes.FirstOrDefault(judged.Contains) is { } flagged)
             {
-                item.Reason = $"testimony: repeats the claim of turn {flagged.Turn.Id} by another new voice; repetitions are one source ({flagged.Reason})";
+                item.Reason = RepeatReason(flagged.Turn.Id, flagged.Reason!);
                 continue;
             }
 
@@ -323,22 +414,9 @@ internal sealed partial class TestimonyCheck
             var shared = item.Terms.Where(t => echoes.Count(e => e.Terms.Contains(t)) >= ChorusVoices - 1).OrderBy(t => t, StringComparer.Ordinal).ToList();
             if (shared.Count >= 2 && !history.States(shared))
             {
-                item.Reason = string.Create(CultureInfo.InvariantCulture,
-                    $"testimony: {count} voices with no standing in this history repeat one claim ('{string.Join(" ", shared.Take(8))}') that no established speaker ever stated: one uncorroborated source, not {count}");
+                item.Reason = ChorusReason(count, shared);
             }
         }
-    }
-
-    // Two claims by different voices are one when they share at least two terms, and at least 40 % of the smaller.
-    private static bool Repeats(Voice a, Voice b)
-    {
-        if (string.Equals(a.Speaker, b.Speaker, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        var shared = a.Terms.Count(b.Terms.Contains);
-        return shared >= 2 && shared >= Math.Ceiling(0.4 * Math.Min(a.Terms.Count, b.Terms.Count));
     }
 
     // A name used to address someone: at the start of a sentence (after an optional greeting) and followed by
@@ -354,13 +432,6 @@ internal sealed partial class TestimonyCheck
 
         var rest = text[(index + length)..];
         return CommaBefore().IsMatch(before) && (rest.Length == 0 || rest[0] is '!' or '.' or '?' or ',' or ')' or ':' or ';');
-    }
-
-    // The terms of a claim, without the names of the speaker and the subject.
-    private static HashSet<string> ClaimTerms(string text, string speaker, string subject)
-    {
-        var names = new HashSet<string>(TextAnalyzer.Terms(speaker).Concat(TextAnalyzer.Terms(subject)), StringComparer.Ordinal);
-        return new HashSet<string>(TextAnalyzer.Terms(text).Where(t => t.Length > 1 && !names.Contains(t)), StringComparer.Ordinal);
     }
 
     private static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
@@ -380,69 +451,6 @@ internal sealed partial class TestimonyCheck
 
     [GeneratedRegex(@"\b\p{L}+\b")]
     private static partial Regex Word();
-
-    // A speaker's own account (or the established history's): the terms of each of their turns.
-    private sealed class Account(string name)
-    {
-        private readonly List<HashSet<string>> _documents = [];
-        private readonly Dictionary<string, List<int>> _postings = new(StringComparer.Ordinal);
-
-        public string Name { get; } = name;
-
-        public void Add(IEnumerable<string> terms)
-        {
-            var set = new HashSet<string>(terms.Where(t => t.Length > 1), StringComparer.Ordinal);
-            foreach (var term in set)
-            {
-                if (!_postings.TryGetValue(term, out var list))
-                {
-                    list = [];
-                    _postings[term] = list;
-                }
-
-                list.Add(_documents.Count);
-            }
-
-            _documents.Add(set);
-        }
-
-        // Whether one turn of the account holds all the terms.
-        public bool States(IReadOnlyList<string> terms) =>
-            terms.All(_postings.ContainsKey)
-            && _postings[terms.OrderBy(t => _postings[t].Count).First()].Any(d => terms.All(_documents[d].Contains));
-
-        // The claim is about a topic the subject spoke of when two of its terms (not among the commonest of the
-        // subject's account) appear together in one of the subject's turns; it contradicts that account when it holds
-        // terms none of those turns has.
-        public (IReadOnlyList<string> Topic, IReadOnlyList<string> Unbacked)? Contradiction(HashSet<string> claim)
-        {
-            var limit = Math.Max(3, _documents.Count / 4);
-            var related = claim.Where(t => _postings.TryGetValue(t, out var p) && p.Count <= limit)
-                .OrderBy(t => _postings[t].Count).ThenBy(t => t, StringComparer.Ordinal).ToList();
-            if (related.Count < 2)
-            {
-                return null;
-            }
-
-            // The rarest pair of the claim's terms the subject used together.
-            for (var i = 0; i < related.Count; i++)
-            {
-                for (var j = i + 1; j < related.Count; j++)
-                {
-                    var docs = _postings[related[i]].Intersect(_postings[related[j]]).ToList();
-                    if (docs.Count == 0)
-                    {
-                        continue;
-                    }
-
-                    var unbacked = claim.Where(t => !docs.Any(d => _documents[d].Contains(t))).OrderBy(t => t, StringComparer.Ordinal).ToList();
-                    return unbacked.Count == 0 ? null : ([related[i], related[j]], unbacked);
-                }
-            }
-
-            return null;
-        }
-    }
 
     private sealed class Voice(Turn turn, string speaker, HashSet<string> terms)
     {

@@ -5,16 +5,17 @@ using MemoryFabric.Server.Tests.Support;
 
 namespace MemoryFabric.Server.Tests.Api;
 
-/// <summary><c>MemoryFabric:GuardTestimony</c> reaches the agents' guard: off by default in the server (hearsay from a
-/// new voice is not quarantined), on when set (it is).</summary>
+/// <summary><c>MemoryFabric:GuardTestimony</c> reaches the agents' guard: on by default in the server, as in the engine
+/// (hearsay from a new voice is quarantined), off when set to false (it is not).</summary>
 public sealed class GuardTestimonySettingTests
 {
     private static readonly DateTimeOffset Start = new(2023, 5, 8, 13, 0, 0, TimeSpan.Zero);
 
     [Theory]
-    [InlineData(null, false)]
+    [InlineData(null, true)]
     [InlineData("true", true)]
-    public async Task Hearsay_from_a_new_voice_is_quarantined_only_when_the_setting_is_on(string? setting, bool quarantined)
+    [InlineData("false", false)]
+    public async Task Hearsay_from_a_new_voice_is_quarantined_unless_the_setting_is_off(string? setting, bool quarantined)
     {
         using var factory = new FabricServerFactory(setting is null ? null : new Dictionary<string, string?> { ["MemoryFabric:GuardTestimony"] = setting });
         using var client = await factory.CreateTenantClientAsync("acme");
