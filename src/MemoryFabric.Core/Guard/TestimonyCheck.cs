@@ -26,7 +26,8 @@ namespace MemoryFabric.Guard;
 /// an uncorroborated rumour and all its voices are flagged.</item>
 /// <item><b>Retrieval bait</b>: text of a voice without standing that is mostly its own keywords (content words
 /// repeated), or that answers a question it poses behind an answer marker ("Q … A:", "…? answer: …", "…? -> …"), is
-/// written to be retrieved, not to record anything.</item>
+/// written to be retrieved, not to record anything, when the history has an established speaker whose account it
+/// would displace (a memory no one is established in, e.g. one voice writing notes alone, has none).</item>
 /// </list>
 /// Assistant and system turns (the agent's own words) are never checked.
 /// <para><see cref="Build"/> checks a whole history at once and is the reference: <see cref="TestimonyLedger"/>,
@@ -320,7 +321,9 @@ internal sealed partial class TestimonyCheck
             var speaker = turn.Speaker.Trim();
             var hasStanding = standing.GetValueOrDefault(speaker) >= EstablishedTurns;
             var quarantined = isQuarantined(turn.Id);
-            if (!hasStanding && !quarantined && BaitReason(turn.Text) is { } bait)
+            // Bait displaces an established history; where no one is established (a memory written by one voice
+            // alone, e.g. notes through MCP) there is none to displace, and that voice is the memory's owner.
+            if (!hasStanding && !quarantined && established.Count != 0 && BaitReason(turn.Text) is { } bait)
             {
                 _flags.TryAdd(turn.Id, BaitFlag(speaker, bait));
                 continue;

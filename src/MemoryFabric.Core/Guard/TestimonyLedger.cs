@@ -579,13 +579,16 @@ internal sealed class TestimonyLedger
             }
         }
 
-        var judge = work.All ? _entries.Values.Where(e => e.Judged).ToList() : work.Judge.Where(e => !e.Removed).ToList();
+        // The first established person (or the last one gone) changes whether bait can be flagged at all, and
+        // whether voices are judged against a history: everything is judged again (once in an agent's life, mostly).
+        var all = work.All || hadPeople != (_people.Count != 0);
+        var judge = all ? _entries.Values.Where(e => e.Judged).ToList() : work.Judge.Where(e => !e.Removed).ToList();
         foreach (var entry in judge)
         {
             JudgeTurn(entry, work);
         }
 
-        var voices = work.All || hadPeople != (_people.Count != 0)
+        var voices = all
             ? _entries.Values.Where(e => e.Kind == Kind.Voice).ToList()
             : work.Voices.Where(e => !e.Removed && e.Kind == Kind.Voice).ToList();
         foreach (var voice in voices)
@@ -728,7 +731,7 @@ internal sealed class TestimonyLedger
         var speaker = entry.Speaker;
         Kind kind;
         string? reason;
-        if (!speaker.HasStanding && !entry.Quarantined && entry.Bait is { } bait)
+        if (!speaker.HasStanding && !entry.Quarantined && _people.Count != 0 && entry.Bait is { } bait)
         {
             kind = Kind.Bait;
             reason = TestimonyCheck.BaitFlag(entry.Name, bait);

@@ -168,6 +168,26 @@ public sealed class TestimonyCheckTests
         Assert.Contains("bait", check.ReasonFor("X1"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_memory_no_one_is_established_in_has_no_bait_until_someone_is()
+    {
+        // One voice writing notes alone (as through MCP): the memory's owner, with no history to displace.
+        List<Turn> turns =
+        [
+            Talk.Turn("N1", "Marguerite", "Zanzibar spice island harbour story. Zanzibar spice island harbour story.", Talk.May8, 100, "notes"),
+            Talk.Turn("N2", "Marguerite", "Which ferry goes to Zanzibar? answer: the morning one from Dar", Talk.May8.AddDays(1), 101, "notes"),
+        ];
+        var alone = TestimonyCheck.Build(turns);
+        Assert.Null(alone.ReasonFor("N1"));
+        Assert.Null(alone.ReasonFor("N2"));
+
+        // Once a dialogue establishes someone, the same texts from a voice without standing read as bait.
+        turns.AddRange(History());
+        var established = TestimonyCheck.Build(turns);
+        Assert.Contains("bait", established.ReasonFor("N1"), StringComparison.Ordinal);
+        Assert.Contains("bait", established.ReasonFor("N2"), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Hey Caroline, how are you doing?", false)]
     [InlineData("Thanks, Caroline!", false)]
