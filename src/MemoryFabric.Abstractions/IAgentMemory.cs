@@ -92,4 +92,13 @@ public interface IAgentMemory
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many versions were removed (0 when the note is unknown).</returns>
     Task<int> PurgeNoteAsync(string noteId, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets turns for good: each is removed with its index entries and quarantine entry, redacted from its
+    /// episode (rebuilt from the turns that remain, or removed), the note versions drawn only from forgotten turns are
+    /// removed and the others lose them from their provenance.</summary>
+    /// <param name="turnIds">The turn ids (1 to <see cref="TurnForgetResult.MaxTurnIds"/>); unknown ids are reported, not an error.</param>
+    /// <param name="cancellationToken">Cancels the call before anything is changed.</param>
+    /// <returns>What was removed.</returns>
+    /// <exception cref="MemoryInputException">The list is empty, too long, or holds a blank id.</exception>
+    Task<TurnForgetResult> ForgetTurnsAsync(IReadOnlyList<string> turnIds, CancellationToken cancellationToken = default);
 }

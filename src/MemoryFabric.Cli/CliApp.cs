@@ -14,7 +14,7 @@ internal static class CliApp
     // The commands that run or talk to a server, and stop it in order after Ctrl+C.
     private static readonly HashSet<string> ServerCommands = new(StringComparer.Ordinal)
     {
-        "serve", "ingest", "search", "context", "notes", "export", "import", "guard", "mcp", "agents",
+        "serve", "ingest", "search", "context", "notes", "forget", "export", "import", "guard", "mcp", "agents",
     };
 
     /// <summary>Builds the root command. New commands are added here.</summary>
@@ -27,6 +27,7 @@ internal static class CliApp
         root.Subcommands.Add(SearchCommand.Create());
         root.Subcommands.Add(ContextCommand.Create());
         root.Subcommands.Add(NotesCommand.Create());
+        root.Subcommands.Add(ForgetCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(GuardCommand.Create());

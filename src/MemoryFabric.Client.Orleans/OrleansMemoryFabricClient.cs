@@ -211,6 +211,18 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
     }
 
     /// <inheritdoc />
+    public async Task<TurnForgetResult> ForgetTurnsAsync(string agent, IReadOnlyList<string> turnIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(turnIds);
+        if (turnIds.Count is 0 or > TurnForgetResult.MaxTurnIds || turnIds.Any(string.IsNullOrWhiteSpace))
+        {
+            throw FabricErrors.Invalid(nameof(ForgetTurnsAsync), $"Forget 1 to {TurnForgetResult.MaxTurnIds} non-blank turn ids at a time; {turnIds.Count} were given.");
+        }
+
+        return await CallAsync(agent, (g, ct) => g.ForgetTurnsAsync(turnIds, ct), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Note>> GetNoteHistoryAsync(string agent, string noteId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(noteId);

@@ -172,6 +172,17 @@ public interface IMemoryFabricClient
     /// <returns>How many versions were removed.</returns>
     Task<int> PurgeNoteAsync(string agent, string noteId, CancellationToken cancellationToken = default);
 
+    /// <summary>Forgets turns for good (<c>POST /v1/agents/{agent}/turns/forget</c>; one turn is also
+    /// <c>DELETE /v1/agents/{agent}/turns/{turnId}</c>): each turn is removed, redacted from its episode, the notes drawn
+    /// only from it removed (others lose it from their provenance), and its text purged from storage. Needs the
+    /// <c>forget</c> scope.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="turnIds">The turn ids, 1 to <see cref="TurnForgetResult.MaxTurnIds"/>; unknown ids come back in
+    /// <see cref="TurnForgetResult.UnknownTurnIds"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What was removed.</returns>
+    Task<TurnForgetResult> ForgetTurnsAsync(string agent, IReadOnlyList<string> turnIds, CancellationToken cancellationToken = default);
+
     /// <summary>Gets every version of a note, oldest first (<c>GET /v1/agents/{agent}/notes/{id}/history</c>).</summary>
     /// <param name="agent">The agent's name.</param>
     /// <param name="noteId">Any version id or the lineage id.</param>

@@ -184,6 +184,14 @@ public sealed partial class MemoryFabricClient : IMemoryFabricClient
     }
 
     /// <inheritdoc />
+    public Task<TurnForgetResult> ForgetTurnsAsync(string agent, IReadOnlyList<string> turnIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(turnIds);
+        // Forgetting twice forgets nothing more: safe to retry.
+        return SendJsonAsync<TurnForgetResult>(HttpMethod.Post, ApiPaths.Agent(agent, "turns/forget"), new ForgetTurnsRequest(turnIds), RetryMode.Idempotent, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Note>> GetNoteHistoryAsync(string agent, string noteId, CancellationToken cancellationToken = default)
     {
         var body = await GetJsonAsync<NoteHistory>(ApiPaths.Note(agent, noteId) + "/history", cancellationToken).ConfigureAwait(false);

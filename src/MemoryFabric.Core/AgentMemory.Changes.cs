@@ -76,6 +76,7 @@ public sealed partial class AgentMemory
                 QuarantineChanged q => q.Entry is { ItemId: not null, Text: not null, Reason: not null, Detector: not null },
                 LessonChanged l => l.Lesson is { Id: not null, TriggerSignature: not null, Reason: not null },
                 NotesRecalled r => r.Notes is not null,
+                TurnsForgotten f => f.TurnIds is not null,
                 _ => false,
             };
             if (!valid)
@@ -130,6 +131,10 @@ public sealed partial class AgentMemory
                 case NotesRecalled recalled:
                     IndexReplayedTurns(run);
                     Decay.RecallLog.Apply(_notes, recalled);
+                    break;
+                case TurnsForgotten forgotten:
+                    IndexReplayedTurns(run);
+                    Forget(forgotten.TurnIds.Where(id => id is not null).ToList());
                     break;
             }
         }

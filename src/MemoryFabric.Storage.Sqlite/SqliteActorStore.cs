@@ -105,6 +105,12 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
     }
 
     /// <inheritdoc />
+    /// <remarks>The writer has <c>secure_delete</c> on, so deleted rows are zeroed in the database file; this empties
+    /// the write-ahead log (<c>wal_checkpoint(TRUNCATE)</c>) after the writes queued before it are committed.</remarks>
+    public Task PurgeDeletedAsync(CancellationToken cancellationToken = default) =>
+        cancellationToken.IsCancellationRequested ? Task.FromCanceled(cancellationToken) : _writer.Enqueue(new CheckpointOperation(cancellationToken));
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<string>> ListKeysAsync(string actorType, string keyPrefix, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actorType);

@@ -67,6 +67,33 @@ public sealed class NoteToolTests(McpTestServer server)
     }
 
     [Fact]
+    public async Task Forget_a_turn_then_search_finds_nothing_of_it()
+    {
+        var key = await server.KeyAsync("forget");
+        var api = server.Api(key);
+        var client = await server.ConnectAsync(key);
+        var stored = await api.IngestAsync("tariq", [
+            new Conversation.TurnInput { Id = "t_secret", SessionId = "s", Speaker = "Tariq", Text = "My locker code is zanzibarquokka 4471.", Timestamp = DateTimeOffset.UtcNow },
+            new Conversation.TurnInput { Id = "t_other", SessionId = "s", Speaker = "Tariq", Text = "I also like green tea.", Timestamp = DateTimeOffset.UtcNow.AddSeconds(1) },
+        ]);
+        Assert.Equal(2, stored.StoredTurnIds.Count);
+        Assert.Contains((await client.CallAsync("search_memory", new { agent = "tariq", query = "zanzibarquokka locker" })).Items("hits"), h => h.Str("text").Contains("zanzibarquokka", StringComparison.Ordinal));
+
+        var forgotten = await client.CallAsync("forget", new { agent = "tariq", id = "t_secret" });
+        Assert.Equal("turn", forgotten.Str("kind"));
+        Assert.Equal("t_secret", forgotten.Str("id"));
+
+        var hits = await client.CallAsync("search_memory", new { agent = "tariq", query = "zanzibarquokka locker code" });
+        Assert.DoesNotContain(hits.Items("hits"), h => h.Str("text").Contains("zanzibarquokka", StringComparison.OrdinalIgnoreCase));
+        var context = await client.CallAsync("get_context", new { agent = "tariq", query = "What is the locker code?" });
+        Assert.DoesNotContain("zanzibarquokka", context.Str("text"), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("green tea", context.Str("text"), StringComparison.Ordinal);
+
+        // Forgetting it again: neither a note nor a turn has that id any more.
+        Assert.Contains("nothing was removed", await client.FailAsync("forget", new { agent = "tariq", id = "t_secret" }), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task List_notes_pages_through_every_note_once_within_its_caps()
     {
         var key = await server.KeyAsync("paging");

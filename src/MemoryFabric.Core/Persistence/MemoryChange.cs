@@ -8,7 +8,7 @@ namespace MemoryFabric.Persistence;
 /// A durable change to an <see cref="AgentMemory"/>: what an externally acknowledged write did, as returned by
 /// <see cref="AgentMemory.DrainChanges"/>, journaled with <see cref="MemoryChangeCodec"/> and replayed with
 /// <see cref="AgentMemory.ApplyChanges"/>. The subtypes are <see cref="TurnStored"/>, <see cref="NoteVersionWritten"/>
-/// <see cref="NoteVersionsPurged"/>, the guard's <see cref="QuarantineChanged"/> and <see cref="LessonChanged"/>, and
+/// <see cref="NoteVersionsPurged"/>, <see cref="TurnsForgotten"/>, the guard's <see cref="QuarantineChanged"/> and <see cref="LessonChanged"/>, and
 /// <see cref="NotesRecalled"/> (from <see cref="AgentMemory.DrainRecalls"/>, not from the feed).
 /// </summary>
 /// <remarks>
@@ -51,6 +51,12 @@ public sealed record NoteVersionWritten(Note Note) : MemoryChange
 /// <summary>Note versions were removed for good (a purge). Replay removes them if present.</summary>
 /// <param name="NoteIds">The removed version ids.</param>
 public sealed record NoteVersionsPurged(IReadOnlyList<string> NoteIds) : MemoryChange;
+
+/// <summary>Turns were forgotten (<see cref="AgentMemory.ForgetTurnsAsync"/>). It carries ids only, never text. Replay
+/// forgets them again: the turns present are removed, redacted from their episodes, the notes drawn only from them
+/// removed and the others stripped of them.</summary>
+/// <param name="TurnIds">The forgotten turn ids.</param>
+public sealed record TurnsForgotten(IReadOnlyList<string> TurnIds) : MemoryChange;
 
 /// <summary>A quarantine entry was created or changed status (flagged, confirmed, released). Replay upserts it by
 /// item id and keeps the item out of retrieval (or puts it back, when released).</summary>

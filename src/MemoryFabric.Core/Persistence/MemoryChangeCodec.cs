@@ -19,7 +19,8 @@ public static class MemoryChangeCodec
     /// <summary>The format version this build writes and reads.</summary>
     /// <remarks>Version 2 added the provenance kind and trust of turns and notes and the guard's changes; version 3
     /// checksums with the standard CRC-32C (earlier versions with <see cref="LegacyLaneChecksum"/>) and added
-    /// <see cref="NotesRecalled"/>. Versions 1 and 2 are still read.</remarks>
+    /// <see cref="NotesRecalled"/>, then <see cref="TurnsForgotten"/> (kind 7; a build without it reports an unknown change
+    /// kind). Versions 1 and 2 are still read.</remarks>
     public const byte FormatVersion = 3;
 
     /// <summary>The last format version checksummed with <see cref="LegacyLaneChecksum"/>.</summary>
@@ -32,6 +33,7 @@ public static class MemoryChangeCodec
     private const byte QuarantineKind = 4;
     private const byte LessonKind = 5;
     private const byte RecalledKind = 6;
+    private const byte TurnsForgottenKind = 7;
 
     /// <summary>Encodes a batch of changes.</summary>
     /// <param name="changes">The changes, in order.</param>
@@ -78,6 +80,10 @@ public static class MemoryChangeCodec
                 case NotesRecalled r:
                     w.WriteByte(RecalledKind);
                     WriteRecalls(w, r.Notes ?? throw new ArgumentException($"Change {i} has no notes.", nameof(changes)));
+                    break;
+                case TurnsForgotten f:
+                    w.WriteByte(TurnsForgottenKind);
+                    w.WriteRefs(f.TurnIds ?? throw new ArgumentException($"Change {i} has no turn ids.", nameof(changes)));
                     break;
                 case null:
                     throw new ArgumentException($"Change {i} is null.", nameof(changes));
@@ -149,6 +155,9 @@ public static class MemoryChangeCodec
                     break;
                 case RecalledKind when version >= 3:
                     changes.Add(new NotesRecalled(ReadRecalls(ref r)));
+                    break;
+                case TurnsForgottenKind when version >= 3:
+                    changes.Add(new TurnsForgotten(r.ReadRefs()));
                     break;
                 default:
                     throw r.Error($"unknown change kind {kind}");

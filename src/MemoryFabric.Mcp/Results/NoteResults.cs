@@ -36,10 +36,10 @@ public sealed record UpdateNoteResult(
 /// <summary>What <c>forget</c> removed.</summary>
 /// <param name="Agent">The agent.</param>
 /// <param name="Id">The id forgotten.</param>
-/// <param name="Kind">What it was: <c>note</c>.</param>
-/// <param name="RemovedVersions">How many note versions were removed for good.</param>
+/// <param name="Kind">What it was: <c>note</c> or <c>turn</c>.</param>
+/// <param name="RemovedVersions">How many note versions were removed for good (for a turn: those drawn only from it).</param>
 public sealed record ForgetResult(
     [property: Description("The agent.")] string Agent,
     [property: Description("The id that was forgotten.")] string Id,
-    [property: Description("What it was: note.")] string Kind,
-    [property: Description("How many stored versions were removed for good.")] int RemovedVersions);
+    [property: Description("What it was: note or turn.")] string Kind,
+    [property: Description("How many stored note versions were removed for good (for a turn: the notes drawn only from it).")] int RemovedVersions);

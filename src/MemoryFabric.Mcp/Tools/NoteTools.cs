@@ -124,29 +124,37 @@ internal sealed class NoteTools(IMemoryFabricMcpAccess access, IOptions<MemoryFa
     }
 
     [McpServerTool(Name = ToolNames.Forget, Title = "Forget", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
-    [Description("Forgets a note for good: every version is removed, so no search or context shows it again. Cannot be undone. Needs the 'forget' scope.")]
+    [Description("Forgets a note or a turn for good. A note: every version is removed. A turn: it is removed, redacted from its episode, the notes drawn only from it are removed, and its text is purged from storage. No search or context shows it again. Cannot be undone. Needs the 'forget' scope.")]
     [ToolScope(ApiScopes.Forget)]
     public async Task<ForgetResult> ForgetAsync(
-        [Description("The id of the note to forget (a version id or the lineage id), as search_memory and list_notes show it.")] string id,
-        [Description("The agent (or user) the note belongs to; default: the configured agent.")] string? agent = null,
+        [Description("The id of the note (a version id or the lineage id) or of the turn to forget, as search_memory and list_notes show them.")] string id,
+        [Description("The agent (or user) the item belongs to; default: the configured agent.")] string? agent = null,
         CancellationToken cancellationToken = default)
     {
-        var noteId = Required(id, "id").Trim();
+        var itemId = Required(id, "id").Trim();
         var (caller, name) = await ResolveAsync(agent, cancellationToken).ConfigureAwait(false);
-        int removed;
         try
         {
-            removed = await caller.Client.PurgeNoteAsync(name, noteId, cancellationToken).ConfigureAwait(false);
+            var removed = await caller.Client.PurgeNoteAsync(name, itemId, cancellationToken).ConfigureAwait(false);
+            return new ForgetResult(name, itemId, "note", removed);
         }
-        catch (Client.MemoryFabricApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound && !(e.Problem.Detail?.StartsWith("No agent", StringComparison.Ordinal) ?? false))
+        catch (Client.MemoryFabricApiException e) when (IsItemNotFound(e))
         {
-            throw MemoryFabricToolException.NotFound(
-                $"No note with id '{noteId}' in {name}'s memory; nothing was removed. forget takes a note's id (search_memory and list_notes show them); "
-                + "a turn cannot be forgotten on its own through this server yet.");
+            // Not a note: a turn, perhaps.
         }
 
-        return new ForgetResult(name, noteId, "note", removed);
+        var forgotten = await caller.Client.ForgetTurnsAsync(name, [itemId], cancellationToken).ConfigureAwait(false);
+        if (forgotten.ForgottenTurnIds.Count == 0)
+        {
+            throw MemoryFabricToolException.NotFound(
+                $"No note or turn with id '{itemId}' in {name}'s memory; nothing was removed. forget takes a note's or a turn's id, as search_memory and list_notes show them.");
+        }
+
+        return new ForgetResult(name, itemId, "turn", forgotten.PurgedNoteIds.Count);
     }
+
+    private static bool IsItemNotFound(Client.MemoryFabricApiException e) =>
+        e.StatusCode == System.Net.HttpStatusCode.NotFound && !(e.Problem.Detail?.StartsWith("No agent", StringComparison.Ordinal) ?? false);
 
     // The version that is current: the newest active one.
     private static Note? Current(IReadOnlyList<Note> history) => history.LastOrDefault(v => v.Status == NoteStatus.Active);

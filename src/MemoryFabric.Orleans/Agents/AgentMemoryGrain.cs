@@ -316,9 +316,35 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         if (removed > 0)
         {
             _metrics?.NotesWritten(removed, "purge");
+            await PublishClaimsAsync(CancellationToken.None); // before the purge, which also wipes the claims' old copy
+            await PurgeStorageAsync();
         }
 
         return removed;
+    }
+
+    /// <summary>Forgets turns for good; durable, and gone from the store's files, when the task completes.</summary>
+    /// <param name="turnIds">The turn ids.</param>
+    /// <param name="cancellationToken">Cancels the call before anything is changed.</param>
+    /// <returns>What was removed.</returns>
+    public async Task<TurnForgetResult> ForgetTurnsAsync(IReadOnlyList<string> turnIds, CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        await EnsureGuardPolicyAsync(cancellationToken); // so the claims shared with relation groups are republished
+        var result = await _memory.ForgetTurnsAsync(turnIds, cancellationToken);
+        await CommitAsync(cancellationToken);
+        if (result.ForgottenTurnIds.Count > 0)
+        {
+            if (result.PurgedNoteIds.Count > 0)
+            {
+                _metrics?.NotesWritten(result.PurgedNoteIds.Count, "purge");
+            }
+
+            await PublishClaimsAsync(CancellationToken.None); // before the purge, which also wipes the claims' old copy
+            await PurgeStorageAsync();
+        }
+
+        return result;
     }
 
     /// <summary>Everything the agent holds, for export.</summary>
@@ -579,6 +605,23 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         }
 
         return report with { Duration = stopwatch.Elapsed };
+    }
+
+    // After a purge or a forget (journaled by CommitAsync): a fresh snapshot replaces the journal entries that held
+    // the removed data, and the store wipes what was deleted from its files (SQLite: zeroed pages, empty WAL).
+    private async Task PurgeStorageAsync()
+    {
+        try
+        {
+            await WriteSnapshotAsync(CancellationToken.None);
+        }
+        catch
+        {
+            Discard(); // the journal holds the forget: the next activation replays it
+            throw;
+        }
+
+        await _storage.PurgeDeletedAsync(CancellationToken.None);
     }
 
     private async Task WriteSnapshotAsync(CancellationToken cancellationToken)

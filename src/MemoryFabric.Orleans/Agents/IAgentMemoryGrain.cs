@@ -90,6 +90,14 @@ public interface IAgentMemoryGrain : IGrainWithStringKey
     /// <returns>How many versions were removed.</returns>
     Task<int> PurgeNoteAsync(string noteId, CancellationToken cancellationToken = default);
 
+    /// <summary>Forgets turns for good (see <see cref="IAgentMemory.ForgetTurnsAsync"/>); when the task completes a
+    /// fresh snapshot without them has replaced the journal entries that held them and the store has purged the deleted
+    /// data from its files.</summary>
+    /// <param name="turnIds">The turn ids (1 to <see cref="TurnForgetResult.MaxTurnIds"/>).</param>
+    /// <param name="cancellationToken">Cancels the call before anything is changed.</param>
+    /// <returns>What was removed.</returns>
+    Task<TurnForgetResult> ForgetTurnsAsync(IReadOnlyList<string> turnIds, CancellationToken cancellationToken = default);
+
     /// <summary>Everything the agent holds, for export.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The turns, episodes and note versions.</returns>

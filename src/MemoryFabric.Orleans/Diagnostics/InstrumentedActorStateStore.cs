@@ -83,6 +83,9 @@ public sealed class InstrumentedActorStateStore : IActorStateStore
     }
 
     /// <inheritdoc />
+    public Task PurgeDeletedAsync(CancellationToken cancellationToken = default) => _inner.PurgeDeletedAsync(cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<string>> ListKeysAsync(string actorType, string keyPrefix, CancellationToken cancellationToken = default) =>
         _inner.ListKeysAsync(actorType, keyPrefix, cancellationToken);
 

@@ -41,4 +41,9 @@ public sealed class ActorStorage(IActorStateStore store, ActorId id)
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the removal is durable.</returns>
     public Task ClearAsync(CancellationToken cancellationToken = default) => _store.ClearAsync(Id, cancellationToken);
+
+    /// <summary>Makes what earlier writes deleted unrecoverable from the store's files (see <see cref="IActorStateStore.PurgeDeletedAsync"/>).</summary>
+    /// <param name="cancellationToken">Cancels the call before anything is done.</param>
+    /// <returns>A task.</returns>
+    public Task PurgeDeletedAsync(CancellationToken cancellationToken = default) => _store.PurgeDeletedAsync(cancellationToken);
 }

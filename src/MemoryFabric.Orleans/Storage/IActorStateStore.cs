@@ -34,6 +34,13 @@ public interface IActorStateStore
     /// <returns>A task.</returns>
     Task ClearAsync(ActorId actorId, CancellationToken cancellationToken = default);
 
+    /// <summary>Makes what earlier writes deleted or replaced unrecoverable from the store's files (a forget or a
+    /// purge): SQLite zeroes deleted content and empties its write-ahead log. The default does nothing (a store whose
+    /// deleted data leaves no copy behind, or one that cannot do better).</summary>
+    /// <param name="cancellationToken">Cancels the call before anything is done.</param>
+    /// <returns>A task that completes when the earlier writes' deleted data is gone from the files.</returns>
+    Task PurgeDeletedAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>Lists the keys of the stored actors of a type whose key starts with <paramref name="keyPrefix"/>.</summary>
     /// <param name="actorType">The actor type.</param>
     /// <param name="keyPrefix">The key prefix (e.g. <c>tenant/</c>); empty for all.</param>

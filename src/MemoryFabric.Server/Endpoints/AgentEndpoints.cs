@@ -78,6 +78,8 @@ internal static class AgentEndpoints
             return existed ? Results.NoContent() : Problems.NotFound(context, ErrorHandlingMiddleware.AgentDetail(context));
         }).WithSummary("Purges the agent: everything, for good.").RequireAuthorization(ScopePolicies.Forget);
 
+        agents.MapTurnForgetEndpoints(); // DELETE /turns/{turnId}, POST /turns/forget
+
         return agents;
     }
 

@@ -131,7 +131,7 @@ internal sealed class ScopeRequirementHandler : AuthorizationHandler<ScopeRequir
 
     private static string Explain(string scope) => scope switch
     {
-        ApiScopes.Forget => "Purging a note or an agent destroys memory for good; create a key with 'forget' for it.",
+        ApiScopes.Forget => "Forgetting a turn or purging a note or an agent destroys memory for good; create a key with 'forget' for it.",
         ApiScopes.Guard => "Changing the guard needs a key without a trust cap that holds 'guard'.",
         _ => "Create a key with the scopes it needs (read, write, forget, guard).",
     };

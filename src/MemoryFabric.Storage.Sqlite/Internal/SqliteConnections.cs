@@ -35,7 +35,8 @@ internal sealed class SqliteConnections
     /// <summary>The database file.</summary>
     public string Path { get; }
 
-    /// <summary>Opens the writer connection: WAL, <c>synchronous=FULL</c> (a commit is on disk when it returns).</summary>
+    /// <summary>Opens the writer connection: WAL, <c>synchronous=FULL</c> (a commit is on disk when it returns),
+    /// <c>secure_delete=ON</c> (deleted content is zeroed).</summary>
     /// <returns>The connection.</returns>
     public SqliteConnection OpenWriter()
     {
@@ -49,7 +50,9 @@ internal sealed class SqliteConnections
                     $"The SQLite database '{Path}' could not be switched to WAL mode (it is in '{mode}' mode); is it on a file system without shared memory support?");
             }
 
-            Execute(connection, "PRAGMA synchronous=FULL; PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-32768;");
+            // secure_delete: deleted rows and freed pages are overwritten with zeros, so a purged journal entry or a
+            // replaced snapshot leaves no bytes behind in the file (the WAL is emptied by CheckpointOperation).
+            Execute(connection, "PRAGMA synchronous=FULL; PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-32768; PRAGMA secure_delete=ON;");
             return connection;
         }
         catch

@@ -158,6 +158,11 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
         }
 
+        if (groupFailure is null)
+        {
+            TruncateWalIfAsked();
+        }
+
         activity?.Dispose(); // ended before the callers are released
         for (var i = 0; i < _group.Count; i++)
         {
@@ -173,6 +178,33 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
         }
 
         _group.Clear();
+    }
+
+    // After the commit (a checkpoint cannot run inside a transaction): a failed checkpoint fails the operations that
+    // asked for it, not the writes they were committed with.
+    private void TruncateWalIfAsked()
+    {
+        if (!_group.Exists(o => o is CheckpointOperation))
+        {
+            return;
+        }
+
+        try
+        {
+            CheckpointOperation.TruncateWal(_session.Connection);
+        }
+#pragma warning disable CA1031 // The checkpoint's failure goes to the callers that asked for it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            for (var i = 0; i < _group.Count; i++)
+            {
+                if (_group[i] is CheckpointOperation)
+                {
+                    _failures[i] ??= ex;
+                }
+            }
+        }
     }
 
     // One span per group commit (see StorageTracing): its parent is the group's first traced operation, and it links

@@ -79,4 +79,6 @@ internal sealed class FakeAgentMemory : IAgentMemory
     public Task<NoteWriteResult> DeleteNoteAsync(string noteId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<int> PurgeNoteAsync(string noteId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<TurnForgetResult> ForgetTurnsAsync(IReadOnlyList<string> turnIds, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }

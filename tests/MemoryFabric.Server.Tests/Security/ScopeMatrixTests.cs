@@ -28,6 +28,8 @@ public sealed class ScopeMatrixTests : IClassFixture<ScopeMatrixTests.Fixture>
         ["GET /v1/agents/{agent}/turns"] = "read",
         ["POST /v1/agents/{agent}/turns"] = "write",
         ["GET /v1/agents/{agent}/turns/{turnId}"] = "read",
+        ["DELETE /v1/agents/{agent}/turns/{turnId}"] = "forget",
+        ["POST /v1/agents/{agent}/turns/forget"] = "forget",
         ["GET /v1/agents/{agent}/sessions"] = "read",
         ["GET /v1/agents/{agent}/episodes"] = "read",
         ["GET /v1/agents/{agent}/activity"] = "read",
