@@ -59,7 +59,7 @@ internal static class GuardCommand
                 }
                 else
                 {
-                    await WriteTableAsync(
+                    await CommandOutput.WriteTableAsync(
                         stdout,
                         ["ITEM", "KIND", "STATUS", "DETECTOR", "DETECTED", "TEXT", "REASON"],
                         items.Select(e => new[]
@@ -139,7 +139,7 @@ internal static class GuardCommand
                 }
                 else
                 {
-                    await WriteTableAsync(
+                    await CommandOutput.WriteTableAsync(
                         stdout,
                         ["LESSON", "STATE", "CREATED", "SOURCE", "TRIGGER", "REASON"],
                         lessons.Select(l => new[]
@@ -313,31 +313,10 @@ internal static class GuardCommand
     }
 
     private static Task WriteGroupsAsync(TextWriter stdout, IReadOnlyList<RelationGroup> groups) =>
-        WriteTableAsync(
+        CommandOutput.WriteTableAsync(
             stdout,
             ["GROUP", "MEMBERS", "AGENTS"],
             groups.Select(g => new[] { g.Name, g.Members.Count.ToString(CultureInfo.InvariantCulture), string.Join(", ", g.Members) }));
-
-    // A plain table: a header, then one line a row, columns padded to their widest cell (the last one is not).
-    private static async Task WriteTableAsync(TextWriter stdout, string[] header, IEnumerable<string[]> rows)
-    {
-        var all = new List<string[]> { header };
-        all.AddRange(rows);
-        var widths = new int[header.Length];
-        foreach (var row in all)
-        {
-            for (var i = 0; i < row.Length; i++)
-            {
-                widths[i] = Math.Max(widths[i], row[i].Length);
-            }
-        }
-
-        foreach (var row in all)
-        {
-            var cells = row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]));
-            await stdout.WriteLineAsync(string.Join("  ", cells).TrimEnd()).ConfigureAwait(false);
-        }
-    }
 
     private static string Required(string? value, string name) =>
         string.IsNullOrWhiteSpace(value) ? throw new UsageException($"{name} is blank") : value.Trim();
