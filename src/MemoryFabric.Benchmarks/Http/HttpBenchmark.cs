@@ -850,14 +850,7 @@ public static class HttpBenchmark
 
     private static double Median(List<double> values)
     {
-        if (values.Count == 0)
-        {
-            return 0;
-        }
-
-        var sorted = values.Order().ToList();
-        var middle = sorted.Count / 2;
-        return Math.Round(sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2, 3);
+        return values.Count == 0 ? 0 : Math.Round(Benchmarks.Median.Of(values), 3);
     }
 
     private static long DirectoryBytes(string directory)

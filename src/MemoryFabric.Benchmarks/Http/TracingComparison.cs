@@ -93,10 +93,7 @@ public static class TracingComparison
     public static double MedianSearchP99(IReadOnlyList<TracingRun> runs, bool tracing)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        var values = runs.Where(r => r.Tracing == tracing).Select(r => r.Report.Mixed.Search.Latency.P99Ms).Order().ToArray();
-        return values.Length == 0 ? double.NaN
-            : values.Length % 2 == 1 ? values[values.Length / 2]
-            : (values[(values.Length / 2) - 1] + values[values.Length / 2]) / 2;
+        return Median.Of(runs.Where(r => r.Tracing == tracing).Select(r => r.Report.Mixed.Search.Latency.P99Ms));
     }
 
     /// <summary>The change of the median search p99 with tracing on, in percent of the median with it off.</summary>
