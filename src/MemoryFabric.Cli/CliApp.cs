@@ -14,7 +14,7 @@ internal static class CliApp
     // The commands that run or talk to a server, and stop it in order after Ctrl+C.
     private static readonly HashSet<string> ServerCommands = new(StringComparer.Ordinal)
     {
-        "serve", "ingest", "search", "context", "notes", "forget", "export", "import", "guard", "mcp", "agents",
+        "serve", "ingest", "search", "context", "notes", "forget", "export", "import", "guard", "mcp", "agents", "tenants",
     };
 
     /// <summary>Builds the root command. New commands are added here.</summary>
@@ -33,6 +33,7 @@ internal static class CliApp
         root.Subcommands.Add(GuardCommand.Create());
         root.Subcommands.Add(McpCommand.Create());
         root.Subcommands.Add(AgentsCommand.Create());
+        root.Subcommands.Add(TenantsCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;

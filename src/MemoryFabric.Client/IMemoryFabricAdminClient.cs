@@ -3,7 +3,7 @@ using MemoryFabric.Api;
 namespace MemoryFabric.Client;
 
 /// <summary>A client of the MemoryFabric HTTP API's admin routes (<c>/v1/admin/...</c>), authenticated with the admin
-/// key: tenants and their API keys.</summary>
+/// key: tenants (created, listed, deleted) and their API keys.</summary>
 /// <remarks>Errors throw <see cref="MemoryFabricApiException"/>, e.g. 409 when a tenant exists, 403 with a tenant
 /// key.</remarks>
 public interface IMemoryFabricAdminClient
@@ -72,4 +72,14 @@ public interface IMemoryFabricAdminClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the key is revoked.</returns>
     Task RevokeApiKeyAsync(string tenant, string keyId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a tenant for good (<c>DELETE /v1/admin/tenants/{tenant}</c>): revokes its keys (they answer 401
+    /// at once), purges every agent's memory and the guard's settings and relation groups, so that its text is in no
+    /// file of the server's data, and removes the tenant; its id can then be created again, empty. A deletion that was
+    /// interrupted (the server stopped) is resumed by the server, or by calling this again.</summary>
+    /// <param name="tenant">The tenant id.</param>
+    /// <param name="cancellationToken">Cancels the wait; a deletion the server has started runs to its end.</param>
+    /// <returns>How many agents were purged and keys revoked.</returns>
+    /// <exception cref="MemoryFabricApiException">404 when there is no such tenant (or it is deleted already).</exception>
+    Task<TenantDeletionResult> DeleteTenantAsync(string tenant, CancellationToken cancellationToken = default);
 }

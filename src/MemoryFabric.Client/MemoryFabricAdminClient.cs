@@ -84,6 +84,10 @@ public sealed class MemoryFabricAdminClient : IMemoryFabricAdminClient
             .ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public Task<TenantDeletionResult> DeleteTenantAsync(string tenant, CancellationToken cancellationToken = default) =>
+        SendAsync<TenantDeletionResult>(HttpMethod.Delete, ApiPaths.Tenant(tenant), null, RetryMode.Idempotent, cancellationToken);
+
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, RetryMode retry, CancellationToken cancellationToken)
     {
         Func<HttpContent>? content = body is null ? null : () => JsonContent.Create(body, body.GetType(), mediaType: null, MemoryFabricJson.Options);

@@ -29,6 +29,16 @@ internal static class ApiErrors
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(settings);
+        return Describe(e, Hint(e, settings));
+    }
+
+    /// <summary>The one-line message of an error with a hint of the caller's (the admin commands' own).</summary>
+    /// <param name="e">The error.</param>
+    /// <param name="hint">The hint, in parentheses, or <see langword="null"/>.</param>
+    /// <returns>The line.</returns>
+    public static string Describe(MemoryFabricApiException e, string? hint)
+    {
+        ArgumentNullException.ThrowIfNull(e);
         var status = (int)e.StatusCode;
         var problem = e.Problem;
         var title = string.IsNullOrWhiteSpace(problem.Title) ? e.StatusCode.ToString() : problem.Title.Trim();
@@ -47,7 +57,7 @@ internal static class ApiErrors
             builder.Append(')');
         }
 
-        if (Hint(e, settings) is { } hint)
+        if (hint is not null)
         {
             builder.Append(' ').Append(hint);
         }

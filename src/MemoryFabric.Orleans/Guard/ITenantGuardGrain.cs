@@ -54,4 +54,10 @@ public interface ITenantGuardGrain : IGrainWithStringKey
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The claims, each naming its agent.</returns>
     Task<IReadOnlyList<ConsensusClaim>> GetPeerClaimsAsync(string agent, IReadOnlyCollection<string> subjects, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the tenant's guard for good (the tenant is deleted): its settings, relation groups and every
+    /// agent's shared claims; the next activation starts from the defaults.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the removal is durable.</returns>
+    Task ClearAsync(CancellationToken cancellationToken = default);
 }

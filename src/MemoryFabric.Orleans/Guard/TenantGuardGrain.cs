@@ -224,6 +224,24 @@ public sealed class TenantGuardGrain : Grain, ITenantGuardGrain
         return Task.FromResult<IReadOnlyList<ConsensusClaim>>(result);
     }
 
+    /// <inheritdoc />
+    public async Task ClearAsync(CancellationToken cancellationToken = default)
+    {
+        // Every claims record under the tenant, those activation ignored (an agent no longer in a group) included.
+        var prefix = this.GetPrimaryKeyString() + "/";
+        foreach (var key in await _store.ListKeysAsync(ClaimsTypeName, prefix, cancellationToken))
+        {
+            await _store.ClearAsync(new ActorId(ClaimsTypeName, key), cancellationToken);
+        }
+
+        await _state.ClearStateAsync(cancellationToken);
+        _enabled = true;
+        _groups.Clear();
+        _claims.Clear();
+        _claimVersions.Clear();
+        DeactivateOnIdle();
+    }
+
     private List<string> GroupsOf(string agent) =>
         _groups.Where(g => g.Value.Contains(agent)).Select(g => g.Key).ToList();
 

@@ -48,6 +48,30 @@ public interface ITenantDirectoryGrain : IGrainWithStringKey
     /// <returns><see langword="false"/> when there is no such key.</returns>
     Task<bool> RevokeKeyAsync(string tenant, string keyId, CancellationToken cancellationToken = default);
 
+    /// <summary>Starts deleting a tenant: marks it deleting and revokes every key of it, in one durable write (the
+    /// keys join the revocation feed). Deleting its data is <see cref="ITenantDeletionGrain"/>'s work, which ends with
+    /// <see cref="CompleteDeleteAsync"/>. A tenant already being deleted is returned as it is (no key is left to
+    /// revoke), so that the caller resumes the deletion.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the call before anything is written.</param>
+    /// <returns>The tenant marked deleting and the keys this call revoked, or <see langword="null"/> when there is no
+    /// such tenant.</returns>
+    Task<TenantDeletionStart?> BeginDeleteAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the record of a tenant whose data is deleted; afterwards the id can be created again.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the call before anything is written.</param>
+    /// <returns><see langword="false"/> when there is no such tenant being deleted.</returns>
+    Task<bool> CompleteDeleteAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one tenant.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The tenant (with <see cref="TenantRecord.DeletingSince"/> while it is being deleted), or
+    /// <see langword="null"/>.</returns>
+    [global::Orleans.Concurrency.ReadOnly]
+    Task<TenantRecord?> GetTenantAsync(string tenant, CancellationToken cancellationToken = default);
+
     /// <summary>Finds the key with a secret's hash.</summary>
     /// <param name="hash">The SHA-256 hash of the secret.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

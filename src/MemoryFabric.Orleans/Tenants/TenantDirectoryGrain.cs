@@ -8,6 +8,10 @@ namespace MemoryFabric.Orleans.Tenants;
 /// is written as the whole state (small) to the grain storage named
 /// <see cref="MemoryFabricSiloOptions.SmallStateStorageName"/> before it is acknowledged.
 /// </summary>
+/// <remarks>A tenant deletion is two writes here around the work of <see cref="ITenantDeletionGrain"/>: the tenant is
+/// marked deleting with its keys removed (<see cref="BeginDeleteAsync"/>), and its record is removed once its data is
+/// gone (<see cref="CompleteDeleteAsync"/>). A deletion interrupted in between (the process died) is resumed when the
+/// directory next activates: every server's revocation watcher calls it within a second of start-up.</remarks>
 public sealed class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
 {
     /// <summary>The state name of the directory (and its record type in an <see cref="IActorStateStore"/>).</summary>
@@ -44,6 +48,13 @@ public sealed class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
     {
         _tenants = _state.State.Tenants.ToDictionary(t => t.Id, StringComparer.Ordinal);
         _keysByHash = _state.State.Keys.ToDictionary(k => k.Hash, StringComparer.Ordinal);
+
+        // Deletions a dead process left half done: resumed in the background (the deletion grain calls back here).
+        foreach (var tenant in _tenants.Values.Where(t => t.DeletingSince is not null))
+        {
+            GrainFactory.GetGrain<ITenantDeletionGrain>(tenant.Id).RunAsync(CancellationToken.None).Ignore();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -61,9 +72,11 @@ public sealed class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
             throw new MemoryInputException($"A tenant id is {TenantIds.Rule}.", nameof(id));
         }
 
-        if (_tenants.ContainsKey(id))
+        if (_tenants.TryGetValue(id, out var existing))
         {
-            throw new TenantExistsException($"The tenant '{id}' exists.");
+            throw new TenantExistsException(existing.DeletingSince is null
+                ? $"The tenant '{id}' exists."
+                : $"The tenant '{id}' is being deleted; create it again once the deletion is done (DELETE /v1/admin/tenants/{id} finishes it).");
         }
 
         var tenant = new TenantRecord(id, string.IsNullOrWhiteSpace(name) ? id : name.Trim(), _time.GetUtcNow());
@@ -123,7 +136,7 @@ public sealed class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
             Identifiers.Validate(name.Trim(), "A key name", nameof(name));
         }
 
-        if (!_tenants.ContainsKey(tenant))
+        if (!IsLive(tenant))
         {
             return null;
         }
@@ -142,7 +155,7 @@ public sealed class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
     public Task<IReadOnlyList<ApiKeyRecord>?> ListKeysAsync(string tenant, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        IReadOnlyList<ApiKeyRecord>? result = _tenants.ContainsKey(tenant)
+        IReadOnlyList<ApiKeyRecord>? result = IsLive(tenant)
             ? _keysByHash.Values.Where(k => k.Tenant == tenant).OrderBy(k => k.CreatedAt).ThenBy(k => k.Id, StringComparer.Ordinal).ToList()
             : null;
         return Task.FromResult(result);
@@ -163,14 +176,78 @@ public sealed class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
 
         _keysByHash.Remove(record.Hash);
         await SaveOrRollbackAsync(() => _keysByHash[record.Hash] = record, cancellationToken);
-        _revocationVersion++;
-        _recentRevocations.Enqueue(record.Hash);
-        if (_recentRevocations.Count > RecentRevocationsKept)
+        Revoked(record.Hash);
+        return true;
+    }
+
+    /// <summary>Starts deleting a tenant: marks it deleting and removes its keys in one durable write, then publishes
+    /// the keys on the revocation feed.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the call before anything is written.</param>
+    /// <returns>The tenant marked deleting and the keys revoked now, or <see langword="null"/> when there is no such
+    /// tenant.</returns>
+    public async Task<TenantDeletionStart?> BeginDeleteAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        if (tenant is null || !_tenants.TryGetValue(tenant, out var record))
         {
-            _recentRevocations.Dequeue();
+            return null;
         }
 
+        var keys = _keysByHash.Values.Where(k => k.Tenant == tenant).OrderBy(k => k.Id, StringComparer.Ordinal).ToList();
+        if (record.DeletingSince is not null && keys.Count == 0)
+        {
+            return new TenantDeletionStart(record, []);
+        }
+
+        var marked = record.DeletingSince is null ? record with { DeletingSince = _time.GetUtcNow() } : record;
+        _tenants[tenant] = marked;
+        foreach (var key in keys)
+        {
+            _keysByHash.Remove(key.Hash);
+        }
+
+        await SaveOrRollbackAsync(
+            () =>
+            {
+                _tenants[tenant] = record;
+                foreach (var key in keys)
+                {
+                    _keysByHash[key.Hash] = key;
+                }
+            },
+            cancellationToken);
+        foreach (var key in keys)
+        {
+            Revoked(key.Hash);
+        }
+
+        return new TenantDeletionStart(marked, keys);
+    }
+
+    /// <summary>Removes the record of a tenant being deleted (its data is gone).</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the call before anything is written.</param>
+    /// <returns><see langword="false"/> when there is no such tenant being deleted.</returns>
+    public async Task<bool> CompleteDeleteAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        if (tenant is null || !_tenants.TryGetValue(tenant, out var record) || record.DeletingSince is null)
+        {
+            return false;
+        }
+
+        _tenants.Remove(tenant);
+        await SaveOrRollbackAsync(() => _tenants[tenant] = record, cancellationToken);
         return true;
+    }
+
+    /// <summary>Gets one tenant.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The tenant, or <see langword="null"/>.</returns>
+    public Task<TenantRecord?> GetTenantAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(tenant is null ? null : _tenants.GetValueOrDefault(tenant));
     }
 
     /// <summary>The keys revoked since a version of this activation's revocation feed.</summary>
@@ -200,6 +277,20 @@ public sealed class TenantDirectoryGrain : Grain, ITenantDirectoryGrain
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_keysByHash.GetValueOrDefault(hash));
+    }
+
+    // A tenant that exists and is not being deleted.
+    private bool IsLive(string tenant) => tenant is not null && _tenants.TryGetValue(tenant, out var record) && record.DeletingSince is null;
+
+    // Publishes a revoked key on this activation's revocation feed.
+    private void Revoked(string hash)
+    {
+        _revocationVersion++;
+        _recentRevocations.Enqueue(hash);
+        if (_recentRevocations.Count > RecentRevocationsKept)
+        {
+            _recentRevocations.Dequeue();
+        }
     }
 
     private async Task SaveOrRollbackAsync(Action rollback, CancellationToken cancellationToken)

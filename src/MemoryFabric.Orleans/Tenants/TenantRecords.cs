@@ -4,7 +4,18 @@ namespace MemoryFabric.Orleans.Tenants;
 /// <param name="Id">The tenant id (1–64 of <c>a-z 0-9 -</c>).</param>
 /// <param name="Name">A display name.</param>
 /// <param name="CreatedAt">When it was created.</param>
-public sealed record TenantRecord(string Id, string Name, DateTimeOffset CreatedAt);
+public sealed record TenantRecord(string Id, string Name, DateTimeOffset CreatedAt)
+{
+    /// <summary>When its deletion started (<see cref="ITenantDirectoryGrain.BeginDeleteAsync"/>), until it is finished
+    /// (<see cref="ITenantDirectoryGrain.CompleteDeleteAsync"/> removes the record); <see langword="null"/> for a live
+    /// tenant. A tenant being deleted has no keys and gets none, and its id cannot be created again meanwhile.</summary>
+    public DateTimeOffset? DeletingSince { get; init; }
+}
+
+/// <summary>A tenant deletion under way (<see cref="ITenantDirectoryGrain.BeginDeleteAsync"/>).</summary>
+/// <param name="Tenant">The tenant, marked deleting.</param>
+/// <param name="RevokedKeys">The keys this call revoked (none when an earlier call had).</param>
+public sealed record TenantDeletionStart(TenantRecord Tenant, IReadOnlyList<ApiKeyRecord> RevokedKeys);
 
 /// <summary>An API key as stored: its hash, never its secret.</summary>
 /// <param name="Id">The key id (<c>key_…</c>).</param>

@@ -6,7 +6,7 @@ using MemoryFabric.Server.Http;
 
 namespace MemoryFabric.Server.Endpoints;
 
-/// <summary>The admin routes: tenants and their API keys.</summary>
+/// <summary>The admin routes: tenants (created, listed, deleted) and their API keys.</summary>
 internal static class AdminEndpoints
 {
     public static void MapAdminEndpoints(this IEndpointRouteBuilder app)
@@ -65,12 +65,36 @@ internal static class AdminEndpoints
             context.RequestServices.GetRequiredService<Security.ApiKeyCache>().Remove(tenant, keyId); // refused here at once, elsewhere at the next revocation check
             return revoked ? Results.NoContent() : Problems.NotFound(context, $"No key '{keyId}' for tenant '{tenant}'.");
         });
+
+        // Deleting a tenant: its keys revoked and the tenant marked deleting in one directory write (a DELETE that
+        // resumes an interrupted deletion revokes nothing more), then its data purged by the deletion grain, which
+        // removes the tenant's record last. The deletion runs to its end even when the caller stops waiting.
+        admin.MapDelete("/tenants/{tenant}", async (HttpContext context, string tenant) =>
+        {
+            var started = await Directory(context, (d, ct) => d.BeginDeleteAsync(tenant, ct)).ConfigureAwait(false);
+            if (started is null)
+            {
+                return Problems.NotFound(context, $"No tenant '{tenant}'.");
+            }
+
+            var cache = context.RequestServices.GetRequiredService<Security.ApiKeyCache>();
+            foreach (var key in started.RevokedKeys)
+            {
+                cache.Remove(tenant, key.Id); // refused here at once, elsewhere at the next revocation check
+            }
+
+            var deletion = context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<ITenantDeletionGrain>(tenant);
+            var report = await deletion.RunAsync(CancellationToken.None).ConfigureAwait(false);
+            return report is null
+                ? Problems.NotFound(context, $"No tenant '{tenant}': its deletion was finished meanwhile.")
+                : AgentEndpoints.Json(new TenantDeletionResult(tenant, report.AgentsPurged, started.RevokedKeys.Count));
+        }).WithSummary("Deletes a tenant: revokes its keys, purges its agents and guard settings for good, removes it.").Produces<TenantDeletionResult>();
     }
 
     private static Task<T> Directory<T>(HttpContext context, Func<ITenantDirectoryGrain, CancellationToken, Task<T>> call) =>
         call(context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<ITenantDirectoryGrain>(TenantDirectoryGrain.DirectoryKey), context.RequestAborted);
 
-    private static TenantInfo ToResponse(TenantRecord t) => new(t.Id, t.Name, t.CreatedAt);
+    private static TenantInfo ToResponse(TenantRecord t) => new(t.Id, t.Name, t.CreatedAt) { DeletingSince = t.DeletingSince };
 
     private static ApiKeyInfo ToResponse(ApiKeyRecord k) => new(k.Id, k.Name, k.Tenant, k.CreatedAt) { Trust = k.Trust, Scopes = k.GetEffectiveScopes() };
 

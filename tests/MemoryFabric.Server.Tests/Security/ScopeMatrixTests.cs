@@ -60,6 +60,7 @@ public sealed class ScopeMatrixTests : IClassFixture<ScopeMatrixTests.Fixture>
         ["POST /v1/admin/tenants/{tenant}/keys"] = "admin",
         ["GET /v1/admin/tenants/{tenant}/keys"] = "admin",
         ["DELETE /v1/admin/tenants/{tenant}/keys/{keyId}"] = "admin",
+        ["DELETE /v1/admin/tenants/{tenant}"] = "admin",
     };
 
     private static readonly string[] KeyScopes = ["read", "write", "forget", "guard", "admin"];
@@ -210,7 +211,7 @@ public sealed class ScopeMatrixTests : IClassFixture<ScopeMatrixTests.Fixture>
             .Replace("{itemId}", "item-missing", StringComparison.Ordinal)
             .Replace("{lessonId}", "lesson-missing", StringComparison.Ordinal)
             .Replace("{group}", "crew", StringComparison.Ordinal)
-            .Replace("{tenant}", "matrix", StringComparison.Ordinal)
+            .Replace("{tenant}", route == "DELETE /v1/admin/tenants/{tenant}" ? "matrix-absent" : "matrix", StringComparison.Ordinal) // the fixture's tenant stays
             .Replace("{keyId}", "key_missing", StringComparison.Ordinal);
         return (method, path);
     }
