@@ -65,26 +65,30 @@ public interface IAgentMemory
     /// <returns>The versions; empty when the note is unknown.</returns>
     Task<IReadOnlyList<Note>> GetNoteHistoryAsync(string noteId, CancellationToken cancellationToken = default);
 
-    /// <summary>Adds a note, or does nothing if it duplicates an active one, or supersedes an active note that it
-    /// contradicts (same subject and attribute, another value).</summary>
+    /// <summary>Adds a note, or does nothing if it duplicates or restates an active one, or merges into an active note
+    /// that it restates and adds to, or supersedes an active note that it contradicts (same subject and attribute,
+    /// another value). Notes extracted by consolidation go through the same rules.</summary>
     /// <param name="note">The note.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>What happened.</returns>
     Task<NoteWriteResult> AddNoteAsync(NoteWrite note, CancellationToken cancellationToken = default);
 
     /// <summary>Writes a new version of an active note; the old version is kept as superseded.</summary>
-    /// <param name="noteId">The current version's id (or the lineage id).</param>
+    /// <param name="noteId">The current version's id (or a lineage id that no version has).</param>
     /// <param name="note">The new content.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>What happened.</returns>
-    /// <exception cref="MemoryItemNotFoundException">No active note has that id.</exception>
+    /// <exception cref="MemoryItemNotFoundException">No note has that id.</exception>
+    /// <exception cref="NoteConflictException">The id names a version that is not current (superseded, deleted,
+    /// archived); nothing is changed.</exception>
     Task<NoteWriteResult> UpdateNoteAsync(string noteId, NoteWrite note, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a note: its current version becomes a tombstone, kept in the history until purged.</summary>
-    /// <param name="noteId">The current version's id (or the lineage id).</param>
+    /// <param name="noteId">The current version's id (or a lineage id that no version has).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>What happened.</returns>
-    /// <exception cref="MemoryItemNotFoundException">No active note has that id.</exception>
+    /// <exception cref="MemoryItemNotFoundException">No note has that id.</exception>
+    /// <exception cref="NoteConflictException">The id names a version that is not current; nothing is changed.</exception>
     Task<NoteWriteResult> DeleteNoteAsync(string noteId, CancellationToken cancellationToken = default);
 
     /// <summary>Removes every version of a note for good.</summary>

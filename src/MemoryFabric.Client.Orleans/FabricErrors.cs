@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using MemoryFabric.Notes;
 using MemoryFabric.Orleans.Agents;
 using Orleans.Runtime;
 
@@ -45,11 +47,37 @@ internal static class FabricErrors
         AgentNotFoundException => NotFound(operation, NoAgent(agent ?? string.Empty)),
         MemoryItemNotFoundException k => NotFound(operation, k.Message),
         MemoryInputException a => Invalid(operation, a.Reason),
+        NoteConflictException c => Conflict(c, operation),
         // The server answers anything else with a 500 (and logs it), a plain ArgumentException or KeyNotFoundException
         // included (a bug, not the caller's error); in process the cause is kept as the inner exception.
         _ => new MemoryFabricApiException(
             $"MemoryFabric request {operation} failed with 500 (InternalServerError): {exception.GetType().Name}: {exception.Message}", exception),
     };
+
+    /// <summary>A 409 or 412 for a refused note write, with the problem the server sends (<c>currentId</c>,
+    /// <c>currentVersion</c>, <c>currentStatus</c>).</summary>
+    /// <param name="conflict">What the grain threw.</param>
+    /// <param name="operation">The client method, for the message.</param>
+    /// <returns>The exception.</returns>
+    public static MemoryFabricConflictException Conflict(NoteConflictException conflict, string operation)
+    {
+        var stale = conflict.Kind == NoteConflictKind.VersionMismatch;
+        var status = stale ? HttpStatusCode.PreconditionFailed : HttpStatusCode.Conflict;
+        var problem = new MemoryFabricProblem
+        {
+            Type = TypeBase + (stale ? "precondition-failed" : "note-not-current"),
+            Title = stale ? "Precondition failed" : "The note version is not current",
+            Status = (int)status,
+            Detail = conflict.Message,
+            Extensions = new Dictionary<string, JsonElement>
+            {
+                ["currentId"] = JsonSerializer.SerializeToElement(conflict.CurrentId),
+                ["currentVersion"] = JsonSerializer.SerializeToElement(conflict.CurrentVersion),
+                ["currentStatus"] = JsonSerializer.SerializeToElement(conflict.CurrentStatus is { } s ? JsonNamingPolicy.CamelCase.ConvertName(s.ToString()) : null),
+            },
+        };
+        return new MemoryFabricConflictException(status, problem, conflict, operation);
+    }
 
     private static MemoryFabricApiException Create(HttpStatusCode status, string slug, string title, string detail, string operation) =>
         new(status, new MemoryFabricProblem { Type = TypeBase + slug, Title = title, Status = (int)status, Detail = detail }, method: operation);

@@ -188,26 +188,41 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
     }
 
     /// <inheritdoc />
-    public async Task<NoteWriteResult> UpdateNoteAsync(string agent, string noteId, NoteWrite note, CancellationToken cancellationToken = default)
+    public Task<NoteWriteResult> UpdateNoteAsync(string agent, string noteId, NoteWrite note, CancellationToken cancellationToken = default) =>
+        UpdateNoteAsync(agent, noteId, note, expectedVersion: null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<NoteWriteResult> UpdateNoteAsync(string agent, string noteId, NoteWrite note, int? expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(note);
         ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
-        return await CallAsync(agent, (g, ct) => g.UpdateNoteAsync(noteId, note, ct), cancellationToken);
+        CheckVersion(expectedVersion);
+        return await CallAsync(agent, (g, ct) => g.UpdateNoteAsync(noteId, note, expectedVersion, ct), cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<NoteWriteResult> DeleteNoteAsync(string agent, string noteId, CancellationToken cancellationToken = default)
+    public Task<NoteWriteResult> DeleteNoteAsync(string agent, string noteId, CancellationToken cancellationToken = default) =>
+        DeleteNoteAsync(agent, noteId, expectedVersion: null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<NoteWriteResult> DeleteNoteAsync(string agent, string noteId, int? expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
-        return await CallAsync(agent, (g, ct) => g.DeleteNoteAsync(noteId, ct), cancellationToken);
+        CheckVersion(expectedVersion);
+        return await CallAsync(agent, (g, ct) => g.DeleteNoteAsync(noteId, expectedVersion, ct), cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<int> PurgeNoteAsync(string agent, string noteId, CancellationToken cancellationToken = default)
+    public async Task<int> PurgeNoteAsync(string agent, string noteId, CancellationToken cancellationToken = default) =>
+        (await PurgeNoteAsync(agent, noteId, forgetSources: false, expectedVersion: null, cancellationToken)).Purged;
+
+    /// <inheritdoc />
+    public async Task<PurgeResult> PurgeNoteAsync(string agent, string noteId, bool forgetSources, int? expectedVersion = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
-        var removed = await CallAsync(agent, (g, ct) => g.PurgeNoteAsync(noteId, ct), cancellationToken);
-        return removed == 0 ? throw FabricErrors.NotFound(nameof(PurgeNoteAsync), $"No note with id '{noteId}'.") : removed;
+        CheckVersion(expectedVersion);
+        var result = await CallAsync(agent, (g, ct) => g.ForgetNoteAsync(noteId, forgetSources, expectedVersion, ct), cancellationToken);
+        return result.Purged == 0 ? throw FabricErrors.NotFound(nameof(PurgeNoteAsync), $"No note with id '{noteId}'.") : result;
     }
 
     /// <inheritdoc />
@@ -465,6 +480,15 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
     }
 
     // Checks the name, calls the agent's grain and translates what it throws (all of it in the returned task).
+    // The HTTP client's argument check of an expected version.
+    private static void CheckVersion(int? expectedVersion)
+    {
+        if (expectedVersion is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(expectedVersion), expectedVersion, "A note version is 1 or more (Note.Version).");
+        }
+    }
+
     private async Task<T> CallAsync<T>(
         string agent, Func<IAgentMemoryGrain, CancellationToken, Task<T>> call, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {

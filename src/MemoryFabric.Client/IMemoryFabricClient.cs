@@ -133,8 +133,9 @@ public interface IMemoryFabricClient
     /// <returns>The notes.</returns>
     Task<IReadOnlyList<Note>> ListNotesAsync(string agent, bool includeInactive = false, CancellationToken cancellationToken = default);
 
-    /// <summary>Adds a note (<c>POST /v1/agents/{agent}/notes</c>): added, a no-op when it duplicates an active note,
-    /// or superseding an active note it contradicts.</summary>
+    /// <summary>Adds a note (<c>POST /v1/agents/{agent}/notes</c>): added, a no-op when it duplicates or restates an
+    /// active note, merged into an active note it restates and adds to (a new version of that note), or superseding an
+    /// active note it contradicts.</summary>
     /// <param name="agent">The agent's name.</param>
     /// <param name="note">The note.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -157,6 +158,20 @@ public interface IMemoryFabricClient
     /// <returns>What happened.</returns>
     Task<NoteWriteResult> UpdateNoteAsync(string agent, string noteId, NoteWrite note, CancellationToken cancellationToken = default);
 
+    /// <summary>Writes a new version of a note if it is still at the version the caller read
+    /// (<c>PUT /v1/agents/{agent}/notes/{id}</c> with <c>If-Match</c>); the check and the write are one step on the
+    /// server, so of two writers that read the same version only the first succeeds.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="noteId">The current version's id (or the lineage id, with <paramref name="expectedVersion"/>).</param>
+    /// <param name="note">The new content.</param>
+    /// <param name="expectedVersion">The version read (<see cref="Note.Version"/>, the note's ETag);
+    /// <see langword="null"/> for no check.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What happened.</returns>
+    /// <exception cref="MemoryFabricConflictException">The note moved on (412: another version is current) or the id
+    /// names a version that is no longer current (409); nothing was written. It names the current version.</exception>
+    Task<NoteWriteResult> UpdateNoteAsync(string agent, string noteId, NoteWrite note, int? expectedVersion, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a note (<c>DELETE /v1/agents/{agent}/notes/{id}</c>): its current version becomes a tombstone,
     /// the history is kept.</summary>
     /// <param name="agent">The agent's name.</param>
@@ -165,12 +180,38 @@ public interface IMemoryFabricClient
     /// <returns>What happened (the tombstone version).</returns>
     Task<NoteWriteResult> DeleteNoteAsync(string agent, string noteId, CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes a note if it is still at the version the caller read (<c>DELETE /v1/agents/{agent}/notes/{id}</c>
+    /// with <c>If-Match</c>).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="noteId">The current version's id (or the lineage id, with <paramref name="expectedVersion"/>).</param>
+    /// <param name="expectedVersion">The version read (<see cref="Note.Version"/>); <see langword="null"/> for no check.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What happened (the tombstone version).</returns>
+    /// <exception cref="MemoryFabricConflictException">As for
+    /// <see cref="UpdateNoteAsync(string, string, NoteWrite, int?, CancellationToken)"/>; nothing was deleted.</exception>
+    Task<NoteWriteResult> DeleteNoteAsync(string agent, string noteId, int? expectedVersion, CancellationToken cancellationToken = default);
+
     /// <summary>Removes every version of a note for good (<c>DELETE /v1/agents/{agent}/notes/{id}?purge=true</c>).</summary>
     /// <param name="agent">The agent's name.</param>
     /// <param name="noteId">Any version id or the lineage id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many versions were removed.</returns>
     Task<int> PurgeNoteAsync(string agent, string noteId, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every version of a note for good and, with <paramref name="forgetSources"/>, forgets the turns
+    /// it was drawn from (<c>DELETE /v1/agents/{agent}/notes/{id}?purge=true&amp;forgetSources=true</c>): each removed,
+    /// redacted from its episode, the other notes drawn only from it removed, and its text purged from storage, as
+    /// <see cref="ForgetTurnsAsync"/> does. Needs the <c>forget</c> scope.</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="noteId">Any version id or the lineage id.</param>
+    /// <param name="forgetSources">Whether to forget the note's source turns too.</param>
+    /// <param name="expectedVersion">The version read (<see cref="Note.Version"/>); <see langword="null"/> for no check.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What was removed: the note's versions and, with <paramref name="forgetSources"/>, what forgetting its
+    /// turns removed (<see cref="PurgeResult.Sources"/>).</returns>
+    /// <exception cref="MemoryFabricConflictException">The note is no longer at <paramref name="expectedVersion"/>
+    /// (412); nothing was removed.</exception>
+    Task<PurgeResult> PurgeNoteAsync(string agent, string noteId, bool forgetSources, int? expectedVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>Forgets turns for good (<c>POST /v1/agents/{agent}/turns/forget</c>; one turn is also
     /// <c>DELETE /v1/agents/{agent}/turns/{turnId}</c>): each turn is removed, redacted from its episode, the notes drawn

@@ -6,9 +6,10 @@ namespace MemoryFabric.Client;
 /// <summary>The MemoryFabric server answered a request with an error status.</summary>
 /// <remarks>
 /// <see cref="Problem"/> holds the server's problem details; <see cref="Exception.Message"/> names the request, the
-/// status, the problem's title and detail and, for validation failures, the invalid fields.
+/// status, the problem's title and detail and, for validation failures, the invalid fields. A refused note write
+/// (409, 412) is the derived <see cref="MemoryFabricConflictException"/>.
 /// </remarks>
-public sealed class MemoryFabricApiException : Exception
+public class MemoryFabricApiException : Exception
 {
     /// <summary>Initializes a new instance with a message only (status 500, no problem).</summary>
     public MemoryFabricApiException()
@@ -54,6 +55,20 @@ public sealed class MemoryFabricApiException : Exception
         Problem = problem;
         ResponseContent = responseContent;
         RetryAfter = retryAfter;
+    }
+
+    /// <summary>Initializes a new instance for an error status with a cause (an in-process client's failure, for
+    /// example).</summary>
+    /// <param name="statusCode">The status code the failure stands for.</param>
+    /// <param name="problem">The problem details.</param>
+    /// <param name="innerException">The cause.</param>
+    /// <param name="method">The request's method (or the client method), for the message.</param>
+    protected MemoryFabricApiException(HttpStatusCode statusCode, MemoryFabricProblem problem, Exception? innerException, string? method = null)
+        : base(FormatMessage(statusCode, problem, method, path: null), innerException)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        StatusCode = statusCode;
+        Problem = problem;
     }
 
     /// <summary>The response's HTTP status code.</summary>

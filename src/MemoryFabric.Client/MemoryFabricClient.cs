@@ -164,23 +164,39 @@ public sealed partial class MemoryFabricClient : IMemoryFabricClient
         GetJsonOrNullAsync<Note>(ApiPaths.Note(agent, noteId), cancellationToken);
 
     /// <inheritdoc />
-    public Task<NoteWriteResult> UpdateNoteAsync(string agent, string noteId, NoteWrite note, CancellationToken cancellationToken = default)
+    public Task<NoteWriteResult> UpdateNoteAsync(string agent, string noteId, NoteWrite note, CancellationToken cancellationToken = default) =>
+        UpdateNoteAsync(agent, noteId, note, expectedVersion: null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<NoteWriteResult> UpdateNoteAsync(string agent, string noteId, NoteWrite note, int? expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(note);
+        CheckVersion(expectedVersion);
         // Not retried after a 503: a second PUT would write yet another version.
-        return SendJsonAsync<NoteWriteResult>(HttpMethod.Put, ApiPaths.Note(agent, noteId), note, RetryMode.OnTooManyRequests, cancellationToken);
+        return SendJsonAsync<NoteWriteResult>(HttpMethod.Put, ApiPaths.Note(agent, noteId), note, RetryMode.OnTooManyRequests, cancellationToken, expectedVersion);
     }
 
     /// <inheritdoc />
     public Task<NoteWriteResult> DeleteNoteAsync(string agent, string noteId, CancellationToken cancellationToken = default) =>
-        SendJsonAsync<NoteWriteResult>(HttpMethod.Delete, ApiPaths.Note(agent, noteId), null, RetryMode.OnTooManyRequests, cancellationToken);
+        DeleteNoteAsync(agent, noteId, expectedVersion: null, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<int> PurgeNoteAsync(string agent, string noteId, CancellationToken cancellationToken = default)
+    public Task<NoteWriteResult> DeleteNoteAsync(string agent, string noteId, int? expectedVersion, CancellationToken cancellationToken = default)
     {
-        var body = await SendJsonAsync<PurgeResult>(
-            HttpMethod.Delete, ApiPaths.Note(agent, noteId) + "?purge=true", null, RetryMode.Idempotent, cancellationToken).ConfigureAwait(false);
-        return body.Purged;
+        CheckVersion(expectedVersion);
+        return SendJsonAsync<NoteWriteResult>(HttpMethod.Delete, ApiPaths.Note(agent, noteId), null, RetryMode.OnTooManyRequests, cancellationToken, expectedVersion);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> PurgeNoteAsync(string agent, string noteId, CancellationToken cancellationToken = default) =>
+        (await PurgeNoteAsync(agent, noteId, forgetSources: false, expectedVersion: null, cancellationToken).ConfigureAwait(false)).Purged;
+
+    /// <inheritdoc />
+    public Task<PurgeResult> PurgeNoteAsync(string agent, string noteId, bool forgetSources, int? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        CheckVersion(expectedVersion);
+        var path = ApiPaths.Note(agent, noteId) + (forgetSources ? "?purge=true&forgetSources=true" : "?purge=true");
+        return SendJsonAsync<PurgeResult>(HttpMethod.Delete, path, null, RetryMode.Idempotent, cancellationToken, expectedVersion);
     }
 
     /// <inheritdoc />
@@ -364,10 +380,18 @@ public sealed partial class MemoryFabricClient : IMemoryFabricClient
         return response.IsNotFound ? null : await response.ReadJsonAsync<T>().ConfigureAwait(false);
     }
 
-    private Task<T> SendJsonAsync<T>(HttpMethod method, string path, object? body, RetryMode retry, CancellationToken cancellationToken)
+    private Task<T> SendJsonAsync<T>(HttpMethod method, string path, object? body, RetryMode retry, CancellationToken cancellationToken, int? ifMatchVersion = null)
     {
         Func<HttpContent>? content = body is null ? null : () => JsonContent.Create(body, body.GetType(), mediaType: null, MemoryFabricJson.Options);
-        return SendAsync<T>(new ApiRequest(method, path, content, retry), cancellationToken);
+        return SendAsync<T>(new ApiRequest(method, path, content, retry) { IfMatchVersion = ifMatchVersion }, cancellationToken);
+    }
+
+    private static void CheckVersion(int? expectedVersion)
+    {
+        if (expectedVersion is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(expectedVersion), expectedVersion, "A note version is 1 or more (Note.Version).");
+        }
     }
 
     private async Task<T> SendAsync<T>(ApiRequest request, CancellationToken cancellationToken)

@@ -161,6 +161,41 @@ public sealed class MemoryFabricClientTests
     }
 
     [Fact]
+    public async Task Search_hits_carry_their_status_and_a_server_that_sends_none_reads_as_active()
+    {
+        var handler = new StubHandler(_ => StubHandler.Json(
+            """
+            {"hits":[
+              {"item":{"kind":"turn","id":"t1","text":"I live in Paris.","timestamp":"2024-03-01T10:00:00+00:00","turnIds":["t1"],"score":0.01,
+                       "status":"superseded","supersededBy":"n2","validFrom":"2024-03-01T10:00:00+00:00","validTo":"2024-04-10T10:00:00+00:00"},
+               "lexicalRank":1,"denseRank":2},
+              {"item":{"kind":"note","id":"n2","text":"Alice lives in Berlin.","timestamp":"2024-04-10T10:00:00+00:00","turnIds":["t2"],"score":0.03,"status":"active"},
+               "lexicalRank":null,"denseRank":1},
+              {"item":{"kind":"turn","id":"t0","text":"Hello.","timestamp":"2024-03-01T09:00:00+00:00","turnIds":["t0"],"score":0.001},"lexicalRank":3,"denseRank":null}
+            ]}
+            """));
+        var client = TestClients.Create(handler);
+
+        var hits = await client.SearchAsync("bob", new SearchRequest { Query = "where does Alice live" });
+
+        Assert.Equal(3, hits.Count);
+        var paris = hits[0].Item;
+        Assert.Equal(MemoryItemStatus.Superseded, paris.Status);
+        Assert.Equal("n2", paris.SupersededBy);
+        Assert.Equal(new DateTimeOffset(2024, 3, 1, 10, 0, 0, TimeSpan.Zero), paris.ValidFrom);
+        Assert.Equal(new DateTimeOffset(2024, 4, 10, 10, 0, 0, TimeSpan.Zero), paris.ValidTo);
+        Assert.Equal(MemoryItemStatus.Active, hits[1].Item.Status);
+        Assert.Null(hits[1].Item.SupersededBy);
+        Assert.Equal((MemoryItemStatus.Active, null, null), (hits[2].Item.Status, hits[2].Item.ValidFrom, hits[2].Item.ValidTo));
+
+        // Written back the same way: status always, the rest only when set.
+        var json = JsonSerializer.SerializeToElement(hits[2], MemoryFabricJson.Options).GetProperty("item");
+        Assert.Equal("active", json.GetProperty("status").GetString());
+        Assert.False(json.TryGetProperty("supersededBy", out _));
+        Assert.False(json.TryGetProperty("validTo", out _));
+    }
+
+    [Fact]
     public async Task GetContextAsync_posts_query_and_budget_and_parses_the_context()
     {
         var handler = new StubHandler(_ => StubHandler.Json(

@@ -22,6 +22,9 @@ internal sealed record RecordedRequest(
     public string Query => Uri.Query;
 
     public JsonNode Json => JsonNode.Parse(Body ?? throw new InvalidOperationException("no body"))!;
+
+    /// <summary>The request's <c>If-Match</c> header, if any.</summary>
+    public string? IfMatch { get; init; }
 }
 
 /// <summary>An <see cref="HttpMessageHandler"/> that records each request and answers from a function.</summary>
@@ -63,7 +66,10 @@ internal sealed class StubHandler : HttpMessageHandler
             request.Headers.Authorization?.ToString(),
             request.Content?.Headers.ContentType?.ToString(),
             request.Headers.Accept.ToString(),
-            body);
+            body)
+        {
+            IfMatch = request.Headers.IfMatch.Count == 0 ? null : request.Headers.IfMatch.ToString(),
+        };
         int index;
         lock (_gate)
         {

@@ -16,7 +16,7 @@ public sealed class ToolCatalogTests(McpTestServer server)
         ["list_notes"] = ["agent", "cursor", "limit"],
         ["get_note"] = ["agent", "id"],
         ["update_note"] = ["agent", "id", "text", "expected_version"],
-        ["forget"] = ["agent", "id"],
+        ["forget"] = ["agent", "id", "forget_sources"],
         ["list_agents"] = ["cursor", "limit"],
     };
 

@@ -25,9 +25,18 @@ public sealed record NoteList(IReadOnlyList<Note> Notes);
 /// <param name="Versions">The versions, oldest first.</param>
 public sealed record NoteHistory(IReadOnlyList<Note> Versions);
 
-/// <summary>The answer of <c>DELETE /v1/agents/{agent}/notes/{id}?purge=true</c>.</summary>
-/// <param name="Purged">How many versions were removed for good.</param>
-public sealed record PurgeResult(int Purged);
+/// <summary>The answer of <c>DELETE /v1/agents/{agent}/notes/{id}?purge=true[&amp;forgetSources=true]</c>.</summary>
+/// <param name="Purged">How many versions of the note were removed for good.</param>
+public sealed record PurgeResult(int Purged)
+{
+    /// <summary>The ids of the note's versions removed for good.</summary>
+    public IReadOnlyList<string> PurgedNoteIds { get; init; } = [];
+
+    /// <summary>With <c>forgetSources=true</c>: what forgetting the note's source turns (those of every version) removed
+    /// besides the note: the turns, the other notes drawn only from them, the notes and episodes redacted.
+    /// <see langword="null"/> without it.</summary>
+    public TurnForgetResult? Sources { get; init; }
+}
 
 /// <summary>The answer of <c>GET /v1/admin/tenants</c>.</summary>
 /// <param name="Tenants">The tenants, by id.</param>

@@ -17,10 +17,15 @@ public enum NoteOperation
 
     /// <summary>The note was tombstoned.</summary>
     Deleted,
+
+    /// <summary>The note restated an active note and added to it: a new version of that note holds both (its text,
+    /// the union of their source turns); the previous version is kept as superseded (reason "merge").</summary>
+    Merged,
 }
 
 /// <summary>The result of a note write.</summary>
 /// <param name="Operation">What happened.</param>
-/// <param name="Note">The note version that is now current (for <see cref="NoteOperation.NoOp"/>, the existing one).</param>
-/// <param name="Previous">The version that was superseded or deleted, if any.</param>
+/// <param name="Note">The note version that is now current (for <see cref="NoteOperation.NoOp"/>, the existing one; for
+/// <see cref="NoteOperation.Merged"/>, the new version of the note it merged into).</param>
+/// <param name="Previous">The version that was superseded, merged into or deleted, if any.</param>
 public sealed record NoteWriteResult(NoteOperation Operation, Note Note, Note? Previous = null);

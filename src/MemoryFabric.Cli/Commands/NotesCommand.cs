@@ -7,8 +7,9 @@ using MemoryFabric.Notes;
 
 namespace MemoryFabric.Cli.Commands;
 
-/// <summary><c>memfab notes list|show|history|add|delete</c>: an agent's notes (the facts, preferences, events...
-/// consolidation extracts, and the ones written by hand), with their version history.</summary>
+/// <summary><c>memfab notes list|show|history|add|update|delete</c>: an agent's notes (the facts, preferences,
+/// events... consolidation extracts, and the ones written by hand), with their version history. <c>update</c> and
+/// <c>delete</c> take <c>--if-version N</c> (the note's ETag): the server refuses the write when the note moved on.</summary>
 internal static class NotesCommand
 {
     private const int TextWidth = 90;
@@ -17,11 +18,12 @@ internal static class NotesCommand
     /// <returns>The command.</returns>
     public static Command Create()
     {
-        var command = new Command("notes", "List, show, add and delete an agent's notes, and see their history.");
+        var command = new Command("notes", "List, show, add, update and delete an agent's notes, and see their history.");
         command.Subcommands.Add(CreateList());
         command.Subcommands.Add(CreateShow());
         command.Subcommands.Add(CreateHistory());
         command.Subcommands.Add(CreateAdd());
+        command.Subcommands.Add(CreateUpdate());
         command.Subcommands.Add(CreateDelete());
         return command;
     }
@@ -152,7 +154,7 @@ internal static class NotesCommand
         kind.AcceptOnlyFromAmong([.. Enum.GetValues<NoteKind>().Select(k => CommandOutput.Name(k))]);
         var json = CommandOutput.JsonOption("Print the write's result as JSON (operation, note, previous).");
         var connection = new ConnectionOptions();
-        var command = new Command("add", "Add a note by hand (a duplicate of an active note changes nothing; a new value supersedes the old).")
+        var command = new Command("add", "Add a note by hand (a restatement of an active note changes nothing or merges into it; a new value supersedes the old).")
         {
             text, subject, attribute, value, kind, json,
         };
@@ -190,10 +192,79 @@ internal static class NotesCommand
                 else
                 {
                     var previous = result.Previous is { } p ? $" (previous: {p.Id})" : string.Empty;
-                    var operation = result.Operation == NoteOperation.NoOp ? "unchanged (an active note says this already)" : CommandOutput.Name(result.Operation);
+                    var operation = result.Operation switch
+                    {
+                        NoteOperation.NoOp => "unchanged (an active note says this already)",
+                        NoteOperation.Merged => "merged (into a new version of the note it restates)",
+                        _ => CommandOutput.Name(result.Operation),
+                    };
                     await stdout.WriteLineAsync($"{operation}: {result.Note.Id}{previous}  {CommandOutput.Truncate(result.Note.Text, TextWidth)}").ConfigureAwait(false);
                 }
 
+                return ExitCodes.Success;
+            }, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command CreateUpdate()
+    {
+        var id = new Argument<string>("ID") { Description = "The current version's id (or the lineage id, with --if-version)." };
+        var text = new Option<string>("--text") { Description = "The new text, as a sentence.", HelpName = "text", Required = true };
+        var subject = new Option<string?>("--subject") { Description = "Who or what the note is about (default: the current version's).", HelpName = "subject" };
+        var attribute = new Option<string?>("--attribute")
+        {
+            Description = "The attribute the note sets, with --value (default: the current version's, kept while the text still states its value).",
+            HelpName = "attribute",
+        };
+        var value = new Option<string?>("--value") { Description = "The attribute's value.", HelpName = "value" };
+        var ifVersion = IfVersionOption("Write only if the note is still at this version (its ETag, as `notes show` prints it); else nothing is written.");
+        var json = CommandOutput.JsonOption("Print the write's result as JSON (operation, note, previous).");
+        var connection = new ConnectionOptions();
+        var command = new Command("update", "Write a new version of a note (the old one is kept as superseded).") { id, text, subject, attribute, value, ifVersion, json };
+        connection.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var noteId = parseResult.GetValue(id)!;
+            var newText = parseResult.GetValue(text) ?? string.Empty;
+            if (string.IsNullOrWhiteSpace(newText))
+            {
+                throw new UsageException("--text is blank");
+            }
+
+            var newAttribute = parseResult.GetValue(attribute);
+            var newValue = parseResult.GetValue(value);
+            if (newAttribute is null != newValue is null)
+            {
+                throw new UsageException("--attribute and --value go together");
+            }
+
+            var expected = IfVersion(parseResult, ifVersion);
+            var asJson = parseResult.GetValue(json);
+            return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
+            {
+                var current = await open.Client.GetNoteAsync(open.Settings.Agent, noteId, ct).ConfigureAwait(false)
+                    ?? throw NotFound(open.Settings.Agent, noteId);
+                var keepsValue = newAttribute is null && current.Value is { Length: > 0 } v && newText.Contains(v, StringComparison.OrdinalIgnoreCase);
+                var write = new NoteWrite
+                {
+                    Kind = current.Kind,
+                    Text = newText,
+                    Subject = parseResult.GetValue(subject) is { Length: > 0 } s ? s : current.Subject,
+                    Attribute = newAttribute ?? (keepsValue ? current.Attribute : null),
+                    Value = newValue ?? (keepsValue ? current.Value : null),
+                    EventTime = current.EventTime,
+                    ValidFrom = current.ValidFrom,
+                    SourceTurnIds = current.Provenance.TurnIds,
+                    Entities = current.Entities,
+                    Importance = current.Importance,
+                    Source = current.Provenance.Source,
+                    Trust = current.Provenance.Trust,
+                };
+                var result = await open.Client.UpdateNoteAsync(open.Settings.Agent, noteId, write, expected, ct).ConfigureAwait(false);
+                await (asJson
+                    ? CommandOutput.WriteJsonAsync(stdout, result)
+                    : stdout.WriteLineAsync($"{CommandOutput.Name(result.Operation)}: {result.Note.Id} (version {result.Note.Version}){(result.Previous is { } p ? $", previous: {p.Id}" : string.Empty)}  {CommandOutput.Truncate(result.Note.Text, TextWidth)}")).ConfigureAwait(false);
                 return ExitCodes.Success;
             }, cancellationToken);
         });
@@ -207,27 +278,56 @@ internal static class NotesCommand
         {
             Description = "Remove every version for good (default: the note becomes a tombstone version and its history is kept).",
         };
+        var forgetSources = new Option<bool>("--forget-sources")
+        {
+            Description = "With --purge: also forget the turns the note was drawn from (redacted from their episodes, the notes drawn only from them removed, their text purged from storage). Needs the 'forget' scope.",
+        };
+        var ifVersion = IfVersionOption("Delete only if the note is still at this version (its ETag); else nothing is changed.");
         var json = CommandOutput.JsonOption("Print the result as JSON.");
         var connection = new ConnectionOptions();
-        var command = new Command("delete", "Delete a note (a tombstone version, history kept), or --purge it for good.") { id, purge, json };
+        var command = new Command("delete", "Delete a note (a tombstone version, history kept), or --purge it for good.") { id, purge, forgetSources, ifVersion, json };
         connection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var noteId = parseResult.GetValue(id)!;
             var forGood = parseResult.GetValue(purge);
+            var withSources = parseResult.GetValue(forgetSources);
+            if (withSources && !forGood)
+            {
+                throw new UsageException("--forget-sources forgets turns for good: it needs --purge");
+            }
+
+            var expected = IfVersion(parseResult, ifVersion);
             var asJson = parseResult.GetValue(json);
             return DataCommandRunner.RunAsync(parseResult, connection, async (open, stdout, stderr, ct) =>
             {
                 if (forGood)
                 {
-                    var purged = await open.Client.PurgeNoteAsync(open.Settings.Agent, noteId, ct).ConfigureAwait(false);
-                    await (asJson
-                        ? CommandOutput.WriteJsonAsync(stdout, new { purged })
-                        : stdout.WriteLineAsync($"purged: {noteId} ({purged} version{(purged == 1 ? string.Empty : "s")} removed)")).ConfigureAwait(false);
+                    var removed = await open.Client.PurgeNoteAsync(open.Settings.Agent, noteId, withSources, expected, ct).ConfigureAwait(false);
+                    var purged = removed.Purged;
+                    if (asJson)
+                    {
+                        await (withSources ? CommandOutput.WriteJsonAsync(stdout, removed) : CommandOutput.WriteJsonAsync(stdout, new { purged })).ConfigureAwait(false);
+                        return ExitCodes.Success;
+                    }
+
+                    await stdout.WriteLineAsync($"purged: {noteId} ({purged} version{(purged == 1 ? string.Empty : "s")} removed)").ConfigureAwait(false);
+                    if (removed.Sources is { } sources)
+                    {
+                        foreach (var turn in sources.ForgottenTurnIds)
+                        {
+                            await stdout.WriteLineAsync($"forgotten: {turn}").ConfigureAwait(false);
+                        }
+
+                        await stdout.WriteLineAsync(
+                            $"other notes removed: {sources.PurgedNoteIds.Count}, notes redacted: {sources.RedactedNoteIds.Count}, "
+                            + $"episodes rebuilt: {sources.RebuiltEpisodeIds.Count}, episodes removed: {sources.RemovedEpisodeIds.Count}").ConfigureAwait(false);
+                    }
+
                     return ExitCodes.Success;
                 }
 
-                var result = await open.Client.DeleteNoteAsync(open.Settings.Agent, noteId, ct).ConfigureAwait(false);
+                var result = await open.Client.DeleteNoteAsync(open.Settings.Agent, noteId, expected, ct).ConfigureAwait(false);
                 await (asJson
                     ? CommandOutput.WriteJsonAsync(stdout, result)
                     : stdout.WriteLineAsync($"{CommandOutput.Name(result.Operation)}: {result.Note.LineageId} (version {result.Note.Version}, {result.Note.Id}, is now a tombstone; history kept, --purge removes it)")).ConfigureAwait(false);
@@ -236,6 +336,14 @@ internal static class NotesCommand
         });
         return command;
     }
+
+    private static Option<int?> IfVersionOption(string description) =>
+        new("--if-version") { Description = description, HelpName = "N" };
+
+    private static int? IfVersion(System.CommandLine.ParseResult parseResult, Option<int?> option) =>
+        parseResult.GetValue(option) is { } version and < 1
+            ? throw new UsageException($"--if-version is a note version, 1 or more (got {version})")
+            : parseResult.GetValue(option);
 
     private static MemoryFabricApiException NotFound(string agent, string noteId) =>
         new(HttpStatusCode.NotFound, new MemoryFabricProblem { Status = 404, Title = "Not found", Detail = $"No note '{noteId}' in agent '{agent}'." });

@@ -18,4 +18,7 @@ internal sealed record ApiRequest(
 
     /// <summary>Whether the response body is streamed (headers read, body left to the caller).</summary>
     public bool StreamResponse { get; init; }
+
+    /// <summary>The version the request's <c>If-Match</c> expects (a note's ETag), or none.</summary>
+    public int? IfMatchVersion { get; init; }
 }

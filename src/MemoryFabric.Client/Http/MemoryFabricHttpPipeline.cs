@@ -9,7 +9,7 @@ namespace MemoryFabric.Client.Http;
 
 /// <summary>Sends API requests: builds the URI, sets the per-request headers (Bearer key, Accept, User-Agent),
 /// bounds each attempt by the timeout, retries 429/503 as allowed (through a Polly retry strategy) and turns error
-/// responses into <see cref="MemoryFabricApiException"/>.</summary>
+/// responses into <see cref="MemoryFabricApiException"/> (a refused note write into <see cref="MemoryFabricConflictException"/>).</summary>
 internal sealed class MemoryFabricHttpPipeline
 {
     private const int MaxErrorBodyCharacters = 64 * 1024;
@@ -139,6 +139,11 @@ internal sealed class MemoryFabricHttpPipeline
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(request.Accept));
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/problem+json"));
         message.Headers.UserAgent.Add(UserAgent);
+        if (request.IfMatchVersion is { } version)
+        {
+            message.Headers.IfMatch.Add(new EntityTagHeaderValue("\"" + version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\""));
+        }
+
         message.Content = request.Content?.Invoke();
 
         var attemptCts = _timeout == System.Threading.Timeout.InfiniteTimeSpan
@@ -206,6 +211,11 @@ internal sealed class MemoryFabricHttpPipeline
         }
 
         var problem = ParseProblem(body, response);
+        if (MemoryFabricConflictException.Describes(response.StatusCode, problem))
+        {
+            return new MemoryFabricConflictException(response.StatusCode, problem, body.Length == 0 ? null : body, request.Method.Method, request.RequestUri?.AbsolutePath);
+        }
+
         return new MemoryFabricApiException(
             response.StatusCode,
             problem,

@@ -14,6 +14,7 @@ public sealed class NoteStore
     private readonly Dictionary<string, string> _duplicateKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _bySubjectAttribute = new(StringComparer.OrdinalIgnoreCase);
     private readonly Func<string> _newId;
+    private ParaphraseIndex? _paraphrases; // built when first needed (see Paraphrases)
 
     /// <summary>Creates an empty store.</summary>
     /// <param name="newId">Generates version ids; random GUIDs when <see langword="null"/>.</param>
@@ -141,13 +142,18 @@ public sealed class NoteStore
     }
 
     /// <summary>Adds a note: a no-op when it duplicates an active note, a supersede when it contradicts one (same
-    /// subject and attribute, another value), an add otherwise.</summary>
+    /// subject and attribute, another value), an add otherwise. A write without an attribute that restates an active
+    /// note (<see cref="NoteParaphrase"/>: the same subject, kind and day of the event, every content word of the one
+    /// found in the other) is a no-op when it says nothing the note does not, and merges into the note when it adds to
+    /// it or to a version merged into it (<see cref="NoteOperation.Merged"/>: a new version with the write's text, or
+    /// the note's text followed by the write's, and both notes' source turns).</summary>
     /// <param name="write">The content.</param>
     /// <param name="provenance">Where it came from.</param>
     /// <param name="now">The current time.</param>
     /// <param name="weakBelow">When set, a write whose trust is below it cannot supersede a version whose trust is
     /// not: the weak claim is added beside the trusted one (both active, the conflict visible) instead of silently
-    /// replacing it, and the guard's consensus judges it at retrieval.</param>
+    /// replacing it, and the guard's consensus judges it at retrieval. Likewise a weak write never merges into a
+    /// trusted note (nor a trusted write into a weak one).</param>
     /// <returns>What happened.</returns>
     public NoteWriteResult Add(NoteWrite write, NoteProvenance provenance, DateTimeOffset now, double? weakBelow = null)
     {
@@ -180,6 +186,11 @@ public sealed class NoteStore
             }
         }
 
+        if (write.Attribute is null && Restated(write, provenance, now, weakBelow) is { } restated)
+        {
+            return restated;
+        }
+
         var id = _newId();
         var note = Create(write, provenance, id, id, 1, now);
         Store(note);
@@ -187,16 +198,20 @@ public sealed class NoteStore
     }
 
     /// <summary>Writes a new version of an active note; the previous version becomes superseded.</summary>
-    /// <param name="id">The current version id or the lineage id.</param>
+    /// <param name="id">The current version id, or a lineage id (see <see cref="RequireCurrent"/>).</param>
     /// <param name="write">The new content.</param>
     /// <param name="provenance">Where the new version came from.</param>
     /// <param name="now">The current time.</param>
+    /// <param name="expectedVersion">The version the caller read (its ETag), checked in the same call as the write;
+    /// <see langword="null"/> for no check.</param>
     /// <returns>What happened.</returns>
-    /// <exception cref="MemoryItemNotFoundException">No active note has that id.</exception>
-    public NoteWriteResult Update(string id, NoteWrite write, NoteProvenance provenance, DateTimeOffset now)
+    /// <exception cref="MemoryItemNotFoundException">No note has that id.</exception>
+    /// <exception cref="NoteConflictException">The id names a version that is not current, or the current version
+    /// is not <paramref name="expectedVersion"/>; nothing is changed.</exception>
+    public NoteWriteResult Update(string id, NoteWrite write, NoteProvenance provenance, DateTimeOffset now, int? expectedVersion = null)
     {
         Validate(write);
-        var current = RequireActive(id);
+        var current = RequireCurrent(id, expectedVersion);
         var next = Create(write, provenance, _newId(), current.LineageId, _lineages[current.LineageId].Count + 1, now) with { SupersedesId = current.Id };
         var previous = current with { Status = NoteStatus.Superseded, SupersededById = next.Id, SupersedeReason = "update" };
         Replace(previous);
@@ -205,16 +220,29 @@ public sealed class NoteStore
     }
 
     /// <summary>Tombstones the current version of a note.</summary>
-    /// <param name="id">The current version id or the lineage id.</param>
+    /// <param name="id">The current version id, or a lineage id (see <see cref="RequireCurrent"/>).</param>
     /// <param name="now">The current time.</param>
+    /// <param name="expectedVersion">The version the caller read (its ETag); <see langword="null"/> for no check.</param>
     /// <returns>What happened.</returns>
-    /// <exception cref="MemoryItemNotFoundException">No active note has that id.</exception>
-    public NoteWriteResult Delete(string id, DateTimeOffset now)
+    /// <exception cref="MemoryItemNotFoundException">No note has that id.</exception>
+    /// <exception cref="NoteConflictException">The id names a version that is not current, or the current version
+    /// is not <paramref name="expectedVersion"/>; nothing is changed.</exception>
+    public NoteWriteResult Delete(string id, DateTimeOffset now, int? expectedVersion = null)
     {
-        var current = RequireActive(id);
+        var current = RequireCurrent(id, expectedVersion);
         var tombstone = current with { Status = NoteStatus.Deleted, ValidTo = current.ValidTo ?? now };
         Replace(tombstone);
         return new NoteWriteResult(NoteOperation.Deleted, tombstone, current);
+    }
+
+    /// <summary>The version that stands for the note <paramref name="id"/> belongs to: its active version, or else
+    /// the latest written.</summary>
+    /// <param name="id">A version id or a lineage id.</param>
+    /// <returns>The version, or <see langword="null"/> when the note is unknown.</returns>
+    public Note? CurrentOf(string id)
+    {
+        var note = Get(id);
+        return note is null ? null : Current(_lineages[note.LineageId]);
     }
 
     /// <summary>Removes every version of a note for good.</summary>
@@ -257,9 +285,12 @@ public sealed class NoteStore
             throw new KeyNotFoundException($"No note version '{note.Id}'.");
         }
 
-        Unindex(old);
+        // A change of state only (strength, recall, links) keeps the version's paraphrase entry: no re-tokenizing.
+        var sameText = old.Status == NoteStatus.Active && note.Status == NoteStatus.Active
+            && string.Equals(old.Text, note.Text, StringComparison.Ordinal) && string.Equals(old.Subject, note.Subject, StringComparison.Ordinal);
+        Unindex(old, paraphrase: !sameText);
         _versions[note.Id] = note;
-        Index(note);
+        Index(note, paraphrase: !sameText);
         Observer?.Invoke(note, false);
     }
 
@@ -335,25 +366,187 @@ public sealed class NoteStore
         return versions.FirstOrDefault(v => v.Status == NoteStatus.Active) ?? versions[^1];
     }
 
-    private Note RequireActive(string id)
+    /// <summary>The active version a write (update, delete) applies to. A version id names that version, and only
+    /// while it is active: a superseded, merged, deleted or archived version is refused, naming the current one, so
+    /// that a write aimed at an old version never changes a newer one. A lineage id that is no version's id (its first
+    /// version was forgotten) names the lineage's current version; so does the lineage id that is also the first
+    /// version's id when the caller names the current version (<paramref name="expectedVersion"/>, its ETag).</summary>
+    /// <exception cref="MemoryItemNotFoundException">No note has that id.</exception>
+    /// <exception cref="NoteConflictException">The id names no active version, or the current version is not
+    /// <paramref name="expectedVersion"/>.</exception>
+    internal Note RequireCurrent(string id, int? expectedVersion)
     {
-        // A lineage id (its first version's id) names the lineage's current version.
-        var note = _lineages.TryGetValue(id, out var versions) ? Current(versions) : Get(id);
-        if (note is null || note.Status != NoteStatus.Active)
+        var named = _versions.GetValueOrDefault(id);
+        List<string>? lineage = null;
+        if (named is null && !_lineages.TryGetValue(id, out lineage))
         {
-            if (note is not null && _lineages.TryGetValue(note.LineageId, out var lineage))
+            throw new MemoryItemNotFoundException($"No note '{id}'.");
+        }
+
+        var current = Current(lineage ?? _lineages[named!.LineageId]);
+        var target = named switch
+        {
+            { Status: NoteStatus.Active } => named,
+            null => current,
+            _ when string.Equals(id, named.LineageId, StringComparison.Ordinal) && expectedVersion == current.Version => current,
+            _ => null,
+        };
+        if (target is not { Status: NoteStatus.Active })
+        {
+            var state = Name((named ?? current).Status);
+            var message = current.Status == NoteStatus.Active
+                ? $"Note version '{id}' is {state}; the current version is '{current.Id}' (version {current.Version}). Nothing was changed."
+                : $"Note '{id}' is {state}{(current.Id == id ? string.Empty : $"; its latest version '{current.Id}' is {Name(current.Status)}")}. Nothing was changed.";
+            throw new NoteConflictException(message, NoteConflictKind.NotCurrent, id, current, expectedVersion);
+        }
+
+        if (expectedVersion is { } expected && target.Version != expected)
+        {
+            throw new NoteConflictException(
+                $"Note '{id}' is at version {target.Version} (id '{target.Id}'), not {expected}: it changed since it was read. Nothing was changed.",
+                NoteConflictKind.VersionMismatch, id, target, expected);
+        }
+
+        return target;
+    }
+
+    private static string Name(NoteStatus status) => status.ToString().ToLowerInvariant();
+
+    // A write that restates an active note: a no-op when a note says all it says (the latest such), else a merge into
+    // the note it says more than, or into the note whose starting fact it restates and adds to (the note with the most
+    // terms covered, its own text first, then the latest). Null when it restates none.
+    private NoteWriteResult? Restated(NoteWrite write, NoteProvenance provenance, DateTimeOffset now, double? weakBelow)
+    {
+        var shape = NoteParaphrase.Shape(write.Subject, write.Text);
+        if (shape.Terms.Length == 0)
+        {
+            return null;
+        }
+
+        var index = Paraphrases;
+        var weak = IsWeak(provenance.Trust, weakBelow);
+        Note? same = null;
+        foreach (var id in index.Covering(shape))
+        {
+            var note = _versions[id];
+            // A weak write that a trusted note covers changes nothing; a trusted one is not folded into a weak note.
+            if (Compatible(note, write) && (weak || !IsWeak(note.Provenance.Trust, weakBelow)) && (same is null || Later(note, same)))
             {
-                var current = Current(lineage);
-                if (current.Status == NoteStatus.Active && current.Id != note.Id)
+                same = note;
+            }
+        }
+
+        if (same is not null)
+        {
+            return new NoteWriteResult(NoteOperation.NoOp, same);
+        }
+
+        (Note Note, int Terms, bool Own)? target = null;
+        foreach (var (id, terms, own) in index.CoveredBy(shape))
+        {
+            var note = _versions[id];
+            if (Compatible(note, write) && weak == IsWeak(note.Provenance.Trust, weakBelow)
+                && (target is not { } best || own.CompareTo(best.Own) > 0 || (own == best.Own && (terms > best.Terms || (terms == best.Terms && Later(note, best.Note))))))
+            {
+                target = (note, terms, own);
+            }
+        }
+
+        if (target is not { } found)
+        {
+            return null;
+        }
+
+        // The write says all the note says (or contradicts what was added to it since): its text stands for both.
+        // Else it adds to what the note started from, and the merged text is the note's followed by the write's.
+        var text = found.Own || NoteParaphrase.Clash(shape, index.ShapeOf(found.Note.Id))
+            ? write.Text.Trim()
+            : Join(found.Note.Text, write.Text);
+        return text.Length > MaxMergedTextLength ? null : Merge(found.Note, write with { Text = text }, provenance, now);
+    }
+
+    /// <summary>The longest text a merge writes (the default <c>AgentMemoryOptions.MaxNoteTextLength</c>); a merge
+    /// that would exceed it adds the write as a note of its own instead.</summary>
+    private const int MaxMergedTextLength = 4_000;
+
+    private static string Join(string first, string second)
+    {
+        var head = first.Trim();
+        return head.Length > 0 && head[^1] is '.' or '!' or '?' ? head + " " + second.Trim() : head + ". " + second.Trim();
+    }
+
+    // The merged note: a new version of the note with the merged text, the note's identity (kind, subject, attribute
+    // and value) and both sources; the note is kept as superseded ("merge").
+    private NoteWriteResult Merge(Note current, NoteWrite write, NoteProvenance provenance, DateTimeOffset now)
+    {
+        var turns = current.Provenance.TurnIds.Concat(write.SourceTurnIds).Distinct(StringComparer.Ordinal).ToList();
+        var weaker = provenance.Trust < current.Provenance.Trust ? provenance : current.Provenance;
+        var merged = provenance with
+        {
+            TurnIds = turns,
+            EpisodeId = current.Provenance.EpisodeId ?? provenance.EpisodeId,
+            Source = weaker.Source,
+            Trust = weaker.Trust,
+        };
+        var validFrom = write.ValidFrom ?? now;
+        var next = Create(write, merged, _newId(), current.LineageId, _lineages[current.LineageId].Count + 1, now) with
+        {
+            Kind = current.Kind,
+            Subject = current.Subject,
+            Attribute = current.Attribute,
+            Value = current.Value,
+            EventTime = current.EventTime ?? write.EventTime,
+            ValidFrom = current.ValidFrom is { } from && from < validFrom ? from : validFrom,
+            Entities = current.Entities.Union(write.Entities, StringComparer.OrdinalIgnoreCase).ToList(),
+            Importance = Math.Max(current.Importance, Math.Clamp(write.Importance, 0, 1)),
+            RecallCount = current.RecallCount,
+            Links = current.Links,
+            SupersedesId = current.Id,
+        };
+        var previous = current with { Status = NoteStatus.Superseded, SupersededById = next.Id, SupersedeReason = "merge" };
+        Replace(previous);
+        Store(next);
+        return new NoteWriteResult(NoteOperation.Merged, next, previous);
+    }
+
+    // The versions merged into a version, newest first (its merge chain, at most ParaphraseIndex.MaxShapes).
+    private IEnumerable<Note> MergedFrom(Note note)
+    {
+        var id = note.SupersedesId;
+        for (var i = 0; i < ParaphraseIndex.MaxShapes && id is not null && _versions.TryGetValue(id, out var previous)
+            && string.Equals(previous.SupersedeReason, "merge", StringComparison.Ordinal); i++)
+        {
+            yield return previous;
+            id = previous.SupersedesId;
+        }
+    }
+
+    // The same kind, and the same day when both say when the event happened.
+    private static bool Compatible(Note note, NoteWrite write) =>
+        note.Kind == write.Kind
+        && (note.EventTime is not { } a || write.EventTime is not { } b || a.UtcDateTime.Date == b.UtcDateTime.Date);
+
+    private static bool IsWeak(double trust, double? weakBelow) => weakBelow is { } threshold && trust < threshold;
+
+    private static bool Later(Note a, Note b) =>
+        a.CreatedAt != b.CreatedAt ? a.CreatedAt > b.CreatedAt : string.CompareOrdinal(a.Id, b.Id) > 0;
+
+    // The paraphrase index, built from the active versions the first time a write needs it.
+    private ParaphraseIndex Paraphrases
+    {
+        get
+        {
+            if (_paraphrases is null)
+            {
+                _paraphrases = new ParaphraseIndex();
+                foreach (var note in Active)
                 {
-                    throw new MemoryItemNotFoundException($"Note version '{id}' is {note.Status.ToString().ToLowerInvariant()}; the current version is '{current.Id}'.");
+                    _paraphrases.Add(note, MergedFrom(note));
                 }
             }
 
-            throw new MemoryItemNotFoundException(note is null ? $"No note '{id}'." : $"Note '{id}' is {note.Status.ToString().ToLowerInvariant()}.");
+            return _paraphrases;
         }
-
-        return note;
     }
 
     private List<Note> ActiveWithAttribute(string subject, string attribute) =>
@@ -379,11 +572,16 @@ public sealed class NoteStore
         Observer?.Invoke(note, false);
     }
 
-    private void Index(Note note)
+    private void Index(Note note, bool paraphrase = true)
     {
         if (note.Status != NoteStatus.Active)
         {
             return;
+        }
+
+        if (paraphrase)
+        {
+            _paraphrases?.Add(note, MergedFrom(note));
         }
 
         _duplicateKeys[DuplicateKey(note.Subject, note.Text)] = note.Id;
@@ -400,8 +598,13 @@ public sealed class NoteStore
         }
     }
 
-    private void Unindex(Note note)
+    private void Unindex(Note note, bool paraphrase = true)
     {
+        if (paraphrase)
+        {
+            _paraphrases?.Remove(note.Id);
+        }
+
         var key = DuplicateKey(note.Subject, note.Text);
         if (_duplicateKeys.TryGetValue(key, out var id) && id == note.Id)
         {

@@ -42,4 +42,9 @@ public sealed record ForgetResult(
     [property: Description("The agent.")] string Agent,
     [property: Description("The id that was forgotten.")] string Id,
     [property: Description("What it was: note or turn.")] string Kind,
-    [property: Description("How many stored note versions were removed for good (for a turn: the notes drawn only from it).")] int RemovedVersions);
+    [property: Description("How many stored note versions were removed for good (for a turn: the notes drawn only from it).")] int RemovedVersions)
+{
+    /// <summary>For a note forgotten with <c>forget_sources</c>: the turns forgotten with it.</summary>
+    [Description("For a note forgotten with forget_sources: the ids of the turns forgotten with it.")]
+    public IReadOnlyList<string> ForgottenTurnIds { get; init; } = [];
+}

@@ -88,7 +88,7 @@ internal sealed class NoteTools(IMemoryFabricMcpAccess access, IOptions<MemoryFa
 
     [McpServerTool(Name = ToolNames.UpdateNote, Title = "Update a note", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false, UseStructuredContent = true)]
     [Description("Writes a new version of a note with new text; the old version is kept as superseded. expected_version must be the note's current version "
-        + "(get_note shows it): if the note changed since, the call is refused and nothing is written. Needs the 'write' scope.")]
+        + "(get_note shows it): if the note changed since, even a moment before this write, the call is refused and nothing is written. Needs the 'write' scope.")]
     [ToolScope(ApiScopes.Write)]
     public async Task<UpdateNoteResult> UpdateNoteAsync(
         [Description("The note's id (a version id or the lineage id).")] string id,
@@ -115,7 +115,21 @@ internal sealed class NoteTools(IMemoryFabricMcpAccess access, IOptions<MemoryFa
                 + $"Read it again with get_note and, if your change still applies, retry with expected_version {current.Version}.");
         }
 
-        var result = await caller.Client.UpdateNoteAsync(name, current.Id, Rewrite(current, newText, caller.TrustCap), cancellationToken).ConfigureAwait(false);
+        NoteWriteResult result;
+        try
+        {
+            // The fabric checks the version again in the same step as the write: a writer that got in since the read
+            // above makes this call fail rather than both pass.
+            result = await caller.Client.UpdateNoteAsync(name, current.Id, Rewrite(current, newText, caller.TrustCap), expected_version, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Client.MemoryFabricConflictException e)
+        {
+            throw MemoryFabricToolException.Conflict(e.CurrentId is { } currentId && e.CurrentVersion is { } version && e.CurrentStatus is null or NoteStatus.Active
+                ? $"Note '{noteId}' is at version {version} (id {currentId}), not {expected_version}: it changed since you read it, and nothing was written. "
+                    + $"Read it again with get_note and, if your change still applies, retry with expected_version {version}."
+                : $"Note '{noteId}' has no current version any more (it was deleted); nothing was written. Store the fact again with add_memory.");
+        }
+
         return new UpdateNoteResult(
             name,
             JsonNamingPolicy.SnakeCaseLower.ConvertName(result.Operation.ToString()),
@@ -124,19 +138,22 @@ internal sealed class NoteTools(IMemoryFabricMcpAccess access, IOptions<MemoryFa
     }
 
     [McpServerTool(Name = ToolNames.Forget, Title = "Forget", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
-    [Description("Forgets a note or a turn for good. A note: every version is removed. A turn: it is removed, redacted from its episode, the notes drawn only from it are removed, and its text is purged from storage. No search or context shows it again. Cannot be undone. Needs the 'forget' scope.")]
+    [Description("Forgets a note or a turn for good. A note: every version is removed (with forget_sources, the turns it was drawn from are forgotten too). "
+        + "A turn: it is removed, redacted from its episode, the notes drawn only from it are removed, and its text is purged from storage. "
+        + "No search or context shows it again. Cannot be undone. Needs the 'forget' scope.")]
     [ToolScope(ApiScopes.Forget)]
     public async Task<ForgetResult> ForgetAsync(
         [Description("The id of the note (a version id or the lineage id) or of the turn to forget, as search_memory and list_notes show them.")] string id,
         [Description("The agent (or user) the item belongs to; default: the configured agent.")] string? agent = null,
+        [Description("For a note: also forget the turns it was drawn from (and the other notes drawn only from them). Default false.")] bool forget_sources = false,
         CancellationToken cancellationToken = default)
     {
         var itemId = Required(id, "id").Trim();
         var (caller, name) = await ResolveAsync(agent, cancellationToken).ConfigureAwait(false);
         try
         {
-            var removed = await caller.Client.PurgeNoteAsync(name, itemId, cancellationToken).ConfigureAwait(false);
-            return new ForgetResult(name, itemId, "note", removed);
+            var removed = await caller.Client.PurgeNoteAsync(name, itemId, forget_sources, expectedVersion: null, cancellationToken).ConfigureAwait(false);
+            return new ForgetResult(name, itemId, "note", removed.Purged) { ForgottenTurnIds = removed.Sources?.ForgottenTurnIds ?? [] };
         }
         catch (Client.MemoryFabricApiException e) when (IsItemNotFound(e))
         {

@@ -7,7 +7,8 @@ namespace MemoryFabric.Server.Http;
 
 /// <summary>Turns exceptions into problem+json. Only the project's own request errors say what went wrong:
 /// <see cref="RequestRejectedException"/> (body readers, validators), <see cref="MemoryInputException"/> (400) and
-/// <see cref="MemoryItemNotFoundException"/> (404) from the engine and the grains, <see cref="BadHttpRequestException"/>,
+/// <see cref="MemoryItemNotFoundException"/> (404) and <see cref="Notes.NoteConflictException"/> (409, 412) from the
+/// engine and the grains, <see cref="BadHttpRequestException"/>,
 /// <see cref="StorageBusyException"/>, <see cref="AgentNotFoundException"/> and <see cref="TenantExistsException"/>.
 /// Anything else, a plain <see cref="ArgumentException"/> or <see cref="KeyNotFoundException"/> included (from a grain
 /// call or not), is a bug: a 500 that says nothing about internals but carries a trace id, and is logged with it.</summary>
@@ -32,6 +33,9 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                     break;
                 case MemoryItemNotFoundException missing:
                     await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not-found", "Not found", missing.Message).ConfigureAwait(false);
+                    break;
+                case Notes.NoteConflictException conflict:
+                    await Problems.WriteAsync(context, NoteConflictProblem(context, conflict)).ConfigureAwait(false);
                     break;
                 case BadHttpRequestException b:
                     await Problems.WriteAsync(context, b.StatusCode, b.StatusCode == StatusCodes.Status413PayloadTooLarge ? "body-too-large" : "bad-request",
@@ -60,6 +64,20 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                     break;
             }
         }
+    }
+
+    /// <summary>A refused note write: 409 for an id that names a version that is not current, 412 for a stale
+    /// <c>If-Match</c>; both name the current version (<c>currentId</c>, <c>currentVersion</c>, <c>currentStatus</c>).</summary>
+    private static Microsoft.AspNetCore.Mvc.ProblemDetails NoteConflictProblem(HttpContext context, Notes.NoteConflictException conflict)
+    {
+        var stale = conflict.Kind == Notes.NoteConflictKind.VersionMismatch;
+        var problem = stale
+            ? Problems.Create(context, StatusCodes.Status412PreconditionFailed, "precondition-failed", "Precondition failed", conflict.Message)
+            : Problems.Create(context, StatusCodes.Status409Conflict, "note-not-current", "The note version is not current", conflict.Message);
+        problem.Extensions["currentId"] = conflict.CurrentId;
+        problem.Extensions["currentVersion"] = conflict.CurrentVersion;
+        problem.Extensions["currentStatus"] = conflict.CurrentStatus is { } status ? System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(status.ToString()) : null;
+        return problem;
     }
 
     /// <summary>The same detail for an agent that does not exist and an agent of another tenant.</summary>

@@ -134,21 +134,67 @@ public sealed class NoteOperationsTests
         var v2 = (await _memory.UpdateNoteAsync(v1.Id, Fact("Melanie loves pottery and painting."))).Note;
         var v3 = (await _memory.UpdateNoteAsync(v2.Id, Fact("Melanie loves pottery, painting and clay."))).Note;
 
-        var error = await Assert.ThrowsAsync<MemoryItemNotFoundException>(() => _memory.UpdateNoteAsync(v2.Id, Fact("Melanie loves clay.")));
+        var error = await Assert.ThrowsAsync<NoteConflictException>(() => _memory.UpdateNoteAsync(v2.Id, Fact("Melanie loves clay.")));
+        var delete = await Assert.ThrowsAsync<NoteConflictException>(() => _memory.DeleteNoteAsync(v2.Id));
 
         Assert.Contains("superseded", error.Message, StringComparison.Ordinal);
         Assert.Contains(v3.Id, error.Message, StringComparison.Ordinal);
+        Assert.Equal((NoteConflictKind.NotCurrent, v3.Id, 3, NoteStatus.Active), (error.Kind, error.CurrentId, error.CurrentVersion, error.CurrentStatus));
+        Assert.Equal(v3.Id, delete.CurrentId);
+        Assert.Equal(3, (await _memory.GetNoteHistoryAsync(v1.Id)).Count);
+        Assert.Equal([v3.Id], (await _memory.GetNotesAsync()).Select(n => n.Id));
     }
 
     [Fact]
-    public async Task Update_and_delete_accept_the_lineage_id_after_an_update()
+    public async Task The_first_versions_id_names_that_version_unless_the_current_version_is_expected()
+    {
+        // The lineage id is the first version's id: aimed at v1 once v2 exists, a write is refused (it must not change
+        // v2 unseen); naming the current version (its ETag) makes the lineage id address the note again.
+        var v1 = (await _memory.AddNoteAsync(Fact("Melanie loves pottery."))).Note;
+        var v2 = (await _memory.UpdateNoteAsync(v1.Id, Fact("Melanie loves pottery and painting."))).Note;
+
+        var refused = await Assert.ThrowsAsync<NoteConflictException>(() => _memory.UpdateNoteAsync(v1.LineageId, Fact("Melanie loves clay.")));
+        Assert.Equal(v2.Id, refused.CurrentId);
+        await Assert.ThrowsAsync<NoteConflictException>(() => _memory.DeleteNoteAsync(v1.LineageId));
+        await Assert.ThrowsAsync<NoteConflictException>(() => _memory.UpdateNoteAsync(v1.LineageId, Fact("Melanie loves clay."), expectedVersion: 1));
+        Assert.Equal([v2.Id], (await _memory.GetNotesAsync()).Select(n => n.Id));
+
+        var v3 = await _memory.UpdateNoteAsync(v1.LineageId, Fact("Melanie loves pottery, painting and clay."), expectedVersion: 2);
+        Assert.Equal(3, v3.Note.Version);
+        Assert.Equal(NoteOperation.Deleted, (await _memory.DeleteNoteAsync(v1.LineageId, expectedVersion: 3)).Operation);
+    }
+
+    [Fact]
+    public async Task An_expected_version_is_checked_with_the_write()
     {
         var v1 = (await _memory.AddNoteAsync(Fact("Melanie loves pottery."))).Note;
-        await _memory.UpdateNoteAsync(v1.Id, Fact("Melanie loves pottery and painting."));
+        var v2 = (await _memory.UpdateNoteAsync(v1.Id, Fact("Melanie loves pottery and painting."), expectedVersion: 1)).Note;
+
+        var stale = await Assert.ThrowsAsync<NoteConflictException>(() => _memory.UpdateNoteAsync(v2.Id, Fact("Melanie loves clay."), expectedVersion: 1));
+        var staleDelete = await Assert.ThrowsAsync<NoteConflictException>(() => _memory.DeleteNoteAsync(v2.Id, expectedVersion: 1));
+
+        Assert.Equal((NoteConflictKind.VersionMismatch, v2.Id, 2, 1), (stale.Kind, stale.CurrentId, stale.CurrentVersion, stale.ExpectedVersion));
+        Assert.Equal(NoteConflictKind.VersionMismatch, staleDelete.Kind);
+        Assert.Equal([v2.Id], (await _memory.GetNotesAsync()).Select(n => n.Id));
+        Assert.Equal(2, (await _memory.GetNotesAsync(includeInactive: true)).Count);
+        Assert.Equal(3, _memory.DrainChanges().Count); // the add, and the update's two versions: the refused calls wrote nothing
+        Assert.Equal(NoteOperation.Deleted, (await _memory.DeleteNoteAsync(v2.Id, expectedVersion: 2)).Operation);
+    }
+
+    [Fact]
+    public async Task A_lineage_id_that_no_version_has_names_the_current_version()
+    {
+        // Forgetting the only source of v1 removes v1; the lineage id then names no version, only the note.
+        await _memory.IngestAsync([Talk.Input("D1:1", "Melanie", "I love pottery.", Talk.May8), Talk.Input("D1:2", "Melanie", "And painting.", Talk.May8.AddMinutes(1))]);
+        var v1 = (await _memory.AddNoteAsync(Fact("Melanie loves pottery.") with { SourceTurnIds = ["D1:1"] })).Note;
+        var v2 = (await _memory.UpdateNoteAsync(v1.Id, Fact("Melanie loves pottery and painting.") with { SourceTurnIds = ["D1:2"] })).Note;
+        await _memory.ForgetTurnsAsync(["D1:1"]);
+        Assert.Equal([v2.Id], (await _memory.GetNoteHistoryAsync(v1.LineageId)).Select(v => v.Id));
 
         var v3 = await _memory.UpdateNoteAsync(v1.LineageId, Fact("Melanie loves pottery, painting and clay."));
-        Assert.Equal(3, v3.Note.Version);
-        Assert.Equal(NoteOperation.Deleted, (await _memory.DeleteNoteAsync(v1.LineageId)).Operation);
+
+        Assert.Equal(v2.Id, v3.Previous!.Id);
+        Assert.Equal(v1.LineageId, v3.Note.LineageId);
     }
 
     [Fact]
@@ -278,17 +324,18 @@ public sealed class NoteOperationsTests
     }
 
     [Fact]
-    public async Task Updating_or_deleting_a_deleted_note_throws_a_clear_KeyNotFoundException()
+    public async Task Updating_or_deleting_a_deleted_note_is_a_conflict_naming_the_tombstone()
     {
         var note = (await _memory.AddNoteAsync(Fact("Melanie loves pottery."))).Note;
         await _memory.DeleteNoteAsync(note.Id);
 
-        var update = await Assert.ThrowsAsync<MemoryItemNotFoundException>(() => _memory.UpdateNoteAsync(note.Id, Fact("Melanie loves clay.")));
-        var delete = await Assert.ThrowsAsync<MemoryItemNotFoundException>(() => _memory.DeleteNoteAsync(note.Id));
+        var update = await Assert.ThrowsAsync<NoteConflictException>(() => _memory.UpdateNoteAsync(note.Id, Fact("Melanie loves clay.")));
+        var delete = await Assert.ThrowsAsync<NoteConflictException>(() => _memory.DeleteNoteAsync(note.Id));
 
         Assert.Contains(note.Id, update.Message, StringComparison.Ordinal);
         Assert.Contains("deleted", update.Message, StringComparison.Ordinal);
         Assert.Contains("deleted", delete.Message, StringComparison.Ordinal);
+        Assert.Equal((note.Id, NoteStatus.Deleted), (update.CurrentId, update.CurrentStatus));
         Assert.Single(await _memory.GetNoteHistoryAsync(note.Id));
     }
 
