@@ -22,9 +22,11 @@ public sealed partial class AgentMemory
     /// <remarks>
     /// <para>The feed holds what acknowledged writes did: <see cref="TurnStored"/> for each turn an ingest stored
     /// (duplicates skipped, none when the ingest failed); <see cref="NoteVersionWritten"/> for each note version
-    /// that <see cref="AddNoteAsync"/>, <see cref="UpdateNoteAsync"/>, <see cref="DeleteNoteAsync"/> or
+    /// that <see cref="AddNoteAsync"/>, <see cref="UpdateNoteAsync(string, NoteWrite, int?, CancellationToken)"/>,
+    /// <see cref="DeleteNoteAsync(string, int?, CancellationToken)"/> or
     /// <see cref="ImportNotesAsync"/> stored or changed (the new version, and the previous one with its new
-    /// status); <see cref="NoteVersionsPurged"/> for <see cref="PurgeNoteAsync"/>. A vector computed on the write
+    /// status); <see cref="NoteVersionsPurged"/> for <see cref="PurgeNoteAsync"/> and <see cref="ForgetNoteAsync"/>
+    /// (which adds a <see cref="TurnsForgotten"/> when it forgets the note's sources). A vector computed on the write
     /// path travels with its change.</para>
     /// <para>Not in the feed, and captured by the next snapshot instead: everything
     /// <see cref="ConsolidateAsync"/> does (episodes, extracted notes, supersessions, links, decay), recall
@@ -315,5 +317,9 @@ public sealed partial class AgentMemory
         }
     }
 
-    private void OnNoteStoreChange(Note note, bool removed) => _noteCapture?.Add((note, removed));
+    private void OnNoteStoreChange(Note note, bool removed)
+    {
+        _noteCapture?.Add((note, removed));
+        _noteSources.OnChanged(note, removed); // retrieval: which notes cite each turn
+    }
 }

@@ -31,7 +31,8 @@ public sealed partial class AgentMemory
     /// <param name="maxItems">The most items to embed (the embedder's batch).</param>
     /// <param name="cancellationToken">Cancels the call; the items stay pending.</param>
     /// <returns>How many items were embedded (0 when nothing is pending).</returns>
-    /// <remarks>If the embedder fails, the exception propagates and the items stay pending.</remarks>
+    /// <remarks>If the embedder fails, the exception propagates and the items stay pending. Other calls on the memory
+    /// may run while the embedder works (its only await): the batch is checked against what they changed.</remarks>
     public async Task<int> EmbedPendingAsync(int maxItems, CancellationToken cancellationToken = default)
     {
         using var activity = _pending.Count == 0 ? null : Diagnostics.EngineTelemetry.Start("memoryfabric.engine.embed_pending");
@@ -67,20 +68,74 @@ public sealed partial class AgentMemory
             return 0;
         }
 
+        // The host may let other calls on this memory run while the encoder works (the agent grain does, so that
+        // searches do not wait for a batch): what changed meanwhile is checked when the vectors come back. An item
+        // no longer pending (embedded on demand, or gone) is skipped; one whose text changed (a turn reindexed with
+        // its question) stays pending for the next batch.
         var vectors = await EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
         var embedded = 0;
         for (var i = 0; i < batch.Count; i++)
         {
-            if (_pending.Remove(batch[i]))
+            if (_pending.Contains(batch[i]) && string.Equals(PendingText(batch[i]), texts[i], StringComparison.Ordinal))
             {
+                _pending.Remove(batch[i]);
                 DenseIndex(batch[i].Kind).Upsert(batch[i].Id, vectors[i]);
                 embedded++;
             }
         }
 
-        _pendingHead = end;
+        // The queue may have been trimmed meanwhile: skip what is no longer pending from wherever its head now is.
+        while (_pendingHead < _pendingQueue.Count && !_pending.Contains(_pendingQueue[_pendingHead]))
+        {
+            _pendingHead++;
+        }
+
         TrimPendingQueue();
         return embedded;
+    }
+
+    // Read-after-write (Retrieval/PendingDenseScoring.cs): the pending items a query needs are embedded on demand and
+    // indexed before the dense search, so a fresh item is ranked like any other; the background batch then has that
+    // much less to do. One text a call: a one-text call runs inline in the server's embedder, never queued behind
+    // background batches. An embedder failure propagates (the query itself could not be embedded either).
+    private async Task<int> EmbedOnDemandAsync(IReadOnlyList<PendingItem> items, CancellationToken cancellationToken)
+    {
+        var embedded = 0;
+        foreach (var item in items)
+        {
+            if (!_pending.Contains(item) || PendingText(item) is not { } text)
+            {
+                continue;
+            }
+
+            var vector = (await EmbedAsync([text], cancellationToken).ConfigureAwait(false))[0];
+            if (_pending.Remove(item)) // still pending once embedded
+            {
+                DenseIndex(item.Kind).Upsert(item.Id, vector);
+                embedded++;
+            }
+        }
+
+        if (embedded > 0)
+        {
+            TrimPendingQueue();
+        }
+
+        return embedded;
+    }
+
+    private bool IsPending(MemoryItemKind kind, string id) => _pending.Count > 0 && _pending.Contains(new PendingItem(kind, id));
+
+    // The live pending items, newest first (lazily: a query takes only the first few).
+    private IEnumerable<PendingItem> PendingNewestFirst()
+    {
+        for (var i = _pendingQueue.Count - 1; i >= _pendingHead; i--)
+        {
+            if (_pending.Contains(_pendingQueue[i]))
+            {
+                yield return _pendingQueue[i];
+            }
+        }
     }
 
     private string? PendingText(PendingItem item) => item.Kind switch

@@ -51,6 +51,11 @@ public sealed partial class AgentMemory
             signals.Add("expansion");
         }
 
+        if (r.Replaces)
+        {
+            signals.Add("successor");
+        }
+
         if (consensus == "checked")
         {
             signals.Add("consensus");

@@ -4,12 +4,16 @@ using MemoryFabric.Retrieval;
 
 namespace MemoryFabric;
 
-// Retrieval: query analysis → lexical + dense candidates per level → reciprocal rank fusion with priors →
-// hierarchical expansion → packing with diversity → rendering.
+// Retrieval: query analysis → lexical candidates → pending items the query needs embedded on demand → dense
+// candidates per level → reciprocal rank fusion → hierarchical expansion → superseded and expired items below their
+// successors → priors → packing with diversity → rendering. A verbatim context is the history plus the matching notes.
 public sealed partial class AgentMemory
 {
     /// <summary>The largest token budget accepted.</summary>
     public const int MaxTokenBudget = 1_000_000;
+
+    // Which note versions cite each turn: a turn takes the state of the notes drawn from it (kept by OnNoteStoreChange).
+    private readonly NoteSourceIndex _noteSources = new();
 
     /// <inheritdoc />
     public async Task<MemoryContext> GetContextAsync(ContextRequest request, CancellationToken cancellationToken = default)
@@ -24,21 +28,37 @@ public sealed partial class AgentMemory
 
         cancellationToken.ThrowIfCancellationRequested();
         var characters = ContextTokens.Characters(budget);
-        if (request.PreferVerbatimWhenItFits && HistoryCharacters() <= characters)
+        if (request.PreferVerbatimWhenItFits && HistoryFits(characters))
         {
             await ScreenHistoryByConsensusAsync(cancellationToken).ConfigureAwait(false); // the whole history is the candidate set
         }
 
-        if (request.PreferVerbatimWhenItFits && HistoryCharacters() <= characters)
+        List<Ranked>? ranked = null;
+        if (request.PreferVerbatimWhenItFits && HistoryFits(characters))
         {
-            var (items, text) = ContextRenderer.Render(RetrievableTurns().Select(t => TurnItem(t, 0)));
-            return new MemoryContext(text, items, ContextTokens.Count(text), "verbatim")
+            // The history fits: it goes in whole, with the notes that match the query (Retrieval/VerbatimPacker.cs).
+            var asOf = request.QueryTime ?? _time.GetUtcNow();
+            var turns = VerbatimTurns(new ItemStatusResolver(_notes, _noteSources, asOf));
+            IReadOnlyList<ContextItem>? verbatim = turns;
+            if (HasRetrievableNotes)
             {
-                Explanation = request.Explain ? ExplainVerbatim(items, budget) : null,
-            };
+                ranked = await RankAsync(request.Query, request.QueryTime, cancellationToken).ConfigureAwait(false);
+                verbatim = VerbatimPacker.Pack(turns, ranked.Where(r => r.Kind == MemoryItemKind.Note).Select(r => r.Item), characters, _options.Retrieval.MinNovelty);
+            }
+
+            if (verbatim is not null)
+            {
+                // No recall reinforcement: a verbatim context shows everything that matches, it selects nothing (and
+                // an agent that only serves such reads writes nothing).
+                var (items, text) = ContextRenderer.Render(verbatim);
+                return new MemoryContext(text, items, ContextTokens.Count(text), "verbatim")
+                {
+                    Explanation = request.Explain ? ExplainVerbatim(items, budget) : null,
+                };
+            }
         }
 
-        var ranked = await RankAsync(request.Query, request.QueryTime, cancellationToken).ConfigureAwait(false);
+        ranked ??= await RankAsync(request.Query, request.QueryTime, cancellationToken).ConfigureAwait(false);
         using var pack = Diagnostics.EngineTelemetry.Start("memoryfabric.retrieval.pack");
         var leftOut = request.Explain ? new Dictionary<ContextItem, string>(ReferenceEqualityComparer.Instance) : null;
         var packed = ContextPacker.Pack(ranked.Select(r => r.Item), characters, _options.Retrieval.MinNovelty, leftOut is null ? null : (item, why) => leftOut[item] = why);
@@ -89,23 +109,47 @@ public sealed partial class AgentMemory
     {
         var o = _options.Retrieval;
         var now = _time.GetUtcNow();
+        var asOf = queryTime ?? now;
         var stage = Diagnostics.EngineTelemetry.NextStage(null, "memoryfabric.retrieval.embed_query");
-        var analysis = QueryAnalyzer.Analyze(query, queryTime ?? now, _participants);
+        var analysis = QueryAnalyzer.Analyze(query, asOf, _participants);
         var queryVector = (await EmbedAsync([query], cancellationToken).ConfigureAwait(false))[0];
         cancellationToken.ThrowIfCancellationRequested();
 
+        stage = Diagnostics.EngineTelemetry.NextStage(stage, "memoryfabric.retrieval.candidates");
+        var k = o.CandidatesPerList;
+        var noteLexical = _noteLexical.Search(analysis.Terms, k);
+        var turnLexical = _turnLexical.Search(analysis.Terms, k);
+        var episodeLexical = _episodeLexical.Search(analysis.Terms, k / 2);
+        if (_pending.Count > 0 && o.PendingDenseScoringLimit > 0 && _pending.Count <= o.PendingDenseScoringBacklog)
+        {
+            // Read-after-write: what waits for its dense vector and this query needs is embedded now (not during a bulk
+            // backlog, which the background batches work through while ranks are normalised over lexical alone).
+            var onDemand = PendingDenseScoring.Select(
+                PendingNewestFirst(),
+                [Pending(MemoryItemKind.Note, noteLexical), Pending(MemoryItemKind.Turn, turnLexical), Pending(MemoryItemKind.Episode, episodeLexical)],
+                item => _pending.Contains(item) && !IsExcluded(item.Id),
+                o.PendingDenseScoringLimit);
+            var embedded = await EmbedOnDemandAsync(onDemand, cancellationToken).ConfigureAwait(false);
+            stage?.SetTag("memoryfabric.embedded_on_demand", embedded);
+        }
+
         var fused = new Dictionary<(MemoryItemKind, string), Ranked>();
+        Ranked Candidate(MemoryItemKind kind, string id)
+        {
+            if (!fused.TryGetValue((kind, id), out var r))
+            {
+                r = new Ranked(kind, id);
+                fused[(kind, id)] = r;
+            }
+
+            return r;
+        }
+
         void Fuse(MemoryItemKind kind, IReadOnlyList<ScoredKey<string>> hits, double weight, bool lexical)
         {
             for (var rank = 0; rank < hits.Count; rank++)
             {
-                var key = (kind, hits[rank].Key);
-                if (!fused.TryGetValue(key, out var r))
-                {
-                    r = new Ranked(kind, hits[rank].Key);
-                    fused[key] = r;
-                }
-
+                var r = Candidate(kind, hits[rank].Key);
                 r.Score += weight / (o.RrfK + rank + 1);
                 if (lexical)
                 {
@@ -118,15 +162,25 @@ public sealed partial class AgentMemory
             }
         }
 
-        stage = Diagnostics.EngineTelemetry.NextStage(stage, "memoryfabric.retrieval.candidates");
-        var k = o.CandidatesPerList;
         var denseWeight = o.DenseWeight ?? (_embedderIsLexical ? RetrievalOptions.LexicalEmbedderDenseWeight : RetrievalOptions.SemanticEmbedderDenseWeight);
-        Fuse(MemoryItemKind.Note, _noteLexical.Search(analysis.Terms, k), o.NoteWeight * o.LexicalWeight, lexical: true);
+        Fuse(MemoryItemKind.Note, noteLexical, o.NoteWeight * o.LexicalWeight, lexical: true);
         Fuse(MemoryItemKind.Note, _noteDense.Search(queryVector, k), o.NoteWeight * denseWeight, lexical: false);
-        Fuse(MemoryItemKind.Turn, _turnLexical.Search(analysis.Terms, k), o.TurnWeight * o.LexicalWeight, lexical: true);
+        Fuse(MemoryItemKind.Turn, turnLexical, o.TurnWeight * o.LexicalWeight, lexical: true);
         Fuse(MemoryItemKind.Turn, _turnDense.Search(queryVector, k), o.TurnWeight * denseWeight, lexical: false);
-        Fuse(MemoryItemKind.Episode, _episodeLexical.Search(analysis.Terms, k / 2), o.EpisodeWeight * o.LexicalWeight, lexical: true);
+        Fuse(MemoryItemKind.Episode, episodeLexical, o.EpisodeWeight * o.LexicalWeight, lexical: true);
         Fuse(MemoryItemKind.Episode, _episodeDense.Search(queryVector, k / 2), o.EpisodeWeight * denseWeight, lexical: false);
+
+        // Still pending (beyond the on-demand limit): never penalised for the dense signal it cannot have yet.
+        if (_pending.Count > 0)
+        {
+            foreach (var r in fused.Values)
+            {
+                if (r is { DenseRank: null, LexicalRank: { } lexicalRank } && IsPending(r.Kind, r.Id))
+                {
+                    r.Score += PendingDenseScoring.ImputedDenseShare(o.LexicalWeight, denseWeight, KindWeight(r.Kind) * o.LexicalWeight / (o.RrfK + lexicalRank));
+                }
+            }
+        }
 
         // Hierarchical expansion: a note brings its source turns.
         foreach (var r in fused.Values.Where(r => r.Kind == MemoryItemKind.Note).ToList())
@@ -139,16 +193,17 @@ public sealed partial class AgentMemory
                     continue;
                 }
 
-                var key = (MemoryItemKind.Turn, turnId);
-                if (!fused.TryGetValue(key, out var turn))
-                {
-                    turn = new Ranked(MemoryItemKind.Turn, turnId);
-                    fused[key] = turn;
-                }
-
+                var turn = Candidate(MemoryItemKind.Turn, turnId);
                 turn.Score += o.SourceTurnExpansion * r.Score;
                 turn.Expansion += o.SourceTurnExpansion * r.Score;
             }
+        }
+
+        // Superseded and expired items: their successors join (lifted to their score), they are demoted below them.
+        var stale = StaleCandidates(fused, Candidate, new ItemStatusResolver(_notes, _noteSources, asOf));
+        if (stale is not null)
+        {
+            StaleDemotion.Lift(stale);
         }
 
         stage = Diagnostics.EngineTelemetry.NextStage(stage, "memoryfabric.retrieval.rank");
@@ -165,10 +220,74 @@ public sealed partial class AgentMemory
             results.Add(r);
         }
 
+        if (stale is not null)
+        {
+            StaleDemotion.Demote(stale, o.StaleItemFactor);
+            foreach (var (r, _) in stale)
+            {
+                r.Item = r.Item with { Score = r.Score };
+            }
+        }
+
         results = await ScreenByConsensusAsync(results, cancellationToken).ConfigureAwait(false);
         results.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Id, b.Id));
         Diagnostics.EngineTelemetry.NextStage(stage, null);
         return results;
+    }
+
+    private static List<PendingItem> Pending(MemoryItemKind kind, IReadOnlyList<ScoredKey<string>> hits) =>
+        hits.Select(h => new PendingItem(kind, h.Key)).ToList();
+
+    private double KindWeight(MemoryItemKind kind) => kind switch
+    {
+        MemoryItemKind.Note => _options.Retrieval.NoteWeight,
+        MemoryItemKind.Turn => _options.Retrieval.TurnWeight,
+        _ => _options.Retrieval.EpisodeWeight,
+    };
+
+    // Gives every candidate its state; a stale one brings its successors (the active note that replaced it and that
+    // note's retrievable source turns) in as candidates. Null when no candidate is stale.
+    private List<(Ranked Stale, IReadOnlyList<Ranked> Successors)>? StaleCandidates(
+        Dictionary<(MemoryItemKind, string), Ranked> fused, Func<MemoryItemKind, string, Ranked> candidate, ItemStatusResolver statuses)
+    {
+        List<(Ranked, IReadOnlyList<Ranked>)>? stale = null;
+        foreach (var r in fused.Values.ToList())
+        {
+            r.State = statuses.Of(r.Kind, r.Id);
+            if (!r.State.IsStale || IsExcluded(r.Id))
+            {
+                continue;
+            }
+
+            var successors = new List<Ranked>();
+            if (r.State.Successor is { } note && !IsExcluded(note.Id))
+            {
+                successors.Add(candidate(MemoryItemKind.Note, note.Id));
+                foreach (var turnId in note.Provenance.TurnIds)
+                {
+                    if (_turns.ContainsKey(turnId) && !IsExcluded(turnId))
+                    {
+                        successors.Add(candidate(MemoryItemKind.Turn, turnId));
+                    }
+                }
+            }
+
+            (stale ??= []).Add((r, successors));
+        }
+
+        if (stale is not null)
+        {
+            foreach (var (_, successors) in stale)
+            {
+                foreach (var successor in successors)
+                {
+                    successor.State = statuses.Of(successor.Kind, successor.Id); // a candidate that just joined
+                    successor.Replaces = true;
+                }
+            }
+        }
+
+        return stale;
     }
 
     // Builds the item and applies priors: named person, time asked for, date range, note strength and importance.
@@ -222,8 +341,13 @@ public sealed partial class AgentMemory
             }
         }
 
-        return item with { Score = r.Score };
+        return WithState(item, r.State) with { Score = r.Score };
     }
+
+    private static ContextItem WithState(ContextItem item, ItemState state) =>
+        state is { Status: MemoryItemStatus.Active, SupersededBy: null, ValidFrom: null, ValidTo: null }
+            ? item
+            : item with { Status = state.Status, SupersededBy = state.SupersededBy, ValidFrom = state.ValidFrom, ValidTo = state.ValidTo };
 
     // The turns a verbatim context may show: all but the quarantined ones.
     private IEnumerable<Turn> RetrievableTurns() => _quarantine.Count == 0 ? OrderedTurns() : OrderedTurns().Where(t => !IsExcluded(t.Id));
@@ -237,6 +361,34 @@ public sealed partial class AgentMemory
     private static ContextItem EpisodeItem(Episode episode, double score) =>
         new(MemoryItemKind.Episode, episode.Id, ContextRenderer.Line(MemoryItemKind.Episode, episode.Summary), episode.Start, episode.SummaryTurnIds, score);
 
+    // The history as a verbatim context shows it: every retrievable turn in conversation order, a turn identical to an
+    // earlier one (the same speaker and normalised text, not a short reply) once; with each turn's state when asked.
+    private List<ContextItem> VerbatimTurns(ItemStatusResolver? statuses)
+    {
+        var repeats = new RepeatFilter();
+        var items = new List<ContextItem>();
+        foreach (var turn in RetrievableTurns())
+        {
+            var item = TurnItem(turn, 0);
+            if (!repeats.RepeatsOrAdd(item))
+            {
+                items.Add(statuses is null ? item : WithState(item, statuses.Of(MemoryItemKind.Turn, turn.Id)));
+            }
+        }
+
+        return items;
+    }
+
+    // Whether a note can match a query: the active, unquarantined ones are lexically indexed (pending or not).
+    private bool HasRetrievableNotes => _noteLexical.Count > 0;
+
+    // Whether the history fits a budget, each repeated line counted once. The plain length is cached; the length
+    // without repeats is measured only when it can matter (the plain history at most twice the budget), so a large
+    // history costs nothing more.
+    private bool HistoryFits(int characters) =>
+        HistoryCharacters() is var plain && (plain <= characters
+            || (plain <= 2L * characters && ContextRenderer.Render(VerbatimTurns(null)).Text.Length <= characters));
+
     private int HistoryCharacters()
     {
         if (_historyCharacters < 0)
@@ -247,7 +399,7 @@ public sealed partial class AgentMemory
         return _historyCharacters;
     }
 
-    private sealed class Ranked(MemoryItemKind kind, string id)
+    private sealed class Ranked(MemoryItemKind kind, string id) : IScoredCandidate
     {
         public MemoryItemKind Kind { get; } = kind;
 
@@ -260,6 +412,10 @@ public sealed partial class AgentMemory
         public int? DenseRank { get; set; }
 
         public double Expansion { get; set; } // the share of its notes' scores it got by hierarchical expansion
+
+        public ItemState State { get; set; } // superseded or expired, and by what (Retrieval/ItemStatusResolver.cs)
+
+        public bool Replaces { get; set; } // it replaced a stale candidate (and was lifted to its score)
 
         public ContextItem Item { get; set; } = null!;
     }

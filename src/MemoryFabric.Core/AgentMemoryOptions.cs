@@ -34,8 +34,10 @@ public sealed class AgentMemoryOptions
     /// Whether dense embedding leaves the write path (default <see langword="false"/>). When
     /// <see langword="true"/>, ingested turns and notes written through the API are stored and indexed lexically
     /// (searchable at once) and queued for dense embedding, and so are the episodes and notes a consolidation
-    /// creates; the host embeds the queue in batches with <see cref="AgentMemory.EmbedPendingAsync"/>. Until then an
-    /// item simply has no dense rank in hybrid retrieval. Queries are still embedded when searched.
+    /// creates; the host embeds the queue in batches with <see cref="AgentMemory.EmbedPendingAsync"/>. A search or
+    /// context embeds the few pending items it needs on demand first (<see cref="RetrievalOptions.PendingDenseScoringLimit"/>)
+    /// and ranks any others on the signals they have, so a write is found the moment it is acknowledged. Queries are
+    /// still embedded when searched.
     /// </summary>
     public bool DeferEmbedding { get; set; }
 

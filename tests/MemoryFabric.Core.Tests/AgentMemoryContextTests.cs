@@ -124,7 +124,8 @@ public sealed class AgentMemoryContextTests
     public async Task Rendered_text_has_date_lines_and_speaker_lines()
     {
         var memory = new AgentMemory();
-        await memory.IngestAsync([.. Talk.SmallSession(), .. Talk.SmallSession("s2", "D2:").Select(t => t with { Timestamp = t.Timestamp.AddDays(7) })]);
+        // The second week's turns are new words (a turn said again word for word is shown once).
+        await memory.IngestAsync([.. Talk.SmallSession(), .. Talk.SmallSession("s2", "D2:").Select(t => t with { Timestamp = t.Timestamp.AddDays(7), Text = "Again this week: " + t.Text })]);
 
         var verbatim = await memory.GetContextAsync(new ContextRequest { Query = "dog", TokenBudget = 5000 });
         var retrieved = await memory.GetContextAsync(new ContextRequest { Query = "Who adopted a dog?", TokenBudget = 120 });

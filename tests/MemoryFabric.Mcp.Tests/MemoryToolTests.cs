@@ -33,6 +33,36 @@ public sealed class MemoryToolTests(McpTestServer server)
     }
 
     [Fact]
+    public async Task A_hit_that_no_longer_holds_says_so_and_ranks_below_what_replaced_it()
+    {
+        var key = await server.KeyAsync("stale");
+        var api = server.Api(key);
+        var client = await server.ConnectAsync(key);
+        var day1 = new DateTimeOffset(2024, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        var day40 = day1.AddDays(40);
+        await api.IngestAsync("lena",
+        [
+            new Conversation.TurnInput { Id = "p", SessionId = "s1", Speaker = "Lena", Text = "I live in Paris.", Timestamp = day1 },
+            new Conversation.TurnInput { Id = "q", SessionId = "s2", Speaker = "Lena", Text = "I moved to Berlin.", Timestamp = day40 },
+        ]);
+        await api.AddNoteAsync("lena", new Notes.NoteWrite { Text = "Lena lives in Paris.", Subject = "Lena", Attribute = "home", Value = "Paris", ValidFrom = day1, SourceTurnIds = ["p"] });
+        var berlin = (await api.AddNoteAsync("lena", new Notes.NoteWrite { Text = "Lena lives in Berlin.", Subject = "Lena", Attribute = "home", Value = "Berlin", ValidFrom = day40, SourceTurnIds = ["q"] })).Note;
+
+        var hits = (await client.CallAsync("search_memory", new { agent = "lena", query = "where does Lena live" })).Items("hits").ToList();
+
+        var p = hits.Single(h => h.Str("id") == "p"); // the turn takes the state of its superseded note
+        Assert.Equal("superseded", p.Str("status"));
+        Assert.True(p.GetProperty("superseded").GetBoolean());
+        Assert.Equal(berlin.Id, p.Str("superseded_by"));
+        Assert.Equal(day40, p.GetProperty("valid_to").GetDateTimeOffset());
+        var current = hits.Single(h => h.Str("id") == berlin.Id);
+        Assert.Equal("active", current.Str("status"));
+        Assert.False(current.GetProperty("superseded").GetBoolean());
+        var ids = hits.Select(h => h.Str("id")).ToList();
+        Assert.True(ids.IndexOf(berlin.Id) < ids.IndexOf("p") && ids.IndexOf("q") < ids.IndexOf("p"), string.Join(", ", ids));
+    }
+
+    [Fact]
     public async Task The_batch_form_stores_every_turn_in_order_with_the_call_defaults()
     {
         var key = await server.KeyAsync("batch");

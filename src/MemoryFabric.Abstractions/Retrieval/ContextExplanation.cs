@@ -25,7 +25,8 @@ public sealed record ContextExplanation(
 /// <param name="Score">The fused score, priors applied (0 in a verbatim context).</param>
 /// <param name="Tokens">The tokens its line costs (ceil(characters / 4)).</param>
 /// <param name="Signals">What found or backed it: <c>lexical</c> (BM25), <c>dense</c> (vector search),
-/// <c>expansion</c> (brought by a note it is a source turn of) and <c>consensus</c> (a weak source the guard's
+/// <c>expansion</c> (brought by a note it is a source turn of), <c>successor</c> (the note, or a source turn of the
+/// note, that replaced a superseded candidate: ranked above it) and <c>consensus</c> (a weak source the guard's
 /// consensus checked and let through).</param>
 public sealed record ExplainedItem(MemoryItemKind Kind, string Id, string Text, int Rank, double Score, int Tokens, IReadOnlyList<string> Signals)
 {

@@ -12,7 +12,8 @@ public sealed record ContextRequest
     /// <summary>When the query is asked, to resolve "last week" in the query; defaults to the memory's clock.</summary>
     public DateTimeOffset? QueryTime { get; init; }
 
-    /// <summary>Return the verbatim history when it fits the budget (default <see langword="true"/>).</summary>
+    /// <summary>Return the verbatim history when it fits the budget together with the notes that match the query
+    /// (each line said again word for word once; default <see langword="true"/>).</summary>
     public bool PreferVerbatimWhenItFits { get; init; } = true;
 
     /// <summary>Also return how the context was built (<see cref="MemoryContext.Explanation"/>): each packed item's

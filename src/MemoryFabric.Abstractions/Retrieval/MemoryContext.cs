@@ -6,7 +6,8 @@ namespace MemoryFabric.Retrieval;
 /// <param name="Text">The rendered context (dates and speakers included).</param>
 /// <param name="Items">The items, in rendering order, each with the turns it was derived from.</param>
 /// <param name="Tokens">The context's size in tokens, ceil(characters / 4) of <paramref name="Text"/>.</param>
-/// <param name="Mode">"verbatim" when the whole history fit the budget, otherwise "retrieved".</param>
+/// <param name="Mode">"verbatim" when the whole history fit the budget with the notes that match the query (then
+/// both are there), otherwise "retrieved".</param>
 public sealed record MemoryContext(string Text, IReadOnlyList<ContextItem> Items, int Tokens, string Mode)
 {
     /// <summary>How the context was built, when <see cref="ContextRequest.Explain"/> asked for it; otherwise

@@ -4,8 +4,10 @@ namespace MemoryFabric.Retrieval;
 
 /// <summary>
 /// Packs ranked items into a character budget: best first, each item charged its line plus the date line it
-/// needs, skipping what does not fit and what adds too little that is new (a greedy maximal-marginal-relevance
-/// selection). The rendered result never exceeds the budget.
+/// needs, skipping what does not fit, what repeats an item already packed (the same level and the same letters and
+/// digits in its line, case, accents, punctuation and spacing aside, unless it is a short reply of fewer than three
+/// terms: five identical turns are packed once) and what adds too little that is new (a greedy
+/// maximal-marginal-relevance selection). The rendered result never exceeds the budget.
 /// </summary>
 public static class ContextPacker
 {
@@ -23,7 +25,7 @@ public static class ContextPacker
     /// <param name="budgetCharacters">The budget in characters of rendered text.</param>
     /// <param name="minNovelty">As in <see cref="Pack(IEnumerable{ContextItem}, int, double)"/>.</param>
     /// <param name="leftOut">Called for each item left out, with <c>budget</c> (it did not fit) or <c>redundant</c>
-    /// (too little of it was new), in rank order; <see langword="null"/> for none.</param>
+    /// (it repeats a packed item, or too little of it was new), in rank order; <see langword="null"/> for none.</param>
     /// <returns>The selected items, in selection order.</returns>
     public static IReadOnlyList<ContextItem> Pack(IEnumerable<ContextItem> ranked, int budgetCharacters, double minNovelty, Action<ContextItem, string>? leftOut)
     {
@@ -33,6 +35,7 @@ public static class ContextPacker
         var terms = new HashSet<string>(StringComparer.Ordinal);
         var turns = new HashSet<string>(StringComparer.Ordinal);
         var selectedIds = new HashSet<string>(StringComparer.Ordinal);
+        var repeats = new RepeatFilter();
 
         // The rendered text joins lines with '\n': n lines cost sum(length) + n - 1 characters.
         var used = -1;
@@ -40,6 +43,12 @@ public static class ContextPacker
         {
             if (!selectedIds.Add(item.Kind + ":" + item.Id))
             {
+                continue;
+            }
+
+            if (repeats.Repeats(item))
+            {
+                leftOut?.Invoke(item, "redundant"); // the same words said again: packed once
                 continue;
             }
 
@@ -61,6 +70,7 @@ public static class ContextPacker
             }
 
             selected.Add(item);
+            repeats.Add(item);
             used += cost;
             dates.Add(date);
             terms.UnionWith(itemTerms);

@@ -52,6 +52,23 @@ public sealed class RetrievalOptions
     /// <summary>Boost for items inside a date range the query names (default 1.5).</summary>
     public double DateRangeBoost { get; set; } = 1.5;
 
+    /// <summary>With <see cref="AgentMemoryOptions.DeferEmbedding"/>, the most items still waiting for their dense
+    /// vector that one search or context embeds on demand (the newest, then the ones found lexically), so that a
+    /// write is ranked like any other item the moment it is acknowledged (default 8; 0 turns it off). The vectors
+    /// are kept: the background batch does not compute them again. Pending items beyond it have their fusion
+    /// normalised over the signals they have instead.</summary>
+    public int PendingDenseScoringLimit { get; set; } = 8;
+
+    /// <summary>The most pending items for which a query still embeds on demand (default 32). A longer queue is a bulk
+    /// backlog (an import, a consolidation's new notes and episodes) that the background batches work through: each
+    /// query embedding up to <see cref="PendingDenseScoringLimit"/> of it would slow every search while it lasts, so
+    /// the pending items are ranked on the signals they have instead.</summary>
+    public int PendingDenseScoringBacklog { get; set; } = 32;
+
+    /// <summary>The share of its score a superseded or expired item keeps (default 0.5); it is also ranked below the
+    /// active note that replaced it and that note's source turns, which are lifted to at least its score.</summary>
+    public double StaleItemFactor { get; set; } = 0.5;
+
     /// <summary>An item is skipped when less than this share of its terms is new to the context (diversity; default 0.35).</summary>
     public double MinNovelty { get; set; } = 0.35;
 }

@@ -29,8 +29,9 @@ public sealed record MemoryHit
     [Description("When it was said or happened (ISO 8601).")]
     public DateTimeOffset Timestamp { get; init; }
 
-    /// <summary><c>active</c>, <c>superseded</c>, <c>expired</c>, <c>archived</c> or <c>deleted</c>.</summary>
-    [Description("active, superseded (a newer version or a contradicting fact replaced it), expired (its validity ended), archived or deleted.")]
+    /// <summary><c>active</c>, <c>superseded</c> or <c>expired</c>, as the hit itself says (a turn whose notes are all
+    /// superseded takes their state).</summary>
+    [Description("active, superseded (a newer version or a contradicting fact replaced it; a turn whose notes all were takes their state) or expired (its validity ended).")]
     public required string Status { get; init; }
 
     /// <summary>Whether a newer note superseded this one.</summary>

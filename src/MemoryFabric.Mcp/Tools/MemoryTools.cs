@@ -59,17 +59,11 @@ internal sealed class MemoryTools(IMemoryFabricMcpAccess access, IOptions<Memory
         };
         var (caller, name) = await ResolveAsync(agent, cancellationToken).ConfigureAwait(false);
         var hits = await caller.Client.SearchAsync(name, request, cancellationToken).ConfigureAwait(false);
-        var asOf = request.QueryTime ?? Time.GetUtcNow();
         var bounds = NewBounds();
         var views = new List<MemoryHit>(hits.Count);
         foreach (var hit in hits)
         {
-            var view = await ViewAsync(caller, name, hit.Item, asOf, bounds, cancellationToken).ConfigureAwait(false);
-            if (view is null)
-            {
-                continue; // a note purged since the search ran
-            }
-
+            var view = View(hit.Item, bounds);
             if (!bounds.TryTake(view.Text.Length))
             {
                 return new SearchMemoryResult(name, views, Truncated: true);
@@ -182,10 +176,11 @@ internal sealed class MemoryTools(IMemoryFabricMcpAccess access, IOptions<Memory
         };
     }
 
-    private async Task<MemoryHit?> ViewAsync(MemoryFabricMcpCaller caller, string agent, ContextItem item, DateTimeOffset asOf, TextBounds bounds, CancellationToken cancellationToken)
+    // A hit says whether it still holds (its status at the query time, what replaced it, its validity).
+    private MemoryHit View(ContextItem item, TextBounds bounds)
     {
         var (text, cut) = bounds.Cut(item.Text);
-        var hit = new MemoryHit
+        return new MemoryHit
         {
             Id = item.Id,
             Kind = Kind(item.Kind),
@@ -193,23 +188,17 @@ internal sealed class MemoryTools(IMemoryFabricMcpAccess access, IOptions<Memory
             TextTruncated = cut,
             Score = item.Score,
             Timestamp = item.Timestamp,
-            Status = NoteViews.Active,
+            Status = item.Status switch
+            {
+                MemoryItemStatus.Superseded => "superseded",
+                MemoryItemStatus.Expired => "expired",
+                _ => NoteViews.Active,
+            },
+            Superseded = item.Status == MemoryItemStatus.Superseded,
+            SupersededBy = item.SupersededBy,
+            ValidFrom = item.ValidFrom,
+            ValidTo = item.ValidTo,
             TurnIds = TextBounds.Ids(item.TurnIds, Limits.MaxTurnIdsPerItem),
-        };
-        if (item.Kind != MemoryItemKind.Note)
-        {
-            return hit;
-        }
-
-        // A hit carries no life-cycle state: the note version says whether it still holds.
-        var note = await caller.Client.GetNoteAsync(agent, item.Id, cancellationToken).ConfigureAwait(false);
-        return note is null ? null : hit with
-        {
-            Status = NoteViews.Status(note, asOf),
-            Superseded = note.Status == Notes.NoteStatus.Superseded,
-            SupersededBy = note.SupersededById,
-            ValidFrom = note.ValidFrom,
-            ValidTo = note.ValidTo,
         };
     }
 }

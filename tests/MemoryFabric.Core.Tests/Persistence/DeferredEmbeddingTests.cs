@@ -7,7 +7,8 @@ namespace MemoryFabric.Core.Tests.Persistence;
 /// <summary>With DeferEmbedding, writes never wait on the embedder; EmbedPendingAsync catches up in batches.</summary>
 public sealed class DeferredEmbeddingTests
 {
-    private static readonly AgentMemoryOptions Deferred = new() { DeferEmbedding = true };
+    // The queue itself: no search embeds a pending item on demand here (see Retrieval/ReadAfterWriteTests.cs).
+    private static readonly AgentMemoryOptions Deferred = new() { DeferEmbedding = true, Retrieval = new RetrievalOptions { PendingDenseScoringLimit = 0 } };
 
     [Fact]
     public async Task Ingest_does_not_embed_yet_turns_are_searchable_at_once()
@@ -53,6 +54,69 @@ public sealed class DeferredEmbeddingTests
         Assert.Equal(
             (await inline.SearchAsync(query)).Select(h => (h.Item.Id, h.DenseRank, h.LexicalRank)),
             (await memory.SearchAsync(query)).Select(h => (h.Item.Id, h.DenseRank, h.LexicalRank)));
+    }
+
+    [Fact]
+    public async Task A_batch_is_checked_against_what_changed_while_the_encoder_worked()
+    {
+        // The agent grain lets searches and writes run while a batch is with the encoder.
+        var embedder = new GatedEmbedder();
+        var memory = new AgentMemory(Deferred, embeddingGenerator: embedder);
+        await memory.IngestAsync(Talk.SmallSession());
+        Assert.Equal(15, memory.PendingEmbeddingCount);
+
+        var batch = memory.EmbedPendingAsync(100);
+        await embedder.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(batch.IsCompleted);
+        await memory.IngestAsync([Talk.Input("late", "Caroline", "Oscar the beagle chewed my shoes again.", Talk.May8.AddHours(5))]);
+        await memory.IngestAsync([Talk.Input("q", "Melanie", "Did anyone find the umbrella that was lost on the bus?", Talk.May8.AddMinutes(13.5))]); // D1:15 now answers it
+        await memory.ForgetTurnsAsync(["D1:2"]);
+        embedder.Release();
+        var embedded = await batch;
+
+        // Every live item is embedded once or still pending: the forgotten turn got no vector; the new turns, and the
+        // turn whose text changed meanwhile (it answers the late question now), wait for the next batch.
+        Assert.Equal(16, embedded + memory.PendingEmbeddingCount);
+        var hits = await memory.SearchAsync(new SearchRequest { Query = "beagle named Oscar", Limit = 50 });
+        Assert.DoesNotContain(hits, h => h.Item.Id == "D1:2");
+        Assert.Contains(hits, h => h.Item.Id == "late" && h.DenseRank is null);
+        Assert.Equal(memory.PendingEmbeddingCount, await memory.EmbedPendingAsync(100));
+        Assert.Equal(0, memory.PendingEmbeddingCount);
+        Assert.Contains(await memory.SearchAsync(new SearchRequest { Query = "beagle named Oscar", Limit = 50 }), h => h.Item.Id == "late" && h.DenseRank is not null);
+        Assert.Contains(embedder.Texts, t => t.Contains("Somebody left a lost umbrella", StringComparison.Ordinal) && t.Contains("Did anyone find the umbrella", StringComparison.Ordinal));
+    }
+
+    // Holds its first batch call (more than one text) until released; query embeddings pass.
+    private sealed class GatedEmbedder : Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>
+    {
+        private readonly CountingEmbedder _inner = new();
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _held;
+
+        public Task Entered => _entered.Task;
+
+        public List<string> Texts => _inner.Texts;
+
+        public void Release() => _release.TrySetResult();
+
+        public async Task<Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>> GenerateAsync(
+            IEnumerable<string> values, Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var list = values.ToList();
+            if (list.Count > 1 && !_held)
+            {
+                _held = true;
+                _entered.TrySetResult();
+                await _release.Task.WaitAsync(cancellationToken);
+            }
+
+            return await _inner.GenerateAsync(list, options, cancellationToken);
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => _inner.GetService(serviceType, serviceKey);
+
+        public void Dispose() => _inner.Dispose();
     }
 
     [Fact]

@@ -16,6 +16,9 @@ public sealed class SnapshotFormatTests
         return memory.CreateSnapshot();
     }
 
+    // What is queued stays queued: no search embeds a pending item on demand (Retrieval/ReadAfterWriteTests.cs).
+    private static readonly AgentMemoryOptions QueueOnly = new() { Retrieval = new RetrievalOptions { PendingDenseScoringLimit = 0 } };
+
     [Fact]
     public async Task The_header_names_the_format()
     {
@@ -77,7 +80,7 @@ public sealed class SnapshotFormatTests
         var bytes = await SnapshotAsync(original);
         var stats = original.GetStatistics();
         var embedder = new CountingEmbedder(dimensions: 128);
-        var restored = new AgentMemory(timeProvider: Scenario.Clock(), embeddingGenerator: embedder);
+        var restored = new AgentMemory(QueueOnly, Scenario.Clock(), embedder);
 
         restored.RestoreSnapshot(bytes);
 
@@ -108,7 +111,7 @@ public sealed class SnapshotFormatTests
     {
         var bytes = await SnapshotAsync();
         var same = new AgentMemory(embeddingGenerator: new CountingEmbedder(reportMetadata: false));
-        var other = new AgentMemory(embeddingGenerator: new CountingEmbedder(dimensions: 64, reportMetadata: false));
+        var other = new AgentMemory(QueueOnly, embeddingGenerator: new CountingEmbedder(dimensions: 64, reportMetadata: false));
         same.RestoreSnapshot(bytes);
         other.RestoreSnapshot(bytes);
         Assert.Equal(0, same.PendingEmbeddingCount);

@@ -104,7 +104,8 @@ public sealed class ContextPackerTests
     [Fact]
     public void A_redundant_looking_item_that_covers_a_new_turn_is_kept()
     {
-        var repeat = Turn("a2", "Melanie", "I adopted a dog named Oscar.", May8.AddMinutes(9), 1);
+        // Words all seen already, but another turn (a turn said again word for word is packed once: see below).
+        var repeat = Turn("a2", "Melanie", "Oscar, I named the dog I adopted.", May8.AddMinutes(9), 1);
 
         Assert.Equal(["a", "a2"], ContextPacker.Pack([A, repeat], 10_000).Select(i => i.Id));
     }
@@ -143,5 +144,38 @@ public sealed class ContextPackerTests
         Assert.Equal(["a", "b"], packed.Select(i => i.Id));
         Assert.Equal([("big", "budget"), ("n", "redundant")], leftOut);
         Assert.Equal(packed, ContextPacker.Pack([A, big, restated, B], budget)); // the same selection without the callback
+    }
+
+    [Fact]
+    public void An_item_identical_to_a_packed_one_is_left_out_as_redundant()
+    {
+        var first = Turn("d1", "Caroline", "I love my new pottery class!", May8, 5);
+        var again = Turn("d2", "Caroline", "i love my  new pottery class", May8.AddMinutes(1), 4);
+        var otherSpeaker = Turn("d3", "Melanie", "I love my new pottery class!", May8.AddMinutes(2), 3);
+        var note = Note("n", "Caroline loves her new pottery class.", May8, "d1");
+        var yes = Turn("y1", "Caroline", "Yes!", May8.AddMinutes(3), 2);
+        var yesAgain = Turn("y2", "Caroline", "yes", May8.AddMinutes(4), 1);
+        var leftOut = new List<(string Id, string Why)>();
+
+        var packed = ContextPacker.Pack([first, again, otherSpeaker, note, yes, yesAgain], 1000, 0, (item, why) => leftOut.Add((item.Id, why)));
+
+        Assert.Equal(["d1", "d3", "n", "y1", "y2"], packed.Select(i => i.Id)); // a short reply is never a repeat
+        Assert.Equal([("d2", "redundant")], leftOut);
+    }
+
+    [Fact]
+    public void A_repeat_is_the_same_level_and_letters_case_accents_punctuation_and_spacing_aside()
+    {
+        var filter = new RepeatFilter();
+        filter.Add(Turn("a", "Zoë", "Le café était fermé, dommage.", May8, 1));
+
+        Assert.True(filter.Repeats(Turn("b", "zoe", "le cafe etait ferme dommage", May8, 1)));
+        Assert.False(filter.Repeats(Turn("c", "Zoë", "Le café était ouvert, super.", May8, 1)));
+        Assert.False(filter.Repeats(Note("d", "Zoë: Le café était fermé, dommage.", May8))); // another level
+        Assert.False(new RepeatFilter().Repeats(Turn("e", "Zoë", "Le café était fermé, dommage.", May8, 1)));
+
+        var budgetLeftOut = Turn("f", "Caroline", "I adopted a cat named Miso.", May8, 1);
+        var packed = ContextPacker.Pack([budgetLeftOut with { Text = budgetLeftOut.Text + new string('!', 200) }, budgetLeftOut with { Id = "g" }], 60, 0);
+        Assert.Equal(["g"], packed.Select(i => i.Id)); // only what was packed counts as seen
     }
 }
