@@ -1,96 +1,260 @@
 using System.Diagnostics;
+using MemoryFabric.Consolidation;
 using MemoryFabric.Conversation;
-using MemoryFabric.Extraction;
 using MemoryFabric.Notes;
-using MemoryFabric.Segmentation;
-using MemoryFabric.Text;
 
 namespace MemoryFabric;
 
-// Consolidation: segment → extract → merge and reconsolidate → link → decay.
+// Consolidation: capture → plan (segment, extract, embed: Consolidation/ConsolidationPlanner, off the memory) →
+// apply (merge and reconsolidate → link → decay).
 public sealed partial class AgentMemory
 {
     /// <summary>The most links a note keeps.</summary>
     private const int MaxLinksPerNote = 5;
 
+    private ConsolidationPlanner? _planner;
+
+    /// <summary>The sessions that have turns not consolidated yet (new turns, forgotten or released ones); a live view
+    /// of the memory (copy it before changing the memory).</summary>
+    public IReadOnlyCollection<string> UnconsolidatedSessions => _dirtySessions;
+
     /// <inheritdoc />
+    /// <remarks>Runs <see cref="CaptureConsolidation"/>, <see cref="PlanConsolidationAsync"/> and
+    /// <see cref="ApplyConsolidation(ConsolidationPlan)"/> in a row: nothing changes until the plan is complete, so a
+    /// cancelled or failed consolidation (an extractor or embedder error) leaves the memory as it was.</remarks>
     public async Task<ConsolidationReport> ConsolidateAsync(CancellationToken cancellationToken = default)
     {
         using var activity = Diagnostics.EngineTelemetry.Start("memoryfabric.engine.consolidate");
         var stopwatch = Stopwatch.StartNew();
-        var sessions = _dirtySessions.Where(_sessions.ContainsKey).OrderBy(s => _sessions[s][0].Timestamp).ToList();
-        var pending = new List<Episode>();
-        foreach (var sessionId in sessions)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            pending.AddRange(await SegmentSessionAsync(sessionId, cancellationToken).ConfigureAwait(false));
-            _dirtySessions.Remove(sessionId);
-        }
-
-        int added = 0, unchanged = 0, superseded = 0;
-        foreach (var episode in pending.OrderBy(e => e.Start))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var turns = episode.TurnIds.Select(id => _turns[id]).ToList();
-            var proposals = await _extractor.ExtractAsync(new NoteExtractionContext(episode, turns, _participants.ToList()), cancellationToken).ConfigureAwait(false);
-            // Extracted notes are screened like written ones (a chat model may carry an instruction over): a flagged
-            // one is held in the quarantine instead of entering the note store. A reviewer's release of a source turn
-            // stands for the notes drawn from it.
-            var valid = proposals.Where(p => IsValidProposal(p, episode))
-                .Select(p => (Write: p, Provenance: ExtractedProvenance(p, episode)))
-                .Where(p => p.Write.SourceTurnIds.Any(IsReleased) || HoldIfFlagged(p.Write, p.Provenance) is null)
-                .ToList();
-            var texts = valid.Select(p => NoteIndexText(p.Write)).ToList();
-            var vectors = await EmbedUnlessDeferredAsync(texts, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < valid.Count; i++)
-            {
-                var result = _notes.Add(valid[i].Write, valid[i].Provenance, _time.GetUtcNow(), ActiveGuard?.ConsensusStrongTrust);
-                ApplyToIndexes(result, texts[i], vectors[i]);
-                switch (result.Operation)
-                {
-                    case NoteOperation.Added: added++; break;
-                    case NoteOperation.Superseded: superseded++; break;
-                    default: unchanged++; break;
-                }
-            }
-
-            _extractedEpisodes.Add(ExtractionKey(episode));
-        }
-
+        var plan = await PlanConsolidationAsync(CaptureConsolidation(), cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        var links = RefreshLinks();
-        var archived = ApplyDecay();
-        return new ConsolidationReport
-        {
-            SessionsSegmented = sessions.Count,
-            Episodes = _episodes.Count,
-            EpisodesExtracted = pending.Count,
-            NotesAdded = added,
-            NotesUnchanged = unchanged,
-            NotesSuperseded = superseded,
-            Links = links,
-            NotesArchived = archived,
-            Duration = stopwatch.Elapsed,
-        };
+        return ApplyConsolidation(plan) with { Duration = stopwatch.Elapsed };
     }
 
-    // Re-segments a session; returns the episodes that are new (not extracted before).
-    private async Task<List<Episode>> SegmentSessionAsync(string sessionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Captures what a consolidation works on, in one short step: copies of the sessions with turns not consolidated
+    /// yet (<see cref="UnconsolidatedSessions"/>), the participants and the episodes already extracted. A host that
+    /// must not block reads while consolidating calls this in the memory's turn, plans on another thread with
+    /// <see cref="PlanConsolidationAsync"/> while the memory serves other calls, and applies the plan in a later turn
+    /// with <see cref="ApplyConsolidation(ConsolidationPlan, TimeSpan)"/>.
+    /// </summary>
+    /// <param name="sessionIds">Only these sessions (those of them with turns not consolidated yet), or all when
+    /// <see langword="null"/>.</param>
+    /// <returns>The input of <see cref="PlanConsolidationAsync"/>.</returns>
+    public ConsolidationInput CaptureConsolidation(IReadOnlyCollection<string>? sessionIds = null)
     {
-        var turns = _quarantine.Count == 0 ? _sessions[sessionId] : _sessions[sessionId].Where(t => !IsExcluded(t.Id)).ToList();
-        var df = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var turn in turns)
+        var sessions = new List<SessionInput>();
+        foreach (var sessionId in _dirtySessions)
         {
-            foreach (var term in TextAnalyzer.Terms(turn.Text).Distinct(StringComparer.Ordinal))
+            if (_sessions.TryGetValue(sessionId, out var turns) && (sessionIds is null || sessionIds.Contains(sessionId)))
             {
-                df[term] = df.GetValueOrDefault(term) + 1;
+                IReadOnlySet<string> excluded = _quarantine.Count == 0
+                    ? EmptySet
+                    : turns.Where(t => IsExcluded(t.Id)).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+                sessions.Add(new SessionInput(sessionId, turns.ToArray(), excluded));
             }
         }
 
-        var episodes = _segmenter.Segment(turns).Select(s => EpisodeBuilder.Build(s, df, turns.Count)).ToList();
-        var vectors = await EmbedUnlessDeferredAsync(episodes.Select(EpisodeIndexText).ToList(), cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SessionInput> ordered = sessions.OrderBy(s => s.Turns[0].Timestamp).ToList(); // stable: ties keep their order
+        IReadOnlySet<string> extracted = sessions.Count == 0 ? EmptySet : new HashSet<string>(_extractedEpisodes, StringComparer.Ordinal);
+        _planner ??= new ConsolidationPlanner(_segmenter, _extractor, _options.DeferEmbedding ? null : _embedder, _options.MaxNoteTextLength);
+        return new ConsolidationInput(this, ordered, _participants.ToArray(), extracted);
+    }
 
-        if (_sessionEpisodes.TryGetValue(sessionId, out var old))
+    /// <summary>
+    /// Plans a consolidation: segments the captured sessions into episodes, extracts notes from the episodes not
+    /// extracted before and embeds both (unless <see cref="AgentMemoryOptions.DeferEmbedding"/>). It reads only
+    /// <paramref name="input"/>, never the memory, so it may run on any thread while the memory serves other calls
+    /// (ingest, search, context, edits, forgetting); nothing changes until <see cref="ApplyConsolidation(ConsolidationPlan, TimeSpan)"/>.
+    /// </summary>
+    /// <param name="input">What <see cref="CaptureConsolidation"/> captured from this memory.</param>
+    /// <param name="cancellationToken">Cancels planning.</param>
+    /// <returns>The plan.</returns>
+    /// <exception cref="ArgumentException">The input was captured from another memory.</exception>
+    public async Task<ConsolidationPlan> PlanConsolidationAsync(ConsolidationInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!ReferenceEquals(input.Owner, this) || _planner is not { } planner)
+        {
+            throw new ArgumentException("The input was captured from another memory.", nameof(input));
+        }
+
+        using var activity = Diagnostics.EngineTelemetry.Start("memoryfabric.engine.consolidate.plan");
+        return await planner.PlanAsync(input, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies a plan: replaces the segmented sessions' episodes, merges the proposed notes into the note store
+    /// (duplicates are no-ops, contradictions supersede, flagged ones are held in the quarantine), refreshes the links
+    /// and applies decay. What changed since the capture is respected: a session that lost a turn (forgotten) or had
+    /// one quarantined meanwhile is left out of the plan and consolidated next time, so a forgotten turn yields no
+    /// note; a session that received turns meanwhile keeps them unconsolidated for next time; the merge sees the notes
+    /// as they are now (edits included).
+    /// </summary>
+    /// <param name="plan">A plan of this memory, not applied before.</param>
+    /// <returns>What the consolidation did; <see cref="ConsolidationReport.Duration"/> is the planning time.</returns>
+    /// <exception cref="ArgumentException">The plan was made for another memory.</exception>
+    /// <exception cref="InvalidOperationException">The plan was applied before.</exception>
+    public ConsolidationReport ApplyConsolidation(ConsolidationPlan plan) => ApplyConsolidation(plan, Timeout.InfiniteTimeSpan)!;
+
+    /// <summary>
+    /// Applies a plan a step at a time, each call doing at most about <paramref name="budget"/> of work (at least one
+    /// item: a session's episodes, one episode's notes, the links, the decay), so that a host can serve other calls
+    /// between the steps: call again until it returns the report. Each step first drops the sessions that lost a turn
+    /// or had one quarantined since the previous step (their remaining notes are not added; they stay
+    /// unconsolidated); sessions leave <see cref="UnconsolidatedSessions"/> only with the last step, so state saved
+    /// between steps (a snapshot) is consistent: what was not applied yet is consolidated again.
+    /// </summary>
+    /// <param name="plan">A plan of this memory, partly applied by earlier calls or not at all.</param>
+    /// <param name="budget">The time one call may take, or <see cref="Timeout.InfiniteTimeSpan"/> for all at once.</param>
+    /// <returns>The report once the plan is applied; <see langword="null"/> while steps remain.</returns>
+    /// <exception cref="ArgumentException">The plan was made for another memory.</exception>
+    /// <exception cref="InvalidOperationException">The plan was applied before.</exception>
+    public ConsolidationReport? ApplyConsolidation(ConsolidationPlan plan, TimeSpan budget)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (!ReferenceEquals(plan.Owner, this))
+        {
+            throw new ArgumentException("The plan was made for another memory.", nameof(plan));
+        }
+
+        if (plan.Stage == ConsolidationPlan.ApplyStage.Done)
+        {
+            throw new InvalidOperationException("The plan was applied before.");
+        }
+
+        using var activity = Diagnostics.EngineTelemetry.Start("memoryfabric.engine.consolidate.apply");
+        var deadline = budget == Timeout.InfiniteTimeSpan ? long.MaxValue : Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
+        plan.Applied.RemoveWhere(id => !IsCurrent(plan.Session(id), out _)); // changed between the steps
+
+        while (true)
+        {
+            switch (plan.Stage)
+            {
+                case ConsolidationPlan.ApplyStage.Sessions when plan.Next < plan.Sessions.Count:
+                    var session = plan.Sessions[plan.Next++];
+                    if (IsCurrent(session, out _))
+                    {
+                        ReplaceEpisodes(session);
+                        plan.Applied.Add(session.SessionId);
+                    }
+
+                    break;
+                case ConsolidationPlan.ApplyStage.Extractions when plan.Next < plan.Extractions.Count:
+                    ApplyExtraction(plan, plan.Extractions[plan.Next++]);
+                    break;
+                case ConsolidationPlan.ApplyStage.Links when plan.LinkIndex is null:
+                    plan.LinkIndex = IndexLinks();
+                    break;
+                case ConsolidationPlan.ApplyStage.Links when plan.Next < plan.LinkIndex.Active.Count:
+                    plan.Links += RefreshLinks(plan.LinkIndex, plan.LinkIndex.Active[plan.Next++]);
+                    break;
+                case ConsolidationPlan.ApplyStage.Decay:
+                    plan.Archived = ApplyDecay();
+                    plan.NextStage();
+                    break;
+                case ConsolidationPlan.ApplyStage.Finish:
+                    foreach (var id in plan.Applied)
+                    {
+                        if (IsCurrent(plan.Session(id), out var complete) && complete)
+                        {
+                            _dirtySessions.Remove(id); // nothing arrived meanwhile
+                        }
+                    }
+
+                    plan.NextStage();
+                    return new ConsolidationReport
+                    {
+                        SessionsSegmented = plan.Applied.Count,
+                        Episodes = _episodes.Count,
+                        EpisodesExtracted = plan.Extracted,
+                        NotesAdded = plan.Added,
+                        NotesUnchanged = plan.Unchanged,
+                        NotesSuperseded = plan.Superseded,
+                        Links = plan.Links,
+                        NotesArchived = plan.Archived,
+                        Duration = plan.Duration,
+                    };
+                default:
+                    plan.NextStage(); // the sessions, the extractions or the links are done
+                    continue;
+            }
+
+            if (Stopwatch.GetTimestamp() >= deadline)
+            {
+                return null;
+            }
+        }
+    }
+
+    // Merges one episode's proposals (a session dropped, or an episode extracted meanwhile, adds nothing).
+    private void ApplyExtraction(ConsolidationPlan plan, PlannedExtraction extraction)
+    {
+        var episode = extraction.Episode;
+        var key = ConsolidationPlanner.ExtractionKey(episode);
+        if (!plan.Applied.Contains(episode.SessionId) || _extractedEpisodes.Contains(key))
+        {
+            return;
+        }
+
+        // Extracted notes are screened like written ones (a chat model may carry an instruction over): a flagged
+        // one is held in the quarantine instead of entering the note store. A reviewer's release of a source turn
+        // stands for the notes drawn from it.
+        var valid = extraction.Notes.Where(n => n.Write.SourceTurnIds.Any(IsReleased) || HoldIfFlagged(n.Write, n.Provenance) is null).ToList();
+        foreach (var note in valid)
+        {
+            var indexText = NoteIndexText(note.Write);
+            var vector = note.Vector is { } v && AcceptsPlannedVector(v, _noteDense) && string.Equals(indexText, note.IndexText, StringComparison.Ordinal) ? v : null;
+            var result = _notes.Add(note.Write, note.Provenance, _time.GetUtcNow(), ActiveGuard?.ConsensusStrongTrust);
+            ApplyToIndexes(result, indexText, vector);
+            switch (result.Operation)
+            {
+                case NoteOperation.Added: plan.Added++; break;
+                case NoteOperation.Superseded: plan.Superseded++; break;
+                default: plan.Unchanged++; break;
+            }
+        }
+
+        _extractedEpisodes.Add(key);
+        plan.Extracted++;
+    }
+
+    private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
+
+    // Whether a planned session still holds every turn it was segmented from, none of them quarantined since (the
+    // same turn objects: a turn forgotten and written again under its id is another turn); complete when it holds no
+    // other turn outside the quarantine either (none arrived or was released meanwhile).
+    private bool IsCurrent(PlannedSession planned, out bool complete)
+    {
+        complete = false;
+        if (!_sessions.TryGetValue(planned.SessionId, out var current))
+        {
+            return false;
+        }
+
+        foreach (var turn in planned.Turns)
+        {
+            if (!_turns.TryGetValue(turn.Id, out var stored) || !ReferenceEquals(stored, turn) || IsExcluded(turn.Id))
+            {
+                return false;
+            }
+        }
+
+        var included = _quarantine.Count == 0 ? current.Count : current.Count(t => !IsExcluded(t.Id));
+        complete = included == planned.Turns.Count;
+        return true;
+    }
+
+    // The session's episodes become the planned ones.
+    private void ReplaceEpisodes(PlannedSession session)
+    {
+        var vectors = session.Vectors;
+        if (vectors.FirstOrDefault(v => v is not null) is { } first && !AcceptsPlannedVector(first, _episodeDense))
+        {
+            vectors = new float[]?[vectors.Count];
+        }
+
+        if (_sessionEpisodes.TryGetValue(session.SessionId, out var old))
         {
             foreach (var id in old)
             {
@@ -99,73 +263,31 @@ public sealed partial class AgentMemory
             }
         }
 
-        var fresh = new List<Episode>();
-        for (var i = 0; i < episodes.Count; i++)
+        for (var i = 0; i < session.Episodes.Count; i++)
         {
-            var episode = episodes[i];
+            var episode = session.Episodes[i];
             _episodes[episode.Id] = episode;
             IndexEpisode(episode, vectors[i]);
-            if (!_extractedEpisodes.Contains(ExtractionKey(episode)))
-            {
-                fresh.Add(episode);
-            }
         }
 
-        _sessionEpisodes[sessionId] = episodes.Select(e => e.Id).ToList();
-        return fresh;
+        _sessionEpisodes[session.SessionId] = session.Episodes.Select(e => e.Id).ToList();
     }
 
-    // An extracted note's provenance: the source kind of its first source turn, the lowest trust of its source turns.
-    private NoteProvenance ExtractedProvenance(NoteWrite proposal, Episode episode)
+    // A vector the planner computed fits the dense index (the dimension check EmbedAsync does on the write path:
+    // restored vectors the embedder could not confirm are dropped when the first new vectors disagree).
+    private bool AcceptsPlannedVector(float[] vector, Retrieval.TieredVectorIndex index)
     {
-        var source = SourceKind.UserStated;
-        var trust = 1.0;
-        var first = true;
-        foreach (var id in proposal.SourceTurnIds)
-        {
-            if (_turns.TryGetValue(id, out var turn))
-            {
-                if (first)
-                {
-                    source = turn.Source;
-                    first = false;
-                }
-
-                trust = Math.Min(trust, turn.Trust);
-            }
-        }
-
-        return new NoteProvenance(proposal.SourceTurnIds, episode.Id, _extractor.Name, _extractor.Version)
-        {
-            Source = source,
-            Trust = first ? SourceTrust.DefaultTrust(source) : trust,
-        };
-    }
-
-    // With DeferEmbedding, what consolidation creates is queued like everything else (null vectors), so a
-    // consolidation never waits on the embedder and the host drains the queue at its own pace.
-    private async Task<float[]?[]> EmbedUnlessDeferredAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
-    {
-        if (_options.DeferEmbedding)
-        {
-            return new float[]?[texts.Count];
-        }
-
-        return await EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
+        VerifyRestoredDimensions(vector.Length);
+        var indexed = index.Dimensions;
+        return indexed == 0 || indexed == vector.Length;
     }
 
     // An episode whose turns changed gets extracted again; notes already stored come back as no-ops.
-    private static string ExtractionKey(Episode episode) => episode.Id + "#" + episode.TurnIds.Count;
+    private static string ExtractionKey(Episode episode) => ConsolidationPlanner.ExtractionKey(episode);
 
-    private bool IsValidProposal(NoteWrite proposal, Episode episode) =>
-        !string.IsNullOrWhiteSpace(proposal.Text)
-        && proposal.Text.Length <= _options.MaxNoteTextLength
-        && !string.IsNullOrWhiteSpace(proposal.Subject)
-        && proposal.SourceTurnIds.Count > 0
-        && proposal.SourceTurnIds.All(id => episode.TurnIds.Contains(id, StringComparer.Ordinal));
-
-    // Links notes that share a rare entity or many terms; bounded per note so consolidation stays linear-ish.
-    private int RefreshLinks()
+    // Links notes that share a rare entity; bounded per note so consolidation stays linear-ish. First the active notes
+    // by entity, then each note's links (one step each, see ApplyConsolidation).
+    private LinkIndex IndexLinks()
     {
         var active = _notes.Active.ToList();
         var participants = new HashSet<string>(_participants, StringComparer.OrdinalIgnoreCase);
@@ -189,37 +311,43 @@ public sealed partial class AgentMemory
             }
         }
 
-        var total = 0;
-        foreach (var note in active)
+        return new LinkIndex(active, byEntity);
+    }
+
+    // The note's links (the lineages sharing its rarest entities); a note changed since the index was built (written
+    // between two steps) keeps its links until the next consolidation. Returns how many links it has.
+    private int RefreshLinks(LinkIndex index, Note note)
+    {
+        if (!ReferenceEquals(_notes.Get(note.Id), note))
         {
-            var scores = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var entity in note.Entities)
-            {
-                if (!byEntity.TryGetValue(entity, out var related) || related.Count > 50)
-                {
-                    continue; // an entity on everything links nothing
-                }
-
-                foreach (var other in related)
-                {
-                    if (other.LineageId != note.LineageId)
-                    {
-                        scores[other.LineageId] = scores.GetValueOrDefault(other.LineageId) + (1.0 / related.Count);
-                    }
-                }
-            }
-
-            var links = scores.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
-                .Take(MaxLinksPerNote).Select(kv => kv.Key).ToList();
-            if (!links.SequenceEqual(note.Links))
-            {
-                _notes.Replace(note with { Links = links });
-            }
-
-            total += links.Count;
+            return 0;
         }
 
-        return total;
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var entity in note.Entities)
+        {
+            if (!index.ByEntity.TryGetValue(entity, out var related) || related.Count > 50)
+            {
+                continue; // an entity on everything links nothing
+            }
+
+            foreach (var other in related)
+            {
+                if (other.LineageId != note.LineageId)
+                {
+                    scores[other.LineageId] = scores.GetValueOrDefault(other.LineageId) + (1.0 / related.Count);
+                }
+            }
+        }
+
+        var links = scores.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Take(MaxLinksPerNote).Select(kv => kv.Key).ToList();
+        if (!links.SequenceEqual(note.Links))
+        {
+            _notes.Replace(note with { Links = links });
+        }
+
+        return links.Count;
     }
 
     private int ApplyDecay()

@@ -97,12 +97,14 @@ public sealed partial class AgentMemory
     // The same text for a stored version (its text and subject are trimmed, its provenance holds the source turns).
     private string NoteIndexText(Note note) => NoteIndexText(note.Text, note.Subject, note.Provenance.TurnIds);
 
-    private string NoteIndexText(string noteText, string subject, IReadOnlyList<string> sourceTurnIds)
+    private string NoteIndexText(string noteText, string subject, IReadOnlyList<string> sourceTurnIds) =>
+        NoteIndexText(noteText, subject, sourceTurnIds.Count > 0 ? QuestionAnswered(sourceTurnIds[^1]) : null);
+
+    // Pure, so the consolidation planner computes the same text off the memory's turn.
+    internal static string NoteIndexText(string noteText, string subject, Turn? question)
     {
         var text = CollapseRepeats(noteText.Trim(), subject.Trim());
-        return sourceTurnIds.Count > 0 && QuestionAnswered(sourceTurnIds[^1]) is { } question
-            ? text + " " + question.Text
-            : text;
+        return question is null ? text : text + " " + question.Text;
     }
 
     // The question a turn answers: the previous turn of its session, by another speaker, ending with '?'.
@@ -114,13 +116,15 @@ public sealed partial class AgentMemory
         }
 
         var index = session.BinarySearch(turn, TurnOrder);
-        if (index <= 0)
-        {
-            return null;
-        }
+        return index <= 0 ? null : QuestionBefore(session, index, IsExcluded);
+    }
 
+    // The question the turn at `index` of a session (in session order) answers, or null (pure, as above).
+    internal static Turn? QuestionBefore(IReadOnlyList<Turn> session, int index, Func<string, bool> isExcluded)
+    {
+        var turn = session[index];
         var previous = session[index - 1];
-        return !IsExcluded(previous.Id) && !string.Equals(previous.Speaker, turn.Speaker, StringComparison.OrdinalIgnoreCase) && previous.Text.TrimEnd().EndsWith('?')
+        return !isExcluded(previous.Id) && !string.Equals(previous.Speaker, turn.Speaker, StringComparison.OrdinalIgnoreCase) && previous.Text.TrimEnd().EndsWith('?')
             ? previous
             : null;
     }
@@ -145,6 +149,6 @@ public sealed partial class AgentMemory
     private string TurnIndexText(Turn turn) =>
         QuestionAnswered(turn.Id) is { } question ? $"{turn.Speaker} {turn.Text} {question.Text}" : $"{turn.Speaker} {turn.Text}";
 
-    private static string EpisodeIndexText(Episode episode) =>
+    internal static string EpisodeIndexText(Episode episode) =>
         episode.Summary + " " + string.Join(' ', episode.Keywords) + " " + string.Join(' ', episode.Entities);
 }

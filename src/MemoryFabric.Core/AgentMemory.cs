@@ -243,21 +243,50 @@ public sealed partial class AgentMemory : IAgentMemory
     }
 
     /// <inheritdoc />
-    public async Task<NoteWriteResult> UpdateNoteAsync(string noteId, NoteWrite note, CancellationToken cancellationToken = default)
+    public Task<NoteWriteResult> UpdateNoteAsync(string noteId, NoteWrite note, CancellationToken cancellationToken = default) =>
+        UpdateNoteAsync(noteId, note, expectedVersion: null, cancellationToken);
+
+    /// <summary>Writes a new version of an active note if it is still at the version the caller read; the old version
+    /// is kept as superseded. The check and the write are one step, so of two writers that read the same version only
+    /// the first succeeds.</summary>
+    /// <param name="noteId">The current version's id, or a lineage id (the one shared with the first version only
+    /// with <paramref name="expectedVersion"/> the current version).</param>
+    /// <param name="note">The new content.</param>
+    /// <param name="expectedVersion">The version the caller read (the note's ETag); <see langword="null"/> for no check.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What happened.</returns>
+    /// <exception cref="MemoryItemNotFoundException">No note has that id.</exception>
+    /// <exception cref="NoteConflictException">The id names a version that is not current, or the current version
+    /// is not <paramref name="expectedVersion"/>; nothing is changed.</exception>
+    public async Task<NoteWriteResult> UpdateNoteAsync(string noteId, NoteWrite note, int? expectedVersion, CancellationToken cancellationToken = default)
     {
         MemoryInputException.ThrowIfBlank(noteId);
         ValidateNote(note);
+        _notes.RequireCurrent(noteId, expectedVersion); // a stale write is refused before anything, the guard's hold included
         var provenance = new NoteProvenance(note.SourceTurnIds, EpisodeOf(note.SourceTurnIds), "api", "1") { Source = note.Source, Trust = note.Trust };
         if (HoldIfFlagged(note, provenance) is { } held)
         {
             return held; // the current version stays as it is
         }
 
-        return await WriteNoteAsync(() => _notes.Update(noteId, note, provenance, _time.GetUtcNow()), note, cancellationToken).ConfigureAwait(false);
+        return await WriteNoteAsync(() => _notes.Update(noteId, note, provenance, _time.GetUtcNow(), expectedVersion), note, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task<NoteWriteResult> DeleteNoteAsync(string noteId, CancellationToken cancellationToken = default)
+    public Task<NoteWriteResult> DeleteNoteAsync(string noteId, CancellationToken cancellationToken = default) =>
+        DeleteNoteAsync(noteId, expectedVersion: null, cancellationToken);
+
+    /// <summary>Deletes a note if it is still at the version the caller read: its current version becomes a tombstone,
+    /// kept in the history until purged.</summary>
+    /// <param name="noteId">The current version's id, or a lineage id (as for
+    /// <see cref="UpdateNoteAsync(string, NoteWrite, int?, CancellationToken)"/>).</param>
+    /// <param name="expectedVersion">The version the caller read (the note's ETag); <see langword="null"/> for no check.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What happened.</returns>
+    /// <exception cref="MemoryItemNotFoundException">No note has that id.</exception>
+    /// <exception cref="NoteConflictException">The id names a version that is not current, or the current version
+    /// is not <paramref name="expectedVersion"/>; nothing is changed.</exception>
+    public Task<NoteWriteResult> DeleteNoteAsync(string noteId, int? expectedVersion, CancellationToken cancellationToken = default)
     {
         MemoryInputException.ThrowIfBlank(noteId);
         cancellationToken.ThrowIfCancellationRequested();
@@ -265,7 +294,7 @@ public sealed partial class AgentMemory : IAgentMemory
         NoteWriteResult result;
         try
         {
-            result = _notes.Delete(noteId, _time.GetUtcNow());
+            result = _notes.Delete(noteId, _time.GetUtcNow(), expectedVersion);
         }
         finally
         {
@@ -281,6 +310,12 @@ public sealed partial class AgentMemory : IAgentMemory
     {
         MemoryInputException.ThrowIfBlank(noteId);
         cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(PurgeNoteVersions(noteId).Count);
+    }
+
+    // Removes every version of a note (journaled as NoteVersionsPurged) and its index entries.
+    private IReadOnlyList<Note> PurgeNoteVersions(string noteId)
+    {
         var captured = BeginNoteCapture();
         IReadOnlyList<Note> removed;
         try
@@ -297,7 +332,7 @@ public sealed partial class AgentMemory : IAgentMemory
             UnindexNote(note.Id);
         }
 
-        return Task.FromResult(removed.Count);
+        return removed;
     }
 
     // A note written through the API that the guard flags is held outside the note store (it supersedes nothing and
@@ -342,6 +377,7 @@ public sealed partial class AgentMemory : IAgentMemory
         try
         {
             result = write();
+            (indexText, vector) = StoredIndexText(result, indexText, vector);
         }
         finally
         {
@@ -363,8 +399,23 @@ public sealed partial class AgentMemory : IAgentMemory
 
         if (result.Operation != NoteOperation.NoOp && result.Note.Status == NoteStatus.Active)
         {
+            (indexText, vector) = StoredIndexText(result, indexText, vector);
             IndexNote(result.Note, indexText, vector);
         }
+    }
+
+    // The index text of the version a write stored, and the vector computed for the write's text when it is the same
+    // text. A merge stores the union of two notes' sources, whose last turn (quoted with the question it answers) may
+    // be the other note's: then the version is indexed with its own text and queued for dense embedding.
+    private (string IndexText, float[]? Vector) StoredIndexText(NoteWriteResult result, string indexText, float[]? vector)
+    {
+        if (result.Operation != NoteOperation.Merged)
+        {
+            return (indexText, vector);
+        }
+
+        var stored = NoteIndexText(result.Note);
+        return string.Equals(stored, indexText, StringComparison.Ordinal) ? (indexText, vector) : (stored, null);
     }
 
 

@@ -138,6 +138,7 @@ public static class MemoryFabricServer
             {
                 ConsolidationPeriod = server.ConsolidationPeriod,
                 ConsolidateAfterTurns = server.ConsolidateAfterTurns,
+                SessionIdleConsolidation = server.SessionIdleConsolidation,
                 ImportBatchSize = server.MaxBatchSize, // an import of any size, in batches the engine accepts
                 IndexingGate = new DenseIndexingGate(), // background embedding on at most half the cores
             };

@@ -93,6 +93,10 @@ public sealed class MemoryFabricServerOptions
     /// <summary>Consolidate an agent after this many new turns. Default: 1,000.</summary>
     public int ConsolidateAfterTurns { get; set; } = 1_000;
 
+    /// <summary>Consolidate a session once it has received no turn for this long (its open episode becomes notes);
+    /// 0 turns it off. Default: 60 seconds.</summary>
+    public TimeSpan SessionIdleConsolidation { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Keep state in memory only (nothing written to disk; for tests and demos). Default: false.</summary>
     public bool InMemory { get; set; }
 

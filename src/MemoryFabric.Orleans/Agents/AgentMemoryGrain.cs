@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MemoryFabric.Conversation;
 using MemoryFabric.Guard;
 using MemoryFabric.Notes;
@@ -19,12 +18,16 @@ namespace MemoryFabric.Orleans.Agents;
 /// The grain that owns one agent's memory (key <c>tenant/agent</c>): it hosts an <see cref="AgentMemory"/>, journals
 /// every write before acknowledging it, replays snapshot + journal on activation, indexes new items densely in small
 /// turns after the write (grain timers), and consolidates on durable Orleans reminders (periodically and after
-/// <see cref="AgentMemoryGrainOptions.ConsolidateAfterTurns"/> new turns), compacting the journal into a snapshot.
+/// <see cref="AgentMemoryGrainOptions.ConsolidateAfterTurns"/> new turns) and when a session goes idle
+/// (<see cref="AgentMemoryGrainOptions.SessionIdleConsolidation"/>), compacting the journal into a snapshot. A
+/// consolidation plans off the agent's turn and applies its plan in short turns, so reads never wait long for it
+/// (AgentMemoryGrain.Consolidation.cs).
 /// The guard follows the tenant's policy (on/off, relation groups), asked of the tenant's guard grain
 /// (<see cref="ITenantGuardGrain"/>): the agent shares its trusted claims with its groups after each consolidation and
 /// asks for its peers' claims when a weak candidate makes one.
 /// </summary>
-/// <remarks>Orleans gives it one call at a time (it is not reentrant), a timer tick or a reminder being a turn too.
+/// <remarks>Orleans gives it one call at a time (it is not reentrant), a timer tick or a reminder being a turn too;
+/// only <see cref="ConsolidateAsync"/> interleaves (it waits for a consolidation that runs off the turn).
 /// Its snapshot and journal go to the silo's <see cref="IActorStateStore"/> (SQLite embedded, Azure Blob in a
 /// cluster) rather than to whole-state grain storage, so a write costs one journal append, not a rewrite of the
 /// agent.</remarks>
@@ -61,6 +64,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
     private bool _consolidationScheduled;
     private bool _skipDeactivationSnapshot;
     private IGrainTimer? _embeddingTimer;
+    private bool _embedding; // a batch is with the encoder (its timer interleaves): no second timer meanwhile
     private AgentGuardPolicy? _guardPolicy;
     private DateTimeOffset _guardPolicyAt;
     private string? _publishedClaims;      // a digest of the claims last shared with the relation groups
@@ -135,6 +139,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         if (_exists)
         {
             await EnsureConsolidationReminderAsync();
+            WatchUnconsolidatedSessions();
         }
 
         _grainMetrics?.Activated(TypeName);
@@ -146,6 +151,10 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         _grainMetrics?.Deactivated(TypeName, reason);
         _embeddingTimer?.Dispose();
         _embeddingTimer = null;
+        _idleTimer?.Dispose();
+        _idleTimer = null;
+        AbandonConsolidations("the agent was deactivated");
+        await SettleSnapshotAsync(); // a failed one leaves the agent dirty: snapshotted below
         if (_skipDeactivationSnapshot || !_exists)
         {
             return;
@@ -186,6 +195,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         {
             _metrics?.TurnsIngested(result.StoredTurnIds.Count);
             _turnsSinceConsolidation += result.StoredTurnIds.Count;
+            SessionsWritten(turns.Select(t => t.SessionId).Distinct(StringComparer.Ordinal));
             await ScheduleConsolidationIfDueAsync(cancellationToken);
         }
 
@@ -289,20 +299,23 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
     public Task<NoteWriteResult> AddNoteAsync(NoteWrite note, CancellationToken cancellationToken = default) =>
         WriteNoteAsync(ct => _memory.AddNoteAsync(note, ct), "add", requireExisting: false, cancellationToken);
 
-    /// <summary>Writes a new version of a note (durable when the task completes).</summary>
+    /// <summary>Writes a new version of a note (durable when the task completes); the version check is made by the
+    /// engine in the same step as the write.</summary>
     /// <param name="noteId">The note.</param>
     /// <param name="note">The new content.</param>
+    /// <param name="expectedVersion">The version the caller read; <see langword="null"/> for no check.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>What happened.</returns>
-    public Task<NoteWriteResult> UpdateNoteAsync(string noteId, NoteWrite note, CancellationToken cancellationToken = default) =>
-        WriteNoteAsync(ct => _memory.UpdateNoteAsync(noteId, note, ct), "update", requireExisting: true, cancellationToken);
+    public Task<NoteWriteResult> UpdateNoteAsync(string noteId, NoteWrite note, int? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        WriteNoteAsync(ct => _memory.UpdateNoteAsync(noteId, note, expectedVersion, ct), "update", requireExisting: true, cancellationToken);
 
     /// <summary>Deletes a note: its current version becomes a tombstone (durable when the task completes).</summary>
     /// <param name="noteId">The note.</param>
+    /// <param name="expectedVersion">The version the caller read; <see langword="null"/> for no check.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>What happened.</returns>
-    public Task<NoteWriteResult> DeleteNoteAsync(string noteId, CancellationToken cancellationToken = default) =>
-        WriteNoteAsync(ct => _memory.DeleteNoteAsync(noteId, ct), "delete", requireExisting: true, cancellationToken);
+    public Task<NoteWriteResult> DeleteNoteAsync(string noteId, int? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        WriteNoteAsync(ct => _memory.DeleteNoteAsync(noteId, expectedVersion, ct), "delete", requireExisting: true, cancellationToken);
 
     /// <summary>Removes every version of a note for good (durable when the task completes).</summary>
     /// <param name="noteId">The note.</param>
@@ -321,6 +334,29 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         }
 
         return removed;
+    }
+
+    /// <summary>Removes every version of a note for good and, with <paramref name="forgetSources"/>, forgets its source
+    /// turns; durable, and gone from the store's files, when the task completes.</summary>
+    /// <param name="noteId">Any version id or the lineage id.</param>
+    /// <param name="forgetSources">Whether to forget the note's source turns too.</param>
+    /// <param name="expectedVersion">The version the caller read; <see langword="null"/> for no check.</param>
+    /// <param name="cancellationToken">Cancels the call before anything is changed.</param>
+    /// <returns>What was removed.</returns>
+    public async Task<Api.PurgeResult> ForgetNoteAsync(string noteId, bool forgetSources, int? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        EnsureExists();
+        await EnsureGuardPolicyAsync(cancellationToken); // so the claims shared with relation groups are republished
+        var result = await _memory.ForgetNoteAsync(noteId, forgetSources, expectedVersion, cancellationToken);
+        await CommitAsync(cancellationToken);
+        if (result.Purged > 0)
+        {
+            _metrics?.NotesWritten(result.Purged + (result.Sources?.PurgedNoteIds.Count ?? 0), "purge");
+            await PublishClaimsAsync(CancellationToken.None); // before the purge, which also wipes the claims' old copy
+            await PurgeStorageAsync();
+        }
+
+        return result;
     }
 
     /// <summary>Forgets turns for good; durable, and gone from the store's files, when the task completes.</summary>
@@ -398,6 +434,11 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
             _metrics?.TurnsIngested(stored);
             _metrics?.NotesWritten(importedNotes, "import");
             _turnsSinceConsolidation += stored;
+            if (stored > 0)
+            {
+                SessionsWritten(turns.Select(t => t.SessionId).Distinct(StringComparer.Ordinal));
+            }
+
             await ScheduleConsolidationIfDueAsync(cancellationToken);
             return new AgentImportResult(stored, importedNotes, skipped + (notes.Count - importedNotes));
         }
@@ -409,15 +450,6 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         }
     }
 
-    /// <summary>Consolidates now and compacts the journal into a snapshot.</summary>
-    /// <param name="cancellationToken">Cancels the consolidation.</param>
-    /// <returns>What the consolidation did.</returns>
-    public async Task<ConsolidationReport> ConsolidateAsync(CancellationToken cancellationToken = default)
-    {
-        EnsureExists();
-        return await RunConsolidationAsync("request", cancellationToken);
-    }
-
     /// <summary>Removes everything the agent holds, for good: turns, episodes, notes, indexes, snapshot, journal and
     /// reminders.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -425,11 +457,13 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
     public async Task<bool> PurgeAsync(CancellationToken cancellationToken = default)
     {
         var existed = _exists;
+        await SettleSnapshotAsync(); // no snapshot lands after the clear
         await _card.ClearAsync(cancellationToken); // first: a failure after it leaves no card of a purged agent
         await _storage.ClearAsync(cancellationToken);
         await UnregisterRemindersAsync();
         Discard();
         await WithdrawClaimsAsync(cancellationToken);
+        await _storage.PurgeDeletedAsync(CancellationToken.None); // its text on no file (SQLite: the WAL truncated)
         return existed;
     }
 
@@ -489,9 +523,9 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
     }
 
     /// <inheritdoc />
+    /// <remarks>The tick only starts the consolidation: it plans off the agent's turn and applies in a later one.</remarks>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        var cancellationToken = CancellationToken.None;
         if (!_exists)
         {
             await UnregisterReminderAsync(reminderName);
@@ -500,13 +534,18 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
 
         if (reminderName == PendingConsolidationReminder)
         {
+            if (IsConsolidating)
+            {
+                return; // it ticks again in a minute, after the running one
+            }
+
             await UnregisterReminderAsync(PendingConsolidationReminder);
             _consolidationScheduled = false;
-            await RunConsolidationAsync("turns", cancellationToken);
+            StartConsolidationIfIdle("turns", null);
         }
         else if (reminderName == ConsolidationReminder)
         {
-            await RunConsolidationAsync("periodic", cancellationToken);
+            StartConsolidationIfIdle("periodic", null);
         }
     }
 
@@ -538,6 +577,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
             return;
         }
 
+        await SettleSnapshotAsync(); // storage writes of one agent never overlap
         _metrics?.GuardChanges(changes);
         var first = !_exists;
         try
@@ -577,36 +617,6 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         }
     }
 
-    private async Task<ConsolidationReport> RunConsolidationAsync(string trigger, CancellationToken cancellationToken)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        ConsolidationReport report;
-        try
-        {
-            report = await _memory.ConsolidateAsync(cancellationToken);
-            _metrics?.GuardChanges(_memory.DrainChanges()); // consolidation is captured by the snapshot below, not by the journal
-            _dirty = true;
-            await WriteSnapshotAsync(CancellationToken.None);
-        }
-        catch
-        {
-            // A half-done consolidation or a failed snapshot: reload the durable state on the next call.
-            Discard();
-            throw;
-        }
-
-        _turnsSinceConsolidation = 0;
-        ScheduleEmbedding(); // the episodes and notes it created join the dense index in the background
-        await PublishClaimsAsync(CancellationToken.None);
-        _metrics?.Consolidated(stopwatch.Elapsed, trigger);
-        if (_logger.IsEnabled(LogLevel.Debug))
-        {
-            _logger.LogDebug("Consolidated {Actor} ({Trigger}) in {Elapsed} ms: {Report}", _id, trigger, stopwatch.ElapsedMilliseconds, report);
-        }
-
-        return report with { Duration = stopwatch.Elapsed };
-    }
-
     // After a purge or a forget (journaled by CommitAsync): a fresh snapshot replaces the journal entries that held
     // the removed data, and the store wipes what was deleted from its files (SQLite: zeroed pages, empty WAL).
     private async Task PurgeStorageAsync()
@@ -626,6 +636,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
 
     private async Task WriteSnapshotAsync(CancellationToken cancellationToken)
     {
+        await SettleSnapshotAsync(); // a consolidation's snapshot still being written goes first
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
         _memory.WriteSnapshot(buffer);
         _snapshotVersion = await _storage.WriteSnapshotAsync(buffer.WrittenMemory, _lastSequence, _snapshotVersion, cancellationToken);
@@ -639,7 +650,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
 
     private void ScheduleEmbedding()
     {
-        if (_embeddingTimer is null && _memory.PendingEmbeddingCount > 0)
+        if (_embeddingTimer is null && !_embedding && _memory.PendingEmbeddingCount > 0)
         {
             _embeddingTimer = StartEmbeddingTimer(_options.EmbeddingDelay);
         }
@@ -659,6 +670,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
             return;
         }
 
+        _embedding = true;
         try
         {
             var embedded = await _memory.EmbedPendingAsync(_options.EmbeddingBatchSize, cancellationToken);
@@ -676,10 +688,11 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         }
         finally
         {
+            _embedding = false;
             gate?.Exit();
         }
 
-        if (_memory.PendingEmbeddingCount > 0)
+        if (_memory.PendingEmbeddingCount > 0 && _embeddingTimer is null)
         {
             _embeddingTimer = StartEmbeddingTimer(TimeSpan.Zero);
         }
@@ -774,6 +787,9 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
     {
         _embeddingTimer?.Dispose();
         _embeddingTimer = null;
+        _idleTimer?.Dispose();
+        _idleTimer = null;
+        AbandonConsolidations("the agent was reloaded after a failed write or purged");
         _card.Stop();
         _memory = _factory.Create();
         ApplyGuardPolicy();
@@ -795,7 +811,9 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
                 // The activation is going away (its timers are cancelled): not an error.
             }
         },
-        new GrainTimerCreationOptions { DueTime = dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = false });
+        // Interleaved: while the encoder works on a batch (off the grain's scheduler), searches, contexts and writes
+        // run; the batch is checked against what they changed when its vectors come back (AgentMemory.EmbedPendingAsync).
+        new GrainTimerCreationOptions { DueTime = dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = false });
 
     // Drops the in-memory state without a snapshot (after a failed write, or for a name nobody wrote to), so that the
     // next call reloads what is durable.
@@ -806,10 +824,11 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
     }
 
     // The periodic consolidation reminder: registered with the first write, and again on activation when it is
-    // missing (a data directory from before reminders lived in Orleans' reminder table).
+    // missing (a data directory from before reminders lived in Orleans' reminder table) or has another period than
+    // ConsolidationPeriod (the setting changed since it was registered).
     private async Task EnsureConsolidationReminderAsync()
     {
-        if (await this.GetReminder(ConsolidationReminder) is null)
+        if (await RegisteredPeriodAsync(ConsolidationReminder) != _options.ConsolidationPeriod)
         {
             await RegisterConsolidationReminderAsync();
         }

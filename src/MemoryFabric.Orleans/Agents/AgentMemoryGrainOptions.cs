@@ -1,6 +1,8 @@
 namespace MemoryFabric.Orleans.Agents;
 
-/// <summary>Options of <see cref="AgentMemoryGrain"/>: when consolidation runs and how dense indexing keeps up.</summary>
+/// <summary>Options of <see cref="AgentMemoryGrain"/>: when consolidation runs and how dense indexing keeps up. They are
+/// read when an agent activates, so a change reaches existing agents on their next activation (the periodic reminder
+/// is registered again when its period differs from <see cref="ConsolidationPeriod"/>).</summary>
 public sealed class AgentMemoryGrainOptions
 {
     /// <summary>The period of the durable consolidation reminder. Default: one hour.</summary>
@@ -12,6 +14,17 @@ public sealed class AgentMemoryGrainOptions
     /// <summary>The delay between reaching <see cref="ConsolidateAfterTurns"/> and consolidating (a durable one-shot
     /// reminder, so a crash doesn't lose it). Default: one second.</summary>
     public TimeSpan ConsolidationDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Consolidate a session once it has received no turn for this long, so that its open episode becomes
+    /// notes without waiting for <see cref="ConsolidationPeriod"/> or <see cref="ConsolidateAfterTurns"/> (a grain
+    /// timer that keeps no agent in memory). <see cref="TimeSpan.Zero"/> or <see cref="Timeout.InfiniteTimeSpan"/>
+    /// turns it off. Default: 60 seconds.</summary>
+    public TimeSpan SessionIdleConsolidation { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The most time one turn of the agent spends applying a consolidation's plan (the plan itself is made
+    /// off the agent's turn); a larger plan is applied over several turns, with the agent's other calls served in
+    /// between. Default: 10 ms.</summary>
+    public TimeSpan ConsolidationTurnBudget { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>How many pending items one dense-indexing turn embeds. Smaller batches let searches interleave sooner.
     /// Default: 32.</summary>
@@ -47,6 +60,16 @@ public sealed class AgentMemoryGrainOptions
         if (ConsolidationPeriod < TimeSpan.FromSeconds(1))
         {
             throw new ArgumentOutOfRangeException(nameof(ConsolidationPeriod), ConsolidationPeriod, "The consolidation period is at least one second.");
+        }
+
+        if ((SessionIdleConsolidation < TimeSpan.Zero && SessionIdleConsolidation != Timeout.InfiniteTimeSpan) || SessionIdleConsolidation > TimeSpan.FromDays(30))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SessionIdleConsolidation), SessionIdleConsolidation, "Must be between 0 (off) and 30 days, or infinite (off).");
+        }
+
+        if (ConsolidationTurnBudget <= TimeSpan.Zero && ConsolidationTurnBudget != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConsolidationTurnBudget), ConsolidationTurnBudget, "Must be positive, or infinite (one turn).");
         }
 
         if (ConsolidateAfterTurns < 1)

@@ -71,24 +71,40 @@ public interface IAgentMemoryGrain : IGrainWithStringKey
     /// <returns>What happened.</returns>
     Task<NoteWriteResult> AddNoteAsync(NoteWrite note, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes a new version of a note (durable when the task completes).</summary>
+    /// <summary>Writes a new version of a note (durable when the task completes); the version check and the write are
+    /// one step of the grain (see <see cref="AgentMemory.UpdateNoteAsync(string, NoteWrite, int?, CancellationToken)"/>).</summary>
     /// <param name="noteId">The note.</param>
     /// <param name="note">The new content.</param>
+    /// <param name="expectedVersion">The version the caller read (the note's ETag); <see langword="null"/> for no check.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>What happened.</returns>
-    Task<NoteWriteResult> UpdateNoteAsync(string noteId, NoteWrite note, CancellationToken cancellationToken = default);
+    /// <exception cref="NoteConflictException">The id names a version that is not current, or the current version is
+    /// not <paramref name="expectedVersion"/>; nothing is changed.</exception>
+    Task<NoteWriteResult> UpdateNoteAsync(string noteId, NoteWrite note, int? expectedVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a note: its current version becomes a tombstone (durable when the task completes).</summary>
     /// <param name="noteId">The note.</param>
+    /// <param name="expectedVersion">The version the caller read (the note's ETag); <see langword="null"/> for no check.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>What happened.</returns>
-    Task<NoteWriteResult> DeleteNoteAsync(string noteId, CancellationToken cancellationToken = default);
+    /// <exception cref="NoteConflictException">As for <see cref="UpdateNoteAsync"/>.</exception>
+    Task<NoteWriteResult> DeleteNoteAsync(string noteId, int? expectedVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>Removes every version of a note for good (durable when the task completes).</summary>
     /// <param name="noteId">The note.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many versions were removed.</returns>
     Task<int> PurgeNoteAsync(string noteId, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every version of a note for good and, with <paramref name="forgetSources"/>, forgets the turns
+    /// it was drawn from (<see cref="AgentMemory.ForgetNoteAsync"/>); when the task completes a fresh snapshot without
+    /// them has replaced the journal entries that held them and the store has purged the deleted data from its files.</summary>
+    /// <param name="noteId">Any version id or the lineage id.</param>
+    /// <param name="forgetSources">Whether to forget the note's source turns too.</param>
+    /// <param name="expectedVersion">The version the caller read (the note's ETag); <see langword="null"/> for no check.</param>
+    /// <param name="cancellationToken">Cancels the call before anything is changed.</param>
+    /// <returns>What was removed (<see cref="Api.PurgeResult.Purged"/> 0 when the note is unknown).</returns>
+    Task<Api.PurgeResult> ForgetNoteAsync(string noteId, bool forgetSources, int? expectedVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>Forgets turns for good (see <see cref="IAgentMemory.ForgetTurnsAsync"/>); when the task completes a
     /// fresh snapshot without them has replaced the journal entries that held them and the store has purged the deleted
@@ -110,9 +126,12 @@ public interface IAgentMemoryGrain : IGrainWithStringKey
     /// <returns>What was stored.</returns>
     Task<AgentImportResult> ImportAsync(IReadOnlyList<Turn> turns, IReadOnlyList<Note> notes, CancellationToken cancellationToken = default);
 
-    /// <summary>Consolidates now and compacts the journal into a snapshot.</summary>
-    /// <param name="cancellationToken">Cancels the consolidation.</param>
+    /// <summary>Consolidates now and compacts the journal into a snapshot; returns once the result is applied. The
+    /// agent keeps serving other calls meanwhile (this call interleaves: the consolidation plans off the agent's
+    /// turn and applies its plan in short turns).</summary>
+    /// <param name="cancellationToken">Stops waiting (the consolidation goes on).</param>
     /// <returns>What the consolidation did.</returns>
+    [global::Orleans.Concurrency.AlwaysInterleave]
     Task<ConsolidationReport> ConsolidateAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Removes everything the agent holds, for good.</summary>

@@ -19,6 +19,7 @@ internal sealed class EmbeddedFabric : IAsyncDisposable
     private readonly AgentMemoryGrainOptions _options;
     private readonly TimeProvider _engineTime;
     private readonly TimeSpan? _idleTimeout;
+    private readonly Func<AgentMemory>? _memory;
     private IHost? _host;
 
     /// <summary>Creates the fabric (not started).</summary>
@@ -27,12 +28,15 @@ internal sealed class EmbeddedFabric : IAsyncDisposable
     /// <param name="engineTime">The engine's clock (turn dates, decay); Orleans keeps real time.</param>
     /// <param name="idleTimeout">How long an idle grain stays activated (Orleans' collection runs every second
     /// then); the default 15 minutes when <see langword="null"/>.</param>
-    public EmbeddedFabric(string directory, AgentMemoryGrainOptions options, TimeProvider engineTime, TimeSpan? idleTimeout = null)
+    /// <param name="memory">Creates each agent's engine; one deferring dense embedding on <paramref name="engineTime"/>
+    /// when <see langword="null"/>.</param>
+    public EmbeddedFabric(string directory, AgentMemoryGrainOptions options, TimeProvider engineTime, TimeSpan? idleTimeout = null, Func<AgentMemory>? memory = null)
     {
         _directory = directory;
         _options = options;
         _engineTime = engineTime;
         _idleTimeout = idleTimeout;
+        _memory = memory;
     }
 
     public IGrainFactory Grains => _host?.Services.GetRequiredService<IGrainFactory>() ?? throw new InvalidOperationException("Not started.");
@@ -46,7 +50,7 @@ internal sealed class EmbeddedFabric : IAsyncDisposable
     public async Task StartAsync()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSingleton<IAgentMemoryFactory>(new AgentMemoryFactory(() => new AgentMemory(new AgentMemoryOptions { DeferEmbedding = true }, _engineTime)));
+        builder.Services.AddSingleton<IAgentMemoryFactory>(new AgentMemoryFactory(_memory ?? (() => new AgentMemory(new AgentMemoryOptions { DeferEmbedding = true }, _engineTime))));
         builder.Services.AddSingleton(_options);
         builder.UseOrleans(silo =>
         {
