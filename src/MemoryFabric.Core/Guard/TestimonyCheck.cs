@@ -209,6 +209,22 @@ internal sealed partial class TestimonyCheck
     /// <returns>Whether it does.</returns>
     internal static bool IsFirstPerson(string text) => FirstPerson().IsMatch(text);
 
+    /// <summary>Whether a text is its speaker's own account: in the first person, or naming the speaker (a voice that
+    /// speaks of itself by its name, "Samir drives an old Citroen" said by Samir, speaks of itself).</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="speaker">Who says it.</param>
+    /// <returns>Whether it is.</returns>
+    internal static bool IsOwnAccount(string text, string speaker)
+    {
+        if (IsFirstPerson(text))
+        {
+            return true;
+        }
+
+        var first = FirstName(speaker);
+        return first.Length >= 2 && Words(text).Any(w => char.IsUpper(w.Value[0]) && string.Equals(w.Value, first, StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>The flag of retrieval bait.</summary>
     internal static string BaitFlag(string speaker, string bait) =>
         $"testimony: retrieval bait from '{speaker}', a voice with no standing in this history: {bait}";
@@ -344,7 +360,7 @@ internal sealed partial class TestimonyCheck
                 }
             }
 
-            if (!hasStanding && (quarantined || subjects.Count != 0 || !IsFirstPerson(turn.Text)))
+            if (!hasStanding && (quarantined || subjects.Count != 0 || !IsOwnAccount(turn.Text, speaker)))
             {
                 // A claim about others or about the world (what a new voice says of itself is its own account).
                 voiceless.Add(new Voice(turn, speaker, ClaimTerms(turn.Text, speaker, speaker)) { Reason = reason, Quarantined = quarantined });

@@ -753,7 +753,7 @@ internal sealed class TestimonyLedger
                 }
             }
 
-            kind = !speaker.HasStanding && (entry.Quarantined || entry.NamedBy is { Count: > 0 } || !entry.FirstPerson) ? Kind.Voice : Kind.Plain;
+            kind = !speaker.HasStanding && (entry.Quarantined || entry.NamedBy is { Count: > 0 } || !entry.OwnAccount) ? Kind.Voice : Kind.Plain;
         }
 
         var wasVoice = entry.Kind == Kind.Voice;
@@ -991,7 +991,7 @@ internal sealed class TestimonyLedger
         private HashSet<string>? _voiceTerms;
         private string? _bait;
         private bool _baitRead;
-        private bool? _firstPerson;
+        private bool? _ownAccount;
 
         public Turn Turn { get; } = turn;
 
@@ -1025,7 +1025,7 @@ internal sealed class TestimonyLedger
 
         public IReadOnlyList<(int Index, string Value)> Words => TestimonyCheck.Words(Turn.Text); // not kept: read when indexed
 
-        public bool FirstPerson => _firstPerson ??= TestimonyCheck.IsFirstPerson(Turn.Text);
+        public bool OwnAccount => _ownAccount ??= TestimonyCheck.IsOwnAccount(Turn.Text, Name);
 
         // The terms, in order, each as the ledger's one copy of it.
         private HashSet<string> Pooled(IEnumerable<string> terms)

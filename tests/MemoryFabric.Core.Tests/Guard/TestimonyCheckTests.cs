@@ -117,6 +117,25 @@ public sealed class TestimonyCheckTests
     }
 
     [Fact]
+    public void New_voices_each_naming_themselves_are_not_a_chorus()
+    {
+        // A round in a group chat, each member speaking of themselves by name: their own accounts, not a rumour.
+        var check = Check(
+            ("C1", "Ana", "Ana drives an old Volvo estate."),
+            ("C2", "Ben", "Ben drives an old Fiat Panda."),
+            ("C3", "Cy", "Cy drives an old Land Rover, to be honest."));
+
+        Assert.Empty(check.Flags);
+
+        // The same chorus about someone else is still one source.
+        var rumour = Check(
+            ("R1", "Ana", "Caroline drives an old Volvo estate now."),
+            ("R2", "Ben", "Caroline apparently drives an old Volvo estate."),
+            ("R3", "Cy", "Caroline drives an old Volvo estate, I hear."));
+        Assert.All(["R1", "R2", "R3"], id => Assert.NotNull(rumour.ReasonFor(id)));
+    }
+
+    [Fact]
     public void One_new_voice_with_a_new_claim_is_not_a_chorus()
     {
         var check = Check(("C1", "Ana", "Word is that Caroline will relocate to Lisbon next spring."));
