@@ -57,8 +57,9 @@ internal sealed class InProcessServer : IAsyncDisposable
     /// <see cref="LoadSettings"/>).</param>
     /// <param name="log">Receives the server's warnings (and the embedder's download progress).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="logPrefix">What the server's log lines start with: the command that runs it.</param>
     public static async Task<InProcessServer> StartAsync(
-        string dataDirectory, string embedder, string adminKey, IEnumerable<string> settings, TextWriter log, CancellationToken cancellationToken)
+        string dataDirectory, string embedder, string adminKey, IEnumerable<string> settings, TextWriter log, CancellationToken cancellationToken, string logPrefix = "memfab bench http")
     {
         var args = new List<string>
         {
@@ -73,7 +74,7 @@ internal sealed class InProcessServer : IAsyncDisposable
         var app = MemoryFabricServer.Build([.. args], builder =>
         {
             builder.Logging.ClearProviders();
-            builder.Logging.AddProvider(new BenchLoggerProvider(log));
+            builder.Logging.AddProvider(new BenchLoggerProvider(log, logPrefix));
         });
         try
         {
@@ -120,16 +121,16 @@ internal sealed class InProcessServer : IAsyncDisposable
 
     /// <summary>Forwards the server's warnings and errors (and the embedder's information, e.g. a model download) to
     /// the benchmark's progress output instead of the console, which holds the results.</summary>
-    private sealed class BenchLoggerProvider(TextWriter log) : ILoggerProvider
+    private sealed class BenchLoggerProvider(TextWriter log, string prefix) : ILoggerProvider
     {
-        public ILogger CreateLogger(string categoryName) => new BenchLogger(log, categoryName);
+        public ILogger CreateLogger(string categoryName) => new BenchLogger(log, prefix, categoryName);
 
         public void Dispose()
         {
         }
     }
 
-    private sealed class BenchLogger(TextWriter log, string category) : ILogger
+    private sealed class BenchLogger(TextWriter log, string prefix, string category) : ILogger
     {
         private readonly LogLevel _minimum = category.EndsWith(".EmbedderHolder", StringComparison.Ordinal) ? LogLevel.Information : LogLevel.Warning;
 
@@ -148,8 +149,8 @@ internal sealed class InProcessServer : IAsyncDisposable
             var name = category[(category.LastIndexOf('.') + 1)..];
             var message = formatter(state, exception);
             log.WriteLine(exception is null
-                ? $"memfab bench http: server {logLevel.ToString().ToLowerInvariant()} ({name}): {message}"
-                : $"memfab bench http: server {logLevel.ToString().ToLowerInvariant()} ({name}): {message}: {exception.GetType().Name}: {exception.Message}");
+                ? $"{prefix}: server {logLevel.ToString().ToLowerInvariant()} ({name}): {message}"
+                : $"{prefix}: server {logLevel.ToString().ToLowerInvariant()} ({name}): {message}: {exception.GetType().Name}: {exception.Message}");
         }
     }
 }

@@ -43,12 +43,12 @@ internal static class BenchAbuseCommand
 
             var options = new AbuseBenchmarkOptions
             {
-                FloodClients = Range(parseResult.GetValue(floodClients), "--flood-clients", 1, 4_096),
+                FloodClients = OptionRange.Check(parseResult.GetValue(floodClients), "--flood-clients", 1, 4_096),
                 FloodRequestsPerSecond = parseResult.GetValue(floodRate) is var fr && double.IsFinite(fr) && fr >= 0 ? fr : throw new UsageException($"--flood-rate must be 0 or more (got {fr})"),
                 DurationSeconds = Positive(parseResult.GetValue(duration), "--duration"),
                 WarmupSeconds = Math.Max(0, parseResult.GetValue(warmup)),
                 SearchesPerSecond = Positive(parseResult.GetValue(rate), "--rate"),
-                Turns = Range(parseResult.GetValue(turns), "--turns", 1, 1_000_000),
+                Turns = OptionRange.Check(parseResult.GetValue(turns), "--turns", 1, 1_000_000),
                 DistinctKeys = !parseResult.GetValue(sameKey),
                 FloodSourceAddress = string.Equals(source, "default", StringComparison.OrdinalIgnoreCase) ? null : source,
                 Embedder = (parseResult.GetValue(embedder) ?? "hashing").Trim().ToLowerInvariant(),
@@ -87,9 +87,6 @@ internal static class BenchAbuseCommand
         });
         return command;
     }
-
-    private static int Range(int value, string name, int min, int max) =>
-        value >= min && value <= max ? value : throw new UsageException($"{name} must be between {min:N0} and {max:N0} (got {value})");
 
     private static double Positive(double value, string name) =>
         double.IsFinite(value) && value > 0 ? value : throw new UsageException($"{name} must be positive (got {value})");

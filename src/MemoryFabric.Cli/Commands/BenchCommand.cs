@@ -16,6 +16,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchHttpCommand.Create());
         command.Subcommands.Add(BenchStorageCommand.Create());
         command.Subcommands.Add(BenchAbuseCommand.Create());
+        command.Subcommands.Add(BenchBehaviourCommand.Create());
         return command;
     }
 }

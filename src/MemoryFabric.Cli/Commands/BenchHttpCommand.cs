@@ -55,22 +55,22 @@ internal static class BenchHttpCommand
             var stderr = parseResult.InvocationConfiguration.Error;
             var options = new HttpBenchmarkOptions
             {
-                Agents = Range(parseResult.GetValue(agents), "--agents", 1, 100_000),
-                TurnsPerAgent = Range(parseResult.GetValue(turns), "--turns", 1, 10_000_000),
-                BatchSize = Range(parseResult.GetValue(batchSize), "--batch-size", 1, 100_000),
-                Connections = Range(parseResult.GetValue(connections), "--connections", 1, 4_096),
+                Agents = OptionRange.Check(parseResult.GetValue(agents), "--agents", 1, 100_000),
+                TurnsPerAgent = OptionRange.Check(parseResult.GetValue(turns), "--turns", 1, 10_000_000),
+                BatchSize = OptionRange.Check(parseResult.GetValue(batchSize), "--batch-size", 1, 100_000),
+                Connections = OptionRange.Check(parseResult.GetValue(connections), "--connections", 1, 4_096),
                 DurationSeconds = Seconds(parseResult.GetValue(duration), "--duration", allowZero: false),
                 WarmupSeconds = Seconds(parseResult.GetValue(warmup), "--warmup", allowZero: true),
                 SearchShare = Share(parseResult.GetValue(searchShare)),
                 RequestsPerSecond = Rate(parseResult.GetValue(rate)),
-                MixedIngestBatch = Range(parseResult.GetValue(ingestBatch), "--ingest-batch", 1, 100_000),
-                ColdTurns = Range(parseResult.GetValue(coldTurns), "--cold-turns", 0, 10_000_000),
-                ColdRepeats = Range(parseResult.GetValue(coldRepeats), "--cold-repeats", 1, 1_000),
+                MixedIngestBatch = OptionRange.Check(parseResult.GetValue(ingestBatch), "--ingest-batch", 1, 100_000),
+                ColdTurns = OptionRange.Check(parseResult.GetValue(coldTurns), "--cold-turns", 0, 10_000_000),
+                ColdRepeats = OptionRange.Check(parseResult.GetValue(coldRepeats), "--cold-repeats", 1, 1_000),
                 DropPageCache = parseResult.GetValue(pageCache) != "keep",
                 Embedder = (parseResult.GetValue(embedder) ?? "auto").Trim().ToLowerInvariant(),
                 DataDirectory = parseResult.GetValue(dataDirectory),
                 KeepData = parseResult.GetValue(keepData),
-                ConsolidateAfterTurns = parseResult.GetValue(consolidateAfter) is { } after ? Range(after, "--consolidate-after", 1, int.MaxValue) : null,
+                ConsolidateAfterTurns = parseResult.GetValue(consolidateAfter) is { } after ? OptionRange.Check(after, "--consolidate-after", 1, int.MaxValue) : null,
                 DrainTimeout = TimeSpan.FromSeconds(Seconds(parseResult.GetValue(drainTimeout), "--drain-timeout", allowZero: true)),
                 LocomoPath = parseResult.GetValue(locomo) ?? HttpBenchmarkOptions.DefaultLocomoPath,
                 Synthetic = parseResult.GetValue(synthetic),
@@ -273,9 +273,6 @@ internal static class BenchHttpCommand
 
     private static double Rate(double value) =>
         value >= 0 ? value : throw new UsageException($"--rate must be 0 (closed loop) or more (got {value})");
-
-    private static int Range(int value, string name, int min, int max) =>
-        value >= min && value <= max ? value : throw new UsageException($"{name} must be between {min:N0} and {max:N0} (got {value})");
 
     private static double Seconds(double value, string name, bool allowZero) =>
         !double.IsFinite(value) || value < 0 || (!allowZero && value == 0)

@@ -65,10 +65,10 @@ internal static class BenchStorageCommand
             var stderr = parseResult.InvocationConfiguration.Error;
             var options = new StorageBenchOptions
             {
-                Turns = Range(parseResult.GetValue(turns), "--turns", 1, 10_000_000),
-                BatchSize = Range(parseResult.GetValue(batchSize), "--batch-size", 1, 1_000),
-                SnapshotEvery = Range(parseResult.GetValue(snapshotEvery), "--snapshot-every", 1, 1_000_000),
-                ConsolidateAfter = Range(parseResult.GetValue(consolidateAfter), "--consolidate-after", 0, int.MaxValue),
+                Turns = OptionRange.Check(parseResult.GetValue(turns), "--turns", 1, 10_000_000),
+                BatchSize = OptionRange.Check(parseResult.GetValue(batchSize), "--batch-size", 1, 1_000),
+                SnapshotEvery = OptionRange.Check(parseResult.GetValue(snapshotEvery), "--snapshot-every", 1, 1_000_000),
+                ConsolidateAfter = OptionRange.Check(parseResult.GetValue(consolidateAfter), "--consolidate-after", 0, int.MaxValue),
                 Embedder = (parseResult.GetValue(embedder) ?? "hashing").Trim().ToLowerInvariant(),
                 LocomoPath = parseResult.GetValue(locomo),
                 Synthetic = parseResult.GetValue(synthetic),
@@ -122,9 +122,6 @@ internal static class BenchStorageCommand
         });
         return command;
     }
-
-    private static int Range(int value, string name, int min, int max) =>
-        value >= min && value <= max ? value : throw new UsageException($"{name} must be between {min:N0} and {max:N0} (got {value})");
 }
 
 /// <summary>The settings of one <c>memfab bench storage</c> run.</summary>

@@ -16,6 +16,7 @@ internal static class ServeCommand
     {
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Polly"] = "Warning", // Orleans' placement pipeline logs every execution at Information
         ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
     };
 
