@@ -12,8 +12,8 @@ namespace MemoryFabric.Server.Hosting;
 /// The server's OpenTelemetry (through <c>OpenTelemetry.Extensions.Hosting</c>): metrics served at <c>GET /metrics</c>
 /// by the Prometheus exporter (MemoryFabric's meters, ASP.NET Core's, Kestrel's, HttpClient's, the .NET runtime's and
 /// Orleans'), and traces (one activity source per layer, ASP.NET Core and HttpClient instrumentation) exported over
-/// OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. <see cref="MemoryFabricServerOptions.Tracing"/> turns tracing
-/// off.
+/// OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; without an exporter only the traces a caller samples (its
+/// <c>traceparent</c>) are recorded. <see cref="MemoryFabricServerOptions.Tracing"/> turns tracing off.
 /// </summary>
 public static class ServerTelemetry
 {
@@ -57,6 +57,10 @@ public static class ServerTelemetry
     /// <summary>The environment variable (or configuration key) that turns on OTLP export of traces.</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>The environment variable (or configuration key) that chooses the trace sampler (OpenTelemetry's own,
+    /// e.g. <c>always_on</c>); without it and without an exporter, only traces sampled by the caller are recorded.</summary>
+    public const string SamplerVariable = "OTEL_TRACES_SAMPLER";
+
     /// <summary>Registers the server's metrics and, unless <c>MemoryFabric:Tracing</c> is false, its traces.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration (<c>MemoryFabric:Tracing</c>, <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>).</param>
@@ -97,6 +101,12 @@ public static class ServerTelemetry
                 if (otlp)
                 {
                     traces.AddOtlpExporter(); // endpoint, protocol and headers from the OTEL_EXPORTER_OTLP_* variables
+                }
+                else if (string.IsNullOrWhiteSpace(configuration[SamplerVariable]))
+                {
+                    // No exporter: a span nobody exports is work for nothing, so only the traces a caller asked for (a
+                    // sampled traceparent) are recorded; the others still carry their context through every layer.
+                    traces.SetSampler(new ParentBasedSampler(new AlwaysOffSampler()));
                 }
             });
         }

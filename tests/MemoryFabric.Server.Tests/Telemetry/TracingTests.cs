@@ -87,6 +87,32 @@ public sealed class TracingTests : IDisposable
         Assert.All(trace.Where(s => s != http), s => Assert.Contains(trace, p => p.SpanId == s.ParentSpanId));
     }
 
+    [Fact]
+    public async Task Without_an_exporter_only_the_traces_a_caller_samples_are_recorded()
+    {
+        // The server has no OTLP endpoint: a request without a sampled traceparent records no span (the in-memory
+        // exporter the test adds would see every recorded one); a request with one is traced through the layers.
+        using var client = await CreateTenantClientAsync();
+        var untraced = "untraced-" + Guid.NewGuid().ToString("N");
+        (await client.PostAsJsonAsync($"/v1/agents/{untraced}/turns", Turns.Batch(Turns.Conversation("u", 2)))).EnsureSuccessStatusCode();
+        (await client.PostAsJsonAsync($"/v1/agents/{untraced}/search", new { query = "anything" })).EnsureSuccessStatusCode();
+
+        var traceId = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/agents/{untraced}/search") { Content = JsonContent.Create(new { query = "anything" }) };
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        (await client.SendAsync(request)).EnsureSuccessStatusCode();
+        var trace = await TraceAsync(traceId, spans => spans.Any(IsHttp) && spans.Any(s => s.OperationName == "memoryfabric.engine.search"));
+
+        List<Activity> others;
+        lock (_exported)
+        {
+            others = _exported.Where(a => a.TraceId != traceId && (a.GetTagItem("url.path") as string ?? a.DisplayName).Contains(untraced, StringComparison.Ordinal)).ToList();
+        }
+
+        Assert.Empty(others);
+        Assert.Contains(trace, s => s.Source.Name == FabricGrainTracing.ActivitySourceName);
+    }
+
     private static bool IsHttp(Activity activity) => activity.Kind == ActivityKind.Server && activity.Source.Name == "Microsoft.AspNetCore";
 
     private async Task<HttpClient> CreateTenantClientAsync()
