@@ -289,11 +289,29 @@ public static class BehaviourProbe
     private static async Task<ConsolidationProbeResult> ConsolidationAsync(
         MemoryFabricClient client, string agent, BehaviourProbeOptions options, TextWriter log, CancellationToken cancellationToken)
     {
-        // A long conversation in sessions of 30 turns, two speakers, none of it consolidated yet.
-        var facts = FactCorpus.Conversation(options.ConsolidationTurns, options.Seed + 1);
-        var start = DateTimeOffset.UtcNow.AddDays(-90);
-        var turns = facts.Select((f, i) => Turn(i % 2 == 0 ? "Dana" : "Eli", f.Statement, "c" + (i / 30).ToString(CultureInfo.InvariantCulture), start.AddHours(i / 30 * 24).AddMinutes(i % 30)))
-            .ToList();
+        string consolidationTexts;
+        // A long conversation, none of it consolidated yet: LoCoMo's when its file is there (one conversation after
+        // another, with their questions), else the facts in sessions of 30 turns between two speakers.
+        List<TurnInput> turns;
+        List<string> queries;
+        if (!string.IsNullOrWhiteSpace(options.LocomoPath) && File.Exists(options.LocomoPath))
+        {
+            var workload = Http.HttpWorkload.Create(options.LocomoPath, synthetic: false, streams: 1, options.Seed);
+            turns = [.. workload.Take(0, options.ConsolidationTurns)];
+            var random = new Random(options.Seed);
+            queries = Enumerable.Range(0, 200).Select(_ => workload.Query(0, random)).Distinct().ToList();
+            consolidationTexts = workload.Source;
+        }
+        else
+        {
+            var facts = FactCorpus.Conversation(options.ConsolidationTurns, options.Seed + 1);
+            var start = DateTimeOffset.UtcNow.AddDays(-90);
+            turns = facts.Select((f, i) => Turn(i % 2 == 0 ? "Dana" : "Eli", f.Statement, "c" + (i / 30).ToString(CultureInfo.InvariantCulture), start.AddHours(i / 30 * 24).AddMinutes(i % 30)))
+                .ToList();
+            queries = facts.Select(f => f.Question).Distinct().ToList();
+            consolidationTexts = "facts";
+        }
+
         foreach (var batch in turns.Chunk(100))
         {
             await client.IngestAsync(agent, batch, cancellationToken).ConfigureAwait(false);
@@ -318,7 +336,6 @@ public static class BehaviourProbe
             await Task.Delay(200, cancellationToken).ConfigureAwait(false);
         }
 
-        var queries = facts.Select(f => f.Question).Distinct().ToList();
         var next = 0;
         var idle = new Http.LatencyLog();
         for (var i = 0; i < 200; i++)
@@ -367,7 +384,7 @@ public static class BehaviourProbe
         var busy = Http.LatencyLog.Summarize([during]);
         var quiet = Http.LatencyLog.Summarize([idle]);
         return new ConsolidationProbeResult(
-            turns.Count, seconds, (int)busy.Count, busy.P50Ms, busy.P99Ms, busy.MaxMs, (int)quiet.Count, quiet.P50Ms, quiet.P99Ms);
+            consolidationTexts, turns.Count, seconds, (int)busy.Count, busy.P50Ms, busy.P99Ms, busy.MaxMs, (int)quiet.Count, quiet.P50Ms, quiet.P99Ms);
 
         async Task SearchAsync(string query, long scheduled)
         {

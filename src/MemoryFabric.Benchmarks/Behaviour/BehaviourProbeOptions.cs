@@ -15,6 +15,10 @@ public sealed class BehaviourProbeOptions
     /// <summary>Turns of the agent whose consolidation is searched through (0 skips that phase).</summary>
     public int ConsolidationTurns { get; set; } = 900;
 
+    /// <summary>The LoCoMo file whose conversations are the consolidated agent's turns and whose questions its queries
+    /// (the facts when it is missing or blank).</summary>
+    public string? LocomoPath { get; set; } = BenchmarkDatasets.DefaultLocomoPath;
+
     /// <summary>The in-process server's embedder: auto, minilm, hashing or openai.</summary>
     public string Embedder { get; set; } = "auto";
 

@@ -48,7 +48,7 @@ public sealed record BehaviourReport
         if (Consolidation is { } c)
         {
             b.AppendLine(Invariant($"| search p99 on one agent, idle ({c.IdleSearches} searches, one at a time) | {c.IdleP99Ms:F1} ms (p50 {c.IdleP50Ms:F1}) | |"));
-            b.AppendLine(Invariant($"| search p99 while it consolidates {c.Turns:N0} turns ({c.ConsolidationSeconds:F2} s; {c.Searches} searches at 100/s until 1 s after) | {c.P99Ms:F1} ms (p50 {c.P50Ms:F1}, max {c.MaxMs:F1}) | ≤ 50 ms |"));
+            b.AppendLine(Invariant($"| search p99 while it consolidates {c.Turns:N0} {c.Texts} turns ({c.ConsolidationSeconds:F2} s; {c.Searches} searches at 100/s until 1 s after) | {c.P99Ms:F1} ms (p50 {c.P50Ms:F1}, max {c.MaxMs:F1}) | ≤ 50 ms |"));
         }
 
         var misses = ReadAfterWrite.Where(r => r.Misses.Count > 0).ToList();
@@ -111,6 +111,7 @@ public sealed record StaleFactResult(IReadOnlyList<StaleQuery> Queries, int Succ
 public sealed record StaleQuery(string Query, int? SuccessorRank, int? StaleRank);
 
 /// <summary>Searches on a fixed schedule (100 a second) while one agent consolidates, and until a second after.</summary>
+/// <param name="Texts">Where the turns come from: <c>locomo</c> (the dataset's conversations) or <c>facts</c>.</param>
 /// <param name="Turns">The agent's turns, none consolidated before.</param>
 /// <param name="ConsolidationSeconds">How long the consolidation request took.</param>
 /// <param name="Searches">Searches issued from the request until a second after it returned.</param>
@@ -121,4 +122,4 @@ public sealed record StaleQuery(string Query, int? SuccessorRank, int? StaleRank
 /// <param name="IdleP50Ms">Their median.</param>
 /// <param name="IdleP99Ms">Their 99th percentile.</param>
 public sealed record ConsolidationProbeResult(
-    int Turns, double ConsolidationSeconds, int Searches, double P50Ms, double P99Ms, double MaxMs, int IdleSearches, double IdleP50Ms, double IdleP99Ms);
+    string Texts, int Turns, double ConsolidationSeconds, int Searches, double P50Ms, double P99Ms, double MaxMs, int IdleSearches, double IdleP50Ms, double IdleP99Ms);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MemoryFabric.Benchmarks;
 using MemoryFabric.Benchmarks.Behaviour;
 using MemoryFabric.Client;
 using MemoryFabric.Server.Hosting;
@@ -18,6 +19,7 @@ internal static class BenchBehaviourCommand
         var topK = new Option<int>("--top") { Description = "The hits a fact must be among to count as found.", HelpName = "k", DefaultValueFactory = _ => 10 };
         var budget = new Option<int>("--context-budget") { Description = "The token budget of the context check.", HelpName = "tokens", DefaultValueFactory = _ => 200 };
         var consolidationTurns = new Option<int>("--consolidation-turns") { Description = "Turns of the agent searched while it consolidates (0 skips that phase).", HelpName = "n", DefaultValueFactory = _ => 900 };
+        var locomo = new Option<string>("--locomo") { Description = "The LoCoMo file whose conversations the consolidated agent holds (the facts when it is missing; '' for the facts).", HelpName = "path", DefaultValueFactory = _ => BenchmarkDatasets.DefaultLocomoPath };
         var embedder = new Option<string>("--embedder") { Description = "The in-process server's embedder: auto (MiniLM, or the hashed fallback), minilm, hashing or openai.", HelpName = "name", DefaultValueFactory = _ => "auto" };
         var url = new Option<string?>("--url") { Description = "Probe an already running server instead of one in-process (needs --key).", HelpName = "url" };
         var key = new Option<string?>("--key") { Description = "The tenant key (mfk_...) for --url.", HelpName = "key" };
@@ -28,7 +30,7 @@ internal static class BenchBehaviourCommand
 
         var command = new Command("behaviour", "What a new user tries first: facts looked for the moment they are written, duplicates, a changed fact, searches while an agent consolidates.")
         {
-            facts, topK, budget, consolidationTurns, embedder, url, key, set, seed, output, quiet,
+            facts, topK, budget, consolidationTurns, locomo, embedder, url, key, set, seed, output, quiet,
         };
         command.Aliases.Add("behavior");
 
@@ -44,6 +46,7 @@ internal static class BenchBehaviourCommand
                 ConsolidationTurns = OptionRange.Check(parseResult.GetValue(consolidationTurns), "--consolidation-turns", 0, 1_000_000),
                 Embedder = (parseResult.GetValue(embedder) ?? "auto").Trim().ToLowerInvariant(),
                 Seed = parseResult.GetValue(seed),
+                LocomoPath = parseResult.GetValue(locomo),
             };
             if (!EmbedderFactory.Names.Contains(options.Embedder))
             {
