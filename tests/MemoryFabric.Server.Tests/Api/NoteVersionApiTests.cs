@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using MemoryFabric.Server.Tests.Support;
 
@@ -304,21 +303,6 @@ public sealed class NoteVersionApiTests
         }
     }
 
-    private static List<string> FilesHolding(string directory)
-    {
-        var needle = Encoding.UTF8.GetBytes(Secret[..8]);
-        var found = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
-        {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            if (copy.ToArray().AsSpan().IndexOf(needle) >= 0)
-            {
-                found.Add(file);
-            }
-        }
-
-        return found;
-    }
+    // Every file under the data directory holding the secret's first 8 bytes (a stemmed or truncated copy too).
+    private static List<string> FilesHolding(string directory) => DataFiles.Holding(directory, Secret[..8]);
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using MemoryFabric.Orleans.Tenants;
 using MemoryFabric.Server.Tests.Support;
@@ -255,28 +254,7 @@ public sealed class TenantDeletionApiTests
 
     // Every file under the data directory holding the word, as written or lower-cased (an index may keep it lower-cased
     // or stemmed: its lower-case middle letters suffice).
-    private static List<string> FilesHolding(string directory, string word)
-    {
-        var needles = new[] { Encoding.UTF8.GetBytes(word[1..9]) };
-        var found = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
-        {
-            byte[] bytes;
-            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-            using (var copy = new MemoryStream())
-            {
-                stream.CopyTo(copy);
-                bytes = copy.ToArray();
-            }
-
-            if (needles.Any(n => bytes.AsSpan().IndexOf(n) >= 0))
-            {
-                found.Add(file);
-            }
-        }
-
-        return found;
-    }
+    private static List<string> FilesHolding(string directory, string word) => DataFiles.Holding(directory, word[1..9]);
 
     // A directory of the test's own: a factory deletes its DataDirectory when disposed, this one outlives both.
     private static string NewDirectory() => Path.Combine(Path.GetTempPath(), "mf-tenant-delete-tests-" + Guid.NewGuid().ToString("N"));

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using MemoryFabric.Server.Tests.Support;
 
@@ -149,26 +148,5 @@ public sealed class TurnForgetApiTests
 
     // Every file under the data directory holding any piece of the secret (its first 8 bytes suffice to catch a
     // stemmed index term or a truncated copy).
-    private static List<string> FilesHolding(string directory)
-    {
-        var needle = Encoding.UTF8.GetBytes(Secret[..8]);
-        var found = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
-        {
-            byte[] bytes;
-            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-            using (var copy = new MemoryStream())
-            {
-                stream.CopyTo(copy);
-                bytes = copy.ToArray();
-            }
-
-            if (bytes.AsSpan().IndexOf(needle) >= 0)
-            {
-                found.Add(file);
-            }
-        }
-
-        return found;
-    }
+    private static List<string> FilesHolding(string directory) => DataFiles.Holding(directory, Secret[..8]);
 }
