@@ -70,17 +70,9 @@ internal static class BenchAbuseCommand
                 return AbuseBenchmark.RunAsync(options, display.Log, cancellationToken);
             }).ConfigureAwait(false);
             await stdout.WriteAsync(report.ToMarkdown()).ConfigureAwait(false);
-            if (parseResult.GetValue(output) is { } path)
+            if (!await CommandOutput.TryWriteFileAsync("bench abuse", parseResult.GetValue(output), report.ToJson(), "results", stderr, cancellationToken).ConfigureAwait(false))
             {
-                try
-                {
-                    await File.WriteAllTextAsync(path, report.ToJson(), cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    await stderr.WriteLineAsync($"memfab: cannot write {path}: {e.Message}").ConfigureAwait(false);
-                    return ExitCodes.Failure;
-                }
+                return ExitCodes.Failure;
             }
 
             return report.Alone.Failed + report.UnderFlood.Failed > 0 ? ExitCodes.Failure : ExitCodes.Success;

@@ -97,17 +97,9 @@ internal static class BenchBehaviourCommand
             }
 
             await stdout.WriteAsync(report.ToMarkdown()).ConfigureAwait(false);
-            if (parseResult.GetValue(output) is { } path)
+            if (!await CommandOutput.TryWriteFileAsync("bench behaviour", parseResult.GetValue(output), report.ToJson(), "results", stderr, cancellationToken).ConfigureAwait(false))
             {
-                try
-                {
-                    await File.WriteAllTextAsync(path, report.ToJson(), cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    await stderr.WriteLineAsync($"memfab: cannot write {path}: {e.Message}").ConfigureAwait(false);
-                    return ExitCodes.Failure;
-                }
+                return ExitCodes.Failure;
             }
 
             return ExitCodes.Success;

@@ -179,8 +179,8 @@ internal static class BenchHttpCommand
 
             var table = HttpReportTable.Render(report);
             await stdout.WriteAsync(table).ConfigureAwait(false);
-            if (!await TryWriteAsync(parseResult.GetValue(output), report.ToJson(), "results", stderr, cancellationToken).ConfigureAwait(false)
-                || !await TryWriteAsync(parseResult.GetValue(markdown), table, "table", stderr, cancellationToken).ConfigureAwait(false))
+            if (!await CommandOutput.TryWriteFileAsync("bench http", parseResult.GetValue(output), report.ToJson(), "results", stderr, cancellationToken).ConfigureAwait(false)
+                || !await CommandOutput.TryWriteFileAsync("bench http", parseResult.GetValue(markdown), table, "table", stderr, cancellationToken).ConfigureAwait(false))
             {
                 return ExitCodes.Failure;
             }
@@ -241,31 +241,10 @@ internal static class BenchHttpCommand
 
         var table = TracingComparison.ToMarkdown(runs);
         await stdout.WriteAsync(table).ConfigureAwait(false);
-        return await TryWriteAsync(outPath, TracingComparison.ToJson(runs), "results", stderr, cancellationToken).ConfigureAwait(false)
-            && await TryWriteAsync(markdownPath, table, "table", stderr, cancellationToken).ConfigureAwait(false)
+        return await CommandOutput.TryWriteFileAsync("bench http", outPath, TracingComparison.ToJson(runs), "results", stderr, cancellationToken).ConfigureAwait(false)
+            && await CommandOutput.TryWriteFileAsync("bench http", markdownPath, table, "table", stderr, cancellationToken).ConfigureAwait(false)
             ? ExitCodes.Success
             : ExitCodes.Failure;
-    }
-
-    private static async Task<bool> TryWriteAsync(string? path, string content, string what, TextWriter stderr, CancellationToken cancellationToken)
-    {
-        if (path is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            await File.WriteAllTextAsync(path, content, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await stderr.WriteLineAsync($"memfab: cannot write {path}: {e.Message}").ConfigureAwait(false);
-            return false;
-        }
-
-        await stderr.WriteLineAsync($"memfab bench http: {what} written to {path}").ConfigureAwait(false);
-        return true;
     }
 
     private static double Share(double value) =>

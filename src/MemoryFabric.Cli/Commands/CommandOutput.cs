@@ -160,4 +160,34 @@ internal static class CommandOutput
     /// <param name="writer">The writer.</param>
     /// <returns>Whether it is an interactive terminal.</returns>
     public static bool IsTerminal(TextWriter writer) => ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected;
+
+    /// <summary>Writes a command's figures to the file an option names (<c>--out</c>, <c>--markdown</c>), saying so on
+    /// standard error; nothing when no file was named.</summary>
+    /// <param name="command">The command, for the message (e.g. <c>bench http</c>).</param>
+    /// <param name="path">The file, or <see langword="null"/>.</param>
+    /// <param name="content">What to write.</param>
+    /// <param name="what">What it is, for the message (e.g. <c>results</c>).</param>
+    /// <param name="stderr">Where messages go.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="false"/> when the file could not be written (the message says why).</returns>
+    public static async Task<bool> TryWriteFileAsync(string command, string? path, string content, string what, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (path is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            await File.WriteAllTextAsync(path, content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"memfab: cannot write {path}: {e.Message}").ConfigureAwait(false);
+            return false;
+        }
+
+        await stderr.WriteLineAsync($"memfab {command}: {what} written to {path}").ConfigureAwait(false);
+        return true;
+    }
 }
