@@ -131,7 +131,10 @@ public interface IAgentMemoryGrain : IGrainWithStringKey
     /// turn and applies its plan in short turns).</summary>
     /// <param name="cancellationToken">Stops waiting (the consolidation goes on).</param>
     /// <returns>What the consolidation did.</returns>
+    /// <remarks>A large agent's consolidation can take longer than Orleans' default response timeout (30 s); the caller
+    /// waits up to 10 minutes (the HTTP request's own timeout or cancellation still applies).</remarks>
     [global::Orleans.Concurrency.AlwaysInterleave]
+    [ResponseTimeout("00:10:00")]
     Task<ConsolidationReport> ConsolidateAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Removes everything the agent holds, for good.</summary>
