@@ -130,6 +130,9 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
         return _readers.RunAsync((connection, ct) => ListKeyPageAsync(connection, actorType, keyPrefix, afterKey, limit, ct), cancellationToken);
     }
 
+    /// <summary>The writes waiting for the writer thread to take them (tests).</summary>
+    internal int QueuedWrites => _writer.Queued;
+
     /// <summary>Runs statements on the writer's connection inside its group-commit transaction (for tables beside
     /// the grain state); durable when the task completes. A failure rolls back these statements only.</summary>
     /// <typeparam name="T">The result.</typeparam>

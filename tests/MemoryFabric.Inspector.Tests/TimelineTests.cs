@@ -56,6 +56,7 @@ public sealed class TimelineTests(InspectorServer server, Xunit.Abstractions.ITe
 
         await sessions.Nth(1).Locator("a").ClickAsync();
         await Expect(tab.Page.Locator(".session-title")).ToContainTextAsync("s2");
+        await Expect(turns).ToHaveCountAsync(2); // the second session's rows are drawn after its title
         Assert.Equal(["u1", "u2"], await turns.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.turnId)"));
         tab.AssertClean();
     }

@@ -42,6 +42,9 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
         _thread.Start();
     }
 
+    /// <summary>The operations waiting for the writer thread to take them.</summary>
+    internal int Queued => _queue.Reader.Count;
+
     /// <summary>Queues an operation.</summary>
     /// <typeparam name="T">Its result.</typeparam>
     /// <param name="operation">The operation.</param>

@@ -290,7 +290,13 @@ public sealed class SqliteActorStoreTests : IDisposable
         }
 
         var first = store.AppendAsync(Alice, [new byte[] { 2 }]); // taken by the writer, waiting for the lock
-        await Task.Delay(200);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (store.QueuedWrites > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the writer thread did not take the first write");
+            await Task.Delay(10);
+        }
+
         var queued = new[] { store.AppendAsync(Alice, [new byte[] { 3 }]), store.AppendAsync(Alice, [new byte[] { 4 }]) };
         var refused = await Assert.ThrowsAsync<StorageBusyException>(() => store.AppendAsync(Alice, [new byte[] { 5 }]));
         Assert.Contains("nothing was stored", refused.Message, StringComparison.Ordinal);
