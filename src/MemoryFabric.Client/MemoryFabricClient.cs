@@ -137,6 +137,20 @@ public sealed partial class MemoryFabricClient : IMemoryFabricClient
         return body.Hits ?? [];
     }
 
+    /// <summary>Searches like <see cref="SearchAsync"/> and also says whether the answer is degraded
+    /// (<see cref="SearchResponse.Degraded"/>: the server was busy and ranked the query on lexical signals alone).</summary>
+    /// <param name="agent">The agent's name.</param>
+    /// <param name="request">The query.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The hits, best first, and whether they are degraded.</returns>
+    public async Task<SearchResponse> GetSearchResponseAsync(string agent, SearchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = await SendJsonAsync<SearchResponse>(HttpMethod.Post, ApiPaths.Agent(agent, "search"), request, RetryMode.Idempotent, cancellationToken)
+            .ConfigureAwait(false);
+        return body.Hits is null ? body with { Hits = [] } : body;
+    }
+
     /// <inheritdoc />
     public Task<MemoryContext> GetContextAsync(string agent, ContextRequest request, CancellationToken cancellationToken = default)
     {

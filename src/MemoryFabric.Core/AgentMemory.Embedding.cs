@@ -1,3 +1,4 @@
+using MemoryFabric.Embeddings;
 using MemoryFabric.Notes;
 using MemoryFabric.Retrieval;
 
@@ -71,8 +72,8 @@ public sealed partial class AgentMemory
         // The host may let other calls on this memory run while the encoder works (the agent grain does, so that
         // searches do not wait for a batch): what changed meanwhile is checked when the vectors come back. An item
         // no longer pending (embedded on demand, or gone) is skipped; one whose text changed (a turn reindexed with
-        // its question) stays pending for the next batch.
-        var vectors = await EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
+        // its question) stays pending for the next batch. A background batch: a scheduling embedder serves queries first.
+        var vectors = await EmbedAsync(texts, EmbeddingPriority.CreateBackgroundOptions(), cancellationToken).ConfigureAwait(false);
         var embedded = 0;
         for (var i = 0; i < batch.Count; i++)
         {
@@ -96,22 +97,33 @@ public sealed partial class AgentMemory
 
     // Read-after-write (Retrieval/PendingDenseScoring.cs): the pending items a query needs are embedded on demand and
     // indexed before the dense search, so a fresh item is ranked like any other; the background batch then has that
-    // much less to do. One text a call: a one-text call runs inline in the server's embedder, never queued behind
-    // background batches. An embedder failure propagates (the query itself could not be embedded either).
+    // much less to do. One interactive call for them all, with the query's queue deadline (Retrieval/QueryVectorSource):
+    // when the embedder cannot start on it in time they stay pending and are ranked on the signals they have. Another
+    // embedder failure propagates (the query itself could not be embedded either).
     private async Task<int> EmbedOnDemandAsync(IReadOnlyList<PendingItem> items, CancellationToken cancellationToken)
     {
-        var embedded = 0;
+        var wanted = new List<(PendingItem Item, string Text)>(items.Count);
         foreach (var item in items)
         {
-            if (!_pending.Contains(item) || PendingText(item) is not { } text)
+            if (_pending.Contains(item) && PendingText(item) is { } text)
             {
-                continue;
+                wanted.Add((item, text));
             }
+        }
 
-            var vector = (await EmbedAsync([text], cancellationToken).ConfigureAwait(false))[0];
-            if (_pending.Remove(item)) // still pending once embedded
+        if (wanted.Count == 0 || await QueryVectors.TryEmbedOnDemandAsync(wanted.ConvertAll(w => w.Text), cancellationToken).ConfigureAwait(false) is not { } vectors)
+        {
+            return 0;
+        }
+
+        var embedded = 0;
+        for (var i = 0; i < wanted.Count; i++)
+        {
+            var (item, text) = wanted[i];
+            // Still pending once embedded, with the same text (other calls may run while the embedder works).
+            if (_pending.Contains(item) && string.Equals(PendingText(item), text, StringComparison.Ordinal) && _pending.Remove(item))
             {
-                DenseIndex(item.Kind).Upsert(item.Id, vector);
+                DenseIndex(item.Kind).Upsert(item.Id, vectors[i]);
                 embedded++;
             }
         }

@@ -1,3 +1,4 @@
+using MemoryFabric.Api;
 using MemoryFabric.Conversation;
 using MemoryFabric.Notes;
 using MemoryFabric.Retrieval;
@@ -7,6 +8,8 @@ namespace MemoryFabric;
 // Retrieval: query analysis → lexical candidates → pending items the query needs embedded on demand → dense
 // candidates per level → reciprocal rank fusion → hierarchical expansion → superseded and expired items below their
 // successors → priors → packing with diversity → rendering. A verbatim context is the history plus the matching notes.
+// A query whose vector the embedder cannot start on within its deadline is ranked on lexical signals alone, and the
+// answer says it is degraded (Retrieval/QueryVectorSource.cs).
 public sealed partial class AgentMemory
 {
     /// <summary>The largest token budget accepted.</summary>
@@ -14,6 +17,11 @@ public sealed partial class AgentMemory
 
     // Which note versions cite each turn: a turn takes the state of the notes drawn from it (kept by OnNoteStoreChange).
     private readonly NoteSourceIndex _noteSources = new();
+
+    private QueryVectorSource? _queryVectors;
+
+    // The query path's vectors (interactive, with the query's queue deadline).
+    private QueryVectorSource QueryVectors => _queryVectors ??= new QueryVectorSource(EmbedAsync, _options.Retrieval.QueryEmbeddingDeadline);
 
     /// <inheritdoc />
     public async Task<MemoryContext> GetContextAsync(ContextRequest request, CancellationToken cancellationToken = default)
@@ -34,6 +42,7 @@ public sealed partial class AgentMemory
         }
 
         List<Ranked>? ranked = null;
+        string? degraded = null;
         if (request.PreferVerbatimWhenItFits && HistoryFits(characters))
         {
             // The history fits: it goes in whole, with the notes that match the query (Retrieval/VerbatimPacker.cs).
@@ -42,7 +51,7 @@ public sealed partial class AgentMemory
             IReadOnlyList<ContextItem>? verbatim = turns;
             if (HasRetrievableNotes)
             {
-                ranked = await RankAsync(request.Query, request.QueryTime, cancellationToken).ConfigureAwait(false);
+                (ranked, degraded) = await RankAsync(request.Query, request.QueryTime, cancellationToken).ConfigureAwait(false);
                 verbatim = VerbatimPacker.Pack(turns, ranked.Where(r => r.Kind == MemoryItemKind.Note).Select(r => r.Item), characters, _options.Retrieval.MinNovelty);
             }
 
@@ -54,11 +63,17 @@ public sealed partial class AgentMemory
                 return new MemoryContext(text, items, ContextTokens.Count(text), "verbatim")
                 {
                     Explanation = request.Explain ? ExplainVerbatim(items, budget) : null,
+                    Degraded = degraded is not null,
+                    DegradedReason = degraded,
                 };
             }
         }
 
-        ranked ??= await RankAsync(request.Query, request.QueryTime, cancellationToken).ConfigureAwait(false);
+        if (ranked is null)
+        {
+            (ranked, degraded) = await RankAsync(request.Query, request.QueryTime, cancellationToken).ConfigureAwait(false);
+        }
+
         using var pack = Diagnostics.EngineTelemetry.Start("memoryfabric.retrieval.pack");
         var leftOut = request.Explain ? new Dictionary<ContextItem, string>(ReferenceEqualityComparer.Instance) : null;
         var packed = ContextPacker.Pack(ranked.Select(r => r.Item), characters, _options.Retrieval.MinNovelty, leftOut is null ? null : (item, why) => leftOut[item] = why);
@@ -71,11 +86,23 @@ public sealed partial class AgentMemory
         return new MemoryContext(rendered, ordered, ContextTokens.Count(rendered), "retrieved")
         {
             Explanation = leftOut is null ? null : ExplainRetrieved(ranked, packed, leftOut, budget),
+            Degraded = degraded is not null,
+            DegradedReason = degraded,
         };
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default) =>
+        (await GetSearchResponseAsync(request, cancellationToken).ConfigureAwait(false)).Hits;
+
+    /// <summary>Searches turns, episodes and notes with hybrid retrieval, and says whether the answer is degraded:
+    /// ranked on lexical signals alone because the embedder could not start on the query within
+    /// <see cref="RetrievalOptions.QueryEmbeddingDeadline"/>.</summary>
+    /// <param name="request">The query.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The hits, best first, and whether they are degraded.</returns>
+    /// <exception cref="MemoryInputException">The query or limit is invalid.</exception>
+    public async Task<SearchResponse> GetSearchResponseAsync(SearchRequest request, CancellationToken cancellationToken = default)
     {
         using var activity = Diagnostics.EngineTelemetry.Start("memoryfabric.engine.search");
         ValidateQuery(request?.Query, nameof(request));
@@ -84,12 +111,13 @@ public sealed partial class AgentMemory
             throw new MemoryInputException("The limit must be between 1 and 1000.", nameof(request));
         }
 
-        var ranked = await RankAsync(request.Query, request.QueryTime, cancellationToken).ConfigureAwait(false);
+        var (ranked, degraded) = await RankAsync(request.Query, request.QueryTime, cancellationToken).ConfigureAwait(false);
         var kinds = request.Kinds is { Count: > 0 } k ? new HashSet<MemoryItemKind>(k) : null;
-        return ranked.Where(r => kinds is null || kinds.Contains(r.Item.Kind))
+        var hits = ranked.Where(r => kinds is null || kinds.Contains(r.Item.Kind))
             .Take(request.Limit)
             .Select(r => new SearchHit(r.Item, r.LexicalRank, r.DenseRank))
             .ToList();
+        return new SearchResponse(hits) { Degraded = degraded is not null, DegradedReason = degraded };
     }
 
     private static void ValidateQuery(string? query, string parameter)
@@ -105,22 +133,27 @@ public sealed partial class AgentMemory
         }
     }
 
-    private async Task<List<Ranked>> RankAsync(string query, DateTimeOffset? queryTime, CancellationToken cancellationToken)
+    // The ranked candidates, and why the ranking is degraded (no query vector: lexical signals only), if it is.
+    private async Task<(List<Ranked> Ranked, string? DegradedReason)> RankAsync(string query, DateTimeOffset? queryTime, CancellationToken cancellationToken)
     {
         var o = _options.Retrieval;
         var now = _time.GetUtcNow();
         var asOf = queryTime ?? now;
         var stage = Diagnostics.EngineTelemetry.NextStage(null, "memoryfabric.retrieval.embed_query");
         var analysis = QueryAnalyzer.Analyze(query, asOf, _participants);
-        var queryVector = (await EmbedAsync([query], cancellationToken).ConfigureAwait(false))[0];
+        var (queryVector, degraded) = await QueryVectors.EmbedQueryAsync(query, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
+        if (degraded is not null)
+        {
+            stage?.SetTag("memoryfabric.degraded", degraded);
+        }
 
         stage = Diagnostics.EngineTelemetry.NextStage(stage, "memoryfabric.retrieval.candidates");
         var k = o.CandidatesPerList;
         var noteLexical = _noteLexical.Search(analysis.Terms, k);
         var turnLexical = _turnLexical.Search(analysis.Terms, k);
         var episodeLexical = _episodeLexical.Search(analysis.Terms, k / 2);
-        if (_pending.Count > 0 && o.PendingDenseScoringLimit > 0 && _pending.Count <= o.PendingDenseScoringBacklog)
+        if (queryVector is not null && _pending.Count > 0 && o.PendingDenseScoringLimit > 0 && _pending.Count <= o.PendingDenseScoringBacklog)
         {
             // Read-after-write: what waits for its dense vector and this query needs is embedded now (not during a bulk
             // backlog, which the background batches work through while ranks are normalised over lexical alone).
@@ -163,15 +196,19 @@ public sealed partial class AgentMemory
         }
 
         var denseWeight = o.DenseWeight ?? (_embedderIsLexical ? RetrievalOptions.LexicalEmbedderDenseWeight : RetrievalOptions.SemanticEmbedderDenseWeight);
-        Fuse(MemoryItemKind.Note, noteLexical, o.NoteWeight * o.LexicalWeight, lexical: true);
-        Fuse(MemoryItemKind.Note, _noteDense.Search(queryVector, k), o.NoteWeight * denseWeight, lexical: false);
-        Fuse(MemoryItemKind.Turn, turnLexical, o.TurnWeight * o.LexicalWeight, lexical: true);
-        Fuse(MemoryItemKind.Turn, _turnDense.Search(queryVector, k), o.TurnWeight * denseWeight, lexical: false);
-        Fuse(MemoryItemKind.Episode, episodeLexical, o.EpisodeWeight * o.LexicalWeight, lexical: true);
-        Fuse(MemoryItemKind.Episode, _episodeDense.Search(queryVector, k / 2), o.EpisodeWeight * denseWeight, lexical: false);
+        IReadOnlyList<ScoredKey<string>> Dense(TieredVectorIndex index, int count) =>
+            queryVector is null ? [] : index.Search(queryVector, count); // degraded: lexical signals only
 
-        // Still pending (beyond the on-demand limit): never penalised for the dense signal it cannot have yet.
-        if (_pending.Count > 0)
+        Fuse(MemoryItemKind.Note, noteLexical, o.NoteWeight * o.LexicalWeight, lexical: true);
+        Fuse(MemoryItemKind.Note, Dense(_noteDense, k), o.NoteWeight * denseWeight, lexical: false);
+        Fuse(MemoryItemKind.Turn, turnLexical, o.TurnWeight * o.LexicalWeight, lexical: true);
+        Fuse(MemoryItemKind.Turn, Dense(_turnDense, k), o.TurnWeight * denseWeight, lexical: false);
+        Fuse(MemoryItemKind.Episode, episodeLexical, o.EpisodeWeight * o.LexicalWeight, lexical: true);
+        Fuse(MemoryItemKind.Episode, Dense(_episodeDense, k / 2), o.EpisodeWeight * denseWeight, lexical: false);
+
+        // Still pending (beyond the on-demand limit): never penalised for the dense signal it cannot have yet. (In a
+        // degraded ranking no candidate has one: nothing to make up for.)
+        if (_pending.Count > 0 && queryVector is not null)
         {
             foreach (var r in fused.Values)
             {
@@ -232,7 +269,7 @@ public sealed partial class AgentMemory
         results = await ScreenByConsensusAsync(results, cancellationToken).ConfigureAwait(false);
         results.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Id, b.Id));
         Diagnostics.EngineTelemetry.NextStage(stage, null);
-        return results;
+        return (results, degraded);
     }
 
     private static List<PendingItem> Pending(MemoryItemKind kind, IReadOnlyList<ScoredKey<string>> hits) =>

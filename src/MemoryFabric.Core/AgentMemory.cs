@@ -516,14 +516,19 @@ public sealed partial class AgentMemory : IAgentMemory
         return null;
     }
 
-    private async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    private Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
+        EmbedAsync(texts, null, cancellationToken);
+
+    // The options carry the call's priority for a scheduling embedder (Embeddings.EmbeddingPriority): the query path
+    // asks as interactive with a queue deadline (Retrieval/QueryVectorSource.cs), background embedding as background.
+    private async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, EmbeddingGenerationOptions? options, CancellationToken cancellationToken)
     {
         if (texts.Count == 0)
         {
             return [];
         }
 
-        var embeddings = await _embedder.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var embeddings = await _embedder.GenerateAsync(texts, options, cancellationToken).ConfigureAwait(false);
         if (embeddings.Count != texts.Count)
         {
             throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} vectors for {texts.Count} texts.");

@@ -124,6 +124,7 @@ public static class MemoryFabricServer
                 new AgentMemoryOptions
                 {
                     DeferEmbedding = true,
+                    Retrieval = new MemoryFabric.Retrieval.RetrievalOptions { QueryEmbeddingDeadline = server.QueryEmbeddingDeadline },
                     MaxBatchSize = server.MaxBatchSize,
                     MaxTurnTextLength = server.MaxTurnTextLength,
                     Guard = new MemoryFabric.Guard.MemoryGuardOptions { ClaimExtractor = claims, Testimony = server.GuardTestimony },

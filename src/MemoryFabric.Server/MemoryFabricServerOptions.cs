@@ -37,6 +37,17 @@ public sealed class MemoryFabricServerOptions
     /// <c>hashing</c> or <c>openai</c>.</summary>
     public string Embedder { get; set; } = "auto";
 
+    /// <summary>How long a search or context may wait for the encoder to start on its query; past it the answer is
+    /// ranked on lexical signals and flagged <c>degraded</c> (<c>RetrievalOptions.QueryEmbeddingDeadline</c>). Only
+    /// the local encoder queues (<see cref="EmbeddingScheduler"/>); 0 (or <c>-00:00:00.001</c>, infinite) turns it
+    /// off: queries then wait their turn, and a full queue answers 503. Default: 5 ms.</summary>
+    public TimeSpan QueryEmbeddingDeadline { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The query-first scheduler in front of the local (MiniLM) encoder (<c>MemoryFabric:EmbeddingScheduler:*</c>):
+    /// worker threads, background chunk size, micro-batch size, interactive queue limit (beyond: 503 with
+    /// <c>Retry-After</c>).</summary>
+    public Embeddings.PriorityEmbeddingGeneratorOptions EmbeddingScheduler { get; set; } = new();
+
     /// <summary>The largest request body, in bytes (413 beyond). Default: 16 MiB.</summary>
     public long MaxRequestBodySize { get; set; } = 16 * 1024 * 1024;
 

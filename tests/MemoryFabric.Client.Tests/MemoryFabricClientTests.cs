@@ -196,6 +196,24 @@ public sealed class MemoryFabricClientTests
     }
 
     [Fact]
+    public async Task GetSearchResponseAsync_says_whether_the_server_answered_degraded()
+    {
+        var handler = new StubHandler(request => StubHandler.Json(request.RawPath.EndsWith("/a/search", StringComparison.Ordinal)
+            ? """{"hits":[{"item":{"kind":"turn","id":"t1","text":"The ferry leaves at nine.","timestamp":"2024-03-01T10:00:00+00:00","turnIds":["t1"],"score":0.01},"lexicalRank":1,"denseRank":null}],"degraded":true,"degradedReason":"embedding-deadline"}"""
+            : """{"hits":[]}"""));
+        var client = TestClients.Create(handler);
+
+        var degraded = await client.GetSearchResponseAsync("a", new SearchRequest { Query = "ferry" });
+        var old = await client.GetSearchResponseAsync("b", new SearchRequest { Query = "ferry" }); // a server without the flag
+
+        Assert.True(degraded.Degraded);
+        Assert.Equal("embedding-deadline", degraded.DegradedReason);
+        Assert.Equal("t1", Assert.Single(degraded.Hits).Item.Id);
+        Assert.Equal((false, null), (old.Degraded, old.DegradedReason));
+        Assert.Single(await client.SearchAsync("a", new SearchRequest { Query = "ferry" })); // the old method still answers the hits
+    }
+
+    [Fact]
     public async Task GetContextAsync_posts_query_and_budget_and_parses_the_context()
     {
         var handler = new StubHandler(_ => StubHandler.Json(

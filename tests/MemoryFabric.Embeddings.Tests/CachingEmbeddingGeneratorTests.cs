@@ -68,6 +68,19 @@ public sealed class CachingEmbeddingGeneratorTests
     }
 
     [Fact]
+    public async Task A_call_s_priority_and_deadline_do_not_split_the_cache()
+    {
+        var inner = new CountingGenerator();
+        using var cache = new CachingEmbeddingGenerator(inner);
+
+        await cache.GenerateAsync(["t"], EmbeddingPriority.CreateBackgroundOptions()); // an ingest's batch
+        await cache.GenerateAsync(["t"], EmbeddingPriority.CreateInteractiveOptions(TimeSpan.FromMilliseconds(5))); // a query
+        await cache.GenerateAsync(["t"]);
+
+        Assert.Equal(["t"], inner.Encoded);
+    }
+
+    [Fact]
     public async Task A_failing_inner_generator_caches_nothing()
     {
         var inner = new CountingGenerator { Fail = true };

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MemoryFabric.Conversation;
 using MemoryFabric.Notes;
 using MemoryFabric.Retrieval;
@@ -15,7 +16,18 @@ public sealed record TurnList(IReadOnlyList<Turn> Turns)
 
 /// <summary>The answer of <c>POST /v1/agents/{agent}/search</c>.</summary>
 /// <param name="Hits">The hits, best first.</param>
-public sealed record SearchResponse(IReadOnlyList<SearchHit> Hits);
+public sealed record SearchResponse(IReadOnlyList<SearchHit> Hits)
+{
+    /// <summary>Whether the hits were ranked on lexical signals alone because the embedder could not start on the
+    /// query within its queue deadline (the server was busy): no hit has a dense rank. Always in the JSON.</summary>
+    public bool Degraded { get; init; }
+
+    /// <summary>Why the answer is degraded: <c>embedding-deadline</c> (the query waited out its deadline) or
+    /// <c>embedder-overloaded</c> (the embedder's queue was full); <see langword="null"/> (and absent from the JSON)
+    /// when it is not.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DegradedReason { get; init; }
+}
 
 /// <summary>The answer of <c>GET /v1/agents/{agent}/notes</c>.</summary>
 /// <param name="Notes">The notes.</param>

@@ -14,4 +14,14 @@ public sealed record MemoryContext(string Text, IReadOnlyList<ContextItem> Items
     /// <see langword="null"/> (and absent from the JSON).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ContextExplanation? Explanation { get; init; }
+
+    /// <summary>Whether the items were ranked on lexical signals alone because the embedder could not start on the
+    /// query within its queue deadline (the server was busy). Always in the JSON.</summary>
+    public bool Degraded { get; init; }
+
+    /// <summary>Why the context is degraded: <c>embedding-deadline</c> (the query waited out its deadline) or
+    /// <c>embedder-overloaded</c> (the embedder's queue was full); <see langword="null"/> (and absent from the JSON)
+    /// when it is not.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DegradedReason { get; init; }
 }

@@ -458,6 +458,7 @@ public static class HttpBenchmark
         var searchErrors = Enumerable.Range(0, workers).Select(_ => new ErrorLog()).ToArray();
         var ingestErrors = Enumerable.Range(0, workers).Select(_ => new ErrorLog()).ToArray();
         var emptySearches = new long[workers];
+        var degradedSearches = new long[workers];
         var ingestedTurns = new long[workers];
         long completed = 0;
         Sample before, after;
@@ -508,13 +509,18 @@ public static class HttpBenchmark
                             if (isSearch)
                             {
                                 var request = new SearchRequest { Query = workload.Query(agent, random), Limit = options.SearchLimit };
-                                var hits = await session.Client.SearchAsync(agents[agent], request, cancellationToken).ConfigureAwait(false);
+                                var answer = await session.Client.GetSearchResponseAsync(agents[agent], request, cancellationToken).ConfigureAwait(false);
                                 if (measured)
                                 {
                                     searches[w].Add(Stopwatch.GetTimestamp() - start);
-                                    if (hits.Count == 0)
+                                    if (answer.Hits.Count == 0)
                                     {
                                         emptySearches[w]++;
+                                    }
+
+                                    if (answer.Degraded)
+                                    {
+                                        degradedSearches[w]++;
                                     }
                                 }
                             }
@@ -563,12 +569,14 @@ public static class HttpBenchmark
             Ingest = ingest,
             IngestedTurns = ingestedTurns.Sum(),
             EmptySearches = emptySearches.Sum(),
+            DegradedSearches = degradedSearches.Sum(),
             Errors = ErrorLog.Summarize([.. searchErrors, .. ingestErrors]),
             Server = Sample.Server(before, after),
             Process = Sample.Process(before, after),
         };
         log.WriteLine(Invariant($"{Prefix}mixed: {result.RequestsPerSecond:N0} requests/s; search {search.RequestsPerSecond:N0}/s p50 {search.Latency.P50Ms:F1} ms p99 {search.Latency.P99Ms:F1} ms; ")
-            + Invariant($"ingest {ingest.RequestsPerSecond:N0}/s p50 {ingest.Latency.P50Ms:F1} ms p99 {ingest.Latency.P99Ms:F1} ms; {result.Errors.Total} errors"));
+            + Invariant($"ingest {ingest.RequestsPerSecond:N0}/s p50 {ingest.Latency.P50Ms:F1} ms p99 {ingest.Latency.P99Ms:F1} ms; {result.Errors.Total} errors; ")
+            + Invariant($"{result.DegradedShare:P1} of searches degraded"));
         return result;
 
         static OperationResult Operation(LatencyLog[] latencies, ErrorLog[] errors, double seconds)

@@ -285,6 +285,13 @@ public sealed record MixedPhaseResult
     /// <summary>Searches that found nothing (a sanity check: the queries are about the stored texts).</summary>
     public long EmptySearches { get; init; }
 
+    /// <summary>Searches the server answered degraded: ranked on lexical signals alone because the embedder could not
+    /// start on the query within its queue deadline (the answer's <c>degraded</c> flag).</summary>
+    public long DegradedSearches { get; init; }
+
+    /// <summary>The share of the measured searches answered degraded (0 when none were measured).</summary>
+    public double DegradedShare => Search.Count == 0 ? 0 : (double)DegradedSearches / Search.Count;
+
     /// <summary>Failed requests (all operations, the warm-up included: no failure is left out).</summary>
     public required ErrorCounts Errors { get; init; }
 

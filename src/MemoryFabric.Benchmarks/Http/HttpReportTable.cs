@@ -76,7 +76,7 @@ public static class HttpReportTable
             + $"dense index caught up {Seconds(drain.EmbeddingsSeconds)} after the ingest; consolidations triggered by new turns (every {p.ConsolidateAfterTurns:N0}): "
             + $"{(drain.ConsolidationsExpected == 0 ? "none expected" : $"{drain.ConsolidationsRan?.ToString(c) ?? "?"} of {drain.ConsolidationsExpected} ran, done {Seconds(drain.ConsolidationSeconds)}")}; "
             + $"{drain.Episodes:N0} episodes, {drain.Notes:N0} notes.");
-        text.AppendLine(c, $"- Mixed: {mixed.Requests:N0} requests = {mixed.RequestsPerSecond:N0}/s; {mixed.IngestedTurns:N0} turns stored; {mixed.EmptySearches:N0} searches without hits.");
+        text.AppendLine(c, $"- Mixed: {mixed.Requests:N0} requests = {mixed.RequestsPerSecond:N0}/s; {mixed.IngestedTurns:N0} turns stored; {mixed.EmptySearches:N0} searches without hits; {mixed.DegradedSearches:N0} searches answered degraded ({mixed.DegradedShare:P1}: lexical only, the query could not get the embedder within its deadline).");
         if (mixed.Server is { } server)
         {
             text.AppendLine(c, $"- Inside the server (mixed, means): search request {Opt(server.SearchRequestMeanMs)} ms (client-side mean {mixed.Search.Latency.MeanMs:F2} ms), "

@@ -147,7 +147,8 @@ internal sealed class ConsolidationPlanner
             return new float[]?[texts.Count];
         }
 
-        var embeddings = await _embedder.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // A background batch: a scheduling embedder serves queries first (Embeddings.EmbeddingPriority).
+        var embeddings = await _embedder.GenerateAsync(texts, Embeddings.EmbeddingPriority.CreateBackgroundOptions(), cancellationToken).ConfigureAwait(false);
         if (embeddings.Count != texts.Count)
         {
             throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} vectors for {texts.Count} texts.");

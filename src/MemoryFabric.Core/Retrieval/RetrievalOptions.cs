@@ -65,6 +65,18 @@ public sealed class RetrievalOptions
     /// the pending items are ranked on the signals they have instead.</summary>
     public int PendingDenseScoringBacklog { get; set; } = 32;
 
+    /// <summary>How long a search or context may wait for the embedder to start on its query (the queue, not the
+    /// encoding): the query asks for its vector as <see cref="Embeddings.EmbeddingPriority.Interactive"/> with this
+    /// queue deadline. When the embedder cannot start in time (a scheduler such as the server's answers
+    /// <see cref="Embeddings.EmbeddingDeadlineExceededException"/>, or refuses at once with
+    /// <see cref="Embeddings.EmbedderOverloadedException"/>), the query is ranked on its lexical signals and the dense
+    /// vectors the memory already holds are not searched; the answer says so (<see cref="MemoryContext.Degraded"/>,
+    /// <c>SearchResponse.Degraded</c>) and embeds nothing on demand. An embedder that schedules nothing (the hashed
+    /// one, MiniLM called directly) ignores the deadline: nothing is ever degraded. Default 5 ms;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> or <see cref="TimeSpan.Zero"/> turns it off (the query waits its turn,
+    /// and an overloaded embedder's refusal reaches the caller).</summary>
+    public TimeSpan QueryEmbeddingDeadline { get; set; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>The share of its score a superseded or expired item keeps (default 0.5); it is also ranked below the
     /// active note that replaced it and that note's source turns, which are lifted to at least its score.</summary>
     public double StaleItemFactor { get; set; } = 0.5;

@@ -129,7 +129,11 @@ public sealed class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<str
 
     private static UInt128 KeyOf(string text, EmbeddingGenerationOptions? options)
     {
-        var prefix = options is null ? string.Empty : $"{options.ModelId}\u0001{options.Dimensions}\u0001";
+        // Only what changes the vector keys it: a call's priority or deadline (AdditionalProperties) does not, so a
+        // query and an ingest of the same text share one entry.
+        var prefix = options is null || (options.ModelId is null && options.Dimensions is null)
+            ? string.Empty
+            : $"{options.ModelId}\u0001{options.Dimensions}\u0001";
         var length = Encoding.UTF8.GetMaxByteCount(prefix.Length + text.Length);
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try

@@ -235,15 +235,27 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
     /// <param name="request">The query.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The hits.</returns>
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default) =>
+        (await GetSearchResponseAsync(request, cancellationToken)).Hits;
+
+    /// <summary>Hybrid search that says whether the answer is degraded.</summary>
+    /// <param name="request">The query.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The hits and whether they are degraded.</returns>
+    public async Task<Api.SearchResponse> GetSearchResponseAsync(SearchRequest request, CancellationToken cancellationToken = default)
     {
         using var foreground = _options.IndexingGate?.EnterForeground(); // background indexing waits for requests
         EnsureExists();
         _metrics?.Query("search");
         await EnsureGuardPolicyAsync(cancellationToken);
-        var hits = await _memory.SearchAsync(request, cancellationToken);
+        var response = await _memory.GetSearchResponseAsync(request, cancellationToken);
         await CommitAsync(CancellationToken.None); // what the guard quarantined on the way
-        return hits;
+        if (response.Degraded)
+        {
+            _metrics?.Degraded("search");
+        }
+
+        return response;
     }
 
     /// <summary>Builds a context within a token budget. It reinforces the recalled notes, which is not a write: the
@@ -259,6 +271,11 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         await EnsureGuardPolicyAsync(cancellationToken);
         var context = await _memory.GetContextAsync(request, cancellationToken);
         await CommitAsync(CancellationToken.None); // what the guard quarantined on the way
+        if (context.Degraded)
+        {
+            _metrics?.Degraded("context");
+        }
+
         return context;
     }
 

@@ -4,7 +4,8 @@ using MemoryFabric.Persistence;
 
 namespace MemoryFabric.Orleans.Agents;
 
-/// <summary>The agent-memory instruments (meter <c>MemoryFabric.Agents</c>): turns ingested, searches, consolidation
+/// <summary>The agent-memory instruments (meter <c>MemoryFabric.Agents</c>): turns ingested, searches (and the degraded
+/// ones), consolidation
 /// durations, dense indexing, and the guard's quarantines, reviews and lessons.</summary>
 public sealed class AgentMemoryMetrics : IDisposable
 {
@@ -15,6 +16,7 @@ public sealed class AgentMemoryMetrics : IDisposable
     private readonly bool _ownsMeter;
     private readonly Counter<long> _turnsIngested;
     private readonly Counter<long> _queries;
+    private readonly Counter<long> _degraded;
     private readonly Counter<long> _notesWritten;
     private readonly Counter<long> _embedded;
     private readonly Histogram<double> _consolidation;
@@ -30,6 +32,8 @@ public sealed class AgentMemoryMetrics : IDisposable
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _turnsIngested = _meter.CreateCounter<long>("memoryfabric.turns.ingested", "{turn}", "Turns stored (acknowledged, durable).");
         _queries = _meter.CreateCounter<long>("memoryfabric.searches", "{search}", "Searches and context requests served.");
+        _degraded = _meter.CreateCounter<long>("memoryfabric.search.degraded", "{search}",
+            "Searches and context requests answered from lexical signals alone because the embedder could not start on the query within its deadline, by operation.");
         _notesWritten = _meter.CreateCounter<long>("memoryfabric.notes.written", "{note}", "Note writes through the API (add, update, delete, purge, import).");
         _embedded = _meter.CreateCounter<long>("memoryfabric.embeddings.indexed", "{item}", "Items embedded and added to the dense index after their write was acknowledged.");
         _consolidation = _meter.CreateHistogram<double>(
@@ -43,6 +47,8 @@ public sealed class AgentMemoryMetrics : IDisposable
     internal void TurnsIngested(int count) => _turnsIngested.Add(count);
 
     internal void Query(string operation) => _queries.Add(1, new KeyValuePair<string, object?>("operation", operation));
+
+    internal void Degraded(string operation) => _degraded.Add(1, new KeyValuePair<string, object?>("operation", operation));
 
     internal void NotesWritten(int count, string operation) => _notesWritten.Add(count, new KeyValuePair<string, object?>("operation", operation));
 

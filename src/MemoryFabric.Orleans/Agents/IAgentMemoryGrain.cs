@@ -41,6 +41,13 @@ public interface IAgentMemoryGrain : IGrainWithStringKey
     /// <returns>The hits.</returns>
     Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>Hybrid search that also says whether the answer is degraded (ranked on lexical signals alone because
+    /// the embedder could not start on the query within its deadline).</summary>
+    /// <param name="request">The query.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The hits and whether they are degraded.</returns>
+    Task<Api.SearchResponse> GetSearchResponseAsync(SearchRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Builds a context within a token budget.</summary>
     /// <param name="request">The query and budget.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -55,8 +55,9 @@ internal static class AgentEndpoints
         agents.MapPost("/search", async (HttpContext context, string agent) =>
         {
             var request = await JsonBody.ReadAsync<SearchRequest>(context).ConfigureAwait(false);
-            var hits = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.SearchAsync(request, ct)).ConfigureAwait(false);
-            return Json(new SearchResponse(hits));
+            // Hits, and whether they are degraded (ranked lexically: the encoder could not start on the query in time).
+            var response = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.GetSearchResponseAsync(request, ct)).ConfigureAwait(false);
+            return Json(response);
         }).WithSummary("Hybrid search over turns, episodes and notes.").Produces<SearchResponse>().RequireAuthorization(ScopePolicies.Read);
 
         agents.MapPost("/context", async (HttpContext context, string agent) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using MemoryFabric.Embeddings;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,11 @@ namespace MemoryFabric.Server.Hosting;
 
 /// <summary>The server's embedder, chosen at start (<see cref="MemoryFabricServerOptions.Embedder"/>) before the
 /// runtime activates any agent; fetching the MiniLM model on first start happens here.</summary>
-internal sealed partial class EmbedderHolder(IOptions<MemoryFabricServerOptions> options, ILogger<EmbedderHolder> logger) : IHostedService, IDisposable
+internal sealed partial class EmbedderHolder(
+    IOptions<MemoryFabricServerOptions> options,
+    ILogger<EmbedderHolder> logger,
+    TimeProvider? time = null,
+    IMeterFactory? meterFactory = null) : IHostedService, IDisposable
 {
     private SelectedEmbedder? _selected;
 
@@ -16,26 +21,68 @@ internal sealed partial class EmbedderHolder(IOptions<MemoryFabricServerOptions>
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        var server = options.Value;
+        Validate(server);
         var progress = new SynchronousProgress(message => LogProgress(logger, message));
-        // One core per call: requests embed their queries concurrently, and background indexing is gated to half
-        // the cores (DenseIndexingGate), so a batch never takes every core from the requests.
-        var selected = await EmbedderFactory.CreateAsync(options.Value.Embedder, progress, cancellationToken, maxDegreeOfParallelism: 1).ConfigureAwait(false);
+        // One core per call: the scheduler's workers (half the cores by default) are the encoder's whole budget.
+        var selected = await EmbedderFactory.CreateAsync(server.Embedder, progress, cancellationToken, maxDegreeOfParallelism: 1).ConfigureAwait(false);
 
-        // The local encoder computes on the calling thread: its batches (dense indexing, consolidation, imports) go to a
-        // dedicated thread so they never hold the thread-pool threads that serve requests; a query is encoded inline.
-        // The hashed embedder is too cheap to need it, and a remote one awaits the network.
-        _selected = selected.Generator.GetService(typeof(MiniLmEmbeddingGenerator)) is null
-            ? selected
-            : selected with { Generator = new DedicatedThreadEmbeddingGenerator(selected.Generator) };
+        // The local encoder computes on the calling thread: every call goes to the query-first scheduler's dedicated
+        // threads (queries first, micro-batched, with a queue deadline; background batches in small chunks), never to
+        // the thread-pool threads that serve requests. The hashed embedder is too cheap to need it, and a remote one
+        // awaits the network.
+        var encoder = selected.Generator.GetService(typeof(MiniLmEmbeddingGenerator)) as MiniLmEmbeddingGenerator;
+        _selected = encoder is null ? selected : selected with { Generator = Scheduled(encoder, selected.Generator, server.EmbeddingScheduler) };
         if (_selected.Warning is { } warning)
         {
             LogFallback(logger, warning);
+        }
+
+        if (encoder is not null)
+        {
+            // The encoder's first call compiles its kernels: done now, so that no first query waits for it (and is
+            // answered degraded on a server that is not busy).
+            await _selected.Generator.GenerateAsync(["MemoryFabric warm-up"], EmbeddingPriority.CreateBackgroundOptions(), cancellationToken).ConfigureAwait(false);
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose() => _selected?.Generator.Dispose();
+
+    // The cache goes in front of the scheduler, so a cached vector (a repeated query) is served without queueing and
+    // is never degraded. EmbedderSelection put its cache right around the encoder: that wrapper is left unused (it
+    // holds nothing but its entries; disposing it would dispose the encoder) and a cache of the same default capacity
+    // is built around the scheduler instead.
+    private IEmbeddingGenerator<string, Embedding<float>> Scheduled(
+        MiniLmEmbeddingGenerator encoder, IEmbeddingGenerator<string, Embedding<float>> selected, PriorityEmbeddingGeneratorOptions scheduling)
+    {
+        var scheduler = new PriorityEmbeddingGenerator(encoder, scheduling, time, meterFactory);
+        return selected.GetService(typeof(CachingEmbeddingGenerator)) is null
+            ? scheduler
+            : new CachingEmbeddingGenerator(scheduler, new CachingEmbeddingGeneratorOptions { Capacity = new EmbedderSelectionOptions().CacheCapacity });
+    }
+
+    // The search-under-load settings, checked before anything starts (a bad value would otherwise surface at the
+    // first query of each agent).
+    private static void Validate(MemoryFabricServerOptions server)
+    {
+        var deadline = server.QueryEmbeddingDeadline;
+        if (deadline < TimeSpan.Zero && deadline != Timeout.InfiniteTimeSpan)
+        {
+            throw new InvalidOperationException(
+                $"MemoryFabric:QueryEmbeddingDeadline must be positive, 0 or -00:00:00.001 (both turn it off); it is {deadline}.");
+        }
+
+        try
+        {
+            (server.EmbeddingScheduler ?? throw new InvalidOperationException("MemoryFabric:EmbeddingScheduler is missing.")).Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new InvalidOperationException($"MemoryFabric:EmbeddingScheduler:{e.ParamName} is out of range: {e.ActualValue}.", e);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Message}")]
     private static partial void LogProgress(ILogger logger, string message);

@@ -33,6 +33,7 @@ public static class ServerTelemetry
     [
         FabricGrainMetrics.MeterName,
         AgentMemoryMetrics.MeterName,
+        PriorityEmbeddingGenerator.MeterName, // the query-first encoder scheduler (MiniLM only)
         MemoryFabric.Mcp.Diagnostics.MemoryFabricMcpTelemetry.MeterName,
         OrleansMeterName,
         "Microsoft.AspNetCore.RateLimiting",

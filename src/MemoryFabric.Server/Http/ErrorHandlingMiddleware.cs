@@ -9,7 +9,8 @@ namespace MemoryFabric.Server.Http;
 /// <see cref="RequestRejectedException"/> (body readers, validators), <see cref="MemoryInputException"/> (400) and
 /// <see cref="MemoryItemNotFoundException"/> (404) and <see cref="Notes.NoteConflictException"/> (409, 412) from the
 /// engine and the grains, <see cref="BadHttpRequestException"/>,
-/// <see cref="StorageBusyException"/>, <see cref="AgentNotFoundException"/> and <see cref="TenantExistsException"/>.
+/// <see cref="StorageBusyException"/> and <see cref="Embeddings.EmbedderOverloadedException"/> (503 with
+/// <c>Retry-After</c>), <see cref="AgentNotFoundException"/> and <see cref="TenantExistsException"/>.
 /// Anything else, a plain <see cref="ArgumentException"/> or <see cref="KeyNotFoundException"/> included (from a grain
 /// call or not), is a bug: a 500 that says nothing about internals but carries a trace id, and is logged with it.</summary>
 internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
@@ -45,6 +46,15 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                     context.Response.Headers.RetryAfter = "1";
                     await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "storage-busy", "Storage is busy", busy.Message).ConfigureAwait(false);
                     break;
+                case Embeddings.EmbedderOverloadedException overloaded:
+                    // A fast refusal instead of a long queue: nothing was done, the same request may be retried.
+                    context.Response.Headers.RetryAfter = RetryAfterSeconds(overloaded.RetryAfter);
+                    await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "embedder-overloaded", "The encoder is overloaded", overloaded.Message).ConfigureAwait(false);
+                    break;
+                case Embeddings.EmbeddingDeadlineExceededException late:
+                    context.Response.Headers.RetryAfter = "1";
+                    await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "embedder-busy", "The encoder is busy", late.Message).ConfigureAwait(false);
+                    break;
                 case AgentNotFoundException:
                     await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not-found", "Not found", AgentDetail(context)).ConfigureAwait(false);
                     break;
@@ -79,6 +89,10 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
         problem.Extensions["currentStatus"] = conflict.CurrentStatus is { } status ? System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(status.ToString()) : null;
         return problem;
     }
+
+    // Retry-After in whole seconds, at least one.
+    private static string RetryAfterSeconds(TimeSpan delay) =>
+        Math.Max(1, (int)Math.Ceiling(Math.Min(delay.TotalSeconds, int.MaxValue))).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The same detail for an agent that does not exist and an agent of another tenant.</summary>
     public static string AgentDetail(HttpContext context) =>
