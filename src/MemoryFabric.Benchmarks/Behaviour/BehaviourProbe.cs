@@ -116,59 +116,69 @@ public static class BehaviourProbe
     internal static IReadOnlyList<string> ServerSettings { get; } =
         ["RateLimitPerSecond=0", "ConsolidateAfterTurns=1000000", "ConsolidationPeriod=1.00:00:00"];
 
-    private static async Task<ReadAfterWriteResult> TurnsAsync(
+    private static Task<ReadAfterWriteResult> TurnsAsync(
         MemoryFabricClient client, string agent, IReadOnlyList<Fact> facts, BehaviourProbeOptions options, TextWriter log, CancellationToken cancellationToken)
     {
-        var found = 0;
-        var misses = new List<string>();
         var start = DateTimeOffset.UtcNow.AddDays(-1);
-        for (var i = 0; i < facts.Count; i++)
-        {
-            var fact = facts[i];
-            var stored = await client.IngestAsync(agent, [Turn(fact.Subject, fact.Statement, "s1", start.AddSeconds(i))], cancellationToken).ConfigureAwait(false);
-            var turnId = stored.StoredTurnIds.Single();
-            var hits = await client.SearchAsync(agent, new SearchRequest { Query = fact.Question, Limit = options.TopK }, cancellationToken).ConfigureAwait(false);
-            Count(hits.Any(h => h.Item.TurnIds.Contains(turnId)), fact, ref found, misses, hits);
-            Progress(log, "turns", i + 1, facts.Count, found);
-        }
-
-        return new ReadAfterWriteResult("turns", Invariant($"the turn, or an item drawn from it, in the top {options.TopK} of /search"), facts.Count, found, misses);
+        return ReadAfterWriteAsync(
+            "turns", Invariant($"the turn, or an item drawn from it, in the top {options.TopK} of /search"), facts, log,
+            async (fact, i, ct) =>
+            {
+                var turnId = (await client.IngestAsync(agent, [Turn(fact.Subject, fact.Statement, "s1", start.AddSeconds(i))], ct).ConfigureAwait(false)).StoredTurnIds.Single();
+                var hits = await client.SearchAsync(agent, new SearchRequest { Query = fact.Question, Limit = options.TopK }, ct).ConfigureAwait(false);
+                return (hits.Any(h => h.Item.TurnIds.Contains(turnId)), hits);
+            },
+            cancellationToken);
     }
 
-    private static async Task<ReadAfterWriteResult> NotesAsync(
+    private static Task<ReadAfterWriteResult> NotesAsync(
+        MemoryFabricClient client, string agent, IReadOnlyList<Fact> facts, BehaviourProbeOptions options, TextWriter log, CancellationToken cancellationToken) =>
+        ReadAfterWriteAsync(
+            "notes", Invariant($"the note written through POST /notes in the top {options.TopK} of /search"), facts, log,
+            async (fact, _, ct) =>
+            {
+                var written = await client.AddNoteAsync(agent, new NoteWrite { Text = fact.Statement, Subject = fact.Subject }, ct).ConfigureAwait(false);
+                var hits = await client.SearchAsync(agent, new SearchRequest { Query = fact.Question, Limit = options.TopK }, ct).ConfigureAwait(false);
+                return (hits.Any(h => h.Item.Id == written.Note.Id || h.Item.Id == written.Note.LineageId), hits);
+            },
+            cancellationToken);
+
+    private static Task<ReadAfterWriteResult> ContextAsync(
         MemoryFabricClient client, string agent, IReadOnlyList<Fact> facts, BehaviourProbeOptions options, TextWriter log, CancellationToken cancellationToken)
     {
-        var found = 0;
-        var misses = new List<string>();
-        for (var i = 0; i < facts.Count; i++)
-        {
-            var fact = facts[i];
-            var written = await client.AddNoteAsync(agent, new NoteWrite { Text = fact.Statement, Subject = fact.Subject }, cancellationToken).ConfigureAwait(false);
-            var hits = await client.SearchAsync(agent, new SearchRequest { Query = fact.Question, Limit = options.TopK }, cancellationToken).ConfigureAwait(false);
-            Count(hits.Any(h => h.Item.Id == written.Note.Id || h.Item.Id == written.Note.LineageId), fact, ref found, misses, hits);
-            Progress(log, "notes", i + 1, facts.Count, found);
-        }
-
-        return new ReadAfterWriteResult("notes", Invariant($"the note written through POST /notes in the top {options.TopK} of /search"), facts.Count, found, misses);
+        var start = DateTimeOffset.UtcNow.AddDays(-1);
+        return ReadAfterWriteAsync(
+            "context", Invariant($"the turn (or its fact) in a {options.ContextBudget}-token /context"), facts, log,
+            async (fact, i, ct) =>
+            {
+                var turnId = (await client.IngestAsync(agent, [Turn(fact.Subject, fact.Statement, "s1", start.AddSeconds(i))], ct).ConfigureAwait(false)).StoredTurnIds.Single();
+                var context = await client.GetContextAsync(agent, new ContextRequest { Query = fact.Question, TokenBudget = options.ContextBudget }, ct).ConfigureAwait(false);
+                var hit = context.Items.Any(item => item.TurnIds.Contains(turnId))
+                    || context.Text.Contains(fact.Value, StringComparison.OrdinalIgnoreCase) && context.Text.Contains(fact.Subject, StringComparison.Ordinal);
+                return (hit, (IReadOnlyList<SearchHit>?)null);
+            },
+            cancellationToken);
     }
 
-    private static async Task<ReadAfterWriteResult> ContextAsync(
-        MemoryFabricClient client, string agent, IReadOnlyList<Fact> facts, BehaviourProbeOptions options, TextWriter log, CancellationToken cancellationToken)
+    // One read-after-write check: for each fact, write it one way and look for it at once another way.
+    private static async Task<ReadAfterWriteResult> ReadAfterWriteAsync(
+        string mode,
+        string where,
+        IReadOnlyList<Fact> facts,
+        TextWriter log,
+        Func<Fact, int, CancellationToken, Task<(bool Found, IReadOnlyList<SearchHit>? Hits)>> writeAndLook,
+        CancellationToken cancellationToken)
     {
         var found = 0;
         var misses = new List<string>();
-        var start = DateTimeOffset.UtcNow.AddDays(-1);
         for (var i = 0; i < facts.Count; i++)
         {
-            var fact = facts[i];
-            var stored = await client.IngestAsync(agent, [Turn(fact.Subject, fact.Statement, "s1", start.AddSeconds(i))], cancellationToken).ConfigureAwait(false);
-            var turnId = stored.StoredTurnIds.Single();
-            var context = await client.GetContextAsync(agent, new ContextRequest { Query = fact.Question, TokenBudget = options.ContextBudget }, cancellationToken).ConfigureAwait(false);
-            Count(context.Items.Any(item => item.TurnIds.Contains(turnId)) || context.Text.Contains(fact.Value, StringComparison.OrdinalIgnoreCase) && context.Text.Contains(fact.Subject, StringComparison.Ordinal), fact, ref found, misses);
-            Progress(log, "context", i + 1, facts.Count, found);
+            var (hit, hits) = await writeAndLook(facts[i], i, cancellationToken).ConfigureAwait(false);
+            Count(hit, facts[i], ref found, misses, hits);
+            Progress(log, mode, i + 1, facts.Count, found);
         }
 
-        return new ReadAfterWriteResult("context", Invariant($"the turn (or its fact) in a {options.ContextBudget}-token /context"), facts.Count, found, misses);
+        return new ReadAfterWriteResult(mode, where, facts.Count, found, misses);
     }
 
     private static async Task<DuplicateResult> DuplicatesAsync(MemoryFabricClient client, string agent, CancellationToken cancellationToken)
