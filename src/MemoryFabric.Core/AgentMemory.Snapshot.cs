@@ -11,8 +11,10 @@ namespace MemoryFabric;
 public sealed partial class AgentMemory
 {
     /// <summary>The snapshot format version this build writes. Version 2 added provenance (source kind and trust)
-    /// to turns and notes and the guard section (quarantine and lessons); version 1 snapshots are still read.</summary>
-    public const ushort SnapshotFormatVersion = 2;
+    /// to turns and notes and the guard section (quarantine and lessons); version 3 stores the dense vectors as int8
+    /// with a per-vector scale (a quarter of the bytes; float32 for a level with a non-finite component). Versions 1
+    /// and 2 are still read.</summary>
+    public const ushort SnapshotFormatVersion = 3;
 
     private const int SnapshotHeaderLength = 24;
 
@@ -50,8 +52,9 @@ public sealed partial class AgentMemory
     /// episodes, the turn-to-episode map, every note version with its lineage order and the note store's duplicate and
     /// contradiction keys, participants, the sequence
     /// counter, the pending-embedding queue, the BM25 indexes (documents, lengths and postings, so a restore does not
-    /// tokenize) and the dense vectors of every indexed item (raw little-endian floats, with the embedding model
-    /// and dimension). Not covered: the change feed (drain it first) and caches.</para>
+    /// tokenize) and the dense vectors of every indexed item (int8 with a per-vector scale, with the embedding model
+    /// and dimension: a restored vector's cosine to the original is above 0.999). Not covered: the change feed
+    /// (drain it first) and caches.</para>
     /// <para>Layout: a 24-byte header (magic "MFAM", format version as uint16, flags uint16, payload length int64,
     /// CRC-32C of the payload, CRC-32C of the header's first 20 bytes), then the payload's sections in a fixed order,
     /// each opened by a tag byte. Flag 1 says the checksums are the standard CRC-32C; snapshots written before it
@@ -82,9 +85,11 @@ public sealed partial class AgentMemory
     /// queued for <see cref="EmbedPendingAsync"/>.
     /// </summary>
     /// <param name="snapshot">The snapshot.</param>
-    /// <remarks>The dense indexes are rebuilt from the stored vectors; a level at or above
-    /// <see cref="RetrievalOptions.ApproximateSearchThreshold"/> builds its HNSW graph here, which costs far more
-    /// than loading exact-search levels.</remarks>
+    /// <remarks>The dense vectors are kept encoded as stored and decoded by the first call that needs them (a search
+    /// with a dense signal, a write that embeds, a snapshot after such a change): a restore followed by reads that
+    /// need no dense search, or by lexical-only work, never pays for them. At that first use the dense indexes are
+    /// rebuilt from the vectors; a level at or above <see cref="RetrievalOptions.ApproximateSearchThreshold"/>
+    /// builds its HNSW graph then, which costs far more than loading exact-search levels.</remarks>
     /// <exception cref="InvalidOperationException">The memory is not empty.</exception>
     /// <exception cref="InvalidDataException">The data is not a snapshot, is of an unknown format version, is
     /// truncated or corrupt; the message says which. The memory stays empty.</exception>
@@ -131,7 +136,7 @@ public sealed partial class AgentMemory
 
         size += (_episodes.Count * 768L) + (_notes.Count * 384L);
         var dimensions = _embedderDimensions ?? Math.Max(_turnDense.Dimensions, Math.Max(_noteDense.Dimensions, _episodeDense.Dimensions));
-        size += ((long)_turnDense.Count + _episodeDense.Count + _noteDense.Count) * ((dimensions * sizeof(float)) + 4);
+        size += ((long)_turnDense.Count + _episodeDense.Count + _noteDense.Count) * (VectorCodec.RecordLength(VectorEncoding.Int8, dimensions) + 4);
         return (int)Math.Min(size, Array.MaxLength);
     }
 
@@ -254,9 +259,9 @@ public sealed partial class AgentMemory
         WriteLexical(w, _noteLexical);
 
         w.WriteByte((byte)SnapshotSection.Dense);
-        WriteDense(w, _turnDense, dimensions);
-        WriteDense(w, _episodeDense, dimensions);
-        WriteDense(w, _noteDense, dimensions);
+        DenseSnapshotSection.Write(w, _turnDense, dimensions);
+        DenseSnapshotSection.Write(w, _episodeDense, dimensions);
+        DenseSnapshotSection.Write(w, _noteDense, dimensions);
 
         w.WriteByte((byte)SnapshotSection.Guard);
         WriteGuard(w);
@@ -320,22 +325,6 @@ public sealed partial class AgentMemory
             }
 
             w.WriteInt32s(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pairs));
-        }
-    }
-
-    private static void WriteDense(PayloadWriter w, TieredVectorIndex index, int dimensions)
-    {
-        var items = index.Items.ToList();
-        w.WriteCount(items.Count);
-        foreach (var (key, vector) in items)
-        {
-            if (vector.Length != dimensions)
-            {
-                throw new InvalidOperationException($"The vector of '{key}' has {vector.Length} dimensions, not {dimensions}.");
-            }
-
-            w.WriteRef(key);
-            w.WriteFloats(vector);
         }
     }
 
@@ -558,11 +547,11 @@ public sealed partial class AgentMemory
 
         Expect(ref r, SnapshotSection.Dense, "dense vectors");
         r.Section = "dense vectors of turns";
-        ReadDense(ref r, s, MemoryItemKind.Turn, dimensions, s.TurnDense);
+        s.TurnDense = ReadDense(ref r, s, MemoryItemKind.Turn, version, dimensions);
         r.Section = "dense vectors of episodes";
-        ReadDense(ref r, s, MemoryItemKind.Episode, dimensions, s.EpisodeDense);
+        s.EpisodeDense = ReadDense(ref r, s, MemoryItemKind.Episode, version, dimensions);
         r.Section = "dense vectors of notes";
-        ReadDense(ref r, s, MemoryItemKind.Note, dimensions, s.NoteDense);
+        s.NoteDense = ReadDense(ref r, s, MemoryItemKind.Note, version, dimensions);
 
         if (version >= 2)
         {
@@ -644,30 +633,18 @@ public sealed partial class AgentMemory
         return index;
     }
 
-    private static void ReadDense(ref PayloadReader r, SnapshotState s, MemoryItemKind kind, int dimensions, List<(string Key, float[] Vector)> into)
+    private static EncodedVectors? ReadDense(ref PayloadReader r, SnapshotState s, MemoryItemKind kind, int version, int dimensions)
     {
-        var bytes = dimensions * sizeof(float);
-        var count = r.ReadCount(1 + bytes);
-        if (count > 0 && dimensions == 0)
+        var (keys, vectors) = DenseSnapshotSection.Read(ref r, version, dimensions, keep: !s.DropVectors);
+        if (s.DropVectors)
         {
-            throw r.Error("vectors without a dimension");
-        }
-
-        into.Capacity = s.DropVectors ? 0 : count;
-        for (var i = 0; i < count; i++)
-        {
-            var key = r.ReadRef();
-            if (s.DropVectors)
+            foreach (var key in keys)
             {
-                r.ReadBytes(bytes);
                 s.Pending.Add(new PendingItem(kind, key)); // re-embedded by the current embedder
-                continue;
             }
-
-            var vector = GC.AllocateUninitializedArray<float>(dimensions);
-            r.ReadFloats(vector);
-            into.Add((key, vector));
         }
+
+        return vectors;
     }
 
     private void LoadSnapshot(SnapshotState s)
@@ -718,19 +695,13 @@ public sealed partial class AgentMemory
         _turnLexical = s.TurnLexical;
         _episodeLexical = s.EpisodeLexical;
         _noteLexical = s.NoteLexical;
-        foreach (var (key, vector) in s.TurnDense)
+        // Decoded and indexed by the first call that needs them (TieredVectorIndex.LoadDeferred).
+        foreach (var (index, vectors) in (ReadOnlySpan<(TieredVectorIndex, EncodedVectors?)>)[(_turnDense, s.TurnDense), (_episodeDense, s.EpisodeDense), (_noteDense, s.NoteDense)])
         {
-            _turnDense.Upsert(key, vector);
-        }
-
-        foreach (var (key, vector) in s.EpisodeDense)
-        {
-            _episodeDense.Upsert(key, vector);
-        }
-
-        foreach (var (key, vector) in s.NoteDense)
-        {
-            _noteDense.Upsert(key, vector);
+            if (vectors is not null)
+            {
+                index.LoadDeferred(vectors);
+            }
         }
 
         foreach (var item in s.Pending)
@@ -793,11 +764,11 @@ public sealed partial class AgentMemory
 
         public Bm25Index<string> NoteLexical { get; set; } = null!;
 
-        public List<(string Key, float[] Vector)> TurnDense { get; } = [];
+        public EncodedVectors? TurnDense { get; set; }
 
-        public List<(string Key, float[] Vector)> EpisodeDense { get; } = [];
+        public EncodedVectors? EpisodeDense { get; set; }
 
-        public List<(string Key, float[] Vector)> NoteDense { get; } = [];
+        public EncodedVectors? NoteDense { get; set; }
 
         public List<Guard.QuarantineEntry> Quarantine { get; } = [];
 

@@ -24,6 +24,11 @@ public sealed class SqliteActorStoreOptions
     /// Retry-After) and stores nothing. Default: 16,384.</summary>
     public int MaxQueuedWrites { get; set; } = 16_384;
 
+    /// <summary>Whether the store runs one read when it opens (a load of an actor that does not exist), so that the
+    /// first activation finds a read connection open and the read path already run (10-20 ms less for it in a fresh
+    /// process). True by default. The read connection it opens stays open, as every read connection does.</summary>
+    public bool WarmUpReads { get; set; } = true;
+
     /// <summary>Checks the values.</summary>
     /// <exception cref="ArgumentException">A value is blank or out of range.</exception>
     public void Validate()

@@ -115,6 +115,9 @@ internal sealed class PayloadWriter
         WriteVarInt((int)(value.Offset.Ticks / TimeSpan.TicksPerMinute));
     }
 
+    /// <summary>Raw bytes.</summary>
+    public void WriteBytes(ReadOnlySpan<byte> values) => values.CopyTo(Reserve(values.Length));
+
     /// <summary>Raw little-endian int32 values.</summary>
     public void WriteInt32s(ReadOnlySpan<int> values)
     {

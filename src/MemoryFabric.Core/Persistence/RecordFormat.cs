@@ -58,13 +58,14 @@ internal static class RecordFormat
         w.WriteDouble(trust);
     }
 
-    private static (SourceKind Source, double Trust) ReadProvenance(ref PayloadReader r, string what)
+    // What and id name the record in an error (formatted only then: this runs for every turn and note).
+    private static (SourceKind Source, double Trust) ReadProvenance(ref PayloadReader r, string what, string id)
     {
         var value = r.ReadByte();
         var source = value & 0x7F;
         if (source >= SourceKinds)
         {
-            throw r.Error($"{what} has unknown source kind {source}");
+            throw r.Error($"{what} '{id}' has unknown source kind {source}");
         }
 
         var kind = (SourceKind)source;
@@ -76,7 +77,7 @@ internal static class RecordFormat
         var trust = r.ReadDouble();
         if (!double.IsFinite(trust) || trust < 0 || trust > 1)
         {
-            throw r.Error($"{what} has trust {trust}, out of range");
+            throw r.Error($"{what} '{id}' has trust {trust}, out of range");
         }
 
         return (kind, trust);
@@ -112,7 +113,7 @@ internal static class RecordFormat
             };
         }
 
-        var (source, trust) = ReadProvenance(ref r, $"turn '{id}'");
+        var (source, trust) = ReadProvenance(ref r, "turn", id);
         return new Turn(id, session, speaker, role, text, timestamp, sequence, metadata) { Source = source, Trust = trust };
     }
 
@@ -210,8 +211,31 @@ internal static class RecordFormat
         DateTimeOffset? eventTime = (flags & 1) != 0 ? r.ReadDateTimeOffset() : null;
         DateTimeOffset? validFrom = (flags & 2) != 0 ? r.ReadDateTimeOffset() : null;
         DateTimeOffset? validTo = (flags & 4) != 0 ? r.ReadDateTimeOffset() : null;
-        var provenance = new NoteProvenance(r.ReadRefs(), r.ReadRefOrNull(), r.ReadRef(), r.ReadRef());
-        var note = new Note
+        var provenanceTurns = r.ReadRefs();
+        var provenanceEpisode = r.ReadRefOrNull();
+        var extractor = r.ReadRef();
+        var extractorVersion = r.ReadRef();
+        var entities = r.ReadRefs();
+        var importance = r.ReadDouble();
+        var strength = r.ReadDouble();
+        var recallCount = r.ReadVarInt();
+        var lastRecalledAt = r.ReadDateTimeOffset();
+        var createdAt = r.ReadDateTimeOffset();
+        var status = (NoteStatus)r.ReadEnumValue(NoteStatuses, "note status");
+        var supersedesId = r.ReadRefOrNull();
+        var supersededById = r.ReadRefOrNull();
+        var supersedeReason = r.ReadRefOrNull();
+        var links = r.ReadRefs();
+
+        var provenance = new NoteProvenance(provenanceTurns, provenanceEpisode, extractor, extractorVersion);
+        if (layout >= 2)
+        {
+            var (source, trust) = ReadProvenance(ref r, "note", id);
+            provenance = provenance with { Source = source, Trust = trust };
+        }
+
+        // Built once, when every field is read (layout 1 keeps the provenance defaults).
+        return new Note
         {
             Id = id,
             LineageId = lineage,
@@ -225,25 +249,18 @@ internal static class RecordFormat
             ValidFrom = validFrom,
             ValidTo = validTo,
             Provenance = provenance,
-            Entities = r.ReadRefs(),
-            Importance = r.ReadDouble(),
-            Strength = r.ReadDouble(),
-            RecallCount = r.ReadVarInt(),
-            LastRecalledAt = r.ReadDateTimeOffset(),
-            CreatedAt = r.ReadDateTimeOffset(),
-            Status = (NoteStatus)r.ReadEnumValue(NoteStatuses, "note status"),
-            SupersedesId = r.ReadRefOrNull(),
-            SupersededById = r.ReadRefOrNull(),
-            SupersedeReason = r.ReadRefOrNull(),
-            Links = r.ReadRefs(),
+            Entities = entities,
+            Importance = importance,
+            Strength = strength,
+            RecallCount = recallCount,
+            LastRecalledAt = lastRecalledAt,
+            CreatedAt = createdAt,
+            Status = status,
+            SupersedesId = supersedesId,
+            SupersededById = supersededById,
+            SupersedeReason = supersedeReason,
+            Links = links,
         };
-        if (layout < 2)
-        {
-            return note;
-        }
-
-        var (source, trust) = ReadProvenance(ref r, $"note '{id}'");
-        return note with { Provenance = provenance with { Source = source, Trust = trust } };
     }
 
     public static void WriteQuarantineEntry(PayloadWriter w, QuarantineEntry entry)

@@ -1,3 +1,4 @@
+using MemoryFabric.Persistence;
 using MemoryFabric.VectorIndex;
 
 namespace MemoryFabric.Retrieval;
@@ -8,12 +9,16 @@ namespace MemoryFabric.Retrieval;
 /// <see cref="VectorShard"/> (int8 traversal, exact re-ranking) built from them and kept in step from there on.
 /// Not thread-safe: the owning actor gives it one call at a time.
 /// </summary>
+/// <remarks>A snapshot restore hands it the stored vectors undecoded (<see cref="LoadDeferred"/>): they are decoded
+/// and indexed by the first call that needs them (a search, a write, <see cref="Items"/>); <see cref="Count"/>,
+/// <see cref="Dimensions"/> and <see cref="Contains"/> answer without decoding.</remarks>
 public sealed class TieredVectorIndex
 {
     private readonly int _threshold;
     private readonly int _efSearch;
     private ExactVectorIndex<string> _exact = new();
     private VectorShard? _shard;
+    private EncodedVectors? _deferred;
 
     /// <summary>Creates an empty index.</summary>
     /// <param name="threshold">The number of vectors at which search turns approximate.</param>
@@ -27,26 +32,37 @@ public sealed class TieredVectorIndex
     }
 
     /// <summary>The number of vectors.</summary>
-    public int Count => _shard?.Count ?? _exact.Count;
+    public int Count => _deferred?.Count ?? _shard?.Count ?? _exact.Count;
 
     /// <summary>Whether search has turned approximate (HNSW).</summary>
-    public bool IsApproximate => _shard is not null;
+    public bool IsApproximate => _deferred is { } deferred ? deferred.Count >= _threshold : _shard is not null;
 
     /// <summary>The dimension of the indexed vectors (0 when empty).</summary>
-    public int Dimensions => _shard?.Dimensions ?? (_exact.Count == 0 ? 0 : _exact.Items.First().Vector.Length);
+    public int Dimensions => _deferred?.Dimensions ?? _shard?.Dimensions ?? (_exact.Count == 0 ? 0 : _exact.Items.First().Vector.Length);
 
     /// <summary>The keys and vectors, in insertion (slot) order.</summary>
-    public IEnumerable<(string Key, float[] Vector)> Items =>
-        _shard is null ? _exact.Items : _shard.EnumerateItems().Select(i => (i.Key, i.Vector));
+    public IEnumerable<(string Key, float[] Vector)> Items
+    {
+        get
+        {
+            Materialize();
+            return _shard is null ? _exact.Items : _shard.EnumerateItems().Select(i => (i.Key, i.Vector));
+        }
+    }
+
+    /// <summary>The stored vectors a restore loaded, while not yet decoded (nothing has changed since): a snapshot
+    /// writes them back as they are. <see langword="null"/> once decoded.</summary>
+    internal EncodedVectors? Deferred => _deferred;
 
     /// <summary>Whether a key is indexed.</summary>
     /// <param name="key">The key.</param>
     /// <returns><see langword="true"/> when present.</returns>
-    public bool Contains(string key) => _shard?.Contains(key) ?? _exact.Contains(key);
+    public bool Contains(string key) => _deferred?.Contains(key) ?? _shard?.Contains(key) ?? _exact.Contains(key);
 
     /// <summary>Removes every vector; search is exact again.</summary>
     public void Clear()
     {
+        _deferred = null;
         _shard?.Dispose();
         _shard = null;
         _exact = new ExactVectorIndex<string>();
@@ -58,6 +74,7 @@ public sealed class TieredVectorIndex
     public void Upsert(string key, float[] vector)
     {
         ArgumentNullException.ThrowIfNull(vector);
+        Materialize();
         if (_shard is not null)
         {
             _shard.Upsert(key, vector);
@@ -76,6 +93,7 @@ public sealed class TieredVectorIndex
     /// <returns>Whether it was present.</returns>
     public bool Remove(string key)
     {
+        Materialize();
         if (_shard is null)
         {
             return _exact.Remove(key);
@@ -96,6 +114,7 @@ public sealed class TieredVectorIndex
     /// <returns>The results, most similar first; the score is the cosine similarity.</returns>
     public IReadOnlyList<ScoredKey<string>> Search(ReadOnlySpan<float> query, int limit)
     {
+        Materialize();
         if (_shard is null)
         {
             return _exact.Search(query, limit);
@@ -114,6 +133,36 @@ public sealed class TieredVectorIndex
         }
 
         return results;
+    }
+
+    /// <summary>Takes a restored snapshot's vectors without decoding them; the first call that needs them decodes
+    /// and indexes them all (as <see cref="Upsert"/> would, in their order).</summary>
+    /// <param name="vectors">The vectors (distinct keys).</param>
+    /// <exception cref="InvalidOperationException">The index is not empty.</exception>
+    internal void LoadDeferred(EncodedVectors vectors)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        if (Count != 0)
+        {
+            throw new InvalidOperationException("Deferred vectors can only be loaded into an empty index.");
+        }
+
+        _deferred = vectors.Count == 0 ? null : vectors;
+    }
+
+    private void Materialize()
+    {
+        if (_deferred is not { } vectors)
+        {
+            return;
+        }
+
+        _deferred = null;
+        var keys = vectors.Keys;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            Upsert(keys[i], vectors.Decode(i));
+        }
     }
 
     private void Promote(int dimensions)

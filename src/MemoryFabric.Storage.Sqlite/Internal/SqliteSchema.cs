@@ -3,7 +3,8 @@ using Microsoft.Data.Sqlite;
 
 namespace MemoryFabric.Storage.Sqlite.Internal;
 
-/// <summary>The database schema and its version (<c>PRAGMA user_version</c>).</summary>
+/// <summary>The database schema and its version (<c>PRAGMA user_version</c>). A database this creates has full
+/// auto-vacuum (<c>PRAGMA auto_vacuum=FULL</c>); one created before keeps its mode (see the README).</summary>
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build writes and reads.</summary>
@@ -58,6 +59,16 @@ internal static class SqliteSchema
         if (version == CurrentVersion)
         {
             return;
+        }
+
+        if (version == 0 && Convert.ToInt64(SqliteConnections.Scalar(connection, "SELECT count(*) FROM sqlite_master;"), CultureInfo.InvariantCulture) == 0)
+        {
+            // A new file. Full auto-vacuum returns the pages a commit freed (a replaced snapshot, compacted journal rows)
+            // to the file system at that commit, so the file stays about the size of its data, and a new snapshot is
+            // written into long runs of pages at the end of the file instead of scattered over freed ones: a cold
+            // activation reads it with a few large reads. It can only be chosen before the first table exists (or by a
+            // VACUUM, which rewrites the file: instant here, where there is nothing to rewrite).
+            SqliteConnections.Execute(connection, "PRAGMA auto_vacuum=FULL; VACUUM;");
         }
 
         SqliteConnections.Execute(connection, "BEGIN IMMEDIATE;");

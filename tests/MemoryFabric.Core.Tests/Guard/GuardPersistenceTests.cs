@@ -28,7 +28,9 @@ public sealed class GuardPersistenceTests
         return memory;
     }
 
-    private static async Task AssertSameGuardStateAsync(AgentMemory expected, AgentMemory actual)
+    // A snapshot stores the dense vectors as int8 (cosine ≥ 0.999): hits whose scores were within about 1e-4 may trade
+    // places after a restore, so only the top hits' order is compared then; a journal replay is exact.
+    private static async Task AssertSameGuardStateAsync(AgentMemory expected, AgentMemory actual, bool exactOrder = true)
     {
         await actual.EmbedPendingAsync(1000); // a released item's vector is not journaled: replay queues it
         Assert.Equal(await expected.GetQuarantineAsync(), await actual.GetQuarantineAsync());
@@ -46,7 +48,15 @@ public sealed class GuardPersistenceTests
         {
             var a = await expected.SearchAsync(new SearchRequest { Query = query, Limit = 50 });
             var b = await actual.SearchAsync(new SearchRequest { Query = query, Limit = 50 });
-            Assert.Equal(a.Select(h => h.Item.Id), b.Select(h => h.Item.Id));
+            if (exactOrder)
+            {
+                Assert.Equal(a.Select(h => h.Item.Id), b.Select(h => h.Item.Id));
+            }
+            else
+            {
+                Assert.Equal(a.Take(3).Select(h => h.Item.Id), b.Take(3).Select(h => h.Item.Id));
+                Assert.Equal(a.Select(h => h.Item.Id).Order(StringComparer.Ordinal), b.Select(h => h.Item.Id).Order(StringComparer.Ordinal));
+            }
         }
 
         var turns = await actual.GetTurnsAsync();
@@ -66,7 +76,7 @@ public sealed class GuardPersistenceTests
         var snapshot = memory.CreateSnapshot();
         var restored = GuardQuarantineTests.NewMemory();
         restored.RestoreSnapshot(snapshot);
-        await AssertSameGuardStateAsync(memory, restored);
+        await AssertSameGuardStateAsync(memory, restored, exactOrder: false);
     }
 
     [Fact]

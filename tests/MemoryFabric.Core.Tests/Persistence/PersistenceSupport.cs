@@ -116,6 +116,28 @@ public static class MemoryState
         return records + JsonSerializer.Serialize(new { searches, contexts }, Json) + await RecordsAsync(memory);
     }
 
+    /// <summary>
+    /// The retrieval of a memory restored from a snapshot against the original's: a snapshot stores the dense vectors
+    /// as int8 (cosine to the originals ≥ 0.999), so dense scores move by about 1e-4 and hits whose scores were that
+    /// close may trade places. Every search must agree on its top three hits, in order, on all but one of the rest,
+    /// and score each common hit within 1e-3. (Contexts are not compared: they reinforce what they recall.)
+    /// </summary>
+    public static async Task AssertSameTopHitsAsync(AgentMemory expected, AgentMemory actual, DateTimeOffset queryTime)
+    {
+        foreach (var query in Queries)
+        {
+            var a = await expected.SearchAsync(new SearchRequest { Query = query, Limit = 25, QueryTime = queryTime });
+            var b = await actual.SearchAsync(new SearchRequest { Query = query, Limit = 25, QueryTime = queryTime });
+            Assert.True(a.Count >= 3, query);
+            Assert.Equal(a.Count, b.Count);
+            Assert.Equal(a.Take(3).Select(h => h.Item.Id), b.Take(3).Select(h => h.Item.Id));
+            var scores = b.ToDictionary(h => h.Item.Id, h => h.Item.Score);
+            var common = a.Where(h => scores.ContainsKey(h.Item.Id)).ToList();
+            Assert.True(common.Count >= a.Count - 1, $"{query}: {common.Count} of {a.Count} hits in common");
+            Assert.All(common, h => Assert.InRange(Math.Abs(h.Item.Score - scores[h.Item.Id]), 0, 1e-3));
+        }
+    }
+
     /// <summary>Drains the memory's changes through the codec, as a journal would store them.</summary>
     public static byte[] Journal(AgentMemory memory) => MemoryChangeCodec.Encode(memory.DrainChanges());
 

@@ -35,7 +35,7 @@ public sealed class SnapshotFormatTests
         var bytes = await SnapshotAsync();
 
         Assert.Contains("magic", Restore(Patch(bytes, 0, (byte)'X')).Message, StringComparison.Ordinal);
-        Assert.Contains("format version 3", Restore(Patch(bytes, 4, 3)).Message, StringComparison.Ordinal);
+        Assert.Contains("format version 4", Restore(Patch(bytes, 4, 4)).Message, StringComparison.Ordinal);
         Assert.Contains("header checksum", Restore(Patch(bytes, 9, 0x7F)).Message, StringComparison.Ordinal);
         Assert.Contains("truncated", Restore(bytes[..(bytes.Length - 10)]).Message, StringComparison.Ordinal);
         Assert.Contains("truncated", Restore(bytes[..10]).Message, StringComparison.Ordinal);
