@@ -442,22 +442,15 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
         }
 
         // A worker takes the call.
-        public bool TryStart()
-        {
-            if (Interlocked.CompareExchange(ref _state, Started, Waiting) != Waiting)
-            {
-                return false;
-            }
-
-            Interlocked.Decrement(ref owner._interactiveWaiting);
-            Volatile.Read(ref _deadline)?.Dispose();
-            return true;
-        }
+        public bool TryStart() => TryLeaveQueue(Started);
 
         // The call leaves the queue without being started.
-        public bool TryLeave()
+        public bool TryLeave() => TryLeaveQueue(Left);
+
+        // Moves a waiting call to `next`, once: whichever of a worker, the deadline or the caller's token comes first.
+        private bool TryLeaveQueue(int next)
         {
-            if (Interlocked.CompareExchange(ref _state, Left, Waiting) != Waiting)
+            if (Interlocked.CompareExchange(ref _state, next, Waiting) != Waiting)
             {
                 return false;
             }
