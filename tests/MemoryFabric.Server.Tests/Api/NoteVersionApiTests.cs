@@ -282,26 +282,11 @@ public sealed class NoteVersionApiTests
         Assert.Equal(text, versions[1].GetProperty("text").GetString());
     }
 
-    private static async Task<string> SearchAsync(HttpClient client)
-    {
-        var response = await client.PostAsJsonAsync("/v1/agents/ann/search", new { query = $"{Secret} locker code", limit = 50 });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"search: {(int)response.StatusCode} {body}");
-        return body;
-    }
+    private static readonly ForgottenText Forgotten = new("ann", Secret, $"{Secret} locker code", "What is Alice's locker code?", "t-2");
 
-    private static async Task AssertGoneAsync(HttpClient client)
-    {
-        Assert.DoesNotContain(Secret, await SearchAsync(client), StringComparison.OrdinalIgnoreCase);
-        var context = await client.PostAsJsonAsync("/v1/agents/ann/context", new { query = "What is Alice's locker code?" });
-        Assert.DoesNotContain(Secret, await context.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
-        foreach (var path in new[] { "turns", "episodes", "notes?includeInactive=true", "export" })
-        {
-            var body = await client.GetStringAsync($"/v1/agents/ann/{path}");
-            Assert.DoesNotContain(Secret, body, StringComparison.OrdinalIgnoreCase);
-            Assert.DoesNotContain("\"t-2\"", body, StringComparison.Ordinal);
-        }
-    }
+    private static Task<string> SearchAsync(HttpClient client) => Forgotten.SearchAsync(client);
+
+    private static Task AssertGoneAsync(HttpClient client) => Forgotten.AssertGoneAsync(client);
 
     // Every file under the data directory holding the secret's first 8 bytes (a stemmed or truncated copy too).
     private static List<string> FilesHolding(string directory) => DataFiles.Holding(directory, Secret[..8]);
