@@ -46,6 +46,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
     private readonly AgentMemoryGrainOptions _options;
     private readonly AgentMemoryMetrics? _metrics;
     private readonly ILogger _logger;
+    private bool _consolidationReminderMissing; // its registration after the first write failed
     private readonly TimeProvider _time;
     private readonly ActorStorage _storage;
     private readonly ActorId _id;
@@ -196,7 +197,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
             _metrics?.TurnsIngested(result.StoredTurnIds.Count);
             _turnsSinceConsolidation += result.StoredTurnIds.Count;
             SessionsWritten(turns.Select(t => t.SessionId).Distinct(StringComparer.Ordinal));
-            await ScheduleConsolidationIfDueAsync(cancellationToken);
+            await ScheduleConsolidationIfDueAsync(CancellationToken.None); // the turns are durable already
         }
 
         return result;
@@ -456,7 +457,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
                 SessionsWritten(turns.Select(t => t.SessionId).Distinct(StringComparer.Ordinal));
             }
 
-            await ScheduleConsolidationIfDueAsync(cancellationToken);
+            await ScheduleConsolidationIfDueAsync(CancellationToken.None); // the turns are durable already
             return new AgentImportResult(stored, importedNotes, skipped + (notes.Count - importedNotes));
         }
         catch (Exception e) when (e is ArgumentException or OperationCanceledException)
@@ -610,18 +611,37 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
             throw;
         }
 
+        // The write is durable from here on: what follows is bookkeeping, and its failure (a full write queue, say)
+        // must not turn an acknowledged write into an error the caller would retry.
         _exists = true;
         _journalSinceSnapshot++;
         _wroteSinceSnapshot = true;
         ScheduleEmbedding();
-        if (first)
+        if (first || _consolidationReminderMissing)
         {
-            await RegisterConsolidationReminderAsync();
+            try
+            {
+                await RegisterConsolidationReminderAsync();
+                _consolidationReminderMissing = false;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _consolidationReminderMissing = true; // registered again with the next write, or on activation
+                _logger.LogWarning(e, "The consolidation reminder of {Actor} could not be registered; retrying with the next write", _id);
+            }
         }
 
         if (_journalSinceSnapshot >= _options.SnapshotAfterJournalEntries)
         {
-            await WriteSnapshotAsync(CancellationToken.None);
+            try
+            {
+                await WriteSnapshotAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not ActorStateConflictException)
+            {
+                // The journal holds every change; the next write (or deactivation) tries the snapshot again.
+                _logger.LogWarning(e, "The snapshot of {Actor} could not be written; the journal keeps its changes", _id);
+            }
         }
     }
 
@@ -629,8 +649,16 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
     {
         if (_turnsSinceConsolidation >= _options.ConsolidateAfterTurns && !_consolidationScheduled)
         {
-            await this.RegisterOrUpdateReminder(PendingConsolidationReminder, _options.ConsolidationDelay, TimeSpan.FromMinutes(1), cancellationToken);
-            _consolidationScheduled = true;
+            // Runs after the turns are durable: a failure to register is retried with the next write.
+            try
+            {
+                await this.RegisterOrUpdateReminder(PendingConsolidationReminder, _options.ConsolidationDelay, TimeSpan.FromMinutes(1), cancellationToken);
+                _consolidationScheduled = true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogWarning(e, "The consolidation of {Actor} could not be scheduled; retrying with the next write", _id);
+            }
         }
     }
 

@@ -20,6 +20,7 @@ internal sealed class EmbeddedFabric : IAsyncDisposable
     private readonly TimeProvider _engineTime;
     private readonly TimeSpan? _idleTimeout;
     private readonly Func<AgentMemory>? _memory;
+    private readonly Action<IServiceCollection>? _services;
     private IHost? _host;
 
     /// <summary>Creates the fabric (not started).</summary>
@@ -30,8 +31,10 @@ internal sealed class EmbeddedFabric : IAsyncDisposable
     /// then); the default 15 minutes when <see langword="null"/>.</param>
     /// <param name="memory">Creates each agent's engine; one deferring dense embedding on <paramref name="engineTime"/>
     /// when <see langword="null"/>.</param>
-    public EmbeddedFabric(string directory, AgentMemoryGrainOptions options, TimeProvider engineTime, TimeSpan? idleTimeout = null, Func<AgentMemory>? memory = null)
+    /// <param name="services">Changes the silo's services after the fabric's own are added (to decorate one).</param>
+    public EmbeddedFabric(string directory, AgentMemoryGrainOptions options, TimeProvider engineTime, TimeSpan? idleTimeout = null, Func<AgentMemory>? memory = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         _directory = directory;
         _options = options;
         _engineTime = engineTime;
@@ -67,6 +70,7 @@ internal sealed class EmbeddedFabric : IAsyncDisposable
 
             silo.UseMemoryFabricSqlite(o => o.DataDirectory = _directory);
             silo.Configure<ReminderOptions>(o => o.RefreshReminderListPeriod = TimeSpan.FromSeconds(1));
+            _services?.Invoke(silo.Services);
         });
         _host = builder.Build();
         await _host.StartAsync();
