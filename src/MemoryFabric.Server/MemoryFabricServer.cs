@@ -37,6 +37,12 @@ public static class MemoryFabricServer
         }
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodySize);
+        if (options.ShutdownTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"MemoryFabric:ShutdownTimeout must be positive (it is {options.ShutdownTimeout}).");
+        }
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout); // bounds SIGTERM to exit
         AddServices(builder.Services, builder.Configuration);
         builder.AddFabricSilo(options);
         var app = builder.Build();

@@ -61,6 +61,12 @@ public sealed class MemoryFabricServerOptions
     /// 503 and Retry-After, storing nothing, instead of queueing without bound. Default: 16,384.</summary>
     public int MaxQueuedWrites { get; set; } = 16_384;
 
+    /// <summary>How long a stop (SIGTERM, Ctrl+C) may take: requests in flight finish, then the agents fold their
+    /// journals into snapshots; what is not done by then is left to the journal (every acknowledged write is already
+    /// durable) and the process exits. Keep it below the orchestrator's grace period (the chart's
+    /// <c>terminationGracePeriodSeconds</c> less its <c>preStop</c> delay). Default: 8 s.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(8);
+
     /// <summary>Requests per second each tenant may sustain (0 for no limit). Default: 5,000.</summary>
     public int RateLimitPerSecond { get; set; } = 5_000;
 

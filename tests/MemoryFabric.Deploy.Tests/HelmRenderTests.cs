@@ -104,6 +104,32 @@ public sealed class HelmRenderTests(ITestOutputHelper output)
         Assert.Equal("ai", (string?)binding["subjects"]![0]!["namespace"]);
     }
 
+    [SkippableFact]
+    public void A_pod_stops_within_its_grace_period_preStop_then_the_servers_shutdown_timeout()
+    {
+        var helm = Helm();
+
+        foreach (var sets in new[] { Array.Empty<string>(), ClusterSets })
+        {
+            var sts = Single(Template(helm, sets), "StatefulSet");
+            var container = Container(sts);
+            var preStop = (int)container["lifecycle"]!["preStop"]!["sleep"]!["seconds"]!;
+            var timeout = TimeSpan.Parse((string)Env(container)["MemoryFabric__ShutdownTimeout"]["value"]!, System.Globalization.CultureInfo.InvariantCulture);
+            var grace = (int)sts["spec"]!["template"]!["spec"]!["terminationGracePeriodSeconds"]!;
+            Assert.Equal(5, preStop);
+            Assert.Equal(TimeSpan.FromSeconds(8), timeout);
+            Assert.True(grace >= preStop + timeout.TotalSeconds + 2, $"grace {grace} s < preStop {preStop} s + shutdown {timeout.TotalSeconds} s + 2 s");
+        }
+
+        var longer = Container(Single(Template(helm, "--set", "shutdown.timeoutSeconds=75", "--set", "terminationGracePeriodSeconds=90"), "StatefulSet"));
+        Assert.Equal("00:01:15", (string?)Env(longer)["MemoryFabric__ShutdownTimeout"]["value"]);
+        Assert.Null(Container(Single(Template(helm, "--set", "shutdown.preStopSeconds=0"), "StatefulSet"))["lifecycle"]);
+
+        var tooShort = Repo.Run(helm, "template", "mf", Path.Combine("charts", "memory-fabric"), "--set", "terminationGracePeriodSeconds=10");
+        Assert.NotEqual(0, tooShort.ExitCode);
+        Assert.Contains("terminationGracePeriodSeconds (10) must be at least", tooShort.ToString(), StringComparison.Ordinal);
+    }
+
     private static readonly string[] ClusterSets = ["--set", "mode=cluster", "--set", "azureStorage.connectionString=UseDevelopmentStorage=true"];
 
     private static JsonObject Single(List<JsonObject> objects, string kind, string? name = null) =>

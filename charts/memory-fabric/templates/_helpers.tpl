@@ -112,6 +112,8 @@ The server's environment: MemoryFabric__* settings (see src/MemoryFabric.Server/
   value: /data
 - name: MemoryFabric__Embedder
   value: {{ .Values.embedder | quote }}
+- name: MemoryFabric__ShutdownTimeout
+  value: {{ printf "%02d:%02d:%02d" (div (int .Values.shutdown.timeoutSeconds) 3600) (div (mod (int .Values.shutdown.timeoutSeconds) 3600) 60) (mod (int .Values.shutdown.timeoutSeconds) 60) | quote }}
 - name: TMPDIR
   value: /tmp
 - name: DOTNET_EnableDiagnostics
@@ -202,6 +204,10 @@ spec:
   serviceAccountName: {{ include "memory-fabric.serviceAccountName" . }}
   {{- /* The Kubernetes hosting reads the pods through the API server with the service-account token. */}}
   automountServiceAccountToken: {{ eq (include "memory-fabric.kubernetesHosting" .) "true" }}
+  {{- $stop := add .Values.shutdown.preStopSeconds .Values.shutdown.timeoutSeconds 2 }}
+  {{- if lt (int .Values.terminationGracePeriodSeconds) (int $stop) }}
+  {{- fail (printf "terminationGracePeriodSeconds (%v) must be at least shutdown.preStopSeconds + shutdown.timeoutSeconds + 2 (%v), or the pod is killed before it has stopped" .Values.terminationGracePeriodSeconds $stop) }}
+  {{- end }}
   terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
   {{- with .Values.imagePullSecrets }}
   imagePullSecrets:
@@ -227,6 +233,12 @@ spec:
         {{- end }}
       env:
         {{- include "memory-fabric.env" . | nindent 8 }}
+      {{- if gt (int .Values.shutdown.preStopSeconds) 0 }}
+      lifecycle:
+        preStop:
+          sleep:
+            seconds: {{ .Values.shutdown.preStopSeconds }}
+      {{- end }}
       {{- with .Values.probes.startup }}
       {{- if .enabled }}
       startupProbe:

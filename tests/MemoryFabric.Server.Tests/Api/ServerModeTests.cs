@@ -1,6 +1,7 @@
 using MemoryFabric.Orleans.Agents;
 using MemoryFabric.Storage.Sqlite.Reminders;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace MemoryFabric.Server.Tests.Api;
 
@@ -30,6 +31,24 @@ public sealed class ServerModeTests
         {
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_shutdown_timeout_bounds_the_hosts_stop_and_must_be_positive()
+    {
+        string[] common = ["--MemoryFabric:InMemory=true", "--MemoryFabric:Embedder=hashing", "--MemoryFabric:AdminKey=test-admin-key-0123456789"];
+        await using (var byDefault = MemoryFabricServer.Build(common))
+        {
+            Assert.Equal(TimeSpan.FromSeconds(8), byDefault.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HostOptions>>().Value.ShutdownTimeout);
+        }
+
+        await using (var configured = MemoryFabricServer.Build([.. common, "--MemoryFabric:ShutdownTimeout=00:00:03"]))
+        {
+            Assert.Equal(TimeSpan.FromSeconds(3), configured.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HostOptions>>().Value.ShutdownTimeout);
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => MemoryFabricServer.Build([.. common, "--MemoryFabric:ShutdownTimeout=00:00:00"]));
+        Assert.Contains("MemoryFabric:ShutdownTimeout must be positive", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -64,6 +64,32 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>Sends SIGTERM (what Kubernetes and systemd send first) and waits, at most <paramref name="patience"/>,
+    /// for the process to exit.</summary>
+    /// <returns>The time from the signal to the exit, or <see langword="null"/> when it had not exited in time.</returns>
+    public async Task<TimeSpan?> TerminateAsync(TimeSpan patience)
+    {
+        var started = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(patience);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return started.Elapsed;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The exit code, once exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
