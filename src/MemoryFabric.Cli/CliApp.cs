@@ -14,7 +14,7 @@ internal static class CliApp
     // The commands that run or talk to a server, and stop it in order after Ctrl+C.
     private static readonly HashSet<string> ServerCommands = new(StringComparer.Ordinal)
     {
-        "serve", "ingest", "search", "context", "notes", "forget", "export", "import", "guard", "mcp", "agents", "tenants",
+        "serve", "ingest", "search", "context", "notes", "forget", "export", "import", "guard", "mcp", "agents", "tenants", "admin",
     };
 
     /// <summary>Builds the root command. New commands are added here.</summary>
@@ -34,6 +34,7 @@ internal static class CliApp
         root.Subcommands.Add(McpCommand.Create());
         root.Subcommands.Add(AgentsCommand.Create());
         root.Subcommands.Add(TenantsCommand.Create());
+        root.Subcommands.Add(AdminCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;

@@ -3,7 +3,7 @@ using MemoryFabric.Api;
 namespace MemoryFabric.Client;
 
 /// <summary>A client of the MemoryFabric HTTP API's admin routes (<c>/v1/admin/...</c>), authenticated with the admin
-/// key: tenants (created, listed, deleted) and their API keys.</summary>
+/// key: tenants (created, listed, deleted), their API keys, and backups of the store.</summary>
 /// <remarks>Errors throw <see cref="MemoryFabricApiException"/>, e.g. 409 when a tenant exists, 403 with a tenant
 /// key.</remarks>
 public interface IMemoryFabricAdminClient
@@ -82,4 +82,18 @@ public interface IMemoryFabricAdminClient
     /// <returns>How many agents were purged and keys revoked.</returns>
     /// <exception cref="MemoryFabricApiException">404 when there is no such tenant (or it is deleted already).</exception>
     Task<TenantDeletionResult> DeleteTenantAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>Copies a consistent online backup of the server's embedded store into a stream
+    /// (<c>POST /v1/admin/backup</c>): an SQLite database file holding every write the server acknowledged before the
+    /// call, and each write wholly or not at all, taken while writes go on. Restore it with
+    /// <c>memfab admin restore FILE --data DIR</c>. The server answers once its copy is written, so
+    /// <see cref="MemoryFabricClientOptions.Timeout"/> must cover the copy of the whole database (see the README's
+    /// "Operations" for a measured rate); the body then takes as long as it takes.</summary>
+    /// <param name="destination">Where the backup is written (e.g. a new file); not disposed.</param>
+    /// <param name="cancellationToken">Cancels the call (the server deletes its copy).</param>
+    /// <returns>The bytes written.</returns>
+    /// <exception cref="MemoryFabricApiException">501 in cluster mode (back up the Azure Storage account) or in-memory
+    /// mode; 409 while another backup runs; 507 when the server has no space for its temporary copy.</exception>
+    /// <exception cref="IOException">The response ended before the announced length.</exception>
+    Task<long> BackupAsync(Stream destination, CancellationToken cancellationToken = default);
 }

@@ -5,7 +5,7 @@ using MemoryFabric.Serialization;
 
 namespace MemoryFabric.Client;
 
-/// <summary>The client of the MemoryFabric HTTP API's admin routes (tenants and API keys); configure it with the
+/// <summary>The client of the MemoryFabric HTTP API's admin routes (tenants, API keys, backups); configure it with the
 /// admin key.</summary>
 /// <remarks>Thread-safe. The key is set on each request, never on the <see cref="HttpClient"/>'s default
 /// headers.</remarks>
@@ -87,6 +87,37 @@ public sealed class MemoryFabricAdminClient : IMemoryFabricAdminClient
     /// <inheritdoc />
     public Task<TenantDeletionResult> DeleteTenantAsync(string tenant, CancellationToken cancellationToken = default) =>
         SendAsync<TenantDeletionResult>(HttpMethod.Delete, ApiPaths.Tenant(tenant), null, RetryMode.Idempotent, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<long> BackupAsync(Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        // Not retried: a 503 may come after the server spent the copy's I/O; the caller decides.
+        var request = new ApiRequest(HttpMethod.Post, "v1/admin/backup", null, RetryMode.OnTooManyRequests, "application/octet-stream") { StreamResponse = true };
+        using var response = await _pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        response.StopTimeout(); // the timeout bounds the wait for the headers (the server's copy); the body takes what it takes
+        var expected = response.Message.Content.Headers.ContentLength;
+        var body = await response.Message.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        long copied = 0;
+        await using (body.ConfigureAwait(false))
+        {
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                copied += read;
+            }
+        }
+
+        if (expected is { } length && copied != length)
+        {
+            throw new IOException($"The backup ended after {copied} of its {length} bytes; it is incomplete.");
+        }
+
+        await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return copied;
+    }
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, RetryMode retry, CancellationToken cancellationToken)
     {

@@ -96,6 +96,11 @@ public sealed class BlobActorStateStore : IActorStateStore
             _cursors.TryRemove(actorId, out _);
             throw new ActorStateConflictException($"The journal blob {name} exists: another activation of {actorId} wrote it.", e);
         }
+        catch (RequestFailedException e) when (IsStorageFull(e))
+        {
+            // Not created (a create-only blob): nothing stored, and the same append may simply be retried later.
+            throw StorageFull(name, e);
+        }
 
         cursor.Journal.Add((name, last));
 
@@ -158,6 +163,10 @@ public sealed class BlobActorStateStore : IActorStateStore
         {
             _cursors.TryRemove(actorId, out _);
             throw new ActorStateConflictException($"The snapshot of {actorId} changed in storage: another activation wrote or removed it.", e);
+        }
+        catch (RequestFailedException e) when (IsStorageFull(e))
+        {
+            throw StorageFull(Prefix(actorId) + SnapshotName, e); // the previous snapshot stays, and its ETag with it
         }
 
         foreach (var journal in cursor.Journal.Where(j => j.Last <= journalSequence).ToList())
@@ -317,6 +326,16 @@ public sealed class BlobActorStateStore : IActorStateStore
 
     private static long Metadata(IDictionary<string, string>? metadata, string key) =>
         metadata is not null && metadata.TryGetValue(key, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
+
+    /// <summary>Whether Azure Storage refused a write for lack of space: 507 Insufficient Storage (what a storage
+    /// service or a proxy in front of it answers when an account, a container or a volume is full).</summary>
+    /// <param name="e">The refusal.</param>
+    /// <returns>Whether it means "full".</returns>
+    private static bool IsStorageFull(RequestFailedException e) => e.Status == 507;
+
+    private static StorageFullException StorageFull(string blob, RequestFailedException e) =>
+        new($"Azure Storage refused to write the blob {blob} for lack of space ({e.Status} {e.ErrorCode}); nothing was stored. "
+            + "Free space in the account (or raise its quota); writes resume by themselves.", e);
 
     private static bool IsConflict(RequestFailedException e) =>
         e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict;

@@ -23,10 +23,13 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
 
     private readonly SqliteWriter _writer;
     private readonly SqliteReaders _readers;
+    private readonly DataDirectoryLock _directoryLock;
     private int _disposed;
 
     /// <summary>Opens (creating when needed) the database.</summary>
     /// <param name="options">The options.</param>
+    /// <exception cref="DataDirectoryInUseException">Another process uses the data directory
+    /// (<see cref="DataDirectoryLock"/>, taken before anything is opened).</exception>
     /// <exception cref="InvalidOperationException">The directory or the database cannot be created or opened, or the
     /// database was written by a newer version.</exception>
     public SqliteActorStore(SqliteActorStoreOptions options)
@@ -44,15 +47,22 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
             throw new InvalidOperationException($"Cannot create the data directory '{directory}': {ex.Message}", ex);
         }
 
+        _directoryLock = DataDirectoryLock.Acquire(directory); // one owner per data directory, before anything opens
         var connections = new SqliteConnections(DatabasePath, options.BusyTimeout);
-        var writer = connections.OpenWriter();
+        SqliteConnection? writer = null;
         try
         {
+            writer = connections.OpenWriter();
             SqliteSchema.EnsureCreated(writer, DatabasePath);
+            if (options.MaxDatabaseSize is { } maxBytes)
+            {
+                SqliteSizeLimit.Apply(writer, maxBytes);
+            }
         }
         catch
         {
-            writer.Dispose();
+            writer?.Dispose();
+            _directoryLock.Dispose();
             throw;
         }
 
@@ -136,6 +146,20 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
         return _readers.RunAsync((connection, ct) => ListKeyPageAsync(connection, actorType, keyPrefix, afterKey, limit, ct), cancellationToken);
     }
 
+    /// <summary>Writes a consistent online backup of the database to a new file while writes go on: every write
+    /// acknowledged before the call is in it, every write wholly or not at all (see <see cref="Backup.SqliteBackup"/>).</summary>
+    /// <param name="destinationPath">The new file (must not exist).</param>
+    /// <param name="flushToDisk">Whether the file is flushed to disk before the task completes; false for a temporary
+    /// copy that is streamed and deleted.</param>
+    /// <param name="cancellationToken">Stops the backup (the partial file is deleted).</param>
+    /// <returns>A task that completes when the file is written (and flushed, if asked).</returns>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public Task BackupAsync(string destinationPath, bool flushToDisk = true, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return Backup.SqliteBackup.WriteAsync(DatabasePath, destinationPath, flushToDisk, cancellationToken);
+    }
+
     /// <summary>The writes waiting for the writer thread to take them (tests).</summary>
     internal int QueuedWrites => _writer.Queued;
 
@@ -167,6 +191,7 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
 
         await _writer.DisposeAsync().ConfigureAwait(false);
         _readers.Dispose();
+        _directoryLock.Dispose();
     }
 
     /// <summary>Finishes the queued writes and closes the database.</summary>
@@ -179,6 +204,7 @@ public sealed class SqliteActorStore : IActorStateStore, IAsyncDisposable, IDisp
 
         _writer.Dispose();
         _readers.Dispose();
+        _directoryLock.Dispose();
     }
 
     // The first read of a process opens a read connection, reads the tables' first pages from disk and runs the read

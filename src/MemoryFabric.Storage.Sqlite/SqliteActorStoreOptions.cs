@@ -29,6 +29,12 @@ public sealed class SqliteActorStoreOptions
     /// process). True by default. The read connection it opens stays open, as every read connection does.</summary>
     public bool WarmUpReads { get; set; } = true;
 
+    /// <summary>The most bytes the database file may grow to (SQLite's <c>max_page_count</c>), or
+    /// <see langword="null"/> (the default) for no cap but the disk's. A write past it fails with
+    /// <see cref="MemoryFabric.Orleans.Storage.StorageFullException"/> (HTTP 507), exactly as on a full disk; it can be
+    /// changed at run time with <see cref="SqliteActorStoreSizeExtensions.SetMaxDatabaseSizeAsync"/>.</summary>
+    public long? MaxDatabaseSize { get; set; }
+
     /// <summary>Checks the values.</summary>
     /// <exception cref="ArgumentException">A value is blank or out of range.</exception>
     public void Validate()
@@ -38,5 +44,9 @@ public sealed class SqliteActorStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BusyTimeout, TimeSpan.Zero, nameof(BusyTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReadConnections, 1, nameof(MaxReadConnections));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedWrites, 1, nameof(MaxQueuedWrites));
+        if (MaxDatabaseSize is { } maxBytes)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes, nameof(MaxDatabaseSize));
+        }
     }
 }

@@ -140,7 +140,9 @@ public class TenantsCommandTests
     private static List<string> FilesHolding(string directory, string text)
     {
         var needle = Encoding.UTF8.GetBytes(text);
-        return Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Where(f =>
+        return Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) != MemoryFabric.Storage.Sqlite.DataDirectoryLock.FileName) // held exclusively by the server; owner line only
+            .Where(f =>
         {
             using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             using var copy = new MemoryStream();

@@ -3,6 +3,7 @@ using System.Text;
 using MemoryFabric.Client;
 using MemoryFabric.Server;
 using MemoryFabric.Server.Security;
+using MemoryFabric.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -26,13 +27,15 @@ internal sealed class LocalServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly HttpClient _http;
     private readonly TextWriter _stderr;
+    private readonly DataDirectoryLock _directoryLock;
     private bool _disposed;
 
-    private LocalServer(WebApplication app, HttpClient http, TextWriter stderr, string dataDirectory, IMemoryFabricClient client)
+    private LocalServer(WebApplication app, HttpClient http, TextWriter stderr, DataDirectoryLock directoryLock, string dataDirectory, IMemoryFabricClient client)
     {
         _app = app;
         _http = http;
         _stderr = stderr;
+        _directoryLock = directoryLock;
         DataDirectory = dataDirectory;
         Client = client;
     }
@@ -54,37 +57,44 @@ internal sealed class LocalServer : IAsyncDisposable
     /// <param name="stderr">Where the server's warnings go.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running server; dispose it to stop it (which persists state).</returns>
-    /// <exception cref="UsageException">The data directory cannot be used, or the embedder is misconfigured.</exception>
+    /// <exception cref="UsageException">The data directory cannot be used (another process holds it, say), or the
+    /// embedder is misconfigured.</exception>
     public static async Task<LocalServer> StartAsync(string dataDirectory, string embedder, TextWriter stderr, CancellationToken cancellationToken)
     {
         var data = Path.GetFullPath(dataDirectory);
+        DataDirectoryLock directoryLock;
         string adminSecret;
         try
         {
-            Directory.CreateDirectory(data);
-            adminSecret = ResolveAdminSecret(data);
+            // One owner per data directory: taken before anything in it is read or created (the store shares it).
+            directoryLock = DataDirectoryLock.Acquire(data);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (InvalidOperationException e)
         {
             throw new UsageException($"--data {dataDirectory}: {e.Message}", e);
         }
 
-        string[] args = [$"--MemoryFabric:DataDirectory={data}", $"--MemoryFabric:Embedder={embedder}"];
-        var app = MemoryFabricServer.Build(args, builder =>
+        try
         {
-            builder.WebHost.UseTestServer();
-            // Not on the command line: the admin key stays out of the arguments. The last source wins, so the in-process
-            // server always agrees with the key this process read.
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["MemoryFabric:AdminKey"] = adminSecret,
-                ["MemoryFabric:InMemory"] = "false",
-            });
-            builder.Logging.ClearProviders();
-            builder.Logging.AddProvider(new ErrorWriterLoggerProvider(stderr));
-            // memfab handles Ctrl+C itself (and stops the host in order); the console lifetime would stop it mid-command.
-            builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
-        });
+            adminSecret = ResolveAdminSecret(data);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            directoryLock.Dispose();
+            throw new UsageException($"--data {dataDirectory}: {e.Message}", e);
+        }
+
+        string[] args = [$"--MemoryFabric:DataDirectory={data}", $"--MemoryFabric:Embedder={embedder}"];
+        WebApplication app;
+        try
+        {
+            app = Build(args, adminSecret, stderr);
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
 
         HttpClient? http = null;
         try
@@ -102,15 +112,33 @@ internal sealed class LocalServer : IAsyncDisposable
             http.Timeout = Timeout.InfiniteTimeSpan;
             var key = await GetTenantKeyAsync(http, data, adminSecret, stderr, cancellationToken).ConfigureAwait(false);
             var client = new MemoryFabricClient(http, new MemoryFabricClientOptions { ApiKey = key, Timeout = Timeout.InfiniteTimeSpan });
-            return new LocalServer(app, http, stderr, data, client);
+            return new LocalServer(app, http, stderr, directoryLock, data, client);
         }
         catch
         {
             http?.Dispose();
             await StopAsync(app, stderr).ConfigureAwait(false);
+            directoryLock.Dispose();
             throw;
         }
     }
+
+    private static WebApplication Build(string[] args, string adminSecret, TextWriter stderr) =>
+        MemoryFabricServer.Build(args, builder =>
+        {
+            builder.WebHost.UseTestServer();
+            // Not on the command line: the admin key stays out of the arguments. The last source wins, so the in-process
+            // server always agrees with the key this process read.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["MemoryFabric:AdminKey"] = adminSecret,
+                ["MemoryFabric:InMemory"] = "false",
+            });
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(new ErrorWriterLoggerProvider(stderr));
+            // memfab handles Ctrl+C itself (and stops the host in order); the console lifetime would stop it mid-command.
+            builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
+        });
 
     /// <summary>Stops the server (persisting state) and releases it. A failure to stop is reported on the error writer
     /// given to <see cref="StartAsync"/> and sets <see cref="StopFailed"/>.</summary>
@@ -125,6 +153,7 @@ internal sealed class LocalServer : IAsyncDisposable
         _disposed = true;
         _http.Dispose();
         StopFailed = !await StopAsync(_app, _stderr).ConfigureAwait(false);
+        _directoryLock.Dispose();
     }
 
     /// <summary>Whether stopping failed (reported already on the error writer).</summary>

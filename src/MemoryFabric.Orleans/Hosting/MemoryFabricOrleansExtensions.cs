@@ -58,6 +58,7 @@ public static class MemoryFabricOrleansExtensions
 
         builder.Services.AddMemoryFabricSerialization();
         builder.Services.TryAddSingleton<FabricGrainMetrics>();
+        builder.Services.TryAddSingleton<StorageFullMonitor>(); // storage full: 507, readiness, gauge, one log line
         builder.AddActivityPropagation(); // the caller's trace context crosses grain calls (before the fabric's filter)
         builder.AddIncomingGrainCallFilter<FabricGrainCallFilter>();
         builder.Services.TryAddSingleton<IAgentMemoryFactory>(sp =>
@@ -70,7 +71,8 @@ public static class MemoryFabricOrleansExtensions
 
     /// <summary>Keeps the fabric's state in an <see cref="IActorStateStore"/>: the agents' and vector shards' snapshots
     /// and journals, and (through <see cref="ActorStoreGrainStorage"/>) the small grains' state. Replaces an earlier
-    /// registration.</summary>
+    /// registration. Its writes are reported to the <see cref="StorageFullMonitor"/> (when registered, as
+    /// <c>AddMemoryFabric</c> does) and timed by <see cref="FabricGrainMetrics"/>.</summary>
     /// <param name="builder">The silo builder.</param>
     /// <param name="create">Creates the store (a singleton, disposed with the silo's services when disposable).</param>
     /// <param name="smallStateToo">Whether the small grains' state goes to the same store (<see langword="false"/>
@@ -83,9 +85,17 @@ public static class MemoryFabricOrleansExtensions
         ArgumentNullException.ThrowIfNull(create);
         builder.Services.RemoveAll<IActorStateStore>();
         builder.Services.AddSingleton<IActorStateStore>(sp =>
-            sp.GetService<FabricGrainMetrics>() is { } metrics
-                ? new InstrumentedActorStateStore(create(sp), metrics, sp.GetService<TimeProvider>() ?? TimeProvider.System)
-                : create(sp));
+        {
+            var store = create(sp);
+            if (sp.GetService<StorageFullMonitor>() is { } full)
+            {
+                store = new StorageFullTrackingStore(store, full);
+            }
+
+            return sp.GetService<FabricGrainMetrics>() is { } metrics
+                ? new InstrumentedActorStateStore(store, metrics, sp.GetService<TimeProvider>() ?? TimeProvider.System)
+                : store;
+        });
         if (smallStateToo)
         {
             builder.Services.RemoveAllKeyed<IGrainStorage>(MemoryFabricSiloOptions.SmallStateStorageName);

@@ -6,12 +6,13 @@ using MemoryFabric.Server.Http;
 
 namespace MemoryFabric.Server.Endpoints;
 
-/// <summary>The admin routes: tenants (created, listed, deleted) and their API keys.</summary>
+/// <summary>The admin routes: tenants (created, listed, deleted), their API keys, and the store's backup.</summary>
 internal static class AdminEndpoints
 {
     public static void MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/v1/admin").WithTags("Admin").RequireAuthorization(Security.ScopePolicies.Admin);
+        admin.MapBackupEndpoint(); // POST /v1/admin/backup (BackupEndpoints.cs)
 
         admin.MapPost("/tenants", async (HttpContext context) =>
         {

@@ -10,7 +10,8 @@ namespace MemoryFabric.Server.Http;
 /// <see cref="MemoryItemNotFoundException"/> (404) and <see cref="Notes.NoteConflictException"/> (409, 412) from the
 /// engine and the grains, <see cref="BadHttpRequestException"/>,
 /// <see cref="StorageBusyException"/> and <see cref="Embeddings.EmbedderOverloadedException"/> (503 with
-/// <c>Retry-After</c>), <see cref="AgentNotFoundException"/> and <see cref="TenantExistsException"/>.
+/// <c>Retry-After</c>), <see cref="StorageFullException"/> (507, also when wrapped), <see cref="AgentNotFoundException"/>
+/// and <see cref="TenantExistsException"/>.
 /// Anything else, a plain <see cref="ArgumentException"/> or <see cref="KeyNotFoundException"/> included (from a grain
 /// call or not), is a bug: a 500 that says nothing about internals but carries a trace id, and is logged with it.</summary>
 internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
@@ -24,9 +25,22 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
         catch (Exception e) when (!context.Response.HasStarted)
         {
             context.Response.Clear();
+            if (StorageFullException.Find(e) is not null)
+            {
+                // Possibly wrapped (Orleans' grain storage bridge): a full store is never a 500.
+                await Problems.WriteAsync(context, StatusCodes.Status507InsufficientStorage, "storage-full", "Storage is full",
+                    "Storage is full: nothing of this request was stored. Writes resume by themselves once space is freed (or the volume grown); reads keep working.").ConfigureAwait(false);
+                return;
+            }
+
             switch (e)
             {
                 case RequestRejectedException r:
+                    if (r.Status == StatusCodes.Status503ServiceUnavailable)
+                    {
+                        context.Response.Headers.RetryAfter = "1"; // e.g. agent-unavailable: its silo is being replaced
+                    }
+
                     await Problems.WriteAsync(context, r.Status, r.Slug, r.Title, r.Message).ConfigureAwait(false);
                     break;
                 case MemoryInputException input:

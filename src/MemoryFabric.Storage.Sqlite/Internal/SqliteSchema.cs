@@ -10,6 +10,10 @@ internal static class SqliteSchema
     /// <summary>The schema version this build writes and reads.</summary>
     public const int CurrentVersion = 2;
 
+    /// <summary>The <c>PRAGMA application_id</c> stamped on every database this build opens ("MFab"); a database with
+    /// another non-zero id is refused. Stamping it needs no new schema version: earlier builds ignore it.</summary>
+    public const int ApplicationId = 0x4D466162;
+
     private const string CreateV1 = """
         CREATE TABLE IF NOT EXISTS snapshots (
             actor_type  TEXT    NOT NULL,
@@ -45,10 +49,19 @@ internal static class SqliteSchema
     /// <summary>Creates the schema in a new database; checks the version of an existing one.</summary>
     /// <param name="connection">The writer connection.</param>
     /// <param name="path">The database file (for messages).</param>
-    /// <exception cref="InvalidOperationException">The database was written by a newer version.</exception>
+    /// <exception cref="InvalidOperationException">The database was written by a newer version, or is not a MemoryFabric
+    /// database (another application's id, or tables without a schema version).</exception>
     public static void EnsureCreated(SqliteConnection connection, string path)
     {
         var version = Convert.ToInt32(SqliteConnections.Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
+        var applicationId = Convert.ToInt32(SqliteConnections.Scalar(connection, "PRAGMA application_id;"), CultureInfo.InvariantCulture);
+        if (applicationId != 0 && applicationId != ApplicationId)
+        {
+            throw new InvalidOperationException(
+                $"The SQLite database '{path}' belongs to another application (application_id 0x{applicationId:X8}); MemoryFabric does not open it. " +
+                "Point MemoryFabric at another data directory.");
+        }
+
         if (version > CurrentVersion)
         {
             throw new InvalidOperationException(
@@ -58,10 +71,24 @@ internal static class SqliteSchema
 
         if (version == CurrentVersion)
         {
+            if (applicationId == 0)
+            {
+                // Written before the application id was stamped: stamping it changes nothing else (earlier builds ignore it).
+                SqliteConnections.Execute(connection, $"PRAGMA application_id={ApplicationId};");
+            }
+
             return;
         }
 
-        if (version == 0 && Convert.ToInt64(SqliteConnections.Scalar(connection, "SELECT count(*) FROM sqlite_master;"), CultureInfo.InvariantCulture) == 0)
+        var empty = Convert.ToInt64(SqliteConnections.Scalar(connection, "SELECT count(*) FROM sqlite_master;"), CultureInfo.InvariantCulture) == 0;
+        if (version == 0 && !empty)
+        {
+            throw new InvalidOperationException(
+                $"The SQLite database '{path}' has tables but no MemoryFabric schema version (user_version 0): it is not a MemoryFabric " +
+                "database, and MemoryFabric does not write into it. Point MemoryFabric at another data directory.");
+        }
+
+        if (version == 0)
         {
             // A new file. Full auto-vacuum returns the pages a commit freed (a replaced snapshot, compacted journal rows)
             // to the file system at that commit, so the file stays about the size of its data, and a new snapshot is
@@ -80,7 +107,7 @@ internal static class SqliteSchema
             }
 
             SqliteConnections.Execute(connection, UpgradeToV2);
-            SqliteConnections.Execute(connection, $"PRAGMA user_version={CurrentVersion};");
+            SqliteConnections.Execute(connection, $"PRAGMA user_version={CurrentVersion}; PRAGMA application_id={ApplicationId};");
             SqliteConnections.Execute(connection, "COMMIT;");
         }
         catch

@@ -1,5 +1,6 @@
 using MemoryFabric.Orleans.Diagnostics;
 using MemoryFabric.Orleans.Storage;
+using MemoryFabric.Storage.Sqlite.Internal;
 using System.Diagnostics;
 using System.Threading.Channels;
 
@@ -16,6 +17,7 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
     private const long MaxGroupBytes = 32L << 20;
 
     private readonly WriterSession _session;
+    private readonly string _databasePath;
     private readonly Channel<WriteOperation> _queue;
     private volatile bool _disposed;
 
@@ -32,6 +34,7 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
     public SqliteWriter(WriterSession session, string name, int capacity)
     {
         _session = session;
+        _databasePath = name;
         _queue = Channel.CreateBounded<WriteOperation>(
             new BoundedChannelOptions(capacity) { SingleReader = true, AllowSynchronousContinuations = false, FullMode = BoundedChannelFullMode.Wait });
         _thread = new Thread(Run)
@@ -141,8 +144,10 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
                     _session.EndOperation();
                     _failures.Add(null);
                 }
+                // Out of space (SQLITE_FULL) is not caught here: SQLite may have rolled the whole transaction back
+                // already, so the whole group fails below, rolled back, with StorageFullException (nothing stored).
 #pragma warning disable CA1031 // The operation's own failure goes to its caller; the group goes on.
-                catch (Exception ex)
+                catch (Exception ex) when (!SqliteStorageFull.IsFull(ex, _databasePath))
 #pragma warning restore CA1031
                 {
                     _failures.Add(ex);
@@ -156,7 +161,7 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            groupFailure = ex;
+            groupFailure = SqliteStorageFull.Translate(ex, _databasePath);
             _session.RollbackAll();
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
         }
@@ -204,7 +209,7 @@ internal sealed class SqliteWriter : IAsyncDisposable, IDisposable
             {
                 if (_group[i] is CheckpointOperation)
                 {
-                    _failures[i] ??= ex;
+                    _failures[i] ??= SqliteStorageFull.Translate(ex, _databasePath);
                 }
             }
         }

@@ -61,6 +61,7 @@ public sealed class ScopeMatrixTests : IClassFixture<ScopeMatrixTests.Fixture>
         ["GET /v1/admin/tenants/{tenant}/keys"] = "admin",
         ["DELETE /v1/admin/tenants/{tenant}/keys/{keyId}"] = "admin",
         ["DELETE /v1/admin/tenants/{tenant}"] = "admin",
+        ["POST /v1/admin/backup"] = "admin",
     };
 
     private static readonly string[] KeyScopes = ["read", "write", "forget", "guard", "admin"];

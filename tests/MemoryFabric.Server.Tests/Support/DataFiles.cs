@@ -18,6 +18,11 @@ public static class DataFiles
         var found = new List<string>();
         foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
         {
+            if (Path.GetFileName(file) == MemoryFabric.Storage.Sqlite.DataDirectoryLock.FileName)
+            {
+                continue; // held open exclusively by the server (no reader may open it); it holds only the owner line, as .owner does
+            }
+
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             using var copy = new MemoryStream();
             stream.CopyTo(copy);

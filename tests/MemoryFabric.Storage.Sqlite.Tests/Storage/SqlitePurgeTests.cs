@@ -43,6 +43,7 @@ public sealed class SqlitePurgeTests : IDisposable
     {
         var needle = Encoding.UTF8.GetBytes(Secret);
         return Directory.EnumerateFiles(_directory.Path, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) != DataDirectoryLock.FileName) // held exclusively; only the owner line (also in .owner)
             .Where(f =>
             {
                 using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
