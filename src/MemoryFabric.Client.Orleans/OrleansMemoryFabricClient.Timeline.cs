@@ -10,7 +10,7 @@ public sealed partial class OrleansMemoryFabricClient
     /// <inheritdoc />
     public async Task<TurnList> GetTurnPageAsync(string agent, string? sessionId = null, string? episodeId = null, string? cursor = null, int? limit = null, CancellationToken cancellationToken = default)
     {
-        return await CallAsync(agent, (g, ct) => g.GetTurnPageAsync(sessionId, episodeId, cursor, limit, ct), cancellationToken);
+        return await IdempotentCallAsync(agent, (g, ct) => g.GetTurnPageAsync(sessionId, episodeId, cursor, limit, ct), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -19,7 +19,7 @@ public sealed partial class OrleansMemoryFabricClient
         ArgumentException.ThrowIfNullOrWhiteSpace(turnId);
         try
         {
-            return await CallAsync(agent, (g, ct) => g.GetTurnAsync(turnId, ct), cancellationToken);
+            return await IdempotentCallAsync(agent, (g, ct) => g.GetTurnAsync(turnId, ct), cancellationToken);
         }
         catch (MemoryFabricApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
@@ -30,18 +30,18 @@ public sealed partial class OrleansMemoryFabricClient
     /// <inheritdoc />
     public async Task<EpisodeList> GetEpisodesAsync(string agent, string? sessionId = null, string? turnId = null, string? cursor = null, int? limit = null, CancellationToken cancellationToken = default)
     {
-        return await CallAsync(agent, (g, ct) => g.GetEpisodePageAsync(sessionId, turnId, cursor, limit, ct), cancellationToken);
+        return await IdempotentCallAsync(agent, (g, ct) => g.GetEpisodePageAsync(sessionId, turnId, cursor, limit, ct), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<SessionList> GetSessionsAsync(string agent, string? cursor = null, int? limit = null, CancellationToken cancellationToken = default)
     {
-        return await CallAsync(agent, (g, ct) => g.GetSessionPageAsync(cursor, limit, ct), cancellationToken);
+        return await IdempotentCallAsync(agent, (g, ct) => g.GetSessionPageAsync(cursor, limit, ct), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<AgentActivity> GetActivityAsync(string agent, int? buckets = null, CancellationToken cancellationToken = default)
     {
-        return await CallAsync(agent, (g, ct) => g.GetActivityAsync(buckets ?? TimelinePaging.DefaultBuckets, ct), cancellationToken);
+        return await IdempotentCallAsync(agent, (g, ct) => g.GetActivityAsync(buckets ?? TimelinePaging.DefaultBuckets, ct), cancellationToken);
     }
 }

@@ -7,6 +7,7 @@ using MemoryFabric.Conversation;
 using MemoryFabric.Guard;
 using MemoryFabric.Notes;
 using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Resilience;
 using MemoryFabric.Orleans.Agents.Catalog;
 using MemoryFabric.Orleans.Guard;
 using MemoryFabric.Retrieval;
@@ -47,6 +48,7 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
     private readonly IGrainFactory _grains;
     private readonly int _maxBatchSize;
     private readonly ILogger _logger;
+    private readonly ClusterCallRetry _retry;
 
     /// <summary>Initializes a new instance bound to <paramref name="tenant"/>.</summary>
     /// <param name="grainFactory">The grain factory: an Orleans client's (<c>IClusterClient</c>) or a silo's.</param>
@@ -72,6 +74,7 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
         Tenant = tenant;
         _maxBatchSize = options.MaxBatchSize;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _retry = new ClusterCallRetry(new ClusterCallRetryOptions { Budget = options.RetryBudget });
     }
 
     /// <summary>The tenant every call is made for.</summary>
@@ -92,7 +95,10 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
             throw FabricErrors.Invalid(nameof(IngestAsync), $"A batch holds at most {_maxBatchSize} turns; this one has {turns.Count}. Split it (MaxBatchSize).");
         }
 
-        return await CallAsync(agent, (g, ct) => g.IngestAsync(turns, ct), cancellationToken);
+        // Tried again while the agent's silo is unreachable only when every turn has an id (then nothing is stored twice).
+        return turns.All(t => t is not null && !string.IsNullOrEmpty(t.Id))
+            ? await IdempotentCallAsync(agent, (g, ct) => g.IngestAsync(turns, ct), cancellationToken)
+            : await CallAsync(agent, (g, ct) => g.IngestAsync(turns, ct), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -118,14 +124,14 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Turn>> GetTurnsAsync(string agent, string? sessionId = null, CancellationToken cancellationToken = default) =>
-        await CallAsync(agent, (g, ct) => g.GetTurnsAsync(sessionId, ct), cancellationToken);
+        await IdempotentCallAsync(agent, (g, ct) => g.GetTurnsAsync(sessionId, ct), cancellationToken);
 
     /// <inheritdoc />
     public async Task<AgentSummary?> GetAgentAsync(string agent, CancellationToken cancellationToken = default)
     {
         try
         {
-            var stats = await CallAsync(agent, (g, ct) => g.GetStatisticsAsync(ct), cancellationToken);
+            var stats = await IdempotentCallAsync(agent, (g, ct) => g.GetStatisticsAsync(ct), cancellationToken);
             return new AgentSummary(agent, stats.Turns, stats.Episodes, stats.ActiveNotes, stats.PendingEmbeddings);
         }
         catch (MemoryFabricApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
@@ -152,19 +158,19 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string agent, SearchRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return await CallAsync(agent, (g, ct) => g.SearchAsync(request, ct), cancellationToken);
+        return await IdempotentCallAsync(agent, (g, ct) => g.SearchAsync(request, ct), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<MemoryContext> GetContextAsync(string agent, ContextRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return await CallAsync(agent, (g, ct) => g.GetContextAsync(request, ct), cancellationToken);
+        return await IdempotentCallAsync(agent, (g, ct) => g.GetContextAsync(request, ct), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Note>> ListNotesAsync(string agent, bool includeInactive = false, CancellationToken cancellationToken = default) =>
-        await CallAsync(agent, (g, ct) => g.GetNotesAsync(includeInactive, ct), cancellationToken);
+        await IdempotentCallAsync(agent, (g, ct) => g.GetNotesAsync(includeInactive, ct), cancellationToken);
 
     /// <inheritdoc />
     public async Task<NoteWriteResult> AddNoteAsync(string agent, NoteWrite note, CancellationToken cancellationToken = default)
@@ -179,7 +185,7 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
         ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
         try
         {
-            return await CallAsync(agent, (g, ct) => g.GetNoteAsync(noteId, ct), cancellationToken);
+            return await IdempotentCallAsync(agent, (g, ct) => g.GetNoteAsync(noteId, ct), cancellationToken);
         }
         catch (MemoryFabricApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -241,7 +247,7 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
     public async Task<IReadOnlyList<Note>> GetNoteHistoryAsync(string agent, string noteId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(noteId);
-        var versions = await CallAsync(agent, (g, ct) => g.GetNoteHistoryAsync(noteId, ct), cancellationToken);
+        var versions = await IdempotentCallAsync(agent, (g, ct) => g.GetNoteHistoryAsync(noteId, ct), cancellationToken);
         return versions.Count == 0 ? throw FabricErrors.NotFound(nameof(GetNoteHistoryAsync), $"No note with id '{noteId}'.") : versions;
     }
 
@@ -260,7 +266,7 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
     public async Task<long> ExportToAsync(string agent, Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var export = await CallAsync(agent, (g, ct) => g.ExportAsync(ct), cancellationToken);
+        var export = await IdempotentCallAsync(agent, (g, ct) => g.ExportAsync(ct), cancellationToken);
         long total = 0;
         foreach (var record in Records(export))
         {
@@ -385,7 +391,7 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
             throw new ArgumentOutOfRangeException(nameof(status), only, "Not a quarantine status.");
         }
 
-        var entries = await CallAsync(agent, (g, ct) => g.GetQuarantineAsync(ct), cancellationToken);
+        var entries = await IdempotentCallAsync(agent, (g, ct) => g.GetQuarantineAsync(ct), cancellationToken);
         return status is { } wanted ? entries.Where(e => e.Status == wanted).ToList() : entries;
     }
 
@@ -412,7 +418,7 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<GuardLesson>> GetLessonsAsync(string agent, CancellationToken cancellationToken = default) =>
-        await CallAsync(agent, (g, ct) => g.GetLessonsAsync(ct), cancellationToken);
+        await IdempotentCallAsync(agent, (g, ct) => g.GetLessonsAsync(ct), cancellationToken);
 
     /// <inheritdoc />
     public async Task RevokeLessonAsync(string agent, string lessonId, CancellationToken cancellationToken = default)
@@ -489,13 +495,24 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
         }
     }
 
-    private async Task<T> CallAsync<T>(
-        string agent, Func<IAgentMemoryGrain, CancellationToken, Task<T>> call, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
+    // A call that changes the agent: tried once.
+    private Task<T> CallAsync<T>(
+        string agent, Func<IAgentMemoryGrain, CancellationToken, Task<T>> call, CancellationToken cancellationToken, [CallerMemberName] string operation = "") =>
+        InvokeAsync(agent, call, idempotent: false, operation, cancellationToken);
+
+    // A call that may run twice with the effect of once (a read, a search, an ingest whose turns all carry ids): tried
+    // again while the agent's silo is unreachable, within OrleansMemoryFabricClientOptions.RetryBudget.
+    private Task<T> IdempotentCallAsync<T>(
+        string agent, Func<IAgentMemoryGrain, CancellationToken, Task<T>> call, CancellationToken cancellationToken, [CallerMemberName] string operation = "") =>
+        InvokeAsync(agent, call, idempotent: true, operation, cancellationToken);
+
+    private async Task<T> InvokeAsync<T>(
+        string agent, Func<IAgentMemoryGrain, CancellationToken, Task<T>> call, bool idempotent, string operation, CancellationToken cancellationToken)
     {
         var grain = _grains.GetGrain<IAgentMemoryGrain>(AgentKey(agent, operation));
         try
         {
-            return await call(grain, cancellationToken);
+            return await _retry.InvokeAsync(ct => call(grain, ct), idempotent, cancellationToken);
         }
         catch (Exception e) when (FabricErrors.Translate(e, operation, agent) is { } error)
         {
@@ -550,7 +567,7 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
 
     private async IAsyncEnumerable<ExportRecord> ReadExportAsync(string agent, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var export = await CallAsync(agent, (g, ct) => g.ExportAsync(ct), cancellationToken, nameof(ExportAsync));
+        var export = await IdempotentCallAsync(agent, (g, ct) => g.ExportAsync(ct), cancellationToken, nameof(ExportAsync));
         foreach (var record in Records(export))
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -12,6 +12,12 @@ public sealed class OrleansMemoryFabricClientOptions
     /// <see cref="DefaultMaxBatchSize"/>.</summary>
     public int MaxBatchSize { get; set; } = DefaultMaxBatchSize;
 
+    /// <summary>How long a call that may run twice with the effect of once (a read, a search, an ingest whose turns
+    /// all carry ids) keeps trying an agent whose silo cannot be reached (a crashed silo not yet declared dead, the
+    /// agent being placed again) before Orleans' exception reaches the caller. <see cref="TimeSpan.Zero"/> turns
+    /// retries off. Default: 5 s.</summary>
+    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Validate()
@@ -19,6 +25,11 @@ public sealed class OrleansMemoryFabricClientOptions
         if (MaxBatchSize is < 1 or > 100_000)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "MaxBatchSize is 1 to 100,000.");
+        }
+
+        if (RetryBudget < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RetryBudget), RetryBudget, "RetryBudget is zero or more.");
         }
     }
 }

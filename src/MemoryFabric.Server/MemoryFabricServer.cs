@@ -119,6 +119,9 @@ public static class MemoryFabricServer
     // The grains' engine objects, the same in both modes; the silo itself is added by FabricHosting.
     private static void AddGrainServices(IServiceCollection services)
     {
+        services.AddSingleton(sp => new MemoryFabric.Orleans.Resilience.ClusterCallRetry(
+            new MemoryFabric.Orleans.Resilience.ClusterCallRetryOptions { Budget = sp.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value.CallRetryBudget },
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AgentMemoryMetrics>();
         services.AddSingleton<IAgentMemoryFactory>(sp =>
         {

@@ -67,6 +67,11 @@ public sealed class MemoryFabricServerOptions
     /// <c>terminationGracePeriodSeconds</c> less its <c>preStop</c> delay). Default: 8 s.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(8);
 
+    /// <summary>How long an idempotent request (a read, a search, an ingest whose turns all carry ids) keeps trying an
+    /// agent whose silo is unreachable (in a cluster, while a crashed silo is declared dead and the agent placed
+    /// again) before it answers 503 with Retry-After. 0 turns the retries off. Default: 5 s.</summary>
+    public TimeSpan CallRetryBudget { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Requests per second each tenant may sustain (0 for no limit). Default: 5,000.</summary>
     public int RateLimitPerSecond { get; set; } = 5_000;
 

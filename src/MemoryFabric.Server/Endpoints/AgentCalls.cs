@@ -1,5 +1,6 @@
 using MemoryFabric.Orleans.Agents;
 using MemoryFabric.Orleans.Guard;
+using MemoryFabric.Orleans.Resilience;
 using MemoryFabric.Orleans.Tenants;
 using MemoryFabric.Server.Http;
 using MemoryFabric.Server.Security;
@@ -10,11 +11,28 @@ namespace MemoryFabric.Server.Endpoints;
 /// key only, so no request can name another tenant's agent.</summary>
 internal static class AgentCalls
 {
-    public static Task<T> InvokeAsync<T>(HttpContext context, string agent, Func<IAgentMemoryGrain, CancellationToken, Task<T>> call)
+    /// <summary>Calls the agent's actor. An idempotent call (by default: a GET) is tried again while the agent's silo
+    /// cannot be reached, within <see cref="MemoryFabricServerOptions.CallRetryBudget"/>; after that the request is
+    /// answered 503 with Retry-After (never 500: nothing is known to have failed).</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="agent">The agent's name (the tenant comes from the key).</param>
+    /// <param name="call">The grain call.</param>
+    /// <param name="idempotent">Whether the call may run twice with the effect of once; <see langword="null"/>: for a
+    /// GET or HEAD request.</param>
+    public static async Task<T> InvokeAsync<T>(HttpContext context, string agent, Func<IAgentMemoryGrain, CancellationToken, Task<T>> call, bool? idempotent = null)
     {
         var key = ActorKey(context, agent);
-        var grains = context.RequestServices.GetRequiredService<IGrainFactory>();
-        return call(grains.GetGrain<IAgentMemoryGrain>(key), context.RequestAborted);
+        var grain = context.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IAgentMemoryGrain>(key);
+        var retry = context.RequestServices.GetRequiredService<ClusterCallRetry>();
+        try
+        {
+            return await retry.InvokeAsync(ct => call(grain, ct), idempotent ?? (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)), context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ClusterCallRetry.IsTransient(e))
+        {
+            throw new RequestRejectedException(StatusCodes.Status503ServiceUnavailable, "agent-unavailable", "The agent is unavailable",
+                $"The silo that holds agent '{agent}' cannot be reached (in a cluster: it is being replaced). Nothing is known to have changed; retry after the Retry-After delay.", e);
+        }
     }
 
     public static string ActorKey(HttpContext context, string agent)

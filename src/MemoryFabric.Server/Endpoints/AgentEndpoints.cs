@@ -35,7 +35,10 @@ internal static class AgentEndpoints
             }
 
             var turns = Security.TrustCap.Apply(context, request.Turns); // a capped key never writes a strong source
-            var result = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.IngestAsync(turns, ct)).ConfigureAwait(false);
+            // Tried again while the agent's silo is unreachable only when every turn has an id: then a second run
+            // stores nothing twice.
+            var idempotent = turns.All(t => !string.IsNullOrEmpty(t.Id));
+            var result = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.IngestAsync(turns, ct), idempotent).ConfigureAwait(false);
             return Json(result);
         }).WithSummary("Stores a batch of turns; acknowledged once durable.").Produces<IngestResult>().RequireAuthorization(ScopePolicies.Write);
 
@@ -56,14 +59,14 @@ internal static class AgentEndpoints
         {
             var request = await JsonBody.ReadAsync<SearchRequest>(context).ConfigureAwait(false);
             // Hits, and whether they are degraded (ranked lexically: the encoder could not start on the query in time).
-            var response = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.GetSearchResponseAsync(request, ct)).ConfigureAwait(false);
+            var response = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.GetSearchResponseAsync(request, ct), idempotent: true).ConfigureAwait(false);
             return Json(response);
         }).WithSummary("Hybrid search over turns, episodes and notes.").Produces<SearchResponse>().RequireAuthorization(ScopePolicies.Read);
 
         agents.MapPost("/context", async (HttpContext context, string agent) =>
         {
             var request = await JsonBody.ReadAsync<ContextRequest>(context).ConfigureAwait(false);
-            var memory = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.GetContextAsync(request, ct)).ConfigureAwait(false);
+            var memory = await AgentCalls.InvokeAsync(context, agent, (actor, ct) => actor.GetContextAsync(request, ct), idempotent: true).ConfigureAwait(false);
             return Json(memory);
         }).WithSummary("Builds the context for a query within a token budget.").Produces<MemoryContext>().RequireAuthorization(ScopePolicies.Read);
 

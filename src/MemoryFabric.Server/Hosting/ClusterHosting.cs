@@ -49,6 +49,14 @@ public static class ClusterHosting
             o.ClusterId = options.ClusterId;
             o.ServiceId = options.ServiceId;
         });
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.FailureDetection.ProbeTimeout, TimeSpan.Zero, "MemoryFabric:Cluster:FailureDetection:ProbeTimeout");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.FailureDetection.MissedProbesLimit, 1, "MemoryFabric:Cluster:FailureDetection:MissedProbesLimit");
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = options.FailureDetection.ProbeTimeout;
+            o.NumMissedProbesLimit = options.FailureDetection.MissedProbesLimit;
+        });
+
         // In Kubernetes the pod's IP (POD_IP, from the downward API) is the default advertised address.
         var kubernetes = UsesKubernetes(silo.Configuration);
         var address = !string.IsNullOrWhiteSpace(options.AdvertisedIPAddress) ? options.AdvertisedIPAddress

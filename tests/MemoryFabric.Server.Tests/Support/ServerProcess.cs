@@ -29,7 +29,12 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, string adminKey, CancellationToken cancellationToken = default)
+    /// <summary>Starts the server on a free port and waits until <c>/readyz</c> answers 200.</summary>
+    /// <param name="dataDirectory">Its data directory.</param>
+    /// <param name="adminKey">Its admin key.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="settings">More settings, as <c>--Key=value</c> arguments (e.g. cluster mode's).</param>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, string adminKey, CancellationToken cancellationToken = default, params IEnumerable<string> settings)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -40,7 +45,7 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "exec", dll, "--urls", address.ToString(), $"--MemoryFabric:DataDirectory={dataDirectory}", "--MemoryFabric:Embedder=hashing", $"--MemoryFabric:AdminKey={adminKey}" })
+        foreach (var arg in new[] { "exec", dll, "--urls", address.ToString(), $"--MemoryFabric:DataDirectory={dataDirectory}", "--MemoryFabric:Embedder=hashing", $"--MemoryFabric:AdminKey={adminKey}" }.Concat(settings))
         {
             start.ArgumentList.Add(arg);
         }
@@ -56,6 +61,9 @@ public sealed class ServerProcess : IAsyncDisposable
         await server.WaitReadyAsync(cancellationToken);
         return server;
     }
+
+    /// <summary>The process id.</summary>
+    public int Id => _process.Id;
 
     /// <summary>SIGKILL: no shutdown hooks, no flush.</summary>
     public void Kill()
