@@ -46,7 +46,6 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
     private readonly AgentMemoryGrainOptions _options;
     private readonly AgentMemoryMetrics? _metrics;
     private readonly ILogger _logger;
-    private bool _consolidationReminderMissing; // its registration after the first write failed
     private readonly TimeProvider _time;
     private readonly ActorStorage _storage;
     private readonly ActorId _id;
@@ -63,6 +62,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
     private int _journalSinceSnapshot;
     private int _turnsSinceConsolidation;
     private bool _consolidationScheduled;
+    private bool _consolidationReminderMissing; // its registration after the first write failed: retried
     private bool _skipDeactivationSnapshot;
     private IGrainTimer? _embeddingTimer;
     private bool _embedding; // a batch is with the encoder (its timer interleaves): no second timer meanwhile

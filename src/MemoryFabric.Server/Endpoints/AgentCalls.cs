@@ -13,7 +13,7 @@ internal static class AgentCalls
 {
     /// <summary>Calls the agent's actor. An idempotent call (by default: a GET) is tried again while the agent's silo
     /// cannot be reached, within <see cref="MemoryFabricServerOptions.CallRetryBudget"/>; after that the request is
-    /// answered 503 with Retry-After (never 500: nothing is known to have failed).</summary>
+    /// answered 503 with Retry-After (never 500: the server did not fail, the silo could not be reached).</summary>
     /// <param name="context">The request.</param>
     /// <param name="agent">The agent's name (the tenant comes from the key).</param>
     /// <param name="call">The grain call.</param>
@@ -31,7 +31,7 @@ internal static class AgentCalls
         catch (Exception e) when (ClusterCallRetry.IsTransient(e))
         {
             throw new RequestRejectedException(StatusCodes.Status503ServiceUnavailable, "agent-unavailable", "The agent is unavailable",
-                $"The silo that holds agent '{agent}' cannot be reached (in a cluster: it is being replaced). Nothing is known to have changed; retry after the Retry-After delay.", e);
+                $"The silo that holds agent '{agent}' cannot be reached (in a cluster: it is being replaced). A read changed nothing; a write may or may not have been stored: send its turns with ids and retry after the Retry-After delay.", e);
         }
     }
 
