@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Net;
 using MemoryFabric.Cli.Tests.Support;
 using MemoryFabric.Client;
+using MemoryFabric.Server.Tests.Support;
 using MemoryFabric.Storage.Sqlite;
 
 namespace MemoryFabric.Cli.Tests;
@@ -17,9 +17,9 @@ public sealed class DataDirectoryLockTests
     {
         using var data = new TempDirectory();
         var firstUrl = $"http://127.0.0.1:{Memfab.FreePort()}";
-        await using var first = ServeProcess.Start(data.Path, firstUrl);
+        await using var first = Serve(data.Path, firstUrl);
         using var http = new HttpClient { BaseAddress = new Uri(firstUrl), Timeout = TimeSpan.FromSeconds(30) };
-        await first.WaitReadyAsync(http);
+        await first.WaitReadyAsync(patience: TimeSpan.FromMinutes(2));
 
         var admin = new MemoryFabricAdminClient(http, new MemoryFabricClientOptions { ApiKey = (await File.ReadAllTextAsync(data.File("admin.key"))).Trim() });
         await admin.CreateTenantAsync("acme", "Acme");
@@ -30,7 +30,7 @@ public sealed class DataDirectoryLockTests
         // A second server on the same directory: refused before it listens.
         var secondUrl = $"http://127.0.0.1:{Memfab.FreePort()}";
         var clock = Stopwatch.StartNew();
-        await using (var second = ServeProcess.Start(data.Path, secondUrl))
+        await using (var second = Serve(data.Path, secondUrl))
         {
             using var probe = new HttpClient { BaseAddress = new Uri(secondUrl), Timeout = TimeSpan.FromMilliseconds(500) };
             var served = 0;
@@ -58,7 +58,7 @@ public sealed class DataDirectoryLockTests
             Assert.True(elapsed < TimeSpan.FromSeconds(5), $"refused after {elapsed.TotalSeconds:F1} s");
             Assert.Equal(0, served);
             Assert.Contains($"'{Path.GetFullPath(data.Path)}'", second.Output, StringComparison.Ordinal);
-            Assert.Contains($"in use by process {first.ProcessId}", second.Output, StringComparison.Ordinal);
+            Assert.Contains($"in use by process {first.Id}", second.Output, StringComparison.Ordinal);
         }
 
         // The first one still serves, reads and writes.
@@ -69,126 +69,18 @@ public sealed class DataDirectoryLockTests
         // A --local command on the directory is refused the same way.
         var local = await Memfab.RunAsync(data.Local("search", "marathon", "--agent", "tom"));
         Assert.NotEqual(0, local.Code);
-        Assert.Contains($"in use by process {first.ProcessId}", local.Error, StringComparison.Ordinal);
+        Assert.Contains($"in use by process {first.Id}", local.Error, StringComparison.Ordinal);
 
         // SIGKILL: the lock file stays behind, and blocks nobody.
         first.Kill();
         Assert.True(File.Exists(data.File(DataDirectoryLock.FileName)));
-        await using var restarted = ServeProcess.Start(data.Path, firstUrl);
-        await restarted.WaitReadyAsync(http);
+        await using var restarted = Serve(data.Path, firstUrl);
+        await restarted.WaitReadyAsync(patience: TimeSpan.FromMinutes(2));
         Assert.Equal(2, (await client.GetTurnsAsync("tom")).Count);
-        Assert.StartsWith($"pid={restarted.ProcessId} ", DataDirectoryLock.ReadOwner(data.Path), StringComparison.Ordinal);
+        Assert.StartsWith($"pid={restarted.Id} ", DataDirectoryLock.ReadOwner(data.Path), StringComparison.Ordinal);
     }
 
-    /// <summary><c>memfab serve</c> as a real process (the built memfab.dll).</summary>
-    private sealed class ServeProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly List<string> _output = [];
-
-        private ServeProcess(Process process)
-        {
-            _process = process;
-        }
-
-        public int ProcessId => _process.Id;
-
-        public bool HasExited => _process.HasExited;
-
-        public int ExitCode => _process.ExitCode;
-
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return string.Join('\n', _output);
-                }
-            }
-        }
-
-        public static ServeProcess Start(string dataDirectory, string url)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "memfab.dll"), "serve", "--data", dataDirectory, "--urls", url, "--embedder", "hashing" })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-            var process = Process.Start(start) ?? throw new InvalidOperationException("could not start memfab");
-            var serve = new ServeProcess(process);
-            process.OutputDataReceived += (_, e) => serve.Append(e.Data);
-            process.ErrorDataReceived += (_, e) => serve.Append(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return serve;
-        }
-
-        public async Task WaitReadyAsync(HttpClient http)
-        {
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (DateTime.UtcNow < deadline)
-            {
-                Assert.False(_process.HasExited, "memfab serve exited early:\n" + Output);
-                try
-                {
-                    using var response = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        return;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-
-                await Task.Delay(100);
-            }
-
-            Assert.Fail("memfab serve did not become ready:\n" + Output);
-        }
-
-        public async Task WaitForExitAsync(TimeSpan patience)
-        {
-            using var timeout = new CancellationTokenSource(patience);
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-                _process.WaitForExit(); // the output's last lines
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-
-        public void Kill()
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
-            _process.Dispose();
-        }
-
-        private void Append(string? line)
-        {
-            if (line is not null)
-            {
-                lock (_output)
-                {
-                    _output.Add(line);
-                }
-            }
-        }
-    }
+    // memfab serve as a real process (the built memfab.dll), not waited for.
+    private static ServerProcess Serve(string dataDirectory, string url) =>
+        ServerProcess.Launch(new Uri(url), ["memfab.dll", "serve", "--data", dataDirectory, "--urls", url, "--embedder", "hashing"]);
 }

@@ -36,31 +36,50 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <param name="settings">More settings, as <c>--Key=value</c> arguments (e.g. cluster mode's).</param>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, string adminKey, CancellationToken cancellationToken = default, params IEnumerable<string> settings)
     {
-        var port = FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}");
-        var dll = Path.Combine(AppContext.BaseDirectory, "MemoryFabric.Server.dll");
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var server = Launch(
+            address,
+            ["MemoryFabric.Server.dll", "--urls", address.ToString(), $"--MemoryFabric:DataDirectory={dataDirectory}", "--MemoryFabric:Embedder=hashing", $"--MemoryFabric:AdminKey={adminKey}", .. settings],
+            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
+        await server.WaitReadyAsync(cancellationToken: cancellationToken);
+        return server;
+    }
+
+    /// <summary>Starts <c>dotnet exec</c> on a built assembly of the test's output (the server, or <c>memfab.dll</c>
+    /// with <c>serve</c>) that will serve at <paramref name="address"/>, without waiting for it.</summary>
+    /// <param name="address">Where it will serve (given to it in <paramref name="arguments"/>).</param>
+    /// <param name="arguments">The assembly's file name in the test's output, then its arguments.</param>
+    /// <param name="environment">More environment variables.</param>
+    public static ServerProcess Launch(Uri address, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "exec", dll, "--urls", address.ToString(), $"--MemoryFabric:DataDirectory={dataDirectory}", "--MemoryFabric:Embedder=hashing", $"--MemoryFabric:AdminKey={adminKey}" }.Concat(settings))
+        foreach (var arg in (string[])["exec", Path.Combine(AppContext.BaseDirectory, arguments[0]), .. arguments.Skip(1)])
         {
             start.ArgumentList.Add(arg);
         }
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {arguments[0]}");
         var server = new ServerProcess(process, address);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitReadyAsync(cancellationToken);
         return server;
     }
+
+    /// <summary>Whether the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
@@ -83,15 +102,23 @@ public sealed class ServerProcess : IAsyncDisposable
             await kill.WaitForExitAsync();
         }
 
+        return await WaitForExitAsync(patience) ? started.Elapsed : null;
+    }
+
+    /// <summary>Waits, at most <paramref name="patience"/>, for the process to exit (and its output's last lines).</summary>
+    /// <returns>Whether it exited.</returns>
+    public async Task<bool> WaitForExitAsync(TimeSpan patience)
+    {
         using var timeout = new CancellationTokenSource(patience);
         try
         {
             await _process.WaitForExitAsync(timeout.Token);
-            return started.Elapsed;
+            _process.WaitForExit(); // the redirected output's last lines
+            return true;
         }
         catch (OperationCanceledException)
         {
-            return null;
+            return false;
         }
     }
 
@@ -120,10 +147,15 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitReadyAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until <c>/readyz</c> answers 200; fails when the process exits first or
+    /// <paramref name="patience"/> (60 s by default) passes.</summary>
+    /// <param name="patience">How long to wait.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public async Task WaitReadyAsync(TimeSpan? patience = null, CancellationToken cancellationToken = default)
     {
         using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var wait = patience ?? TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + wait;
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
@@ -148,7 +180,7 @@ public sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(100, cancellationToken);
         }
 
-        throw new TimeoutException($"The server did not become ready in 60 s:\n{Output}");
+        throw new TimeoutException($"The server did not become ready in {wait.TotalSeconds:F0} s:\n{Output}");
     }
 
     private static int FreePort()
