@@ -3,12 +3,12 @@ using MemoryFabric.Server.Hosting;
 
 namespace MemoryFabric.Cli;
 
-/// <summary>The <c>--embedder</c> option of memfab's commands: auto, minilm, hashing or openai. The choice itself is
+/// <summary>The <c>--embedder</c> option of memfab's commands: auto, minilm, arctic-xs, hashing or openai. The choice itself is
 /// the server's (<see cref="EmbedderFactory"/>), so that <c>memfab eval</c> and <c>memfab serve</c> agree.</summary>
 internal static class EmbedderChoice
 {
     /// <summary>Creates the embedder a command line names.</summary>
-    /// <param name="name">auto, minilm, hashing or openai.</param>
+    /// <param name="name">auto, minilm, arctic-xs, hashing or openai.</param>
     /// <param name="progress">Receives download progress and the fallback warning.</param>
     /// <param name="cancellationToken">Cancels a model download.</param>
     /// <returns>The embedder; the caller disposes it.</returns>

@@ -74,11 +74,13 @@ public sealed class VectorShard : IVectorIndex
     /// vectors in place: replace it only by renaming a new file over it (as <see cref="Save"/> does), never by
     /// rewriting it in place while a shard uses it.</param>
     /// <param name="options">Runtime options (vector storage, efSearch, filter and compaction thresholds); their
-    /// dimensions, metric, M and efConstruction must match the snapshot. Defaults when <see langword="null"/>.</param>
+    /// dimensions, metric, M and efConstruction must match the snapshot, and their
+    /// <see cref="VectorShardOptions.EmbeddingModelId"/>, when set, the model the snapshot records (a snapshot of format
+    /// version 1 records none and loads under any). Defaults when <see langword="null"/> (the recorded model kept).</param>
     /// <param name="cancellationToken">Cancels the load.</param>
     /// <returns>The shard.</returns>
     /// <exception cref="VectorSnapshotException">The file is missing, not a snapshot, of an unsupported version,
-    /// truncated or corrupted.</exception>
+    /// truncated or corrupted, or its vectors were made by another embedding model than the options name.</exception>
     public static VectorShard Load(string path, VectorShardOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);

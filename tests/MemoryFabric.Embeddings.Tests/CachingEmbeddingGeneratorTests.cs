@@ -81,6 +81,20 @@ public sealed class CachingEmbeddingGeneratorTests
     }
 
     [Fact]
+    public async Task A_query_and_a_document_of_the_same_text_share_an_entry_for_a_symmetric_encoder()
+    {
+        var inner = new CountingGenerator();
+        using var cache = new CachingEmbeddingGenerator(inner);
+
+        await cache.GenerateAsync(["t"], EmbeddingPriority.CreateBackgroundOptions());     // stored as a document
+        await cache.GenerateAsync(["t"], EmbeddingInputType.AsQuery(EmbeddingPriority.CreateInteractiveOptions())); // asked as a query
+
+        Assert.Equal(["t"], inner.Encoded);
+        Assert.True(EmbeddingInputType.IsQuery(EmbeddingInputType.AsQuery()));
+        Assert.False(EmbeddingInputType.IsQuery(EmbeddingPriority.CreateInteractiveOptions()));
+    }
+
+    [Fact]
     public async Task A_failing_inner_generator_caches_nothing()
     {
         var inner = new CountingGenerator { Fail = true };

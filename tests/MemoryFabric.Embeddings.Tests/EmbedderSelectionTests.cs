@@ -50,6 +50,24 @@ public sealed class EmbedderSelectionTests : IDisposable
     }
 
     [Fact]
+    public async Task Arctic_xs_is_the_cached_arctic_encoder_and_its_absence_is_an_error_never_a_fallback()
+    {
+        var directory = await ArcticXsModel.EnsureAsync();
+        var selected = await EmbedderSelection.CreateAsync(new EmbedderSelectionOptions { Kind = EmbedderKind.ArcticXs, ModelDirectory = directory }, () => new Fallback());
+        using (var generator = selected.Generator)
+        {
+            Assert.Equal(ArcticXsModel.ModelId, selected.Name);
+            Assert.IsType<CachingEmbeddingGenerator>(generator);
+            Assert.Equal(ArcticXsModel.ModelId, generator.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId);
+            Assert.NotNull(generator.GetService(typeof(ArcticXsEmbeddingGenerator)));
+        }
+
+        var error = await Assert.ThrowsAsync<ModelFileException>(() => EmbedderSelection.CreateAsync(
+            new EmbedderSelectionOptions { Kind = EmbedderKind.ArcticXs, ModelDirectory = _empty, AllowDownload = false }, () => new Fallback()));
+        Assert.StartsWith(_empty, error.FilePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Hashing_asks_for_nothing_else()
     {
         var selected = await EmbedderSelection.CreateAsync(

@@ -5,10 +5,11 @@ using MemoryFabric.Embeddings;
 namespace MemoryFabric.Benchmarks.Embed;
 
 /// <summary>
-/// <c>memfab bench embed</c>: sentences per second of the MiniLM encoder for short (~12 tokens), medium (~48) and
+/// <c>memfab bench embed</c>: sentences per second of an encoder (MiniLM or arctic-xs, <see cref="EmbedBenchmarkOptions.Model"/>) for short (~12 tokens), medium (~48) and
 /// long (~128) texts in batches, single-thread and all cores, side by side with ONNX Runtime on the same token ids
 /// in the same run. ONNX Runtime's timing covers tensor building, the model run and pooling; ours covers the whole
-/// public <c>GenerateAsync</c> path, tokenization included.
+/// public <c>GenerateAsync</c> path, tokenization included. The first batch of each case is also compared with ONNX
+/// Runtime's vectors (cosine).
 /// </summary>
 public static class EmbedBenchmark
 {
@@ -27,13 +28,19 @@ public static class EmbedBenchmark
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.TextsPerCase);
 
         var progress = new Progress<string>(line => log.WriteLine($"memfab bench embed: {line}"));
-        var directory = await MiniLmModel.EnsureAsync(options.ModelDirectory, progress, cancellationToken).ConfigureAwait(false);
+        var arctic = options.Model == EmbedBenchmarkModel.ArcticXs;
+        var directory = arctic
+            ? await ArcticXsModel.EnsureAsync(options.ModelDirectory, progress, cancellationToken).ConfigureAwait(false)
+            : await MiniLmModel.EnsureAsync(options.ModelDirectory, progress, cancellationToken).ConfigureAwait(false);
+        BertEmbeddingGenerator Create(int? threads) => arctic
+            ? new ArcticXsEmbeddingGenerator(new ArcticXsEmbeddingGeneratorOptions { ModelDirectory = directory, MaxDegreeOfParallelism = threads ?? Environment.ProcessorCount })
+            : new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { ModelDirectory = directory, MaxDegreeOfParallelism = threads ?? Environment.ProcessorCount });
 
         var load = Stopwatch.StartNew();
-        using var single = new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { ModelDirectory = directory, MaxDegreeOfParallelism = 1 });
+        using var single = Create(1);
         load.Stop();
-        using var parallel = new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { ModelDirectory = directory });
-        await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"memfab bench embed: model loaded in {load.Elapsed.TotalSeconds:F3} s; {Environment.ProcessorCount} cores; batches of {options.BatchSize}")).ConfigureAwait(false);
+        using var parallel = Create(null);
+        await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"memfab bench embed: {single.ModelId} loaded in {load.Elapsed.TotalSeconds:F3} s ({(single.UsesInt8Kernel ? "int8" : "fp32")} kernel); {Environment.ProcessorCount} cores; batches of {options.BatchSize}")).ConfigureAwait(false);
 
         var texts = Cases.ToDictionary(c => c.Name, c => BenchmarkTexts.Build(single.CountTokens, c.Tokens, options.TextsPerCase, seed: c.Tokens), StringComparer.Ordinal);
         var ours = new Dictionary<string, (double Tokens, double Single, double All)>(StringComparer.Ordinal);
@@ -49,16 +56,25 @@ public static class EmbedBenchmark
 
         var peakMegabytes = PeakMemoryMegabytes();
         string? version = null;
+        var cosines = new List<double>();
         IReadOnlyDictionary<string, double>? ortSingle = null;
         IReadOnlyDictionary<string, double>? ortAll = null;
         if (options.RunReference)
         {
             var ids = texts.ToDictionary(t => t.Key, t => (IReadOnlyList<int[]>)t.Value.Select(text => single.Tokenize(text).ToArray()).ToList(), StringComparer.Ordinal);
             var referenceDirectory = await OnnxRuntimeReference.InstallAsync(options.ReferenceDirectory, log, cancellationToken).ConfigureAwait(false);
-            var model = Path.Combine(directory, MiniLmModel.OnnxFileName);
+            var model = Path.Combine(directory, arctic ? ArcticXsModel.OnnxFileName : MiniLmModel.OnnxFileName);
             await log.WriteLineAsync("memfab bench embed: running ONNX Runtime on the same token ids (single thread, then all cores) ...").ConfigureAwait(false);
-            (version, ortSingle) = await OnnxRuntimeReference.RunAsync(referenceDirectory, model, ids, 1, options.BatchSize, options.MinSeconds, cancellationToken).ConfigureAwait(false);
-            (_, ortAll) = await OnnxRuntimeReference.RunAsync(referenceDirectory, model, ids, Environment.ProcessorCount, options.BatchSize, options.MinSeconds, cancellationToken).ConfigureAwait(false);
+            IReadOnlyDictionary<string, float[][]> reference;
+            (version, ortSingle, reference) = await OnnxRuntimeReference.RunAsync(referenceDirectory, model, ids, 1, options.BatchSize, options.MinSeconds, arctic, cancellationToken).ConfigureAwait(false);
+            (_, ortAll, _) = await OnnxRuntimeReference.RunAsync(referenceDirectory, model, ids, Environment.ProcessorCount, options.BatchSize, options.MinSeconds, arctic, cancellationToken).ConfigureAwait(false);
+            foreach (var (name, vectors) in reference)
+            {
+                for (var i = 0; i < vectors.Length; i++)
+                {
+                    cosines.Add(System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(single.Embed(texts[name][i]), vectors[i]));
+                }
+            }
         }
 
         var cases = ours.ToDictionary(
@@ -74,6 +90,9 @@ public static class EmbedBenchmark
             StringComparer.Ordinal);
         return new EmbedBenchmarkReport
         {
+            Model = single.ModelId,
+            CosineMean = cosines.Count == 0 ? null : Math.Round(cosines.Average(), 6),
+            CosineMin = cosines.Count == 0 ? null : Math.Round(cosines.Min(), 6),
             Cases = cases,
             RatioMediumBatchSingle = ortSingle is null ? null : Math.Round(ours["medium"].Single / ortSingle["medium"], 3),
             BatchSize = options.BatchSize,
@@ -84,7 +103,7 @@ public static class EmbedBenchmark
         };
     }
 
-    private static async Task<double> MeasureAsync(MiniLmEmbeddingGenerator generator, IReadOnlyList<string> texts, EmbedBenchmarkOptions options, CancellationToken cancellationToken)
+    private static async Task<double> MeasureAsync(BertEmbeddingGenerator generator, IReadOnlyList<string> texts, EmbedBenchmarkOptions options, CancellationToken cancellationToken)
     {
         var batches = texts.Chunk(options.BatchSize).ToList();
         await generator.GenerateAsync(batches[0], cancellationToken: cancellationToken).ConfigureAwait(false); // warm-up

@@ -13,6 +13,18 @@ public sealed record EmbedBenchmarkReport
     [JsonPropertyName("ratio_medium_batch32_single")]
     public double? RatioMediumBatchSingle { get; init; }
 
+    /// <summary>The model measured (its id).</summary>
+    [JsonPropertyName("model")]
+    public string Model { get; init; } = string.Empty;
+
+    /// <summary>The mean cosine between our vectors and ONNX Runtime's (first batch of every case), when it ran.</summary>
+    [JsonPropertyName("cosine_vs_onnxruntime_mean")]
+    public double? CosineMean { get; init; }
+
+    /// <summary>The least such cosine.</summary>
+    [JsonPropertyName("cosine_vs_onnxruntime_min")]
+    public double? CosineMin { get; init; }
+
     /// <summary>Sentences per batch.</summary>
     [JsonPropertyName("batch_size")]
     public int BatchSize { get; init; }

@@ -40,10 +40,11 @@ internal static class OnnxRuntimeReference
         return target;
     }
 
-    /// <summary>Runs the reference over the cases' token ids and returns sentences per second by case name.</summary>
-    public static async Task<(string Version, IReadOnlyDictionary<string, double> SentencesPerSecond)> RunAsync(
+    /// <summary>Runs the reference over the cases' token ids and returns sentences per second by case name, and the
+    /// unit vectors of each case's first batch.</summary>
+    public static async Task<(string Version, IReadOnlyDictionary<string, double> SentencesPerSecond, IReadOnlyDictionary<string, float[][]> Vectors)> RunAsync(
         string directory, string modelPath, IReadOnlyDictionary<string, IReadOnlyList<int[]>> cases, int threads, int batchSize, double minSeconds,
-        CancellationToken cancellationToken)
+        bool clsPooling, CancellationToken cancellationToken)
     {
         var input = Path.Combine(Path.GetTempPath(), $"memfab-ort-input-{Environment.ProcessId}-{threads}.json");
         var payload = new JsonObject
@@ -52,6 +53,7 @@ internal static class OnnxRuntimeReference
             ["threads"] = threads,
             ["batch"] = batchSize,
             ["min_seconds"] = minSeconds,
+            ["pooling"] = clsPooling ? "cls" : "mean",
             ["cases"] = new JsonObject(cases.Select(c => KeyValuePair.Create<string, JsonNode?>(c.Key, JsonSerializer.SerializeToNode(c.Value)))),
         };
         await File.WriteAllTextAsync(input, payload.ToJsonString(), cancellationToken).ConfigureAwait(false);
@@ -65,7 +67,11 @@ internal static class OnnxRuntimeReference
 
             var result = JsonNode.Parse(output)!;
             var rates = result["cases"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!["sentences_per_second"]!.GetValue<double>(), StringComparer.Ordinal);
-            return (result["version"]!.GetValue<string>(), rates);
+            var vectors = result["cases"]!.AsObject().ToDictionary(
+                p => p.Key,
+                p => p.Value!["vectors"]?.AsArray().Select(v => v!.AsArray().Select(x => x!.GetValue<float>()).ToArray()).ToArray() ?? [],
+                StringComparer.Ordinal);
+            return (result["version"]!.GetValue<string>(), rates, vectors);
         }
         finally
         {

@@ -20,7 +20,7 @@ internal static class BenchAbuseCommand
         var turns = new Option<int>("--turns") { Description = "Turns ingested into the good tenant's agent first.", HelpName = "n", DefaultValueFactory = _ => 500 };
         var sameKey = new Option<bool>("--same-key") { Description = "Each flood client repeats one unknown key (default: a fresh random key per request)." };
         var floodAddress = new Option<string>("--flood-address") { Description = "The loopback address the flood connects from ('default' for the good tenant's own address).", HelpName = "address", DefaultValueFactory = _ => "127.0.0.2" };
-        var embedder = new Option<string>("--embedder") { Description = "The in-process server's embedder: hashing, auto, minilm or openai.", HelpName = "name", DefaultValueFactory = _ => "hashing" };
+        var embedder = new Option<string>("--embedder") { Description = "The in-process server's embedder: hashing, auto, minilm, arctic-xs or openai.", HelpName = "name", DefaultValueFactory = _ => "hashing" };
         var set = new Option<string[]>("--server-setting") { Description = "A server setting under MemoryFabric:, as Name=Value (repeatable), e.g. AddressRateLimitPerSecond=0.", HelpName = "name=value", AllowMultipleArgumentsPerToken = false };
         var seed = new Option<int>("--seed") { Description = "The seed of the queries.", DefaultValueFactory = _ => 42 };
         var output = new Option<string?>("--out") { Description = "Also write the figures as JSON to this file.", HelpName = "path" };

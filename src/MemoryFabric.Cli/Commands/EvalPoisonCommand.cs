@@ -36,11 +36,11 @@ internal static class EvalPoisonCommand
         };
         var embedder = new Option<string>("--embedder")
         {
-            Description = "The fabric's embedder: hashing (default), auto, minilm or openai (as memfab eval).",
-            HelpName = "hashing|auto|minilm|openai",
+            Description = "The fabric's embedder: hashing (default), auto, minilm, arctic-xs or openai (as memfab eval).",
+            HelpName = "hashing|auto|minilm|arctic-xs|openai",
             DefaultValueFactory = _ => "hashing",
         };
-        embedder.AcceptOnlyFromAmong("auto", "minilm", "hashing", "openai");
+        embedder.AcceptOnlyFromAmong("auto", "minilm", "arctic-xs", "hashing", "openai");
         var wording = new Option<string>("--wording")
         {
             Description = "The instruction wording families: unseen (default: held-out families written without regard to the screen's rules), "

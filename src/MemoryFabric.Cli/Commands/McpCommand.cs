@@ -45,8 +45,8 @@ internal static class McpCommand
         };
         var embedder = new Option<string?>("--embedder")
         {
-            Description = "The embedder of --data-dir: auto (MiniLM, else hashing with a warning; default), minilm, hashing, or openai.",
-            HelpName = "auto|minilm|hashing|openai",
+            Description = "The embedder of --data-dir: auto (MiniLM, else hashing with a warning; default), minilm, arctic-xs, hashing, or openai.",
+            HelpName = "auto|minilm|arctic-xs|hashing|openai",
         };
         embedder.AcceptOnlyFromAmong([.. EmbedderFactory.Names]);
         var command = new Command("mcp", "Serve the memory as MCP tools over stdio (for Claude Desktop, IDEs and other MCP clients); logs go to stderr.")

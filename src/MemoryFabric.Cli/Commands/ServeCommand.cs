@@ -36,9 +36,9 @@ internal static class ServeCommand
         };
         var embedder = new Option<string?>("--embedder")
         {
-            Description = "The embedder: auto (MiniLM, else hashing with a warning; default), minilm, hashing, or openai "
+            Description = "The embedder: auto (MiniLM, else hashing with a warning; default), minilm, arctic-xs, hashing, or openai "
                 + "(MEMORYFABRIC_OPENAI_ENDPOINT, MEMORYFABRIC_OPENAI_API_KEY, MEMORYFABRIC_OPENAI_EMBEDDING_MODEL).",
-            HelpName = "auto|minilm|hashing|openai",
+            HelpName = "auto|minilm|arctic-xs|hashing|openai",
         };
         embedder.AcceptOnlyFromAmong([.. EmbedderFactory.Names]);
         var inMemory = new Option<bool>("--in-memory")

@@ -50,9 +50,9 @@ internal sealed class ConnectionOptions
         };
         Embedder = new Option<string?>("--embedder")
         {
-            Description = "The embedder of --local: auto (MiniLM, else hashing with a warning; default), minilm, hashing, or openai "
+            Description = "The embedder of --local: auto (MiniLM, else hashing with a warning; default), minilm, arctic-xs, hashing, or openai "
                 + "(MEMORYFABRIC_OPENAI_ENDPOINT, MEMORYFABRIC_OPENAI_API_KEY, MEMORYFABRIC_OPENAI_EMBEDDING_MODEL).",
-            HelpName = "auto|minilm|hashing|openai",
+            HelpName = "auto|minilm|arctic-xs|hashing|openai",
         };
         Embedder.AcceptOnlyFromAmong([.. EmbedderFactory.Names]);
     }

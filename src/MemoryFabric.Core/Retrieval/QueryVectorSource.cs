@@ -58,7 +58,8 @@ internal sealed class QueryVectorSource
     {
         try
         {
-            var vectors = await _embed([query], EmbeddingPriority.CreateInteractiveOptions(Deadline), cancellationToken).ConfigureAwait(false);
+            // Marked as a query: an asymmetric model (arctic-xs) encodes it with its query instruction.
+            var vectors = await _embed([query], EmbeddingInputType.AsQuery(EmbeddingPriority.CreateInteractiveOptions(Deadline)), cancellationToken).ConfigureAwait(false);
             return new QueryVector(vectors[0], null);
         }
         catch (EmbeddingDeadlineExceededException)

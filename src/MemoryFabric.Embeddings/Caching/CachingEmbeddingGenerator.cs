@@ -8,8 +8,9 @@ namespace MemoryFabric.Embeddings;
 
 /// <summary>
 /// An in-memory embedding cache in front of another generator, keyed by a hash of the text (SHA-256, first 128
-/// bits, over the text and the options' model id and dimensions), so re-ingesting or re-asking the same text does
-/// not encode it again. Only the misses of a call go to the inner generator, in one request, each distinct text once.
+/// bits, over the text and the options' model id and dimensions, and whether it is a query when the inner encoder
+/// encodes queries differently: <see cref="BertEmbeddingGenerator.QueryPrefix"/>), so re-ingesting or re-asking the same
+/// text does not encode it again. Only the misses of a call go to the inner generator, in one request, each distinct text once.
 /// Bounded: the least recently used entry is evicted past <see cref="CachingEmbeddingGeneratorOptions.Capacity"/>.
 /// Thread-safe.
 /// </summary>
@@ -19,6 +20,7 @@ public sealed class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<str
     private readonly Lock _gate = new();
     private readonly Dictionary<UInt128, LinkedListNode<CacheEntry>> _entries = [];
     private readonly LinkedList<CacheEntry> _recency = new();
+    private readonly bool _queriesApart;
     private long _hits;
     private long _misses;
 
@@ -30,6 +32,10 @@ public sealed class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<str
     {
         _capacity = options?.Capacity ?? new CachingEmbeddingGeneratorOptions().Capacity;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_capacity, "options.Capacity");
+
+        // Only our asymmetric encoders read EmbeddingInputType; for every other generator a query's vector is the
+        // document's, and the two share an entry.
+        _queriesApart = innerGenerator.GetService(typeof(BertEmbeddingGenerator)) is BertEmbeddingGenerator { QueryPrefix: not null };
     }
 
     /// <summary>Texts answered from the cache so far.</summary>
@@ -127,13 +133,14 @@ public sealed class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<str
     private static Embedding<float> Copy(Embedding<float> embedding) =>
         new(embedding.Vector) { ModelId = embedding.ModelId, CreatedAt = embedding.CreatedAt };
 
-    private static UInt128 KeyOf(string text, EmbeddingGenerationOptions? options)
+    private UInt128 KeyOf(string text, EmbeddingGenerationOptions? options)
     {
-        // Only what changes the vector keys it: a call's priority or deadline (AdditionalProperties) does not, so a
-        // query and an ingest of the same text share one entry.
-        var prefix = options is null || (options.ModelId is null && options.Dimensions is null)
+        // Only what changes the vector keys it: a call's priority or deadline (AdditionalProperties) does not; its input
+        // type does for an asymmetric encoder (it encodes a query differently from the same text stored as a document).
+        var query = _queriesApart && EmbeddingInputType.IsQuery(options);
+        var prefix = options is null || (options.ModelId is null && options.Dimensions is null && !query)
             ? string.Empty
-            : $"{options.ModelId}\u0001{options.Dimensions}\u0001";
+            : $"{options.ModelId}\u0001{options.Dimensions}\u0001{(query ? EmbeddingInputType.Query : string.Empty)}\u0001";
         var length = Encoding.UTF8.GetMaxByteCount(prefix.Length + text.Length);
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try

@@ -17,11 +17,21 @@ internal enum EncoderKernel
     Float32,
 }
 
+/// <summary>How the encoder turns a sequence's token states into one vector (before L2 normalization).</summary>
+internal enum EncoderPooling
+{
+    /// <summary>The mean over the sequence's tokens (sentence-transformers' all-MiniLM-L6-v2).</summary>
+    Mean,
+
+    /// <summary>The first token's ([CLS]) state (snowflake-arctic-embed).</summary>
+    Cls,
+}
+
 /// <summary>
 /// The BERT encoder forward pass: embeddings + LayerNorm, then per layer a fused Q|K|V projection (one
 /// 384 → 1152 GEMM), attention per sequence, output projection + residual + LayerNorm, GELU feed-forward
 /// (GELU fused after the expansion GEMM) + residual + LayerNorm; finally mean pooling over each sequence's
-/// tokens and L2 normalization.
+/// tokens (or its [CLS] state, <see cref="EncoderPooling"/>) and L2 normalization.
 /// <para>A chunk's sequences are packed back to back (no padding, so no attention mask and no wasted rows):
 /// the dense layers see one matrix of all tokens, attention runs per sequence, and every row's arithmetic is the
 /// same whatever else is in the chunk, so batching never changes a vector.</para>
@@ -46,16 +56,10 @@ internal sealed unsafe class MiniLmEncoder
     private readonly LayerNormWeights _embeddingNorm;
     private readonly Layer[] _layers;
 
-    private MiniLmEncoder(MiniLmWeights weights, EncoderKernel kernel, IReadOnlyList<int[]>? calibration)
+    private MiniLmEncoder(MiniLmWeights weights, EncoderKernel kernel, IReadOnlyList<int[]>? calibration, EncoderPooling pooling)
     {
-        if (kernel == EncoderKernel.Auto)
-        {
-            kernel = Int8Linear.IsSupported ? EncoderKernel.Int8 : EncoderKernel.Float32;
-        }
-        else if (kernel == EncoderKernel.Int8 && !Int8Linear.IsSupported)
-        {
-            throw new PlatformNotSupportedException("The int8 kernel needs AVX-VNNI.");
-        }
+        kernel = ResolveKernel(kernel);
+        Pooling = pooling;
 
         if (weights.HeadSize % 8 != 0)
         {
@@ -89,6 +93,18 @@ internal sealed unsafe class MiniLmEncoder
     /// <see cref="EncoderKernel.Int8"/>, a layer without the block-quantized form would still run in fp32).</summary>
     public EncoderKernel Kernel { get; }
 
+    /// <summary>How a sequence's vector is pooled from its token states.</summary>
+    public EncoderPooling Pooling { get; }
+
+    /// <summary>The kernel <paramref name="kernel"/> stands for on this CPU (<see cref="EncoderKernel.Auto"/>: int8 with AVX-VNNI, else fp32).</summary>
+    /// <exception cref="PlatformNotSupportedException">Int8 was asked for on a CPU without AVX-VNNI.</exception>
+    public static EncoderKernel ResolveKernel(EncoderKernel kernel) => kernel switch
+    {
+        EncoderKernel.Auto => Int8Linear.IsSupported ? EncoderKernel.Int8 : EncoderKernel.Float32,
+        EncoderKernel.Int8 when !Int8Linear.IsSupported => throw new PlatformNotSupportedException("The int8 kernel needs AVX-VNNI."),
+        _ => kernel,
+    };
+
     /// <summary>The hidden size, which is also the embedding size.</summary>
     public int Hidden { get; }
 
@@ -117,18 +133,19 @@ internal sealed unsafe class MiniLmEncoder
     {
         var model = OnnxModel.Load(onnxPath);
         var weights = MiniLmGraphReader.Read(model, Path.GetDirectoryName(Path.GetFullPath(onnxPath))!);
-        return new MiniLmEncoder(weights, kernel, calibration);
+        return new MiniLmEncoder(weights, kernel, calibration, EncoderPooling.Mean);
     }
 
     /// <summary>Creates the encoder from weights already read.</summary>
-    internal static MiniLmEncoder Create(MiniLmWeights weights, EncoderKernel kernel, IReadOnlyList<int[]>? calibration) =>
-        new(weights, kernel, calibration);
+    internal static MiniLmEncoder Create(
+        MiniLmWeights weights, EncoderKernel kernel, IReadOnlyList<int[]>? calibration, EncoderPooling pooling = EncoderPooling.Mean) =>
+        new(weights, kernel, calibration, pooling);
 
     /// <summary>Creates a workspace for chunks of up to <paramref name="maxTokens"/> tokens.</summary>
     public EncoderWorkspace CreateWorkspace(int maxTokens, int maxLength) =>
         new(maxTokens, maxLength, Hidden, Intermediate, Hidden / Heads);
 
-    /// <summary>Encodes a chunk of sequences into unit-length mean-pooled embeddings.</summary>
+    /// <summary>Encodes a chunk of sequences into unit-length pooled embeddings (<see cref="Pooling"/>).</summary>
     /// <param name="sequences">Token ids of each sequence ([CLS] … [SEP]); together at most the workspace's tokens.</param>
     /// <param name="output">sequences.Count × <see cref="Hidden"/> floats.</param>
     /// <param name="workspace">The calling thread's workspace.</param>
@@ -165,13 +182,21 @@ internal sealed unsafe class MiniLmEncoder
         {
             var length = sequences[s].Length;
             var pooled = output.Slice(s * hidden, hidden);
-            pooled.Clear();
-            for (var t = 0; t < length; t++)
+            if (Pooling == EncoderPooling.Cls)
             {
-                TensorPrimitives.Add(pooled, new ReadOnlySpan<float>(x + (nint)(row + t) * hidden, hidden), pooled);
+                new ReadOnlySpan<float>(x + (nint)row * hidden, hidden).CopyTo(pooled);
+            }
+            else
+            {
+                pooled.Clear();
+                for (var t = 0; t < length; t++)
+                {
+                    TensorPrimitives.Add(pooled, new ReadOnlySpan<float>(x + (nint)(row + t) * hidden, hidden), pooled);
+                }
+
+                TensorPrimitives.Multiply(pooled, 1f / length, pooled);
             }
 
-            TensorPrimitives.Multiply(pooled, 1f / length, pooled);
             VectorMath.Normalize(pooled);
             row += length;
         }

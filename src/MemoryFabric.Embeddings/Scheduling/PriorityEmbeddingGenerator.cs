@@ -373,17 +373,18 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
     }
 
     // Interactive calls share one encoder call only when their options ask the encoder for the same thing: the same
-    // model and dimensions, nothing but the scheduling properties besides.
+    // model, dimensions and input type (query or document), nothing but the scheduling properties besides.
     private static bool CanShareCall(EmbeddingGenerationOptions? a, EmbeddingGenerationOptions? b) =>
         ReferenceEquals(a, b)
         || (string.Equals(a?.ModelId, b?.ModelId, StringComparison.Ordinal)
             && a?.Dimensions == b?.Dimensions
+            && EmbeddingInputType.IsQuery(a) == EmbeddingInputType.IsQuery(b)
             && a?.RawRepresentationFactory is null && b?.RawRepresentationFactory is null
             && OnlySchedulingProperties(a) && OnlySchedulingProperties(b));
 
     private static bool OnlySchedulingProperties(EmbeddingGenerationOptions? options) =>
         options?.AdditionalProperties is not { } properties
-        || properties.Keys.All(k => k is EmbeddingPriority.PropertyName or EmbeddingPriority.QueueDeadlinePropertyName);
+        || properties.Keys.All(k => k is EmbeddingPriority.PropertyName or EmbeddingPriority.QueueDeadlinePropertyName or EmbeddingInputType.PropertyName);
 
     private void DeadlineMissed()
     {

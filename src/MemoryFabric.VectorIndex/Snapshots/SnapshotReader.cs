@@ -55,9 +55,10 @@ internal static class SnapshotReader
             }
 
             var version = BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(8));
-            if (version != SnapshotFormat.Version)
+            if (version is < SnapshotFormat.FirstVersion or > SnapshotFormat.Version)
             {
-                throw new VectorSnapshotException($"{path}: snapshot format version {version} is not supported (this build reads version {SnapshotFormat.Version})");
+                throw new VectorSnapshotException(
+                    $"{path}: snapshot format version {version} is not supported (this build reads versions {SnapshotFormat.FirstVersion} to {SnapshotFormat.Version})");
             }
 
             var checksum = XxHash64.Hash(prefix.AsSpan(0, SnapshotFormat.TableEnd - 8), SnapshotFormat.ChecksumSeed);
@@ -68,6 +69,14 @@ internal static class SnapshotReader
 
             var header = SnapshotHeader.Read(prefix);
             var sections = ReadTable(prefix, header, length, path);
+            var recorded = SnapshotFormat.RecordedModelId(runtime?.EmbeddingModelId);
+            if (recorded is not null && header.EmbeddingModelId is not null && !string.Equals(recorded, header.EmbeddingModelId, StringComparison.Ordinal))
+            {
+                throw new VectorSnapshotException(
+                    $"{path}: the snapshot's vectors were made by the embedding model '{header.EmbeddingModelId}', the options name "
+                    + $"'{runtime!.EmbeddingModelId}'; vectors of two models are not comparable: rebuild the index from re-embedded items.");
+            }
+
             var options = ResolveOptions(header, runtime);
             state = new ShardState(options);
             Restore(state, header, sections, stream, cancellationToken);
@@ -110,6 +119,7 @@ internal static class SnapshotReader
                 EfConstruction = header.EfConstruction,
                 EfSearch = header.EfSearch,
                 Seed = header.Seed,
+                EmbeddingModelId = header.EmbeddingModelId,
             };
         }
 
@@ -122,7 +132,7 @@ internal static class SnapshotReader
                 nameof(runtime));
         }
 
-        return runtime with { Seed = header.Seed };
+        return runtime with { Seed = header.Seed, EmbeddingModelId = runtime.EmbeddingModelId ?? header.EmbeddingModelId };
     }
 
     private static SectionEntry[] ReadTable(byte[] prefix, SnapshotHeader header, long fileLength, string path)

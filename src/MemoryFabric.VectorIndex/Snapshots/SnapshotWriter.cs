@@ -67,6 +67,7 @@ internal static class SnapshotWriter
             AgentCount = agents.Length,
             KindCount = kinds.Length,
             Seed = state.Options.Seed,
+            EmbeddingModelId = state.Options.EmbeddingModelId,
         };
 
         var prefix = new byte[SnapshotFormat.TableEnd];

@@ -66,6 +66,25 @@ public sealed class PriorityEmbeddingGeneratorTests
     }
 
     [Fact]
+    public async Task Queries_share_encoder_calls_with_queries_only()
+    {
+        var inner = new HeldEncoder();
+        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { Workers = 1, InteractiveBatchSize = 8 });
+        var first = generator.GenerateAsync(["first"], Interactive());
+        await inner.WaitForCallAsync(); // the worker is busy
+
+        var queries = Texts("q", 3).Select(q => generator.GenerateAsync([q], EmbeddingInputType.AsQuery(Interactive()))).ToList();
+        var documents = Texts("d", 2).Select(d => generator.GenerateAsync([d], Interactive())).ToList(); // on-demand embeds of stored items
+        inner.Open();
+        await first;
+        await Task.WhenAll(queries.Concat(documents));
+
+        // An asymmetric encoder reads the input type from the call's options, so the two are never in one call.
+        Assert.Equal([1, 3, 2], inner.Calls.Select(c => c.Length));
+        Assert.All(inner.Calls[1], t => Assert.StartsWith("q", t, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_call_not_started_by_its_deadline_fails_then_and_never_reaches_the_encoder()
     {
         var inner = new HeldEncoder();

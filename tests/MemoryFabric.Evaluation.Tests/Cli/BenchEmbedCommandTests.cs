@@ -39,9 +39,33 @@ public class BenchEmbedCommandTests
         }
     }
 
+    [Fact]
+    public async Task Bench_embed_measures_arctic_xs_when_asked()
+    {
+        var outPath = Path.Combine(Path.GetTempPath(), $"memfab-bench-embed-{Guid.NewGuid():N}.json");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        try
+        {
+            var code = await CliApp.InvokeAsync(["bench", "embed", "--model", "arctic-xs", "--no-reference", "--seconds", "0.01", "--texts", "4", "--batch", "2", "--out", outPath], output, error);
+
+            Assert.True(code == 0, error.ToString());
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(outPath));
+            Assert.Equal("snowflake-arctic-embed-xs", json.RootElement.GetProperty("model").GetString());
+            Assert.True(json.RootElement.GetProperty("cases").GetProperty("medium").GetProperty("memoryfabric_single").GetDouble() > 0);
+            Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("cosine_vs_onnxruntime_mean").ValueKind);
+            Assert.StartsWith("snowflake-arctic-embed-xs: ", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(outPath);
+        }
+    }
+
     [Theory]
     [InlineData("--batch", "0")]
     [InlineData("--seconds", "-1")]
+    [InlineData("--model", "bert-large")]
     public async Task Bad_options_exit_with_2(string option, string value)
     {
         using var output = new StringWriter();

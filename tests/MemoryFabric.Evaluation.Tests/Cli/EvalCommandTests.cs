@@ -24,6 +24,9 @@ public class EvalCommandTests
     [InlineData("eval", "--dataset", "{sample}", "--bogus")]
     [InlineData("eval", "--dataset", "{sample}", "--embedder", "word2vec")]
     [InlineData("eval", "--dataset", "{sample}", "--embedder", "openai")]
+    [InlineData("eval", "--dataset", "{sample}", "--embedder", "minilm,word2vec")]
+    [InlineData("eval", "--dataset", "{sample}", "--embedder", "minilm,MiniLM")]
+    [InlineData("eval", "--dataset", "{sample}", "--embedder", ",")]
     public async Task Bad_input_gives_one_line_on_stderr_and_exit_code_2(params string[] args)
     {
         var resolved = args.Select(a => a == "{sample}" ? RepositoryPaths.DemoConversation : a).ToArray();
@@ -78,6 +81,30 @@ public class EvalCommandTests
             using var json = JsonDocument.Parse(await File.ReadAllTextAsync(outPath));
             Assert.Equal(300, json.RootElement.GetProperty("budget").GetInt32());
             Assert.Equal(["bm25-turns", "recent", "full"], json.RootElement.GetProperty("strategies").EnumerateObject().Select(p => p.Name));
+        }
+        finally
+        {
+            File.Delete(outPath);
+        }
+    }
+
+    [Fact]
+    public async Task Several_embedders_run_the_embedding_strategies_once_each_in_one_report()
+    {
+        var outPath = Path.Combine(Path.GetTempPath(), $"memfab-eval-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (code, output, error) = await RunAsync(
+                "eval", "--dataset", RepositoryPaths.DemoConversation, "--budget", "300", "--strategies", "dense-turns,bm25-turns,fabric",
+                "--embedder", "minilm,arctic-xs", "--markdown", "--out", outPath);
+
+            Assert.True(code == 0, error);
+            Assert.Contains("embedder all-MiniLM-L6-v2-q4, snowflake-arctic-embed-xs", error, StringComparison.Ordinal);
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(outPath));
+            Assert.Equal(
+                ["dense-turns@minilm", "dense-turns@arctic-xs", "bm25-turns", "fabric@minilm", "fabric@arctic-xs"],
+                json.RootElement.GetProperty("strategies").EnumerateObject().Select(p => p.Name));
+            Assert.Contains("| fabric@arctic-xs | 6 |", output, StringComparison.Ordinal);
         }
         finally
         {
