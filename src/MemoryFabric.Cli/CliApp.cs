@@ -36,6 +36,7 @@ internal static class CliApp
         root.Subcommands.Add(TenantsCommand.Create());
         root.Subcommands.Add(AdminCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

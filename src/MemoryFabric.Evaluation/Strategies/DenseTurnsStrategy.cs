@@ -13,7 +13,6 @@ namespace MemoryFabric.Evaluation.Strategies;
 /// </summary>
 public sealed class DenseTurnsStrategy : IContextStrategy
 {
-    private const int BatchSize = 64;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
     private readonly TurnBaselineOptions _options;
     private readonly ExactVectorIndex<int> _index = new();
@@ -34,41 +33,15 @@ public sealed class DenseTurnsStrategy : IContextStrategy
     {
         ArgumentNullException.ThrowIfNull(conversation);
         _turns = BaselineTurn.From(conversation, _options);
-        for (var start = 0; start < _turns.Count; start += BatchSize)
-        {
-            var batch = _turns.Skip(start).Take(BatchSize).ToList();
-            var embeddings = await _embedder.GenerateAsync(batch.Select(t => t.SearchText(_options)), cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (embeddings.Count != batch.Count)
-            {
-                throw new InvalidOperationException($"The embedder returned {embeddings.Count} vectors for {batch.Count} texts.");
-            }
-
-            for (var i = 0; i < batch.Count; i++)
-            {
-                _index.Upsert(batch[i].Order, Normalize(embeddings[i].Vector));
-            }
-        }
+        await TurnVectors.IndexAsync(_embedder, _turns, _options, _index, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<MemoryContext> GetContextAsync(string question, DateTimeOffset queryTime, int tokenBudget, CancellationToken cancellationToken)
     {
-        var embeddings = await _embedder.GenerateAsync([question], cancellationToken: cancellationToken).ConfigureAwait(false);
-        var query = Normalize(embeddings[0].Vector);
+        var query = await TurnVectors.QueryAsync(_embedder, question, cancellationToken).ConfigureAwait(false);
         var hits = _index.Search(query, Math.Max(1, _turns.Count));
         var ranked = hits.Select(h => (_turns[h.Key], (double)h.Score));
         return ContextPacker.PackBestFirst(ranked, tokenBudget, _options.Chronological);
-    }
-
-    private static float[] Normalize(ReadOnlyMemory<float> vector)
-    {
-        var v = vector.ToArray();
-        var norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(v));
-        if (norm > 0 && MathF.Abs(norm - 1f) > 1e-4f)
-        {
-            System.Numerics.Tensors.TensorPrimitives.Divide(v, norm, v);
-        }
-
-        return v;
     }
 }

@@ -9,7 +9,7 @@ public static class StrategyCatalog
     /// <summary>Creates the definitions of the built-in strategies, in <see cref="StrategyNames.All"/> order.</summary>
     /// <param name="memoryFactory">Creates the <see cref="IAgentMemory"/> under test for the <c>fabric</c> strategy
     /// (one per conversation).</param>
-    /// <param name="embeddingGenerator">The embedder of <c>dense-turns</c>; a <see cref="HashingEmbeddingGenerator"/>
+    /// <param name="embeddingGenerator">The embedder of <c>dense-turns</c> and <c>hybrid-turns</c>; a <see cref="HashingEmbeddingGenerator"/>
     /// when <see langword="null"/>.</param>
     /// <param name="baselineOptions">Rendering and indexing options of the turn baselines; defaults when
     /// <see langword="null"/>.</param>
@@ -29,6 +29,7 @@ public static class StrategyCatalog
             new(StrategyNames.Fabric, "MemoryFabric (IAgentMemory: ingest, consolidate once, GetContextAsync)", () => new FabricStrategy(memoryFactory)),
             new(StrategyNames.Bm25Turns, "BM25 over raw turns, packed best-first into the budget", () => new Bm25TurnsStrategy(options)),
             new(StrategyNames.DenseTurns, $"dense search ({embedderName ?? "hashing"} embedder) over raw turns, packed best-first", () => new DenseTurnsStrategy(embedder, options)),
+            new(StrategyNames.HybridTurns, $"BM25 and dense search ({embedderName ?? "hashing"} embedder) over raw turns fused by reciprocal rank (k = {HybridTurnsStrategy.DefaultRrfK}), packed best-first", () => new HybridTurnsStrategy(embedder, options)),
             new(StrategyNames.Recent, "the most recent turns that fit the budget", () => new RecentTurnsStrategy(options)),
             new(StrategyNames.Full, "the entire history, ignoring the budget (upper-bound reference)", () => new FullHistoryStrategy(options), IgnoresBudget: true),
         ];

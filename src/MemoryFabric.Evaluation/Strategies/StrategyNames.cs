@@ -12,6 +12,9 @@ public static class StrategyNames
     /// <summary>Dense (embedding) search over raw turns.</summary>
     public const string DenseTurns = "dense-turns";
 
+    /// <summary>BM25 and dense search over raw turns, fused by reciprocal rank.</summary>
+    public const string HybridTurns = "hybrid-turns";
+
     /// <summary>The most recent turns.</summary>
     public const string Recent = "recent";
 
@@ -19,5 +22,5 @@ public static class StrategyNames
     public const string Full = "full";
 
     /// <summary>All built-in strategy names, in report order.</summary>
-    public static IReadOnlyList<string> All { get; } = [Fabric, Bm25Turns, DenseTurns, Recent, Full];
+    public static IReadOnlyList<string> All { get; } = [Fabric, Bm25Turns, DenseTurns, HybridTurns, Recent, Full];
 }
