@@ -162,6 +162,24 @@ public sealed partial class OrleansMemoryFabricClient : IMemoryFabricClient
     }
 
     /// <inheritdoc />
+    /// <remarks>The query is embedded in the silo (with the embedder the agents use) by the tenant's search grain
+    /// (<see cref="MemoryFabric.Orleans.TenantIndex.ITenantSearchGrain"/>), keyed by this client's tenant.</remarks>
+    public async Task<TenantSearchResponse> SearchTenantAsync(TenantSearchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            MemoryFabric.Orleans.TenantIndex.TenantSearchRequests.Validate(request); // checked before any grain is called, as the server does
+            var grain = _grains.GetGrain<MemoryFabric.Orleans.TenantIndex.ITenantSearchGrain>(Tenant);
+            return await _retry.InvokeAsync(ct => grain.SearchAsync(request, ct), idempotent: true, cancellationToken);
+        }
+        catch (Exception e) when (FabricErrors.Translate(e, nameof(SearchTenantAsync), agent: null) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<MemoryContext> GetContextAsync(string agent, ContextRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

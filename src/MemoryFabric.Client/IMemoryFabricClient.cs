@@ -119,6 +119,15 @@ public interface IMemoryFabricClient
     /// <returns>The hits, best first.</returns>
     Task<IReadOnlyList<SearchHit>> SearchAsync(string agent, SearchRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>Searches every agent of the tenant at once (<c>POST /v1/search</c>): a dense search through the
+    /// tenant's sharded vector index, narrowed by <see cref="TenantSearchRequest.Agents"/>,
+    /// <see cref="TenantSearchRequest.Group"/>, kinds and a time range; it sees writes acknowledged before it started.</summary>
+    /// <param name="request">The query and filters.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The hits, best first, each naming its agent.</returns>
+    /// <exception cref="MemoryFabricApiException">400 when the request is invalid or names an unknown relation group.</exception>
+    Task<TenantSearchResponse> SearchTenantAsync(TenantSearchRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Builds the context for a query within a token budget (<c>POST /v1/agents/{agent}/context</c>).</summary>
     /// <param name="agent">The agent's name.</param>
     /// <param name="request">The query and the budget.</param>

@@ -137,6 +137,15 @@ public sealed partial class MemoryFabricClient : IMemoryFabricClient
         return body.Hits ?? [];
     }
 
+    /// <inheritdoc />
+    public async Task<TenantSearchResponse> SearchTenantAsync(TenantSearchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = await SendJsonAsync<TenantSearchResponse>(HttpMethod.Post, ApiPaths.Search, request, RetryMode.Idempotent, cancellationToken)
+            .ConfigureAwait(false);
+        return body.Hits is null ? body with { Hits = [] } : body;
+    }
+
     /// <summary>Searches like <see cref="SearchAsync"/> and also says whether the answer is degraded
     /// (<see cref="SearchResponse.Degraded"/>: the server was busy and ranked the query on lexical signals alone).</summary>
     /// <param name="agent">The agent's name.</param>

@@ -66,6 +66,13 @@ public static class MemoryFabricServer
         services.AddSingleton(sp => sp.GetRequiredService<EmbedderHolder>().Selected);
 
         AddGrainServices(services);
+        services.AddSingleton(_ =>
+        {
+            var tenantIndex = configuration.GetSection(MemoryFabric.Orleans.TenantIndex.TenantIndexOptions.SectionName).Get<MemoryFabric.Orleans.TenantIndex.TenantIndexOptions>() ?? new();
+            tenantIndex.Validate(); // MemoryFabric:TenantIndex (shards, flush delay, retry delays)
+            return tenantIndex;
+        });
+        services.AddSingleton(sp => new MemoryFabric.Orleans.TenantIndex.TenantSearchEmbedder(() => sp.GetRequiredService<EmbedderHolder>().Generator)); // POST /v1/search
         services.AddServerTelemetry(configuration); // metrics at /metrics (Prometheus exporter), traces (OTLP when configured)
         services.AddSingleton<ReadinessState>();
         services.AddSingleton<ApiKeyCache>();
@@ -186,6 +193,7 @@ public static class MemoryFabricServer
         agents.MapTransferEndpoints();
         agents.MapTimelineEndpoints();
         app.MapGuardEndpoints();
+        app.MapTenantSearchEndpoints(); // POST /v1/search over the tenant's vector shards
         app.MapMcpEndpoint(); // streamable HTTP at /mcp (Mcp/McpEndpoint.cs)
         app.MapInspector(); // the memory inspector at /ui (Inspector/)
     }

@@ -5,6 +5,8 @@ internal static class ApiPaths
 {
     public const string Agents = "v1/agents";
 
+    public const string Search = "v1/search";
+
     public static string Agent(string agent) => "v1/agents/" + Segment(agent, nameof(agent));
 
     public static string Agent(string agent, string suffix) => Agent(agent) + "/" + suffix;

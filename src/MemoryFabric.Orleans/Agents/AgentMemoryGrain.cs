@@ -154,6 +154,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         _embeddingTimer = null;
         _idleTimer?.Dispose();
         _idleTimer = null;
+        OutboxDeactivating();
         AbandonConsolidations("the agent was deactivated");
         await SettleSnapshotAsync(); // a failed one leaves the agent dirty: snapshotted below
         if (_skipDeactivationSnapshot || !_exists)
@@ -478,6 +479,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         await SettleSnapshotAsync(); // no snapshot lands after the clear
         await _card.ClearAsync(cancellationToken); // first: a failure after it leaves no card of a purged agent
         await _storage.ClearAsync(cancellationToken);
+        await OutboxPurgeAsync(cancellationToken); // its vectors leave the tenant's shards, for good
         await UnregisterRemindersAsync();
         Discard();
         await WithdrawClaimsAsync(cancellationToken);
@@ -602,6 +604,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         {
             // Once the engine has changed, the append must not be abandoned half-way by the caller's token.
             var entry = MemoryChangeCodec.Encode(changes);
+            await OutboxBeforeCommitAsync(); // the tenant index learns of pending vectors before the write is acknowledged
             _lastSequence = await _storage.AppendAsync([entry], CancellationToken.None);
             _card.Appended(entry.Length);
         }
@@ -643,6 +646,8 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
                 _logger.LogWarning(e, "The snapshot of {Actor} could not be written; the journal keeps its changes", _id);
             }
         }
+
+        await OutboxAfterCommitAsync(changes); // a forget reaches the tenant's shards in this request
     }
 
     private async Task ScheduleConsolidationIfDueAsync(CancellationToken cancellationToken)
@@ -695,6 +700,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
 
     private void ScheduleEmbedding()
     {
+        ScheduleOutboxFlush(); // the dense items may have changed: the vector outbox ships them
         if (_embeddingTimer is null && !_embedding && _memory.PendingEmbeddingCount > 0)
         {
             _embeddingTimer = StartEmbeddingTimer(_options.EmbeddingDelay);
@@ -723,6 +729,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
             {
                 _dirty = true;
                 _metrics?.Embedded(embedded);
+                ScheduleOutboxFlush();
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -46,7 +46,7 @@ public static class MemoryFabricOrleansExtensions
 
         builder.Services.Configure<GrainCollectionOptions>(o =>
         {
-            foreach (var grain in new[] { typeof(AgentMemoryGrain), typeof(TenantDirectoryGrain), typeof(TenantGuardGrain), typeof(VectorShardGrain) })
+            foreach (var grain in new[] { typeof(AgentMemoryGrain), typeof(TenantDirectoryGrain), typeof(TenantGuardGrain), typeof(VectorShardGrain), typeof(TenantIndex.TenantIndexGrain) })
             {
                 o.ClassSpecificCollectionAge[grain.FullName!] = options.IdleTimeout;
             }
@@ -58,6 +58,7 @@ public static class MemoryFabricOrleansExtensions
 
         builder.Services.AddMemoryFabricSerialization();
         builder.Services.TryAddSingleton<FabricGrainMetrics>();
+        builder.Services.TryAddSingleton<TenantIndex.TenantIndexMetrics>(); // the vector outboxes' lag
         builder.Services.TryAddSingleton<StorageFullMonitor>(); // storage full: 507, readiness, gauge, one log line
         builder.AddActivityPropagation(); // the caller's trace context crosses grain calls (before the fabric's filter)
         builder.AddIncomingGrainCallFilter<FabricGrainCallFilter>();

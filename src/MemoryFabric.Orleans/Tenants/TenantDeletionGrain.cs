@@ -80,6 +80,8 @@ public sealed partial class TenantDeletionGrain : Grain, ITenantDeletionGrain
         }
 
         await GrainFactory.GetGrain<ITenantGuardGrain>(tenant).ClearAsync(CancellationToken.None);
+        await GrainFactory.GetGrain<TenantIndex.ITenantIndexGrain>(tenant).ClearAsync(CancellationToken.None); // its vector shards
+        await ClearAllAsync(TenantIndex.VectorOutbox.TypeName, tenant);
         await ClearAllAsync(AgentCard.TypeName, tenant);
         await ClearAllAsync(TenantGuardGrain.ClaimsTypeName, tenant);
         await _store.PurgeDeletedAsync(CancellationToken.None);

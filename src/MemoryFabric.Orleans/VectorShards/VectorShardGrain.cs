@@ -44,6 +44,28 @@ public interface IVectorShardGrain : IGrainWithStringKey
     /// <returns>The count.</returns>
     [Alias("count")]
     Task<int> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Removes items for good: besides the delete, the shard is compacted (no tombstone keeps their vectors)
+    /// and snapshotted, so its stored snapshot and journal no longer hold them, and the store wipes what was deleted
+    /// from its files. Durable when the task completes.</summary>
+    /// <param name="keys">The keys.</param>
+    /// <param name="cancellationToken">Cancels the call before anything is stored.</param>
+    /// <returns>How many were removed.</returns>
+    [Alias("forget")]
+    Task<int> ForgetAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every item of an agent for good, as <see cref="ForgetAsync"/> does.</summary>
+    /// <param name="agentId">The agent (the items' <see cref="VectorShardEntry.AgentId"/>).</param>
+    /// <param name="cancellationToken">Cancels the call before anything is stored.</param>
+    /// <returns>How many were removed.</returns>
+    [Alias("forget-agent")]
+    Task<int> ForgetAgentAsync(string agentId, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the whole shard, stored state included, for good (a deleted tenant).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the removal is durable.</returns>
+    [Alias("clear")]
+    Task ClearAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>An item of a vector shard.</summary>
@@ -196,12 +218,61 @@ public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorSha
     /// <inheritdoc />
     public Task<int> CountAsync(CancellationToken cancellationToken = default) => Task.FromResult(_shard?.Count ?? 0);
 
+    /// <inheritdoc />
+    public async Task<int> ForgetAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var present = keys.Where(k => _shard?.Contains(k) == true).Distinct(StringComparer.Ordinal).ToList();
+        if (present.Count > 0)
+        {
+            await CommitAsync(EncodeDeletes(present), cancellationToken, snapshot: false);
+        }
+
+        await PurgeAsync();
+        return present.Count;
+    }
+
+    /// <inheritdoc />
+    public Task<int> ForgetAgentAsync(string agentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agentId);
+        var keys = _shard is null ? [] : _shard.EnumerateItems().Where(i => i.Metadata.AgentId == agentId).Select(i => i.Key).ToList();
+        return ForgetAsync(keys, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task ClearAsync(CancellationToken cancellationToken = default)
+    {
+        await _storage!.ClearAsync(cancellationToken);
+        await _storage.PurgeDeletedAsync(CancellationToken.None);
+        _shard?.Dispose();
+        _shard = null;
+        _version = 0;
+        _lastSequence = 0;
+        _journalSinceSnapshot = 0;
+        DeactivateOnIdle();
+    }
+
+    // After a forget: the live items alone (compacted, so no tombstone keeps a removed vector) replace the snapshot and
+    // the journal entries that held the removed items, and the store wipes the deleted records from its files.
+    private async Task PurgeAsync()
+    {
+        if (_shard is null || (_journalSinceSnapshot == 0 && _shard.TombstoneCount == 0))
+        {
+            return; // the snapshot holds exactly the live items already
+        }
+
+        _shard.Compact(CancellationToken.None);
+        await WriteSnapshotAsync(CancellationToken.None);
+        await _storage!.PurgeDeletedAsync(CancellationToken.None);
+    }
+
     // The change is applied after it is durable: a failed append leaves the shard as it was.
-    private async Task CommitAsync(byte[] entry, CancellationToken cancellationToken)
+    private async Task CommitAsync(byte[] entry, CancellationToken cancellationToken, bool snapshot = true)
     {
         _lastSequence = await _storage!.AppendAsync([entry], cancellationToken);
         Apply(entry);
-        if (++_journalSinceSnapshot >= SnapshotAfterJournalEntries)
+        if (++_journalSinceSnapshot >= SnapshotAfterJournalEntries && snapshot)
         {
             await WriteSnapshotAsync(CancellationToken.None);
         }
@@ -212,6 +283,7 @@ public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorSha
         var path = Path.Combine(_directory!, "save.mfvs");
         _shard!.Save(path, cancellationToken);
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        File.Delete(path); // the store holds it now: no scratch copy outlives a later forget
         _version = await _storage!.WriteSnapshotAsync(bytes, _lastSequence, _version, cancellationToken);
         _journalSinceSnapshot = 0;
     }

@@ -33,6 +33,7 @@ public static class ServerTelemetry
     [
         FabricGrainMetrics.MeterName,
         AgentMemoryMetrics.MeterName,
+        MemoryFabric.Orleans.TenantIndex.TenantIndexMetrics.MeterName, // the agents' vector outbox lag
         PriorityEmbeddingGenerator.MeterName, // the query-first encoder scheduler (MiniLM only)
         MemoryFabric.Mcp.Diagnostics.MemoryFabricMcpTelemetry.MeterName,
         OrleansMeterName,

@@ -55,6 +55,7 @@ public sealed class ScopeMatrixTests : IClassFixture<ScopeMatrixTests.Fixture>
         ["GET /v1/guard/groups"] = "read",
         ["PUT /v1/guard/groups/{group}/members/{agent}"] = "guard",
         ["DELETE /v1/guard/groups/{group}/members/{agent}"] = "guard",
+        ["POST /v1/search"] = "read",
         ["POST /v1/admin/tenants"] = "admin",
         ["GET /v1/admin/tenants"] = "admin",
         ["POST /v1/admin/tenants/{tenant}/keys"] = "admin",

@@ -45,7 +45,8 @@ public sealed class TracingTests : IDisposable
         var grain = Assert.Single(trace, s => s.Source.Name == FabricGrainTracing.ActivitySourceName && s.DisplayName.StartsWith("agent/", StringComparison.Ordinal));
         var ingest = Assert.Single(trace, s => s.OperationName == "memoryfabric.engine.ingest");
         var append = Assert.Single(trace, s => s.OperationName == "memoryfabric.storage.append");
-        var commit = Assert.Single(trace, s => s.OperationName == "memoryfabric.storage.commit");
+        // The agent's journal append's commit (a first write also stores the tenant index's pending mark: its own commit).
+        var commit = Assert.Single(trace, s => s.OperationName == "memoryfabric.storage.commit" && s.ParentSpanId == append.SpanId);
 
         // One tree: HTTP → (Orleans' client and server spans) → grain call → engine ingest, and grain call → journal
         // append → group commit (on the writer thread, parented by the append it serves and linked to it).

@@ -1,0 +1,38 @@
+namespace MemoryFabric.Orleans.TenantIndex;
+
+/// <summary>The tenant index's settings (configuration section <c>MemoryFabric:TenantIndex</c> in the server).</summary>
+public sealed class TenantIndexOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "MemoryFabric:TenantIndex";
+
+    /// <summary>Whether agents mirror their vectors into the tenant's shards (default on). Off, <c>POST /v1/search</c>
+    /// finds nothing new.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How many vector shards a new tenant index gets (default 4). A tenant keeps the count it was created
+    /// with (its shard table).</summary>
+    public int Shards { get; set; } = 4;
+
+    /// <summary>How long after a change the agent ships it to the shards (default 200 ms): changes in that window go
+    /// in one batch. A tenant-wide search does not wait for it (it flushes the agents with pending changes).</summary>
+    public TimeSpan FlushDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The first retry delay after a failed shipment (default 1 s), doubled each time up to
+    /// <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest retry delay (default 30 s).</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Checks the values.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Shards, 1, nameof(Shards));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Shards, 4096, nameof(Shards));
+        ArgumentOutOfRangeException.ThrowIfLessThan(FlushDelay, TimeSpan.Zero, nameof(FlushDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryDelay, TimeSpan.Zero, nameof(RetryDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, RetryDelay, nameof(MaxRetryDelay));
+    }
+}
