@@ -726,7 +726,7 @@ public sealed partial class AgentMemory
 
         _unverifiedDimensions = s.UnverifiedDimensions;
         _historyCharacters = -1;
-        _testimony = null; // rebuilt from the restored history at the next screen
+        RebuildTestimonyInBackground();
     }
 
     // What a snapshot holds, read completely before anything is loaded (a corrupt snapshot leaves the memory empty).

@@ -670,6 +670,8 @@ public static class HttpBenchmark
             var starts = new List<double>();
             var answers = new List<double>();
             var loads = new List<double>();
+            var firstSearches = new List<double>();
+            var searches = new List<double>();
             string? warmCache = options.DropPageCache ? null : "not dropped (--page-cache keep)";
             log.WriteLine(Invariant($"{Prefix}cold activation: each start is a fresh server process: {string.Join(' ', [command.Program, .. command.Arguments])}"));
             for (var i = 0; i < options.ColdRepeats; i++)
@@ -715,11 +717,23 @@ public static class HttpBenchmark
                         await restarted.Client.GetAgentAsync(coldAgent, cancellationToken).ConfigureAwait(false);
                         warm.Add(LatencyLog.Milliseconds(Stopwatch.GetTimestamp() - start));
                     }
+
+                    // The first search after the activation (the query encode, and what the retrieval builds on first
+                    // use), then the next ones with other queries of the same texts.
+                    var queries = new Random(options.Seed + i);
+                    for (var j = 0; j < 4; j++)
+                    {
+                        var request = new SearchRequest { Query = workload.Query(coldStream, queries), Limit = options.SearchLimit };
+                        var start = Stopwatch.GetTimestamp();
+                        await restarted.Client.GetSearchResponseAsync(coldAgent, request, cancellationToken).ConfigureAwait(false);
+                        (j == 0 ? firstSearches : searches).Add(LatencyLog.Milliseconds(Stopwatch.GetTimestamp() - start));
+                    }
                 }
 
                 stops.Add((await process.StopAsync().ConfigureAwait(false)).TotalMilliseconds);
                 log.WriteLine(Invariant($"{Prefix}cold activation {i + 1}/{options.ColdRepeats}: fresh process to first answer {answers[^1]:F1} ms = ready after {starts[^1]:F1} ms + first request {cold[^1]:F1} ms")
-                    + (loads.Count == i + 1 ? Invariant($" (storage reads {loads[^1]:F1} ms)") : string.Empty) + Invariant($", then {warm[^1]:F2} ms"));
+                    + (loads.Count == i + 1 ? Invariant($" (storage reads {loads[^1]:F1} ms)") : string.Empty) + Invariant($", then {warm[^1]:F2} ms")
+                    + Invariant($"; first search {firstSearches[^1]:F1} ms, then {searches[^1]:F1} ms"));
             }
 
             return new ColdActivationResult
@@ -736,6 +750,9 @@ public static class HttpBenchmark
                 ColdMaxMs = cold.Max(),
                 StorageLoadMs = loads,
                 StorageLoadMedianMs = loads.Count == 0 ? null : Median(loads),
+                FirstSearchMs = firstSearches,
+                FirstSearchMedianMs = Median(firstSearches),
+                SearchMedianMs = Median(searches),
                 WarmMedianMs = Median(warm),
                 WarmMaxMs = warm.Max(),
                 ServerStartMedianMs = Math.Round(Median(starts), 1),

@@ -417,6 +417,16 @@ public sealed record ColdActivationResult
     /// <summary>The median of <see cref="StorageLoadMs"/>, or <see langword="null"/> without metrics.</summary>
     public double? StorageLoadMedianMs { get; init; }
 
+    /// <summary>Each fresh process's first search of the agent (after the first request and three more), in
+    /// milliseconds: the query encode and whatever the retrieval builds on first use.</summary>
+    public IReadOnlyList<double> FirstSearchMs { get; init; } = [];
+
+    /// <summary>The median of <see cref="FirstSearchMs"/>.</summary>
+    public double FirstSearchMedianMs { get; init; }
+
+    /// <summary>The median of the searches after the first (three per restart, other queries), in milliseconds.</summary>
+    public double SearchMedianMs { get; init; }
+
     /// <summary>The median of the requests after the first (three per restart), in milliseconds.</summary>
     public double WarmMedianMs { get; init; }
 

@@ -30,7 +30,7 @@ public sealed partial class AgentMemory
     private readonly Dictionary<string, IReadOnlyList<MemoryClaim>> _derivedClaims = new(StringComparer.Ordinal);
     private int _consensusEpoch;
     private ConsensusView? _consensusView;
-    private TestimonyLedger? _testimony; // built at the first screen that needs it
+    private readonly TestimonyKeeper _testimony = new(); // built at the first screen that needs it, or after a restore in the background
     private ((int Epoch, int Quarantine, double Strong, double Share) Key, HashSet<string> Main)? _mainParticipants;
 
     /// <summary>The other agents of this agent's relation groups, asked for their trusted claims when a weak
@@ -104,6 +104,7 @@ public sealed partial class AgentMemory
 
         if (guard.Testimony)
         {
+            await _testimony.WaitAsync(cancellationToken).ConfigureAwait(false); // a build started by a restore
             ScreenTestimony(results, flags, detectors, dropped); // after consensus: a weak source is consensus's
         }
 
@@ -156,19 +157,24 @@ public sealed partial class AgentMemory
     /// <returns>The ledger.</returns>
     internal TestimonyLedger CurrentTestimony() => TestimonyNow(force: true);
 
+    /// <summary>Whether the testimony ledger is being built in the background (after a restore) and not installed yet.</summary>
+    internal bool IsTestimonyBuilding => _testimony.IsBuilding;
+
     // The ledger of the history, refreshed with the turns changed since the last screen.
-    private TestimonyLedger TestimonyNow(bool force = false)
+    private TestimonyLedger TestimonyNow(bool force = false) => _testimony.Now(TestimonyState, TestimonyHistory, force);
+
+    // After a restore: the ledger of the restored history is built off the caller's thread (when the checks run),
+    // so the first search of an activated agent does not build it over the whole history on the request path.
+    private void RebuildTestimonyInBackground()
     {
-        if (_testimony is null)
+        if (ActiveGuard is { Testimony: true })
         {
-            _testimony = TestimonyLedger.Create(TestimonyHistory());
+            _testimony.BuildInBackground(TestimonyHistory().ToList());
         }
         else
         {
-            _testimony.Refresh(TestimonyState, TestimonyHistory, force);
+            _testimony.Reset();
         }
-
-        return _testimony;
     }
 
     // What the testimony checks read of a turn: the turn and whether it is quarantined; nothing once it is gone or
@@ -181,7 +187,7 @@ public sealed partial class AgentMemory
 
     // A turn was stored or removed, or quarantined or released: the ledger reads its state at the next screen. The
     // testimony check's own quarantine of a turn it flagged is deferred: the turn keeps its flag until then.
-    private void TestimonyChanged(string turnId, bool deferred = false) => _testimony?.Changed(turnId, deferred);
+    private void TestimonyChanged(string turnId, bool deferred = false) => _testimony.Changed(turnId, deferred);
 
     private void CheckCandidates(
         List<Ranked> results, ConsensusView view, Guard.MemoryGuardOptions guard,

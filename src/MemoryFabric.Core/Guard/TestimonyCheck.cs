@@ -161,8 +161,42 @@ internal sealed partial class TestimonyCheck
     /// <summary>The words of a text (runs of letters), each with its position, as <see cref="Names"/> reads them.</summary>
     /// <param name="text">The text.</param>
     /// <returns>The words, in order.</returns>
-    internal static IReadOnlyList<(int Index, string Value)> Words(string text) =>
-        Word().Matches(text).Select(m => (m.Index, m.Value)).ToList();
+    /// <remarks>The same words as the regular expression <c>\b\p{L}+\b</c> (a maximal run of letters with a word
+    /// boundary at each end: no letter, digit, non-spacing mark, connector or zero-width joiner beside it), found by a
+    /// scan, which a ledger build over a long history calls for every turn.</remarks>
+    internal static IReadOnlyList<(int Index, string Value)> Words(string text)
+    {
+        var words = new List<(int Index, string Value)>();
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (!char.IsLetter(text[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < text.Length && char.IsLetter(text[i]))
+            {
+                i++;
+            }
+
+            if ((start == 0 || !IsBoundaryWordChar(text[start - 1])) && (i == text.Length || !IsBoundaryWordChar(text[i])))
+            {
+                words.Add((start, text[start..i]));
+            }
+        }
+
+        return words;
+    }
+
+    // A character on the word side of a regular expression's \b (.NET: \w, plus the zero-width joiner and non-joiner).
+    private static bool IsBoundaryWordChar(char c) =>
+        c is '\u200D' or '\u200C'
+        || char.GetUnicodeCategory(c) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.NonSpacingMark
+            or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.ConnectorPunctuation;
 
     /// <summary>Whether a text names a person in the third person (see <see cref="ThirdPersonSubjects"/>). Letter
     /// case in the person's name does not matter.</summary>
@@ -468,8 +502,6 @@ internal sealed partial class TestimonyCheck
     [GeneratedRegex(@"\b(?:I|I'm|I've|I'd|I'll|me|my|mine|myself|we|we're|we've|our|ours|us)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex FirstPerson();
 
-    [GeneratedRegex(@"\b\p{L}+\b")]
-    private static partial Regex Word();
 
     private sealed class Voice(Turn turn, string speaker, HashSet<string> terms)
     {

@@ -85,6 +85,50 @@ public sealed class GuardTestimonyLedgerTests
         await AssertSameAsync(memory, 0, 0);
     }
 
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task After_a_restore_the_ledger_is_built_in_the_background_and_changes_made_meanwhile_are_applied(int seed)
+    {
+        var time = new FakeTimeProvider(Talk.May8.AddYears(1));
+        var original = new AgentMemory(new AgentMemoryOptions(), time);
+        var generator = new TestimonyHistoryGenerator(seed);
+        var next = 0;
+        for (var i = 0; i < 40; i++)
+        {
+            await original.IngestAsync([Input(generator.NextTurn($"t{next++}"))]);
+        }
+
+        await original.SearchAsync(new SearchRequest { Query = "said told heard", Limit = 20 }); // quarantines what it flags
+        var restored = new AgentMemory(new AgentMemoryOptions(), time);
+        restored.RestoreSnapshot(original.CreateSnapshot());
+        Assert.True(restored.IsTestimonyBuilding, "a restore starts the ledger's build in the background");
+
+        // Changes before the first screen: new turns, a reviewer's quarantine and a release of a flagged turn.
+        await restored.IngestAsync(Enumerable.Range(0, 6).Select(_ => Input(generator.NextTurn($"t{next++}"))).ToList());
+        var turns = await restored.GetTurnsAsync();
+        await restored.QuarantineAsync(generator.Pick(turns).Id, "a reviewer's doubt", AgentMemory.ManualDetector);
+        if ((await restored.GetQuarantineAsync()).FirstOrDefault(e => e.Detector == TestimonyCheck.DetectorName) is { } flagged)
+        {
+            await restored.ReleaseAsync(flagged.ItemId);
+        }
+
+        await AssertSameAsync(restored, seed, 0);
+        Assert.False(restored.IsTestimonyBuilding);
+        Assert.Equal(1, restored.CurrentTestimony().Rebuilds); // the background build, installed: not built again
+        await restored.SearchAsync(new SearchRequest { Query = string.Join(' ', turns[0].Text.Split(' ').Take(4)), Limit = 8 });
+        await AssertSameAsync(restored, seed, 1);
+    }
+
+    private static TurnInput Input(Turn t) => new()
+    {
+        Id = t.Id,
+        SessionId = t.SessionId,
+        Speaker = t.Speaker,
+        Role = t.Role,
+        Text = t.Text,
+        Timestamp = t.Timestamp,
+    };
+
     private static async Task AssertSameAsync(AgentMemory memory, int seed, int step)
     {
         var quarantine = (await memory.GetQuarantineAsync()).ToDictionary(e => e.ItemId, StringComparer.Ordinal);
