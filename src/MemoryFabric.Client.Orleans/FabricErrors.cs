@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using MemoryFabric.Notes;
 using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Storage;
+using MemoryFabric.Persistence;
 using Orleans.Runtime;
 
 namespace MemoryFabric.Client.Orleans;
@@ -41,9 +43,29 @@ internal static class FabricErrors
     /// caller's cancellation, a timeout and Orleans' own failures (the cluster unreachable, a gateway too busy), which
     /// are the analogues of the HTTP client's <see cref="OperationCanceledException"/>,
     /// <see cref="TimeoutException"/> and <see cref="HttpRequestException"/>.</returns>
-    public static Exception? Translate(Exception exception, string operation, string? agent) => exception switch
+    public static Exception? Translate(Exception exception, string operation, string? agent)
+    {
+        // Possibly wrapped (Orleans' grain storage bridge, a reader's InvalidDataException): as the server finds them.
+        if (StorageFullException.Find(exception) is not null)
+        {
+            return Create(HttpStatusCode.InsufficientStorage, "storage-full", "Storage is full",
+                "Storage is full: nothing of this request was stored. Writes resume by themselves once space is freed (or the volume grown); reads keep working.", operation);
+        }
+
+        if (UnsupportedFormatException.Find(exception) is { } newer)
+        {
+            return Create(HttpStatusCode.InternalServerError, "unsupported-format", "Stored data is in a newer format",
+                $"{newer.Message} Run that release (or a newer one) on this data, or restore a backup taken for this one; nothing was changed.", operation);
+        }
+
+        return Translated(exception, operation, agent);
+    }
+
+    private static Exception? Translated(Exception exception, string operation, string? agent) => exception switch
     {
         MemoryFabricApiException or OperationCanceledException or TimeoutException or OrleansException => null,
+        StorageBusyException busy => Create(HttpStatusCode.ServiceUnavailable, "storage-busy", "Storage is busy", busy.Message, operation, TimeSpan.FromSeconds(1)),
+        Embeddings.EmbedderOverloadedException overloaded => Create(HttpStatusCode.ServiceUnavailable, "embedder-overloaded", "The encoder is overloaded", overloaded.Message, operation, overloaded.RetryAfter),
         AgentNotFoundException => NotFound(operation, NoAgent(agent ?? string.Empty)),
         MemoryItemNotFoundException k => NotFound(operation, k.Message),
         MemoryInputException a => Invalid(operation, a.Reason),
@@ -79,6 +101,6 @@ internal static class FabricErrors
         return new MemoryFabricConflictException(status, problem, conflict, operation);
     }
 
-    private static MemoryFabricApiException Create(HttpStatusCode status, string slug, string title, string detail, string operation) =>
-        new(status, new MemoryFabricProblem { Type = TypeBase + slug, Title = title, Status = (int)status, Detail = detail }, method: operation);
+    private static MemoryFabricApiException Create(HttpStatusCode status, string slug, string title, string detail, string operation, TimeSpan? retryAfter = null) =>
+        new(status, new MemoryFabricProblem { Type = TypeBase + slug, Title = title, Status = (int)status, Detail = detail }, retryAfter: retryAfter, method: operation);
 }

@@ -341,9 +341,14 @@ public sealed partial class AgentMemory
         }
 
         version = BinaryPrimitives.ReadUInt16LittleEndian(snapshot[4..]);
-        if (version is 0 or > SnapshotFormatVersion)
+        if (version > SnapshotFormatVersion)
         {
-            throw new InvalidDataException($"{SnapshotName} has format version {version}; this build reads versions 1 to {SnapshotFormatVersion}.");
+            throw new Persistence.UnsupportedFormatException(SnapshotName, version, SnapshotFormatVersion).AsInvalidData();
+        }
+
+        if (version == 0)
+        {
+            throw new InvalidDataException($"{SnapshotName} has format version 0, which no build writes: the data is damaged.");
         }
 
         // The flags say which checksum the header carries; they are covered by it, so a flipped flag is caught too.

@@ -1,5 +1,6 @@
 using System.Net;
 using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Storage;
 using Orleans.Runtime;
 
 namespace MemoryFabric.Client.Orleans.Tests;
@@ -40,6 +41,28 @@ public sealed class ErrorTranslationTests
         var e = Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(cause, "ConsolidateAsync", "tom"));
         Assert.Equal(HttpStatusCode.InternalServerError, e.StatusCode);
         Assert.Same(cause, e.InnerException);
+    }
+
+    [Fact]
+    public void Storage_full_busy_an_overloaded_encoder_and_newer_data_are_the_servers_problems()
+    {
+        // Full: also when the grain storage bridge wraps it.
+        var full = Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(new OrleansException("storage failed", new StorageFullException("disk full")), "IngestAsync", "tom"));
+        Assert.Equal(HttpStatusCode.InsufficientStorage, full.StatusCode);
+        Assert.EndsWith("/storage-full", full.Problem.Type, StringComparison.Ordinal);
+
+        var busy = Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(new StorageBusyException("the write queue is full"), "IngestAsync", "tom"));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(1)), (busy.StatusCode, busy.RetryAfter));
+
+        var overloaded = Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(new Embeddings.EmbedderOverloadedException("64 queries wait", TimeSpan.FromSeconds(2)), "SearchAsync", "tom"));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(2)), (overloaded.StatusCode, overloaded.RetryAfter));
+        Assert.EndsWith("/embedder-overloaded", overloaded.Problem.Type, StringComparison.Ordinal);
+
+        var stored = new Persistence.UnsupportedFormatException("AgentMemory snapshot", 9, 3).AsInvalidData();
+        var newer = Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(stored, "GetAgentAsync", "tom"));
+        Assert.Equal(HttpStatusCode.InternalServerError, newer.StatusCode);
+        Assert.EndsWith("/unsupported-format", newer.Problem.Type, StringComparison.Ordinal);
+        Assert.Contains("format version 9, written by a newer MemoryFabric", newer.Problem.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -108,9 +108,14 @@ public static class MemoryChangeCodec
         }
 
         var version = data[0];
-        if (version is 0 or > FormatVersion)
+        if (version > FormatVersion)
         {
-            throw new InvalidDataException($"{Format} has format version {version}; this build reads versions 1 to {FormatVersion}.");
+            throw new UnsupportedFormatException(Format, version, FormatVersion).AsInvalidData();
+        }
+
+        if (version == 0)
+        {
+            throw new InvalidDataException($"{Format} has format version 0, which no build writes: the data is damaged.");
         }
 
         var body = data[..^4];

@@ -11,7 +11,8 @@ namespace MemoryFabric.Server.Http;
 /// engine and the grains, <see cref="BadHttpRequestException"/>,
 /// <see cref="StorageBusyException"/> and <see cref="Embeddings.EmbedderOverloadedException"/> (503 with
 /// <c>Retry-After</c>), <see cref="StorageFullException"/> (507, also when wrapped), <see cref="AgentNotFoundException"/>
-/// and <see cref="TenantExistsException"/>.
+/// and <see cref="TenantExistsException"/>; <see cref="Persistence.UnsupportedFormatException"/> (data written by a newer
+/// release) is a 500 of its own type, <c>unsupported-format</c>, that says so.
 /// Anything else, a plain <see cref="ArgumentException"/> or <see cref="KeyNotFoundException"/> included (from a grain
 /// call or not), is a bug: a 500 that says nothing about internals but carries a trace id, and is logged with it.</summary>
 internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
@@ -30,6 +31,19 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 // Possibly wrapped (Orleans' grain storage bridge): a full store is never a 500.
                 await Problems.WriteAsync(context, StatusCodes.Status507InsufficientStorage, "storage-full", "Storage is full",
                     "Storage is full: nothing of this request was stored. Writes resume by themselves once space is freed (or the volume grown); reads keep working.").ConfigureAwait(false);
+                return;
+            }
+
+            if (Persistence.UnsupportedFormatException.Find(e) is { } newer)
+            {
+                // Data written by a newer release (a rollback): not a bug, and nothing a retry or the client can change.
+                LogNewerFormat(logger, newer, context.Request.Method, context.Request.Path);
+                var problem = Problems.Create(context, StatusCodes.Status500InternalServerError, "unsupported-format", "Stored data is in a newer format",
+                    $"{newer.Message} Run that release (or a newer one) on this data, or restore a backup taken for this one; nothing was changed.");
+                problem.Extensions["format"] = newer.Format;
+                problem.Extensions["version"] = newer.Version;
+                problem.Extensions["newestSupported"] = newer.NewestSupported;
+                await Problems.WriteAsync(context, problem).ConfigureAwait(false);
                 return;
             }
 
@@ -111,6 +125,9 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
     /// <summary>The same detail for an agent that does not exist and an agent of another tenant.</summary>
     public static string AgentDetail(HttpContext context) =>
         $"No agent named '{context.Request.RouteValues["agent"]}'.";
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path}: the stored data is in a newer format than this build reads")]
+    private static partial void LogNewerFormat(ILogger logger, Exception exception, string method, PathString path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path} (trace id {TraceId})")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path, string traceId);

@@ -98,7 +98,11 @@ public sealed class MemoryChangeCodecTests
 
         var error = Assert.Throws<InvalidDataException>(() => MemoryChangeCodec.Decode(bytes));
 
-        Assert.Contains("format version 9", error.Message, StringComparison.Ordinal);
+        Assert.Contains("format version 9, written by a newer MemoryFabric", error.Message, StringComparison.Ordinal);
+        var newer = UnsupportedFormatException.Find(error);
+        Assert.Equal((9, (int)MemoryChangeCodec.FormatVersion), (newer?.Version, newer?.NewestSupported));
+        bytes[0] = 0;
+        Assert.Contains("damaged", Assert.Throws<InvalidDataException>(() => MemoryChangeCodec.Decode(bytes)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

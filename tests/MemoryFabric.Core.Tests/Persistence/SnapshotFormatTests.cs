@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using MemoryFabric.Core.Tests.Support;
 using MemoryFabric.Embeddings;
+using MemoryFabric.Persistence;
 using MemoryFabric.Retrieval;
 
 namespace MemoryFabric.Core.Tests.Persistence;
@@ -35,7 +36,12 @@ public sealed class SnapshotFormatTests
         var bytes = await SnapshotAsync();
 
         Assert.Contains("magic", Restore(Patch(bytes, 0, (byte)'X')).Message, StringComparison.Ordinal);
-        Assert.Contains("format version 4", Restore(Patch(bytes, 4, 4)).Message, StringComparison.Ordinal);
+        var future = Restore(Patch(bytes, 4, (byte)(AgentMemory.SnapshotFormatVersion + 1)));
+        Assert.Contains($"format version {AgentMemory.SnapshotFormatVersion + 1}, written by a newer MemoryFabric", future.Message, StringComparison.Ordinal);
+        var newer = Assert.IsType<UnsupportedFormatException>(future.InnerException);
+        Assert.Equal((AgentMemory.SnapshotFormatVersion + 1, (int)AgentMemory.SnapshotFormatVersion), (newer.Version, newer.NewestSupported));
+        Assert.Null(UnsupportedFormatException.Find(Restore(Patch(bytes, 4, 0))));
+        Assert.Contains("damaged", Restore(Patch(bytes, 4, 0)).Message, StringComparison.Ordinal);
         Assert.Contains("header checksum", Restore(Patch(bytes, 9, 0x7F)).Message, StringComparison.Ordinal);
         Assert.Contains("truncated", Restore(bytes[..(bytes.Length - 10)]).Message, StringComparison.Ordinal);
         Assert.Contains("truncated", Restore(bytes[..10]).Message, StringComparison.Ordinal);
