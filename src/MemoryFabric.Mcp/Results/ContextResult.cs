@@ -9,13 +9,17 @@ namespace MemoryFabric.Mcp.Results;
 /// <param name="BudgetTokens">The budget it was packed to.</param>
 /// <param name="Mode"><c>verbatim</c> (the whole history fit) or <c>retrieved</c>.</param>
 /// <param name="Items">The items the text is made of, in rendering order.</param>
+/// <param name="Degraded">Whether the items were ranked on lexical signals alone because the server's encoder was busy.</param>
+/// <param name="DegradedReason">Why (<c>embedding-deadline</c> or <c>embedder-overloaded</c>), or none.</param>
 public sealed record ContextResult(
     [property: Description("The agent.")] string Agent,
     [property: Description("The packed context, dates and speakers included: paste it into the prompt.")] string Text,
     [property: Description("The size of text in tokens, ceil(characters / 4); never above budget_tokens.")] int Tokens,
     [property: Description("The token budget the context was packed to.")] int BudgetTokens,
     [property: Description("verbatim (the whole history fit the budget) or retrieved.")] string Mode,
-    [property: Description("The items text is made of, in rendering order.")] IReadOnlyList<ContextItemView> Items);
+    [property: Description("The items text is made of, in rendering order.")] IReadOnlyList<ContextItemView> Items,
+    [property: Description("True when the server was busy and ranked the items on word matches alone (no semantic search); asking again later may find more.")] bool Degraded = false,
+    [property: Description("Why the context is degraded (embedding-deadline or embedder-overloaded); absent when it is not.")] string? DegradedReason = null);
 
 /// <summary>One item of a packed context.</summary>
 public sealed record ContextItemView

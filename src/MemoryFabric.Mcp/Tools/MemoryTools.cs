@@ -112,7 +112,7 @@ internal sealed class MemoryTools(IMemoryFabricMcpAccess access, IOptions<Memory
             });
         }
 
-        return new ContextResult(name, text, ContextTokens.Count(text), budget, context.Mode, items);
+        return new ContextResult(name, text, ContextTokens.Count(text), budget, context.Mode, items, context.Degraded, context.DegradedReason);
     }
 
     /// <summary>The kind of an item as the tools name it.</summary>
