@@ -12,9 +12,10 @@ public sealed partial class AgentMemory
 {
     /// <summary>The snapshot format version this build writes. Version 2 added provenance (source kind and trust)
     /// to turns and notes and the guard section (quarantine and lessons); version 3 stores the dense vectors as int8
-    /// with a per-vector scale (a quarter of the bytes; float32 for a level with a non-finite component). Versions 1
-    /// and 2 are still read.</summary>
-    public const ushort SnapshotFormatVersion = 3;
+    /// with a per-vector scale (a quarter of the bytes; float32 for a level with a non-finite component); version 4
+    /// adds the guard's testimony verdicts (the flagged turns, when its ledger was current), so that a restored agent's
+    /// first search need not rebuild them. Versions 1 to 3 are still read.</summary>
+    public const ushort SnapshotFormatVersion = 4;
 
     private const int SnapshotHeaderLength = 24;
 
@@ -731,7 +732,7 @@ public sealed partial class AgentMemory
 
         _unverifiedDimensions = s.UnverifiedDimensions;
         _historyCharacters = -1;
-        RebuildTestimonyInBackground();
+        RebuildTestimonyInBackground(s.TestimonyVerdicts);
     }
 
     // What a snapshot holds, read completely before anything is loaded (a corrupt snapshot leaves the memory empty).
@@ -762,6 +763,8 @@ public sealed partial class AgentMemory
         public NoteStore Notes { get; } = new();
 
         public List<PendingItem> Pending { get; } = [];
+
+        public Dictionary<string, string>? TestimonyVerdicts { get; set; }
 
         public Bm25Index<string> TurnLexical { get; set; } = null!;
 

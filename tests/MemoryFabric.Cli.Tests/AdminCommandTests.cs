@@ -219,7 +219,7 @@ public class AdminCommandTests
         Assert.StartsWith($"backed up to {backup} (", migrated.OutLines[1], StringComparison.Ordinal);
         Assert.Contains("agent local/tom: snapshot format 2 -> 3", migrated.Out, StringComparison.Ordinal);
         Assert.Contains("agent local/priya: snapshot format 2 -> 3", migrated.Out, StringComparison.Ordinal);
-        Assert.EndsWith("application id stamped, 2 agent snapshots rewritten at format 3; now schema 2, agent snapshots: 2 at format 3", migrated.OutLines[^1], StringComparison.Ordinal);
+        Assert.EndsWith($"application id stamped, 2 agent snapshots rewritten at format {AgentMemory.SnapshotFormatVersion}; now schema 2, agent snapshots: 2 at format {AgentMemory.SnapshotFormatVersion}", migrated.OutLines[^1], StringComparison.Ordinal);
 
         // The backup is the old database, as it was; the snapshots keep naming the model their vectors came from.
         Assert.Equal(new DataFormats(2, false, new Dictionary<int, int> { [2] = 2 }).ToString(), DataMigration.ReadFormats(backup).ToString());
@@ -229,7 +229,7 @@ public class AdminCommandTests
         var written = File.GetLastWriteTimeUtc(database);
         var again = await Memfab.RunAsync("admin", "migrate", "--data", directory);
         Assert.True(again.Code == 0, again.ToString());
-        Assert.Equal($"{directory} is current (schema 2, agent snapshots: 2 at format 3): nothing to migrate, nothing was changed", Assert.Single(again.OutLines));
+        Assert.Equal($"{directory} is current (schema 2, agent snapshots: 2 at format {AgentMemory.SnapshotFormatVersion}): nothing to migrate, nothing was changed", Assert.Single(again.OutLines));
         Assert.Single(Directory.EnumerateFiles(parent.Path, "*.db"));
         Assert.Equal(written, File.GetLastWriteTimeUtc(database));
 

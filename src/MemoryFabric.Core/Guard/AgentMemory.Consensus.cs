@@ -129,7 +129,7 @@ public sealed partial class AgentMemory
     // up to date (Guard/TestimonyLedger.cs): a refresh costs what the turns changed since the last one can affect.
     private void ScreenTestimony(List<Ranked> results, Dictionary<string, string> flags, Dictionary<string, string> detectors, HashSet<string> dropped)
     {
-        var ledger = TestimonyNow();
+        var judge = _testimony.Judge(TestimonyState, TestimonyHistory);
         foreach (var r in results.Where(r => !dropped.Contains(r.Id) && !IsReleased(r.Id)))
         {
             IReadOnlyList<string> turnIds = r.Kind switch
@@ -138,7 +138,7 @@ public sealed partial class AgentMemory
                 MemoryItemKind.Note => _notes.Get(r.Id)?.Provenance.TurnIds ?? [],
                 _ => _episodes.TryGetValue(r.Id, out var episode) ? episode.TurnIds : [],
             };
-            var (drop, verdicts) = ledger.Judge(r.Kind, r.Id, turnIds.Where(id => !IsReleased(id)).ToList());
+            var (drop, verdicts) = judge(r.Kind, r.Id, turnIds.Where(id => !IsReleased(id)).ToList());
             foreach (var (id, reason) in verdicts)
             {
                 flags.TryAdd(id, reason);
@@ -160,16 +160,27 @@ public sealed partial class AgentMemory
     /// <summary>Whether the testimony ledger is being built in the background (after a restore) and not installed yet.</summary>
     internal bool IsTestimonyBuilding => _testimony.IsBuilding;
 
+    /// <summary>Runs the testimony ledger's background build after a restore (tests hold it back).</summary>
+    internal Func<Func<TestimonyLedger>, Task<TestimonyLedger>> TestimonyBuildRunner
+    {
+        get => _testimony.Runner;
+        set => _testimony.Runner = value;
+    }
+
+    /// <summary>How many screens judged from the verdicts a restored snapshot carried (the ledger not built yet).</summary>
+    internal int TestimonyJudgedFromSnapshot => _testimony.JudgedFromSnapshot;
+
     // The ledger of the history, refreshed with the turns changed since the last screen.
     private TestimonyLedger TestimonyNow(bool force = false) => _testimony.Now(TestimonyState, TestimonyHistory, force);
 
-    // After a restore: the ledger of the restored history is built off the caller's thread (when the checks run),
-    // so the first search of an activated agent does not build it over the whole history on the request path.
-    private void RebuildTestimonyInBackground()
+    // After a restore: screens judge from the snapshot's verdicts (while no turn changes) and the ledger of the
+    // restored history is built off the caller's thread (when the checks run), so the first search of an activated
+    // agent does not build it over the whole history on the request path.
+    private void RebuildTestimonyInBackground(IReadOnlyDictionary<string, string>? verdicts)
     {
         if (ActiveGuard is { Testimony: true })
         {
-            _testimony.BuildInBackground(TestimonyHistory().ToList());
+            _testimony.BuildInBackground(TestimonyHistory().ToList(), verdicts);
         }
         else
         {

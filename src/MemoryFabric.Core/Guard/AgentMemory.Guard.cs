@@ -376,6 +376,8 @@ public sealed partial class AgentMemory
         {
             RecordFormat.WriteLesson(w, lesson);
         }
+
+        TestimonyKeeper.Write(w, _testimony.VerdictsForSnapshot(TestimonyState, TestimonyHistory));
     }
 
     private static void ReadGuard(ref PayloadReader r, SnapshotState s, int version)
@@ -399,6 +401,11 @@ public sealed partial class AgentMemory
         for (var i = 0; i < lessons; i++)
         {
             s.Lessons.Add(RecordFormat.ReadLesson(ref r));
+        }
+
+        if (version >= 4)
+        {
+            s.TestimonyVerdicts = TestimonyKeeper.Read(ref r);
         }
     }
 }

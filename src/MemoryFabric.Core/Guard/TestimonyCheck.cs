@@ -87,22 +87,22 @@ internal sealed partial class TestimonyCheck
     /// ones left out).</param>
     /// <returns>Whether the candidate leaves the results, and the items to flag, each with its reason.</returns>
     public (bool Drop, IReadOnlyList<(string Id, string Reason)> Flags) Judge(MemoryItemKind kind, string itemId, IReadOnlyList<string> turnIds) =>
-        Judge(_flags, _held, kind, itemId, turnIds);
+        Judge(_flags, _held.Contains, kind, itemId, turnIds);
 
     /// <summary>The verdicts on a retrieval candidate from a set of flagged turns and the quarantined ones (see
     /// <see cref="Judge(MemoryItemKind, string, IReadOnlyList{string})"/>).</summary>
     /// <param name="flags">The flagged turns, each with its reason.</param>
-    /// <param name="held">The quarantined turns of the history.</param>
+    /// <param name="held">Whether a turn is a quarantined turn of the history.</param>
     /// <param name="kind">The candidate's kind.</param>
     /// <param name="itemId">The candidate's id.</param>
     /// <param name="turnIds">Its turns.</param>
     /// <returns>Whether the candidate leaves the results, and the items to flag, each with its reason.</returns>
     internal static (bool Drop, IReadOnlyList<(string Id, string Reason)> Flags) Judge(
-        IReadOnlyDictionary<string, string> flags, IReadOnlySet<string> held, MemoryItemKind kind, string itemId, IReadOnlyList<string> turnIds)
+        IReadOnlyDictionary<string, string> flags, Func<string, bool> held, MemoryItemKind kind, string itemId, IReadOnlyList<string> turnIds)
     {
         ArgumentNullException.ThrowIfNull(turnIds);
         var flagged = turnIds.Where(flags.ContainsKey).Select(id => (Id: id, Reason: flags[id])).ToList();
-        var holds = kind != MemoryItemKind.Turn && turnIds.Any(held.Contains);
+        var holds = kind != MemoryItemKind.Turn && turnIds.Any(held);
         if (flagged.Count != 0 && kind != MemoryItemKind.Turn && (kind == MemoryItemKind.Note || flagged.Count == turnIds.Count))
         {
             flagged.Add((itemId, $"{flagged[0].Reason} (derived from turn {flagged[0].Id})"));

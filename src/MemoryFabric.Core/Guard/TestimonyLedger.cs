@@ -76,6 +76,10 @@ internal sealed class TestimonyLedger
     /// <summary>Whether no change waits for <see cref="Refresh"/> (deferred ones aside).</summary>
     public bool IsCurrent => !_stale;
 
+    /// <summary>Whether the next <see cref="Refresh"/> would rebuild the ledger over the whole history (too many
+    /// turns changed) rather than update it.</summary>
+    public bool RefreshRebuilds => _pending.Count > Math.Max(MinRebuild, _rebuildShare * _entries.Count);
+
     /// <summary>How many times the ledger was built over the whole history (at creation included).</summary>
     public int Rebuilds { get; private set; }
 
@@ -118,7 +122,7 @@ internal sealed class TestimonyLedger
             return;
         }
 
-        if (_pending.Count > Math.Max(MinRebuild, _rebuildShare * _entries.Count))
+        if (RefreshRebuilds)
         {
             Rebuild(history());
         }
@@ -143,7 +147,7 @@ internal sealed class TestimonyLedger
     /// <param name="turnIds">Its turns (released ones left out).</param>
     /// <returns>Whether the candidate leaves the results, and the items to flag, each with its reason.</returns>
     public (bool Drop, IReadOnlyList<(string Id, string Reason)> Flags) Judge(MemoryItemKind kind, string itemId, IReadOnlyList<string> turnIds) =>
-        TestimonyCheck.Judge(_flags, _held, kind, itemId, turnIds);
+        TestimonyCheck.Judge(_flags, _held.Contains, kind, itemId, turnIds);
 
     private void Rebuild(IEnumerable<(Turn Turn, bool Quarantined)> history)
     {

@@ -119,6 +119,84 @@ public sealed class GuardTestimonyLedgerTests
         await AssertSameAsync(restored, seed, 1);
     }
 
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task A_restored_snapshots_verdicts_judge_the_first_searches_as_the_ledger_would_until_a_turn_changes(int seed)
+    {
+        var time = new FakeTimeProvider(Talk.May8.AddYears(1));
+        var original = new AgentMemory(new AgentMemoryOptions(), time);
+        var generator = new TestimonyHistoryGenerator(seed);
+        var next = 0;
+        for (var i = 0; i < 50; i++)
+        {
+            await original.IngestAsync([Input(generator.NextTurn($"t{next++}"))]);
+            if (i == 25)
+            {
+                await original.SearchAsync(new SearchRequest { Query = "said told heard", Limit = 10 }); // the ledger is built here
+            }
+        }
+
+        // The ledger is brought up to date for the snapshot (the last 24 turns came after it was built).
+        var snapshot = original.CreateSnapshot();
+        var restored = new AgentMemory(new AgentMemoryOptions(), time);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        restored.TestimonyBuildRunner = async build =>
+        {
+            await gate.Task;
+            return build();
+        };
+        restored.RestoreSnapshot(snapshot);
+        var reference = new AgentMemory(new AgentMemoryOptions(), time) { TestimonyBuildRunner = build => Task.FromResult(build()) };
+        reference.RestoreSnapshot(snapshot); // the same restore, judged by its ledger
+
+        try
+        {
+            // While the build is held back, the first search judges from the snapshot's verdicts: the same hits and
+            // the same quarantines as the same restore judged by its ledger. (A quarantine by another detector changes
+            // the history the verdicts were made on: later screens wait for the ledger.)
+            var query = string.Join(' ', generator.Pick(await original.GetTurnsAsync()).Text.Split(' ').Take(4)) + " said told";
+            var expected = await reference.SearchAsync(new SearchRequest { Query = query, Limit = 10 });
+            var actual = await restored.SearchAsync(new SearchRequest { Query = query, Limit = 10 }).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(expected.Select(h => h.Item.Id), actual.Select(h => h.Item.Id));
+            Assert.Equal(1, restored.TestimonyJudgedFromSnapshot);
+            Assert.True(restored.IsTestimonyBuilding);
+            Assert.Equal(Quarantine(await reference.GetQuarantineAsync()), Quarantine(await restored.GetQuarantineAsync()));
+            Assert.Equal(0, reference.TestimonyJudgedFromSnapshot);
+
+            // A new turn ends them: the next screen waits for the ledger, which is the full build's.
+            await restored.IngestAsync([Input(generator.NextTurn($"t{next++}"))]);
+            var search = restored.SearchAsync(new SearchRequest { Query = query, Limit = 10 });
+            Assert.False(search.IsCompleted, "the screen waits for the ledger's build");
+            gate.SetResult();
+            await search.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(1, restored.TestimonyJudgedFromSnapshot);
+            await AssertSameAsync(restored, seed, 0);
+        }
+        finally
+        {
+            gate.TrySetResult();
+        }
+
+        static IEnumerable<(string, string)> Quarantine(IReadOnlyList<QuarantineEntry> entries) =>
+            entries.Select(e => (e.ItemId, e.Detector)).Order();
+    }
+
+    [Fact]
+    public async Task A_snapshot_of_a_memory_that_never_screened_carries_no_verdicts_and_its_restore_builds_the_ledger()
+    {
+        var time = new FakeTimeProvider(Talk.May8.AddYears(1));
+        var original = new AgentMemory(new AgentMemoryOptions(), time);
+        await original.IngestAsync(Talk.Generated(sessions: 3, turnsPerSession: 10));
+        var restored = new AgentMemory(new AgentMemoryOptions(), time);
+        restored.RestoreSnapshot(original.CreateSnapshot());
+
+        await restored.SearchAsync(new SearchRequest { Query = "pottery class" });
+
+        Assert.Equal(0, restored.TestimonyJudgedFromSnapshot);
+        Assert.False(restored.IsTestimonyBuilding);
+        await AssertSameAsync(restored, 0, 0);
+    }
+
     private static TurnInput Input(Turn t) => new()
     {
         Id = t.Id,

@@ -4,7 +4,8 @@ using MemoryFabric.Retrieval;
 
 namespace MemoryFabric.Core.Tests.Persistence;
 
-/// <summary>Format version 3 (int8 vectors, decoded on first use) and the version 2 snapshots written before it.</summary>
+/// <summary>Format versions 3 and 4 (int8 vectors, decoded on first use; 4 adds the testimony verdicts) and the version 2
+/// snapshots written before them.</summary>
 public sealed class SnapshotVersionTests
 {
     // Written by the previous release (format version 2, float32 vectors) from Talk.SmallSession() ingested and
@@ -34,7 +35,7 @@ public sealed class SnapshotVersionTests
     }
 
     [Fact]
-    public async Task A_version_2_snapshot_written_by_the_previous_release_restores_and_is_rewritten_as_version_3()
+    public async Task A_version_2_snapshot_written_by_an_earlier_release_restores_and_is_rewritten_at_the_current_version()
     {
         var fixture = Version2Fixture();
         Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(fixture.AsSpan(4)));
@@ -48,7 +49,7 @@ public sealed class SnapshotVersionTests
 
         var v3 = fromV2.CreateSnapshot();
         Assert.Equal(AgentMemory.SnapshotFormatVersion, BinaryPrimitives.ReadUInt16LittleEndian(v3.AsSpan(4)));
-        Assert.Equal(3, AgentMemory.SnapshotFormatVersion);
+        Assert.Equal(4, AgentMemory.SnapshotFormatVersion);
         Assert.True(v3.Length < fixture.Length / 2, $"{v3.Length} bytes against {fixture.Length}"); // 35 vectors of 388 bytes, not 1,536
 
         var fromV3 = Restore(v3);
@@ -66,6 +67,7 @@ public sealed class SnapshotVersionTests
     public async Task A_restored_memory_snapshots_to_the_same_bytes_before_and_after_its_vectors_are_decoded()
     {
         var original = await ConsolidatedAsync();
+        await original.SearchAsync(new SearchRequest { Query = "support group", QueryTime = Scenario.Now }); // the guard's verdicts are in the snapshot too
         var snapshot = original.CreateSnapshot();
         var restored = Restore(snapshot);
 
