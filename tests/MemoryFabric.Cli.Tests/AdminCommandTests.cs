@@ -217,8 +217,8 @@ public class AdminCommandTests
         Assert.Equal($"{directory}: schema 2 (no MemoryFabric application id yet), agent snapshots: 2 at format 2", migrated.OutLines[0]);
         var backup = Assert.Single(Directory.EnumerateFiles(parent.Path, "data.backup-schema2-snapshot2-*.db"));
         Assert.StartsWith($"backed up to {backup} (", migrated.OutLines[1], StringComparison.Ordinal);
-        Assert.Contains("agent local/tom: snapshot format 2 -> 3", migrated.Out, StringComparison.Ordinal);
-        Assert.Contains("agent local/priya: snapshot format 2 -> 3", migrated.Out, StringComparison.Ordinal);
+        Assert.Contains($"agent local/tom: snapshot format 2 -> {AgentMemory.SnapshotFormatVersion}", migrated.Out, StringComparison.Ordinal);
+        Assert.Contains($"agent local/priya: snapshot format 2 -> {AgentMemory.SnapshotFormatVersion}", migrated.Out, StringComparison.Ordinal);
         Assert.EndsWith($"application id stamped, 2 agent snapshots rewritten at format {AgentMemory.SnapshotFormatVersion}; now schema 2, agent snapshots: 2 at format {AgentMemory.SnapshotFormatVersion}", migrated.OutLines[^1], StringComparison.Ordinal);
 
         // The backup is the old database, as it was; the snapshots keep naming the model their vectors came from.
@@ -280,7 +280,7 @@ public class AdminCommandTests
         var newerSnapshot = await Memfab.RunAsync("admin", "migrate", "--data", directory);
         Assert.Equal(1, newerSnapshot.Code);
         Assert.Equal(
-            $"memfab admin migrate: '{database}' holds an agent snapshot of format 9, newer than the 3 this version of MemoryFabric reads: upgrade memfab (a migration only goes forward); nothing was changed",
+            $"memfab admin migrate: '{database}' holds an agent snapshot of format 9, newer than the {AgentMemory.SnapshotFormatVersion} this version of MemoryFabric reads: upgrade memfab (a migration only goes forward); nothing was changed",
             Assert.Single(newerSnapshot.ErrorLines));
         Assert.Equal(bytes, await File.ReadAllBytesAsync(database));
 

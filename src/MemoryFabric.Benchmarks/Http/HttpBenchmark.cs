@@ -633,6 +633,8 @@ public static class HttpBenchmark
 
             drain.Stop();
             var consolidation = await session.Client.ConsolidateAsync(coldAgent, cancellationToken).ConfigureAwait(false);
+            // An agent in use: searched before the restarts (its guard has judged its history, which its snapshot keeps).
+            await session.Client.GetSearchResponseAsync(coldAgent, new SearchRequest { Query = workload.Query(coldStream, new Random(options.Seed)), Limit = options.SearchLimit }, cancellationToken).ConfigureAwait(false);
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
             var pendingAfter = (await session.Client.GetAgentAsync(coldAgent, cancellationToken).ConfigureAwait(false))?.PendingEmbeddings ?? 0;
             log.WriteLine(Invariant($"{Prefix}cold activation: indexed in {drain.Elapsed.TotalSeconds:F1} s, consolidated in {consolidation.Duration.TotalMilliseconds:F0} ms; restarting the server {options.ColdRepeats} times ..."));
