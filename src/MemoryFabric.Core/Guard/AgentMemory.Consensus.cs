@@ -180,7 +180,7 @@ public sealed partial class AgentMemory
     {
         if (ActiveGuard is { Testimony: true })
         {
-            _testimony.BuildInBackground(TestimonyHistory().ToList(), verdicts);
+            _testimony.Restored(TestimonyHistory(), verdicts);
         }
         else
         {

@@ -17,9 +17,10 @@ internal delegate (bool Drop, IReadOnlyList<(string Id, string Reason)> Flags) T
 /// <list type="bullet">
 /// <item>a snapshot carries the ledger's verdicts (the flagged turns) when it was current; after a restore, screens
 /// judge from them for as long as no turn changes, exactly as the ledger would;</item>
-/// <item>a restore starts building the ledger from a copy of the restored history on a thread-pool thread; the turns
-/// reported as changed meanwhile are handed to it when it is installed, and its next refresh brings them to their
-/// current state, so its verdicts are those of a ledger built over the current history;</item>
+/// <item>the ledger is built from a copy of the history on a thread-pool thread: by the first screen that judges
+/// from the verdicts, or by the restore when there are none; the turns reported as changed meanwhile are handed to
+/// it when it is installed, and its next refresh brings them to their current state, so its verdicts are those of a
+/// ledger built over the current history;</item>
 /// <item>without either, the first screen builds it, as before.</item>
 /// </list>
 /// Single-threaded like its owner: only the build itself runs elsewhere, over an immutable copy of the history.
@@ -40,16 +41,20 @@ internal sealed class TestimonyKeeper
     /// <summary>How many screens judged from a snapshot's verdicts instead of the ledger.</summary>
     public int JudgedFromSnapshot { get; private set; }
 
-    /// <summary>Forgets the ledger (and any build under way) and starts building one over <paramref name="history"/>
-    /// on a thread-pool thread.</summary>
-    /// <param name="history">A copy of the history, as for <see cref="TestimonyLedger.Create"/>; not read again by the caller's thread.</param>
-    /// <param name="verdicts">The verdicts a snapshot of that history carried, or none.</param>
-    public void BuildInBackground(IReadOnlyList<(Turn Turn, bool Quarantined)> history, IReadOnlyDictionary<string, string>? verdicts = null)
+    /// <summary>After a restore: forgets the ledger (and any build under way). With the verdicts the snapshot
+    /// carried, screens judge from them and the first one starts the ledger's build in the background (so a restore
+    /// and the first request spend nothing on it); without, the build starts now, over <paramref name="history"/>.</summary>
+    /// <param name="history">The restored history, as for <see cref="TestimonyLedger.Create"/> (read now only without verdicts).</param>
+    /// <param name="verdicts">The verdicts the snapshot carried, or none.</param>
+    public void Restored(IEnumerable<(Turn Turn, bool Quarantined)> history, IReadOnlyDictionary<string, string>? verdicts)
     {
         ArgumentNullException.ThrowIfNull(history);
         Reset();
         _verdicts = verdicts;
-        _building = Runner(() => TestimonyLedger.Create(history));
+        if (verdicts is null)
+        {
+            Start(history);
+        }
     }
 
     /// <summary>Forgets the ledger (and any build under way): the next use builds one over the history then.</summary>
@@ -113,10 +118,14 @@ internal sealed class TestimonyKeeper
     public TestimonyJudge Judge(Func<string, (Turn Turn, bool Quarantined)?> lookup, Func<IEnumerable<(Turn Turn, bool Quarantined)>> history)
     {
         ArgumentNullException.ThrowIfNull(lookup);
-        if (_ledger is null && _verdicts is { } verdicts && _building is { IsCompleted: false })
+        if (_ledger is null && _verdicts is { } verdicts)
         {
-            JudgedFromSnapshot++;
-            return (kind, itemId, turnIds) => TestimonyCheck.Judge(verdicts, id => lookup(id) is { Quarantined: true }, kind, itemId, turnIds);
+            _building ??= Start(history());
+            if (!_building.IsCompleted)
+            {
+                JudgedFromSnapshot++;
+                return (kind, itemId, turnIds) => TestimonyCheck.Judge(verdicts, id => lookup(id) is { Quarantined: true }, kind, itemId, turnIds);
+            }
         }
 
         return Now(lookup, history).Judge;
@@ -211,6 +220,13 @@ internal sealed class TestimonyKeeper
         }
 
         return verdicts;
+    }
+
+    // Starts building the ledger of a copy of the history (taken on this thread) on the runner.
+    private Task<TestimonyLedger> Start(IEnumerable<(Turn Turn, bool Quarantined)> history)
+    {
+        var copy = history.ToList();
+        return _building = Runner(() => TestimonyLedger.Create(copy));
     }
 
     // Installs a background build (waiting for it if needed), with the changes noted meanwhile.

@@ -98,10 +98,10 @@ public sealed class GuardTestimonyLedgerTests
             await original.IngestAsync([Input(generator.NextTurn($"t{next++}"))]);
         }
 
-        await original.SearchAsync(new SearchRequest { Query = "said told heard", Limit = 20 }); // quarantines what it flags
+        await original.QuarantineAsync("t3", "a reviewer's doubt", AgentMemory.ManualDetector); // never screened: no verdicts in its snapshot
         var restored = new AgentMemory(new AgentMemoryOptions(), time);
         restored.RestoreSnapshot(original.CreateSnapshot());
-        Assert.True(restored.IsTestimonyBuilding, "a restore starts the ledger's build in the background");
+        Assert.True(restored.IsTestimonyBuilding, "a restore without verdicts starts the ledger's build in the background");
 
         // Changes before the first screen: new turns, a reviewer's quarantine and a release of a flagged turn.
         await restored.IngestAsync(Enumerable.Range(0, 6).Select(_ => Input(generator.NextTurn($"t{next++}"))).ToList());
@@ -146,6 +146,7 @@ public sealed class GuardTestimonyLedgerTests
             return build();
         };
         restored.RestoreSnapshot(snapshot);
+        Assert.False(restored.IsTestimonyBuilding, "with verdicts, the first screen starts the build, not the restore");
         var reference = new AgentMemory(new AgentMemoryOptions(), time) { TestimonyBuildRunner = build => Task.FromResult(build()) };
         reference.RestoreSnapshot(snapshot); // the same restore, judged by its ledger
 
