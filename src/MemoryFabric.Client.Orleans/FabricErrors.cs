@@ -64,6 +64,7 @@ internal static class FabricErrors
     private static Exception? Translated(Exception exception, string operation, string? agent) => exception switch
     {
         MemoryFabricApiException or OperationCanceledException or TimeoutException or OrleansException => null,
+        global::MemoryFabric.Orleans.TenantIndex.TenantIndexDisabledException off => Create(HttpStatusCode.NotImplemented, "tenant-index-disabled", "The tenant index is off", off.Message, operation),
         StorageBusyException busy => Create(HttpStatusCode.ServiceUnavailable, "storage-busy", "Storage is busy", busy.Message, operation, TimeSpan.FromSeconds(1)),
         Embeddings.EmbedderOverloadedException overloaded => Create(HttpStatusCode.ServiceUnavailable, "embedder-overloaded", "The encoder is overloaded", overloaded.Message, operation, overloaded.RetryAfter),
         AgentNotFoundException => NotFound(operation, NoAgent(agent ?? string.Empty)),

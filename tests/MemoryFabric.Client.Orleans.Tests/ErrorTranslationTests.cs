@@ -58,6 +58,10 @@ public sealed class ErrorTranslationTests
         Assert.Equal((HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(2)), (overloaded.StatusCode, overloaded.RetryAfter));
         Assert.EndsWith("/embedder-overloaded", overloaded.Problem.Type, StringComparison.Ordinal);
 
+        var off = Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(new MemoryFabric.Orleans.TenantIndex.TenantIndexDisabledException(), "SearchTenantAsync", null));
+        Assert.Equal(HttpStatusCode.NotImplemented, off.StatusCode);
+        Assert.Contains("MemoryFabric:TenantIndex:Enabled=true", off.Problem.Detail, StringComparison.Ordinal);
+
         var stored = new Persistence.UnsupportedFormatException("AgentMemory snapshot", 9, 3).AsInvalidData();
         var newer = Assert.IsType<MemoryFabricApiException>(FabricErrors.Translate(stored, "GetAgentAsync", "tom"));
         Assert.Equal(HttpStatusCode.InternalServerError, newer.StatusCode);

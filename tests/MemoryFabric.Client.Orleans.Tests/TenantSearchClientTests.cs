@@ -72,6 +72,7 @@ public sealed class TenantSearchClientTests : IAsyncLifetime
         {
             var embedder = new HashingEmbeddingGenerator(64);
             siloBuilder.AddMemoryFabric(o => o.UseInMemoryProviders = true);
+            siloBuilder.Services.AddSingleton(new MemoryFabric.Orleans.TenantIndex.TenantIndexOptions { Enabled = true });
             siloBuilder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embedder);
             siloBuilder.Services.AddSingleton<IAgentMemoryFactory>(new AgentMemoryFactory(() => new AgentMemory(new AgentMemoryOptions { DeferEmbedding = true }, TimeProvider.System, embedder)));
         }

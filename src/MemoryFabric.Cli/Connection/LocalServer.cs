@@ -134,6 +134,8 @@ internal sealed class LocalServer : IAsyncDisposable
                 ["MemoryFabric:AdminKey"] = adminSecret,
                 ["MemoryFabric:InMemory"] = "false",
             });
+            // One user's data on one machine: the tenant index is on (memfab search --all), unless configured off.
+            builder.Configuration["MemoryFabric:TenantIndex:Enabled"] ??= "true";
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(new ErrorWriterLoggerProvider(stderr));
             // memfab handles Ctrl+C itself (and stops the host in order); the console lifetime would stop it mid-command.

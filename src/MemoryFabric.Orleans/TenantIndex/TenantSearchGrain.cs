@@ -52,6 +52,11 @@ public sealed class TenantSearchGrain : Grain, ITenantSearchGrain
     public async Task<TenantSearchResponse> SearchAsync(TenantSearchRequest request, CancellationToken cancellationToken = default)
     {
         TenantSearchRequests.Validate(request);
+        if (!(ServiceProvider.GetService<TenantIndexOptions>() ?? new TenantIndexOptions()).Enabled)
+        {
+            throw new TenantIndexDisabledException();
+        }
+
         var tenant = this.GetPrimaryKeyString();
         var agents = await ResolveAgentsAsync(tenant, request, cancellationToken);
         if (agents is { Count: 0 })

@@ -86,6 +86,9 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 case AgentNotFoundException:
                     await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not-found", "Not found", AgentDetail(context)).ConfigureAwait(false);
                     break;
+                case MemoryFabric.Orleans.TenantIndex.TenantIndexDisabledException off:
+                    await Problems.WriteAsync(context, StatusCodes.Status501NotImplemented, "tenant-index-disabled", "The tenant index is off", off.Message).ConfigureAwait(false);
+                    break;
                 case TenantExistsException t:
                     await Problems.WriteAsync(context, StatusCodes.Status409Conflict, "conflict", "Conflict", t.Message).ConfigureAwait(false);
                     break;

@@ -10,9 +10,26 @@ namespace MemoryFabric.Server.Tests.Api;
 /// SQLite, hashing embedder), read-after-write, forgets and deletes, tenant isolation, bad input as problem+json.</summary>
 public sealed class TenantSearchApiTests : IDisposable
 {
-    private readonly FabricServerFactory _factory = new();
+    private readonly FabricServerFactory _factory = new(new Dictionary<string, string?> { ["MemoryFabric:TenantIndex:Enabled"] = "true" });
 
     public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task With_the_tenant_index_off_as_by_default_a_tenant_wide_search_is_a_501_that_says_how_to_turn_it_on()
+    {
+        using var factory = new FabricServerFactory();
+        using var client = await factory.CreateTenantClientAsync("acme");
+        (await client.PostAsJsonAsync("/v1/agents/desk-1/turns", Turns.Batch(Turns.One("d1-1", "The printer on floor two jams on glossy paper.")))).EnsureSuccessStatusCode();
+
+        var response = await client.PostAsJsonAsync("/v1/search", new { query = "printer", limit = 2 });
+
+        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.EndsWith("/tenant-index-disabled", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Contains("MemoryFabric:TenantIndex:Enabled=true", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        (await client.PostAsJsonAsync("/v1/agents/desk-1/search", new { query = "printer" })).EnsureSuccessStatusCode(); // an agent's own search is unaffected
+    }
 
     [Fact]
     public async Task A_turn_written_a_moment_ago_is_found_across_the_tenants_agents_with_its_agent_named()
