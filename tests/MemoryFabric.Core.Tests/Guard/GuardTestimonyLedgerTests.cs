@@ -26,15 +26,7 @@ public sealed class GuardTestimonyLedgerTests
             var quarantine = await memory.GetQuarantineAsync();
             if (roll < 0.5 || turns.Count < 5)
             {
-                var inputs = Enumerable.Range(0, 1 + generator.Next(3)).Select(_ => generator.NextTurn($"t{next++}")).Select(t => new TurnInput
-                {
-                    Id = t.Id,
-                    SessionId = t.SessionId,
-                    Speaker = t.Speaker,
-                    Role = t.Role,
-                    Text = t.Text,
-                    Timestamp = t.Timestamp,
-                }).ToList();
+                var inputs = Enumerable.Range(0, 1 + generator.Next(3)).Select(_ => Input(generator.NextTurn($"t{next++}"))).ToList();
                 await memory.IngestAsync(inputs);
             }
             else if (roll < 0.75)
