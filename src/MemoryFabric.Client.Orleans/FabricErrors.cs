@@ -49,13 +49,13 @@ internal static class FabricErrors
         if (StorageFullException.Find(exception) is not null)
         {
             return Create(HttpStatusCode.InsufficientStorage, "storage-full", "Storage is full",
-                "Storage is full: nothing of this request was stored. Writes resume by themselves once space is freed (or the volume grown); reads keep working.", operation);
+                StorageFullException.ProblemDetail, operation);
         }
 
         if (UnsupportedFormatException.Find(exception) is { } newer)
         {
             return Create(HttpStatusCode.InternalServerError, "unsupported-format", "Stored data is in a newer format",
-                $"{newer.Message} Run that release (or a newer one) on this data, or restore a backup taken for this one; nothing was changed.", operation);
+                newer.ProblemDetail, operation);
         }
 
         return Translated(exception, operation, agent);

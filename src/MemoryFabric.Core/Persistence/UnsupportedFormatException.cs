@@ -46,6 +46,11 @@ public sealed class UnsupportedFormatException : Exception
     /// <returns>The exception to throw.</returns>
     public InvalidDataException AsInvalidData() => new(Message, this);
 
+    /// <summary>What a caller is told (the HTTP API's and the Orleans client SDK's 500 <c>unsupported-format</c>
+    /// problem): the message and what to do.</summary>
+    public string ProblemDetail =>
+        $"{Message} Run that release (or a newer one) on this data, or restore a backup taken for this one; nothing was changed.";
+
     /// <summary>What the data is.</summary>
     public string Format { get; }
 

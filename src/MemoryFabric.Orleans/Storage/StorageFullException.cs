@@ -6,6 +6,10 @@ namespace MemoryFabric.Orleans.Storage;
 /// 507 Insufficient Storage and reports itself not ready until a write succeeds again).</summary>
 public sealed class StorageFullException : Exception
 {
+    /// <summary>What a caller is told (the HTTP API's and the Orleans client SDK's 507 <c>storage-full</c> problem).</summary>
+    public const string ProblemDetail =
+        "Storage is full: nothing of this request was stored. Writes resume by themselves once space is freed (or the volume grown); reads keep working.";
+
     /// <summary>Creates the exception.</summary>
     public StorageFullException()
         : base("The store has no space left; nothing was stored.")

@@ -30,7 +30,7 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
             {
                 // Possibly wrapped (Orleans' grain storage bridge): a full store is never a 500.
                 await Problems.WriteAsync(context, StatusCodes.Status507InsufficientStorage, "storage-full", "Storage is full",
-                    "Storage is full: nothing of this request was stored. Writes resume by themselves once space is freed (or the volume grown); reads keep working.").ConfigureAwait(false);
+                    StorageFullException.ProblemDetail).ConfigureAwait(false);
                 return;
             }
 
@@ -39,7 +39,7 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 // Data written by a newer release (a rollback): not a bug, and nothing a retry or the client can change.
                 LogNewerFormat(logger, newer, context.Request.Method, context.Request.Path);
                 var problem = Problems.Create(context, StatusCodes.Status500InternalServerError, "unsupported-format", "Stored data is in a newer format",
-                    $"{newer.Message} Run that release (or a newer one) on this data, or restore a backup taken for this one; nothing was changed.");
+                    newer.ProblemDetail);
                 problem.Extensions["format"] = newer.Format;
                 problem.Extensions["version"] = newer.Version;
                 problem.Extensions["newestSupported"] = newer.NewestSupported;
