@@ -204,10 +204,7 @@ public class AdminCommandTests
     public async Task Migrate_backs_up_then_rewrites_the_previous_release_snapshots_and_then_has_nothing_to_do()
     {
         using var parent = new TempDirectory();
-        var directory = Path.Combine(parent.Path, "data");
-        Directory.CreateDirectory(directory);
-        var database = Path.Combine(directory, "memoryfabric.db");
-        File.Copy(PreviousRelease, database);
+        var (directory, database) = PreviousReleaseData(parent);
         var oldModel = ModelsOf(database);
         Assert.Equal(2, oldModel.Count);
 
@@ -242,10 +239,7 @@ public class AdminCommandTests
     public async Task Migrate_refuses_a_newer_database_and_a_missing_one_changing_nothing()
     {
         using var parent = new TempDirectory();
-        var directory = Path.Combine(parent.Path, "data");
-        Directory.CreateDirectory(directory);
-        var database = Path.Combine(directory, "memoryfabric.db");
-        File.Copy(PreviousRelease, database);
+        var (directory, database) = PreviousReleaseData(parent);
         using (var connection = new SqliteConnection($"Data Source={database};Pooling=False"))
         {
             connection.Open();
@@ -287,6 +281,16 @@ public class AdminCommandTests
         var none = await Memfab.RunAsync("admin", "migrate", "--data", Path.Combine(parent.Path, "nothing"));
         Assert.Equal(2, none.Code);
         Assert.Contains("no MemoryFabric database", none.Error, StringComparison.Ordinal);
+    }
+
+    // PARENT/data holding a copy of the previous release's database: (the directory, the database file).
+    private static (string Directory, string Database) PreviousReleaseData(TempDirectory parent)
+    {
+        var directory = Path.Combine(parent.Path, "data");
+        Directory.CreateDirectory(directory);
+        var database = Path.Combine(directory, "memoryfabric.db");
+        File.Copy(PreviousRelease, database);
+        return (directory, database);
     }
 
     private static async Task AssertFixtureContentAsync(TempDirectory data)
