@@ -33,8 +33,8 @@ public sealed class MemoryFabricServerOptions
     /// on first start).</summary>
     public string? AdminKey { get; set; }
 
-    /// <summary>The embedder: <c>auto</c> (MiniLM, or the hashed fallback with a warning), <c>minilm</c>,
-    /// <c>hashing</c> or <c>openai</c>.</summary>
+    /// <summary>The embedder: <c>auto</c> (snowflake-arctic-embed-xs, else MiniLM, else the hashed fallback, with a
+    /// warning), <c>minilm</c>, <c>arctic-xs</c>, <c>hashing</c> or <c>openai</c>.</summary>
     public string Embedder { get; set; } = "auto";
 
     /// <summary>How long a search or context may wait for the encoder to start on its query; past it the answer is
@@ -43,7 +43,7 @@ public sealed class MemoryFabricServerOptions
     /// off: queries then wait their turn, and a full queue answers 503. Default: 5 ms.</summary>
     public TimeSpan QueryEmbeddingDeadline { get; set; } = TimeSpan.FromMilliseconds(5);
 
-    /// <summary>The query-first scheduler in front of the local (MiniLM) encoder (<c>MemoryFabric:EmbeddingScheduler:*</c>):
+    /// <summary>The query-first scheduler in front of the local (MiniLM or arctic-xs) encoder (<c>MemoryFabric:EmbeddingScheduler:*</c>):
     /// worker threads, background chunk size, micro-batch size, interactive queue limit (beyond: 503 with
     /// <c>Retry-After</c>).</summary>
     public Embeddings.PriorityEmbeddingGeneratorOptions EmbeddingScheduler { get; set; } = new();

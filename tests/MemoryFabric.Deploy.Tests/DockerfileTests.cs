@@ -120,7 +120,7 @@ public sealed partial class DockerfileTests
     public void The_only_build_argument_is_the_model_one()
     {
         var args = Instruction("ARG").Select(a => a["ARG ".Length..].Trim()).ToList();
-        Assert.Equal(["MEMFAB_BUNDLE_MODEL=true", "MEMFAB_BUNDLE_MODEL"], args);
+        Assert.Equal(["MEMFAB_BUNDLE_MODEL=true", "MEMFAB_BUNDLE_MODEL", "MEMFAB_BUNDLE_MODEL"], args); // global, build stage, model stage
         Assert.DoesNotContain(Instruction("COPY"), c => c.Contains("feed", StringComparison.OrdinalIgnoreCase));
     }
 
@@ -148,7 +148,7 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
-    public void The_bundled_model_is_checked_against_the_digests_the_server_verifies()
+    public void The_bundled_minilm_model_is_checked_against_the_digests_the_server_verifies()
     {
         var source = File.ReadAllText(Repo.PathOf("src", "MemoryFabric.Embeddings", "Model", "MiniLmModel.cs"));
         var expected = ModelFile().Matches(source).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
@@ -163,6 +163,36 @@ public sealed partial class DockerfileTests
         var modelDir = Instruction("ENV").SelectMany(e => EnvPair().Matches(e)).Single(m => m.Groups[1].Value == "MEMORYFABRIC_MODEL_DIR").Groups[2].Value;
         Assert.EndsWith("/all-MiniLM-L6-v2-q4", modelDir, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_default_encoder_is_extracted_in_the_build_stage_into_the_directory_the_server_reads()
+    {
+        var source = File.ReadAllText(Repo.PathOf("src", "MemoryFabric.Embeddings", "Model", "ArcticXsModel.cs"));
+        var modelId = StringConstant(source, "ModelId");
+        var variable = StringConstant(source, "DirectoryEnvironmentVariable");
+
+        // After the publish (which restored the model's NuGet package), in the same stage, when the build argument asks.
+        var runs = Instruction("RUN").ToList();
+        var publish = runs.FindIndex(r => r.Contains("dotnet publish", StringComparison.Ordinal));
+        var bundle = runs.FindIndex(r => r.Contains("dotnet run deploy/bundle-arctic.cs -- /model/" + modelId, StringComparison.Ordinal));
+        Assert.True(publish >= 0 && bundle > publish, "bundle-arctic.cs runs after the publish");
+        Assert.Contains("MEMFAB_BUNDLE_MODEL", runs[bundle], StringComparison.Ordinal);
+        var buildStage = Lines.SkipWhile(l => !l.Contains(" AS build", StringComparison.Ordinal)).TakeWhile(l => !l.StartsWith("FROM node", StringComparison.Ordinal)).ToList();
+        Assert.Contains(runs[bundle], buildStage);
+        Assert.Contains("COPY deploy/bundle-arctic.cs ./deploy/", buildStage);
+        Assert.True(File.Exists(Repo.PathOf("deploy", "bundle-arctic.cs")));
+        Assert.Contains("ArcticXsModel.EnsureAsync", File.ReadAllText(Repo.PathOf("deploy", "bundle-arctic.cs")), StringComparison.Ordinal);
+
+        // The runtime gets the directory and the server is told where it is.
+        Assert.Contains("COPY --from=build /model /opt/memoryfabric/models", FinalStage());
+        var env = Instruction("ENV").SelectMany(e => EnvPair().Matches(e)).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        Assert.Equal("/opt/memoryfabric/models/" + modelId, env[variable]);
+    }
+
+    private static string StringConstant(string source, string name) =>
+        Regex.Match(source, $@"const string {name} = ""([^""]+)"";") is { Success: true } match
+            ? match.Groups[1].Value
+            : throw new InvalidOperationException($"constant {name} not found");
 
     [Fact]
     public void The_dockerignore_keeps_build_outputs_and_local_data_out_of_the_context()

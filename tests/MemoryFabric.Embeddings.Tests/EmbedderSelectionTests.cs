@@ -2,8 +2,8 @@ using Microsoft.Extensions.AI;
 
 namespace MemoryFabric.Embeddings.Tests;
 
-/// <summary>Host embedder selection: MiniLM behind the cache when the model is there, the fallback with a warning
-/// naming the file when it is not (auto), an error when MiniLM is required.</summary>
+/// <summary>Host embedder selection: auto is arctic-xs behind the cache, else MiniLM with a warning saying why, else the
+/// fallback with a warning naming the file; an explicit model directory's own model; an error when a model is required.</summary>
 public sealed class EmbedderSelectionTests : IDisposable
 {
     private readonly string _empty = Path.Combine(Path.GetTempPath(), "memfab-selection-" + Guid.NewGuid().ToString("N"));
@@ -13,7 +13,7 @@ public sealed class EmbedderSelectionTests : IDisposable
     public void Dispose() => Directory.Delete(_empty, recursive: true);
 
     [Fact]
-    public async Task Auto_uses_the_cached_minilm_encoder_when_the_model_is_present()
+    public async Task Auto_with_a_minilm_directory_uses_the_cached_minilm_encoder_without_a_warning()
     {
         var directory = await MiniLmModel.EnsureAsync();
         var selected = await EmbedderSelection.CreateAsync(new EmbedderSelectionOptions { ModelDirectory = directory }, () => new Fallback());
@@ -25,6 +25,51 @@ public sealed class EmbedderSelectionTests : IDisposable
         Assert.NotNull(generator.GetService(typeof(MiniLmEmbeddingGenerator)));
         var vector = (await generator.GenerateAsync(["hello world"]))[0];
         Assert.Equal(384, vector.Vector.Length);
+    }
+
+    [Fact]
+    public async Task Auto_is_arctic_xs_extracted_from_its_package_when_nothing_is_cached()
+    {
+        var directory = Path.Combine(_empty, "arctic");
+        var dll = ArcticXsModel.FindPackageDll();
+        Assert.NotNull(dll); // restored with MemoryFabric.Embeddings (PackageDownload)
+        var lines = new List<string>();
+        var selected = await EmbedderSelection.CreateAsync(new EmbedderSelectionOptions(), () => new Fallback(), new Lines(lines), directory, () => dll, CancellationToken.None);
+        using var generator = selected.Generator;
+
+        Assert.Equal(ArcticXsModel.ModelId, selected.Name);
+        Assert.Null(selected.Warning);
+        Assert.True(ArcticXsModel.IsAvailable(directory));
+        Assert.IsType<CachingEmbeddingGenerator>(generator);
+        Assert.NotNull(generator.GetService(typeof(ArcticXsEmbeddingGenerator)));
+        Assert.Contains(lines, l => l.Contains("Extracting", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Auto_with_an_arctic_directory_uses_it()
+    {
+        var directory = await ArcticXsModel.EnsureAsync();
+        var selected = await EmbedderSelection.CreateAsync(new EmbedderSelectionOptions { ModelDirectory = directory, AllowDownload = false }, () => new Fallback());
+        using var generator = selected.Generator;
+        Assert.Equal(ArcticXsModel.ModelId, selected.Name);
+        Assert.NotNull(generator.GetService(typeof(ArcticXsEmbeddingGenerator)));
+    }
+
+    [Fact]
+    public async Task Auto_without_arctic_xs_uses_minilm_with_a_warning_saying_why()
+    {
+        await MiniLmModel.EnsureAsync();
+        var lines = new List<string>();
+        var selected = await EmbedderSelection.CreateAsync(
+            new EmbedderSelectionOptions(), () => new Fallback(), new Lines(lines), Path.Combine(_empty, "arctic"), () => null, CancellationToken.None);
+        using var generator = selected.Generator;
+
+        Assert.Equal(MiniLmModel.ModelId, selected.Name);
+        Assert.NotNull(generator.GetService(typeof(MiniLmEmbeddingGenerator)));
+        Assert.NotNull(selected.Warning);
+        Assert.Contains(ArcticXsModel.NuGetPackageId, selected.Warning, StringComparison.Ordinal); // why: the package was not found
+        Assert.Contains("all-MiniLM-L6-v2", selected.Warning, StringComparison.Ordinal);
+        Assert.Contains(selected.Warning, lines);
     }
 
     [Fact]

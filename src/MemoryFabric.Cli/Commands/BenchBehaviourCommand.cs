@@ -20,7 +20,7 @@ internal static class BenchBehaviourCommand
         var budget = new Option<int>("--context-budget") { Description = "The token budget of the context check.", HelpName = "tokens", DefaultValueFactory = _ => 200 };
         var consolidationTurns = new Option<int>("--consolidation-turns") { Description = "Turns of the agent searched while it consolidates (0 skips that phase).", HelpName = "n", DefaultValueFactory = _ => 900 };
         var locomo = new Option<string>("--locomo") { Description = "The LoCoMo file whose conversations the consolidated agent holds (the facts when it is missing; '' for the facts).", HelpName = "path", DefaultValueFactory = _ => BenchmarkDatasets.DefaultLocomoPath };
-        var embedder = new Option<string>("--embedder") { Description = "The in-process server's embedder: auto (MiniLM, or the hashed fallback), minilm, arctic-xs, hashing or openai.", HelpName = "name", DefaultValueFactory = _ => "auto" };
+        var embedder = new Option<string>("--embedder") { Description = "The in-process server's embedder: auto (arctic-xs, else MiniLM, else the hashed fallback), minilm, arctic-xs, hashing or openai.", HelpName = "name", DefaultValueFactory = _ => "auto" };
         var url = new Option<string?>("--url") { Description = "Probe an already running server instead of one in-process (needs --key).", HelpName = "url" };
         var key = new Option<string?>("--key") { Description = "The tenant key (mfk_...) for --url.", HelpName = "key" };
         var set = new Option<string[]>("--server-setting") { Description = "An in-process server setting under MemoryFabric:, as Name=Value (repeatable).", HelpName = "name=value", AllowMultipleArgumentsPerToken = false };

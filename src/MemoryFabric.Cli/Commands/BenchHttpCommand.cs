@@ -27,7 +27,7 @@ internal static class BenchHttpCommand
         var coldRepeats = new Option<int>("--cold-repeats") { Description = "Fresh server processes (memfab serve on the same data directory), each timing one cold activation.", HelpName = "n", DefaultValueFactory = _ => 5 };
         var pageCache = new Option<string>("--page-cache") { Description = "Before each fresh server process of the cold-activation phase: drop the page cache (sync; echo 3 > /proc/sys/vm/drop_caches; root only, else reported as warm) or keep it.", HelpName = "drop|keep", DefaultValueFactory = _ => "drop" };
         pageCache.AcceptOnlyFromAmong("drop", "keep");
-        var embedder = new Option<string>("--embedder") { Description = "The in-process server's embedder: auto (MiniLM, or the hashed fallback), minilm, arctic-xs, hashing or openai.", HelpName = "name", DefaultValueFactory = _ => "auto" };
+        var embedder = new Option<string>("--embedder") { Description = "The in-process server's embedder: auto (arctic-xs, else MiniLM, else the hashed fallback), minilm, arctic-xs, hashing or openai.", HelpName = "name", DefaultValueFactory = _ => "auto" };
         var url = new Option<string?>("--url") { Description = "Load an already running server instead of starting one in-process (needs --key; no cold-activation phase).", HelpName = "url" };
         var key = new Option<string?>("--key") { Description = "The tenant key (mfk_...) for --url.", HelpName = "key" };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "The in-process server's data directory (default: a fresh temporary directory, deleted afterwards).", HelpName = "path" };

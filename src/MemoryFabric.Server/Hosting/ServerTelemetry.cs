@@ -34,7 +34,7 @@ public static class ServerTelemetry
         FabricGrainMetrics.MeterName,
         AgentMemoryMetrics.MeterName,
         MemoryFabric.Orleans.TenantIndex.TenantIndexMetrics.MeterName, // the agents' vector outbox lag
-        PriorityEmbeddingGenerator.MeterName, // the query-first encoder scheduler (MiniLM only)
+        PriorityEmbeddingGenerator.MeterName, // the query-first encoder scheduler (the local encoders: MiniLM, arctic-xs)
         MemoryFabric.Mcp.Diagnostics.MemoryFabricMcpTelemetry.MeterName,
         OrleansMeterName,
         "Microsoft.AspNetCore.RateLimiting",

@@ -113,6 +113,17 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public async Task Eval_defaults_to_the_arctic_xs_encoder()
+    {
+        var (code, output, error) = await RunAsync(
+            "eval", "--dataset", RepositoryPaths.DemoConversation, "--budget", "300", "--strategies", "fabric", "--markdown");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("embedder snowflake-arctic-embed-xs", error, StringComparison.Ordinal);
+        Assert.Contains("| fabric | 6 |", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Eval_uses_the_minilm_encoder_when_asked()
     {
         var (code, output, error) = await RunAsync(

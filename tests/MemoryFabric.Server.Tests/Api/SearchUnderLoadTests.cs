@@ -88,19 +88,24 @@ public sealed class SearchUnderLoadTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task With_minilm_the_cache_sits_in_front_of_the_query_first_scheduler_and_a_quiet_server_never_degrades()
+    // auto is arctic-xs: the default encoder must be behind the scheduler too (before, only MiniLM was, and arctic-xs
+    // computed on the request threads).
+    [Theory]
+    [InlineData("minilm", typeof(MiniLmEmbeddingGenerator))]
+    [InlineData("arctic-xs", typeof(ArcticXsEmbeddingGenerator))]
+    [InlineData("auto", typeof(ArcticXsEmbeddingGenerator))]
+    public async Task With_a_local_encoder_the_cache_sits_in_front_of_the_query_first_scheduler_and_a_quiet_server_never_degrades(string embedder, Type encoderType)
     {
         using var factory = new FabricServerFactory(new Dictionary<string, string?>
         {
-            ["MemoryFabric:Embedder"] = "minilm",
+            ["MemoryFabric:Embedder"] = embedder,
             ["MemoryFabric:EmbeddingScheduler:Workers"] = "1",
         });
         using var client = await factory.CreateTenantClientAsync("acme");
         var generator = factory.Services.GetRequiredService<Hosting.EmbedderHolder>().Generator;
         var cache = Assert.IsType<CachingEmbeddingGenerator>(generator);
         var scheduler = Assert.IsType<PriorityEmbeddingGenerator>(generator.GetService(typeof(PriorityEmbeddingGenerator)));
-        Assert.NotNull(generator.GetService(typeof(MiniLmEmbeddingGenerator)));
+        Assert.IsType(encoderType, generator.GetService(encoderType));
         (await client.PostAsJsonAsync("/v1/agents/bot/turns", Turns.Batch(Turns.Conversation("c", 8)))).EnsureSuccessStatusCode();
         for (var wait = 0; wait < 300; wait++) // quiet: the background batch has run (and warmed the encoder up)
         {
@@ -125,7 +130,7 @@ public sealed class SearchUnderLoadTests : IDisposable
         Assert.Equal(0, scheduler.DeadlineMisses);
         var encodes = scheduler.InteractiveEncodes;
         var cached = cache.Hits;
-        await generator.GenerateAsync(["Who is learning a string instrument?"], EmbeddingPriority.CreateInteractiveOptions(TimeSpan.FromMilliseconds(5)));
+        await generator.GenerateAsync(["Who is learning a string instrument?"], EmbeddingInputType.AsQuery(EmbeddingPriority.CreateInteractiveOptions(TimeSpan.FromMilliseconds(5))));
         Assert.Equal(encodes, scheduler.InteractiveEncodes); // a repeated query is answered by the cache, never queued
         Assert.Equal(cached + 1, cache.Hits);
 
