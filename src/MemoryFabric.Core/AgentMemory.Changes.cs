@@ -268,6 +268,7 @@ public sealed partial class AgentMemory
         if (vector is not null)
         {
             _noteDense.Upsert(note.Id, vector);
+            DenseChanged(MemoryItemKind.Note, note.Id, vector);
             RemovePending(MemoryItemKind.Note, note.Id);
         }
         else if (!_noteDense.Contains(note.Id))

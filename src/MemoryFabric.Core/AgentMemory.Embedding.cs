@@ -81,6 +81,7 @@ public sealed partial class AgentMemory
             {
                 _pending.Remove(batch[i]);
                 DenseIndex(batch[i].Kind).Upsert(batch[i].Id, vectors[i]);
+                DenseChanged(batch[i].Kind, batch[i].Id, vectors[i]);
                 embedded++;
             }
         }
@@ -124,6 +125,7 @@ public sealed partial class AgentMemory
             if (_pending.Contains(item) && string.Equals(PendingText(item), text, StringComparison.Ordinal) && _pending.Remove(item))
             {
                 DenseIndex(item.Kind).Upsert(item.Id, vectors[i]);
+                DenseChanged(item.Kind, item.Id, vectors[i]);
                 embedded++;
             }
         }

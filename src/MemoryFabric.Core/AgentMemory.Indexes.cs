@@ -48,6 +48,7 @@ public sealed partial class AgentMemory
     {
         _episodeLexical.Remove(episodeId);
         _episodeDense.Remove(episodeId);
+        DenseChanged(MemoryItemKind.Episode, episodeId, null);
         RemovePending(MemoryItemKind.Episode, episodeId);
     }
 
@@ -66,6 +67,7 @@ public sealed partial class AgentMemory
     {
         _noteLexical.Remove(noteId);
         _noteDense.Remove(noteId);
+        DenseChanged(MemoryItemKind.Note, noteId, null);
         RemovePending(MemoryItemKind.Note, noteId);
     }
 
@@ -81,11 +83,13 @@ public sealed partial class AgentMemory
         if (vector is null)
         {
             DenseIndex(kind).Remove(id); // a stale vector must not stand in for the new content
+            DenseChanged(kind, id, null);
             EnqueuePending(kind, id);
         }
         else
         {
             DenseIndex(kind).Upsert(id, vector);
+            DenseChanged(kind, id, vector);
             RemovePending(kind, id);
         }
     }

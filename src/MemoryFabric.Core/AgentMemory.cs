@@ -475,6 +475,7 @@ public sealed partial class AgentMemory : IAgentMemory
         _turns.Remove(turn.Id);
         _turnLexical.Remove(turn.Id);
         _turnDense.Remove(turn.Id);
+        DenseChanged(MemoryItemKind.Turn, turn.Id, null);
         RemovePending(MemoryItemKind.Turn, turn.Id);
         _sessions[turn.SessionId].Remove(turn);
         if (_sessions[turn.SessionId].Count == 0)

@@ -27,16 +27,26 @@ public interface IAgentVectorOutboxGrain : IGrainWithStringKey
     /// <returns>The retrievable items, in the order of the keys.</returns>
     [Alias("describe")]
     Task<IReadOnlyList<ContextItem>> DescribeItemsAsync(IReadOnlyList<string> itemKeys, IReadOnlyList<double> scores, CancellationToken cancellationToken = default);
+
+    /// <summary>Ships every item of the agent again, whatever the shards acknowledged before (the tenant's shards were
+    /// cleared for a rebuild): the outbox's ledger is reset, the items still waiting for their vector are embedded,
+    /// and the whole memory is shipped.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many vectors were shipped (0 when the agent does not exist or the index is off).</returns>
+    [Alias("reship")]
+    Task<int> ReshipVectorOutboxAsync(CancellationToken cancellationToken = default);
 }
 
 // The agent's outbox to its tenant's vector shards (TenantIndex/VectorOutbox.cs): a write marks the agent pending in the
 // tenant index before it is acknowledged, a one-shot grain timer ships the changes after TenantIndexOptions.FlushDelay
-// (retried with backoff), a forget ships in its own request, a purge clears the agent's items from every shard.
+// (retried with backoff), a forget ships in its own request, a purge clears the agent's items from every shard, and a
+// clean agent leaves the index's pending list TenantIndexOptions.UnmarkAfter after its last clean flush.
 public sealed partial class AgentMemoryGrain : IAgentVectorOutboxGrain
 {
     private VectorOutbox? _outbox;
     private bool _outboxResolved;
     private IGrainTimer? _outboxTimer;
+    private IGrainTimer? _outboxUnmarkTimer;
     private TimeSpan _outboxRetry;
     private bool _outboxForget; // a forget's removals are not yet acknowledged: they go as forgets when retried
 
@@ -59,8 +69,21 @@ public sealed partial class AgentMemoryGrain : IAgentVectorOutboxGrain
             _dirty = true;
         }
 
-        await outbox.FlushAsync(_memory, _outboxForget, cancellationToken);
-        _outboxForget = false;
+        await FlushOutboxAsync(outbox, cancellationToken);
+        await outbox.UnmarkIfCleanAsync(_memory, cancellationToken); // asked by a search: leave the pending list at once when clean
+    }
+
+    /// <inheritdoc />
+    public async Task<int> ReshipVectorOutboxAsync(CancellationToken cancellationToken = default)
+    {
+        if (Outbox is not { } outbox || !_exists)
+        {
+            return 0;
+        }
+
+        await outbox.ResetAsync(cancellationToken);
+        await FlushVectorOutboxAsync(cancellationToken);
+        return outbox.LastFlush.Upserts;
     }
 
     /// <inheritdoc />
@@ -123,8 +146,7 @@ public sealed partial class AgentMemoryGrain : IAgentVectorOutboxGrain
         _outboxForget = true;
         try
         {
-            await outbox.FlushAsync(_memory, forget: true, CancellationToken.None);
-            _outboxForget = false;
+            await FlushOutboxAsync(outbox, CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -134,13 +156,49 @@ public sealed partial class AgentMemoryGrain : IAgentVectorOutboxGrain
     }
 
     // A purged agent's items leave every shard of its tenant (before the purge is acknowledged).
-    private Task OutboxPurgeAsync(CancellationToken cancellationToken) => Outbox?.PurgeAsync(cancellationToken) ?? Task.CompletedTask;
+    private Task OutboxPurgeAsync(CancellationToken cancellationToken) => Outbox?.PurgeAsync(_memory, cancellationToken) ?? Task.CompletedTask;
 
-    private void OutboxDeactivating()
+    private async Task OutboxDeactivatingAsync(CancellationToken cancellationToken)
     {
         _outboxTimer?.Dispose();
         _outboxTimer = null;
-        _outbox?.Close();
+        _outboxUnmarkTimer?.Dispose();
+        _outboxUnmarkTimer = null;
+        if (_outbox is { } outbox)
+        {
+            await outbox.CloseAsync(cancellationToken);
+        }
+    }
+
+    // One flush (forgets stay forgets until acknowledged); a clean one schedules the agent's unmarking in the index.
+    private async Task FlushOutboxAsync(VectorOutbox outbox, CancellationToken cancellationToken)
+    {
+        var forget = _outboxForget;
+        var clean = await outbox.FlushAsync(_memory, forget, cancellationToken);
+        if (forget)
+        {
+            _outboxForget = false;
+        }
+
+        if (clean && _outboxUnmarkTimer is null)
+        {
+            _outboxUnmarkTimer = this.RegisterGrainTimer(
+                async ct =>
+                {
+                    using var fired = _outboxUnmarkTimer; // one-shot
+                    _outboxUnmarkTimer = null;
+                    try
+                    {
+                        await outbox.UnmarkIfCleanAsync(_memory, ct);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // Still listed: a tenant-wide search flushes the agent (cheaply) and the next clean flush retries.
+                        _logger.LogWarning(e, "The tenant index of {Actor} could not take it off its pending list", _id);
+                    }
+                },
+                new GrainTimerCreationOptions { DueTime = OutboxOptions.UnmarkAfter, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = false });
+        }
     }
 
     // The dense items may have changed (a write, new vectors, a consolidation): ship them after the flush delay.
@@ -164,15 +222,19 @@ public sealed partial class AgentMemoryGrain : IAgentVectorOutboxGrain
             {
                 using var fired = _outboxTimer; // one-shot: disposed after this tick (disposing cancels its token)
                 _outboxTimer = null;
+                if (!_exists)
+                {
+                    return; // purged or discarded (the activation is going away): the next one compares everything
+                }
+
                 try
                 {
-                    await Outbox!.FlushAsync(_memory, _outboxForget, ct);
-                    _outboxForget = false;
+                    await FlushOutboxAsync(Outbox!, ct);
                     _outboxRetry = TimeSpan.Zero;
                 }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                catch (Exception) when (ct.IsCancellationRequested)
                 {
-                    // The activation is going away: the next one computes the difference again.
+                    // The activation is going away (its silo may be stopping): the next one computes the difference again.
                 }
                 catch (Exception e)
                 {
@@ -181,6 +243,8 @@ public sealed partial class AgentMemoryGrain : IAgentVectorOutboxGrain
                     ScheduleOutboxFlush(retry: true);
                 }
             },
-            new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = true });
+            // Interleaved: while the shards index the upserts (an HNSW insert each, a journal append), the agent goes on
+            // serving its own searches and writes; the outbox serializes its flushes itself.
+            new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = true });
     }
 }

@@ -154,7 +154,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         _embeddingTimer = null;
         _idleTimer?.Dispose();
         _idleTimer = null;
-        OutboxDeactivating();
+        await OutboxDeactivatingAsync(cancellationToken); // the vector outbox stores its last acknowledgements
         AbandonConsolidations("the agent was deactivated");
         await SettleSnapshotAsync(); // a failed one leaves the agent dirty: snapshotted below
         if (_skipDeactivationSnapshot || !_exists)

@@ -20,6 +20,11 @@ public sealed class TenantIndexOptions
     /// in one batch. A tenant-wide search does not wait for it (it flushes the agents with pending changes).</summary>
     public TimeSpan FlushDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How long an agent stays on its tenant index's pending list after a flush left it clean (default 5 s):
+    /// an agent written to steadily is marked once, not at every write after a flush; a tenant-wide search flushes the
+    /// listed agents, which costs a clean one a grain call.</summary>
+    public TimeSpan UnmarkAfter { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The first retry delay after a failed shipment (default 1 s), doubled each time up to
     /// <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
@@ -34,6 +39,7 @@ public sealed class TenantIndexOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(Shards, 1, nameof(Shards));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Shards, 4096, nameof(Shards));
         ArgumentOutOfRangeException.ThrowIfLessThan(FlushDelay, TimeSpan.Zero, nameof(FlushDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThan(UnmarkAfter, TimeSpan.Zero, nameof(UnmarkAfter));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryDelay, TimeSpan.Zero, nameof(RetryDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, RetryDelay, nameof(MaxRetryDelay));
     }

@@ -95,13 +95,19 @@ public sealed record VectorShardHit([property: Id(0)] string Key, [property: Id(
 public sealed record VectorShardFilter([property: Id(0)] IReadOnlyList<string>? AgentIds = null, [property: Id(1)] IReadOnlyList<string>? Kinds = null, [property: Id(2)] DateTimeOffset? From = null, [property: Id(3)] DateTimeOffset? To = null);
 
 /// <summary>The <see cref="IVectorShardGrain"/>: the shard lives in the activation; every upsert or delete is one
-/// journal entry (written before the call returns); every <see cref="SnapshotAfterJournalEntries"/> entries, and on
-/// deactivation, the shard is saved in its snapshot format as the grain's snapshot.</summary>
+/// journal entry (written before the call returns); after at least <see cref="SnapshotAfterJournalEntries"/> entries
+/// that add up to half the last snapshot's size (or after <see cref="MaxJournalEntries"/>), and on deactivation, the
+/// shard is saved in its snapshot format as the grain's snapshot. Sized by bytes, a growing shard fed many small
+/// batches (agents' outboxes) is not rewritten whole every few dozen upserts: the bytes written stay within about three
+/// times what is upserted.</summary>
 /// <param name="store">Where the shard's snapshot and journal live (the silo's <see cref="IActorStateStore"/>).</param>
 public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorShardGrain
 {
     /// <summary>Journal entries after which the shard is snapshotted.</summary>
     public const int SnapshotAfterJournalEntries = 64;
+
+    /// <summary>Journal entries after which the shard is snapshotted whatever their size (bounds the replay at activation).</summary>
+    public const int MaxJournalEntries = 4096;
 
     private const byte UpsertOp = 1;
     private const byte DeleteOp = 2;
@@ -115,6 +121,8 @@ public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorSha
     private long _version;
     private long _lastSequence;
     private int _journalSinceSnapshot;
+    private long _journalBytes;  // the journal's bytes since the snapshot
+    private long _snapshotBytes; // the last snapshot's size
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -138,6 +146,8 @@ public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorSha
         _version = state.SnapshotVersion;
         _lastSequence = state.LastSequence;
         _journalSinceSnapshot = state.Journal.Count;
+        _journalBytes = state.Journal.Sum(e => (long)e.Data.Length);
+        _snapshotBytes = state.Snapshot?.Length ?? 0;
     }
 
     /// <inheritdoc />
@@ -250,6 +260,8 @@ public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorSha
         _version = 0;
         _lastSequence = 0;
         _journalSinceSnapshot = 0;
+        _journalBytes = 0;
+        _snapshotBytes = 0;
         DeactivateOnIdle();
     }
 
@@ -272,7 +284,9 @@ public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorSha
     {
         _lastSequence = await _storage!.AppendAsync([entry], cancellationToken);
         Apply(entry);
-        if (++_journalSinceSnapshot >= SnapshotAfterJournalEntries && snapshot)
+        _journalBytes += entry.Length;
+        if (++_journalSinceSnapshot >= SnapshotAfterJournalEntries && snapshot
+            && (_journalBytes >= _snapshotBytes / 2 || _journalSinceSnapshot >= MaxJournalEntries))
         {
             await WriteSnapshotAsync(CancellationToken.None);
         }
@@ -286,6 +300,8 @@ public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorSha
         File.Delete(path); // the store holds it now: no scratch copy outlives a later forget
         _version = await _storage!.WriteSnapshotAsync(bytes, _lastSequence, _version, cancellationToken);
         _journalSinceSnapshot = 0;
+        _journalBytes = 0;
+        _snapshotBytes = bytes.Length;
     }
 
     private void Apply(ReadOnlySpan<byte> entry)

@@ -73,7 +73,7 @@ internal static class TenantIndexCluster
                 ConsolidateAfterTurns = 100_000,
                 ConsolidationPeriod = TimeSpan.FromHours(1),
             });
-            siloBuilder.Services.AddSingleton(new TenantIndexOptions { Enabled = true, Shards = Shards, FlushDelay = flushDelay });
+            siloBuilder.Services.AddSingleton(new TenantIndexOptions { Enabled = true, Shards = Shards, FlushDelay = flushDelay, UnmarkAfter = TimeSpan.FromMilliseconds(200) });
         }
     }
 
