@@ -243,8 +243,8 @@ public sealed partial class AgentMemoryGrain : IAgentVectorOutboxGrain
                     ScheduleOutboxFlush(retry: true);
                 }
             },
-            // Interleaved: while the shards index the upserts (an HNSW insert each, a journal append), the agent goes on
-            // serving its own searches and writes; the outbox serializes its flushes itself.
-            new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = true });
+            // Not interleaved: measured (README, "Tenant index"), an interleaved flush let the agents embed and ship at full
+            // speed into the shards' indexing, and the requests of every agent waited for the cores instead.
+            new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = true });
     }
 }

@@ -25,8 +25,8 @@ namespace MemoryFabric.Orleans.TenantIndex;
 /// <para>The tenant index lists the agent as pending from its first write until it has been clean for a while
 /// (<see cref="UnmarkIfCleanAsync"/>, called by the grain after <see cref="TenantIndexOptions.UnmarkAfter"/>), not
 /// after every flush: an agent that is written to steadily costs the tenant index no write at all.</para>
-/// <para>Called from the agent grain's turns, which may interleave (the flush timer does, so that the agent serves
-/// its requests while the shards index): flushes, resets and purges take turns on the outbox's own lock.</para>
+/// <para>Called from the agent grain's turns. Should they interleave (a grain call or timer marked so), flushes,
+/// resets, purges and the close still take turns on the outbox's own lock.</para>
 /// </remarks>
 public sealed class VectorOutbox
 {
