@@ -194,6 +194,7 @@ public static class MemoryFabricServer
         agents.MapTimelineEndpoints();
         app.MapGuardEndpoints();
         app.MapTenantSearchEndpoints(); // POST /v1/search over the tenant's vector shards
+        app.MapTenantReindexEndpoints(); // POST /v1/admin/tenants/{tenant}/reindex rebuilds the tenant's vector shards
         app.MapMcpEndpoint(); // streamable HTTP at /mcp (Mcp/McpEndpoint.cs)
         app.MapInspector(); // the memory inspector at /ui (Inspector/)
     }

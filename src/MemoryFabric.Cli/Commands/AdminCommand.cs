@@ -22,6 +22,7 @@ internal static class AdminCommand
         command.Subcommands.Add(CreateBackup());
         command.Subcommands.Add(CreateRestore());
         command.Subcommands.Add(CreateMigrate());
+        command.Subcommands.Add(ReindexCommand.Create()); // memfab admin reindex --tenant T (ReindexCommand.cs)
         return command;
     }
 

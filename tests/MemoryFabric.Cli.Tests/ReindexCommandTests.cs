@@ -1,0 +1,83 @@
+using System.Net;
+using MemoryFabric.Cli.Tests.Support;
+using MemoryFabric.Client;
+
+namespace MemoryFabric.Cli.Tests;
+
+/// <summary><c>memfab admin reindex --tenant T</c> against a served fabric (tenant index off, as by default): an unknown
+/// tenant is a 404, a known one the 501 that names the setting, no admin key a usage error.</summary>
+public class ReindexCommandTests
+{
+    [Fact]
+    public async Task Reindex_reports_the_servers_refusals_an_unknown_tenant_and_an_index_that_is_off()
+    {
+        using var data = new TempDirectory();
+        var url = $"http://127.0.0.1:{Memfab.FreePort()}";
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var serve = Task.Run(() => Memfab.RunAsync(stop.Token, "serve", "--urls", url, "--data", data.Path, "--embedder", "hashing"));
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        await WaitUntilReadyAsync(http, serve);
+        var adminKey = await ReadAdminKeyAsync(data.File("admin.key"));
+        string[] server = ["--url", url, "--key", adminKey];
+        var admin = new MemoryFabricAdminClient(http, new MemoryFabricClientOptions { ApiKey = adminKey });
+        await admin.CreateTenantAsync("acme", "Acme");
+
+        // `memfab serve` keeps the tenant index off unless configured (MemoryFabric__TenantIndex__Enabled=true): the
+        // rebuild is refused with the setting named. The rebuild itself is covered by the server's and the grains' tests.
+        var off = await Memfab.RunAsync(["admin", "reindex", "--tenant", "acme", .. server]);
+        Assert.NotEqual(0, off.Code);
+        Assert.StartsWith("memfab: 501 ", off.Error, StringComparison.Ordinal);
+        Assert.Contains("MemoryFabric:TenantIndex:Enabled=true", off.Error, StringComparison.Ordinal);
+
+        var unknown = await Memfab.RunAsync(["admin", "reindex", "--tenant", "no-such-tenant", .. server]);
+        Assert.NotEqual(0, unknown.Code);
+        Assert.StartsWith("memfab: 404 ", unknown.Error, StringComparison.Ordinal);
+        Assert.Contains("no-such-tenant", unknown.Error, StringComparison.Ordinal);
+
+        var keyless = await Memfab.RunAsync("admin", "reindex", "--tenant", "acme", "--url", url);
+        Assert.Equal(2, keyless.Code);
+        Assert.Contains("no admin key", keyless.Error, StringComparison.Ordinal);
+
+        await stop.CancelAsync();
+        await serve;
+    }
+
+    private static async Task<string> ReadAdminKeyAsync(string path)
+    {
+        for (var i = 0; i < 100 && !File.Exists(path); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        return (await File.ReadAllTextAsync(path)).Trim();
+    }
+
+    private static async Task WaitUntilReadyAsync(HttpClient http, Task<CliResult> serve)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (serve.IsCompleted)
+            {
+                Assert.Fail("serve exited early: " + await serve);
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("serve did not become ready");
+    }
+}
