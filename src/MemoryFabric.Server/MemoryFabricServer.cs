@@ -64,6 +64,7 @@ public static class MemoryFabricServer
         services.AddSingleton<EmbedderHolder>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbedderHolder>());
         services.AddSingleton(sp => sp.GetRequiredService<EmbedderHolder>().Selected);
+        services.AddHostedService<EngineWarmup>(); // after the embedder, before the runtime: nothing is stored
 
         AddGrainServices(services);
         services.AddSingleton(_ =>

@@ -23,6 +23,11 @@ public sealed class MemoryFabricServerOptions
     /// (see the README); <see langword="false"/> turns them off for every agent.</summary>
     public bool GuardTestimony { get; set; } = true;
 
+    /// <summary>Whether the server runs a throwaway in-memory agent through the engine's paths (ingest, consolidation,
+    /// snapshot and journal, restore, search, context) before it reports ready, so that the first request to each
+    /// agent after a start does not pay for compiling them. Default <see langword="true"/>; it stores nothing.</summary>
+    public bool EngineWarmup { get; set; } = true;
+
     /// <summary>Where the SQLite database and the generated admin key live. Default: <c>./data</c>.</summary>
     public string DataDirectory { get; set; } = "./data";
 

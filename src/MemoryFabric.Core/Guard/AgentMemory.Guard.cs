@@ -378,7 +378,9 @@ public sealed partial class AgentMemory
             RecordFormat.WriteLesson(w, lesson);
         }
 
-        TestimonyKeeper.Write(w, _testimony.VerdictsForSnapshot(TestimonyState, TestimonyHistory));
+        // With the checks on, the snapshot always carries the current verdicts (the ledger is brought up to date here if
+        // it must be): an activation then judges from them, and never builds the ledger before its first screen.
+        TestimonyKeeper.Write(w, _testimony.VerdictsForSnapshot(TestimonyState, TestimonyHistory, upToDate: ActiveGuard is { Testimony: true }));
     }
 
     private static void ReadGuard(ref PayloadReader r, SnapshotState s, int version)

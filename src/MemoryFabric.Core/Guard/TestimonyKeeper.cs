@@ -153,15 +153,24 @@ internal sealed class TestimonyKeeper
         return _ledger;
     }
 
-    /// <summary>The verdicts a snapshot of the current history carries: the ledger's (once a screen used it), brought
-    /// up to date when that is an update rather than a rebuild, or the restored ones while they hold; otherwise none
-    /// (a restore then builds the ledger). Never waits for a build, builds, or installs a finished background build:
-    /// what a snapshot holds depends on what was done, not on how fast a thread was.</summary>
+    /// <summary>The verdicts a snapshot of the current history carries. With <paramref name="upToDate"/> (the checks
+    /// are on): always the verdicts of the current history: the restored ones while they hold, else the ledger's,
+    /// brought up to date (built, or a background build installed, when there is none), so that a restore never has
+    /// to build the ledger before a screen can judge. Without: the ledger's when bringing it up to date is an update
+    /// rather than a rebuild, or the restored ones while they hold; otherwise none. Either way what a snapshot holds
+    /// depends on what was done, not on how fast a thread was.</summary>
     /// <param name="lookup">The current state of a turn.</param>
     /// <param name="history">The whole current history.</param>
+    /// <param name="upToDate">Whether to build or rebuild the ledger when that is what the verdicts take.</param>
     /// <returns>The flagged turns with their reasons, or <see langword="null"/>.</returns>
-    public IReadOnlyDictionary<string, string>? VerdictsForSnapshot(Func<string, (Turn Turn, bool Quarantined)?> lookup, Func<IEnumerable<(Turn Turn, bool Quarantined)>> history)
+    public IReadOnlyDictionary<string, string>? VerdictsForSnapshot(
+        Func<string, (Turn Turn, bool Quarantined)?> lookup, Func<IEnumerable<(Turn Turn, bool Quarantined)>> history, bool upToDate = false)
     {
+        if (upToDate)
+        {
+            return _ledger is null && _verdicts is { } restored ? restored : Now(lookup, history, force: true).Flags;
+        }
+
         if (_ledger is { RefreshRebuilds: false } ledger)
         {
             ledger.Refresh(lookup, history, force: true);

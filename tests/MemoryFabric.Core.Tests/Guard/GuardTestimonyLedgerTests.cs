@@ -82,7 +82,8 @@ public sealed class GuardTestimonyLedgerTests
     public async Task After_a_restore_the_ledger_is_built_in_the_background_and_changes_made_meanwhile_are_applied(int seed)
     {
         var time = new FakeTimeProvider(Talk.May8.AddYears(1));
-        var original = new AgentMemory(new AgentMemoryOptions(), time);
+        // Written with the checks off, its snapshot carries no verdicts (as one written before format 4).
+        var original = new AgentMemory(new AgentMemoryOptions { Guard = new MemoryGuardOptions { Testimony = false } }, time);
         var generator = new TestimonyHistoryGenerator(seed);
         var next = 0;
         for (var i = 0; i < 40; i++)
@@ -90,7 +91,7 @@ public sealed class GuardTestimonyLedgerTests
             await original.IngestAsync([Input(generator.NextTurn($"t{next++}"))]);
         }
 
-        await original.QuarantineAsync("t3", "a reviewer's doubt", AgentMemory.ManualDetector); // never screened: no verdicts in its snapshot
+        await original.QuarantineAsync("t3", "a reviewer's doubt", AgentMemory.ManualDetector);
         var restored = new AgentMemory(new AgentMemoryOptions(), time);
         restored.RestoreSnapshot(original.CreateSnapshot());
         Assert.True(restored.IsTestimonyBuilding, "a restore without verdicts starts the ledger's build in the background");
@@ -175,10 +176,40 @@ public sealed class GuardTestimonyLedgerTests
     }
 
     [Fact]
-    public async Task A_snapshot_of_a_memory_that_never_screened_carries_no_verdicts_and_its_restore_builds_the_ledger()
+    public async Task A_snapshot_of_a_memory_that_never_screened_carries_its_verdicts_and_its_restore_builds_nothing_before_the_first_screen()
     {
         var time = new FakeTimeProvider(Talk.May8.AddYears(1));
         var original = new AgentMemory(new AgentMemoryOptions(), time);
+        await original.IngestAsync(Talk.Generated(sessions: 3, turnsPerSession: 10)); // never screened: the ledger was never built
+        var snapshot = original.CreateSnapshot();
+
+        var built = 0;
+        var restored = new AgentMemory(new AgentMemoryOptions(), time)
+        {
+            TestimonyBuildRunner = build =>
+            {
+                built++;
+                return new TaskCompletionSource<TestimonyLedger>().Task; // held back for good: the screen must not need it
+            },
+        };
+        restored.RestoreSnapshot(snapshot);
+        Assert.False(restored.IsTestimonyBuilding, "the snapshot carries verdicts: the restore builds nothing");
+        Assert.Equal(0, built);
+
+        var reference = new AgentMemory(new AgentMemoryOptions(), time) { TestimonyBuildRunner = build => Task.FromResult(build()) };
+        reference.RestoreSnapshot(snapshot);
+        var expected = await reference.SearchAsync(new SearchRequest { Query = "pottery class" });
+        var actual = await restored.SearchAsync(new SearchRequest { Query = "pottery class" }).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(expected.Select(h => h.Item.Id), actual.Select(h => h.Item.Id));
+        Assert.Equal(1, restored.TestimonyJudgedFromSnapshot); // judged from the snapshot's verdicts
+        Assert.Equal(1, built); // the first screen started the build, in the background
+    }
+
+    [Fact]
+    public async Task A_snapshot_written_with_the_checks_off_carries_no_verdicts_and_its_restore_builds_the_ledger()
+    {
+        var time = new FakeTimeProvider(Talk.May8.AddYears(1));
+        var original = new AgentMemory(new AgentMemoryOptions { Guard = new MemoryGuardOptions { Testimony = false } }, time);
         await original.IngestAsync(Talk.Generated(sessions: 3, turnsPerSession: 10));
         var restored = new AgentMemory(new AgentMemoryOptions(), time);
         restored.RestoreSnapshot(original.CreateSnapshot());
