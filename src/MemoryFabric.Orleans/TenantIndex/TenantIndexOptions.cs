@@ -7,8 +7,9 @@ public sealed class TenantIndexOptions
     public const string SectionName = "MemoryFabric:TenantIndex";
 
     /// <summary>Whether agents mirror their vectors into the tenant's shards, which tenant-wide search
-    /// (<c>POST /v1/search</c>) needs. Off by default: measured, the outbox's flushes raise an agent's search and
-    /// ingest p99 under load about tenfold (README, "Tenant index"); off, a tenant-wide search is refused with
+    /// (<c>POST /v1/search</c>) needs. Off by default: measured, with it on every vector is indexed a second time
+    /// (the shards' HNSW graphs and journals), which on a loaded two-core machine still raises an agent's search p99
+    /// several-fold (README, "Tenant index"); off, a tenant-wide search is refused with
     /// <see cref="TenantIndexDisabledException"/> (HTTP 501).</summary>
     public bool Enabled { get; set; }
 
