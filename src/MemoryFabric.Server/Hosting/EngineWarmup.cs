@@ -10,13 +10,38 @@ namespace MemoryFabric.Server.Hosting;
 /// <summary>
 /// Runs a throwaway in-memory agent through the engine's paths before the server reports ready: ingest, background
 /// embedding, consolidation, the journal's changes and a snapshot, a restore from both, a search and a context. In a
-/// fresh process the first request to an agent otherwise compiles all of that (the JIT) on the request path: about
-/// half of a 10,000-turn agent's first request here. It uses the agents' own engine (<see cref="IAgentMemoryFactory"/>:
-/// same options, same embedder behind its scheduler), stores nothing, and a failure is logged, never fatal.
-/// <see cref="MemoryFabricServerOptions.EngineWarmup"/> turns it off.
+/// fresh process the first request to an agent otherwise compiles all of that (the JIT) on the request path. It uses
+/// the engine with the server's guard settings and the hashed embedder (the dense paths are the same; the encoder warms
+/// itself up in <see cref="EmbedderHolder"/>, and its scheduler's queues and counters stay untouched), stores nothing,
+/// and a failure is logged, never fatal. <see cref="MemoryFabricServerOptions.EngineWarmup"/> turns it off.
 /// </summary>
-internal sealed partial class EngineWarmup(IAgentMemoryFactory factory, IOptions<MemoryFabricServerOptions> options, ILogger<EngineWarmup> logger) : IHostedService
+internal sealed partial class EngineWarmup : IHostedService
 {
+    private readonly IAgentMemoryFactory _factory;
+    private readonly IOptions<MemoryFabricServerOptions> _options;
+    private readonly ILogger<EngineWarmup> _logger;
+
+    /// <summary>The server's warm-up: the engine with the server's guard settings and the hashed embedder.</summary>
+    public EngineWarmup(IOptions<MemoryFabricServerOptions> options, TimeProvider time, ILogger<EngineWarmup> logger)
+        : this(new AgentMemoryFactory(() => new AgentMemory(
+            new AgentMemoryOptions
+            {
+                DeferEmbedding = true,
+                Guard = new MemoryFabric.Guard.MemoryGuardOptions { Testimony = options.Value.GuardTestimony },
+            },
+            time,
+            new MemoryFabric.Embeddings.HashingEmbeddingGenerator())), options, logger)
+    {
+    }
+
+    /// <summary>A warm-up over the memories <paramref name="factory"/> creates (tests).</summary>
+    internal EngineWarmup(IAgentMemoryFactory factory, IOptions<MemoryFabricServerOptions> options, ILogger<EngineWarmup> logger)
+    {
+        _factory = factory;
+        _options = options;
+        _logger = logger;
+    }
+
     private static readonly DateTimeOffset Start = new(2024, 5, 8, 9, 0, 0, TimeSpan.Zero);
 
     private static readonly string[] Lines =
@@ -32,7 +57,7 @@ internal sealed partial class EngineWarmup(IAgentMemoryFactory factory, IOptions
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.EngineWarmup)
+        if (!_options.Value.EngineWarmup)
         {
             return;
         }
@@ -41,11 +66,11 @@ internal sealed partial class EngineWarmup(IAgentMemoryFactory factory, IOptions
         try
         {
             await RunAsync(cancellationToken).ConfigureAwait(false);
-            LogDone(logger, watch.Elapsed.TotalMilliseconds);
+            LogDone(_logger, watch.Elapsed.TotalMilliseconds);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogFailed(logger, e);
+            LogFailed(_logger, e);
         }
     }
 
@@ -54,7 +79,7 @@ internal sealed partial class EngineWarmup(IAgentMemoryFactory factory, IOptions
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var memory = factory.Create();
+        var memory = _factory.Create();
         for (var session = 0; session < 3; session++)
         {
             var turns = Lines.Select((text, i) => new TurnInput
@@ -82,9 +107,9 @@ internal sealed partial class EngineWarmup(IAgentMemoryFactory factory, IOptions
         var snapshot = memory.CreateSnapshot();
 
         // An activation: a snapshot, then journal entries; then what its first requests do.
-        var restored = factory.Create();
+        var restored = _factory.Create();
         restored.RestoreSnapshot(snapshot);
-        var replayed = factory.Create();
+        var replayed = _factory.Create();
         replayed.ApplyChanges(MemoryChangeCodec.Decode(journal));
         restored.GetStatistics();
         await restored.SearchAsync(new SearchRequest { Query = "What instrument is Sam learning?" }, cancellationToken).ConfigureAwait(false);

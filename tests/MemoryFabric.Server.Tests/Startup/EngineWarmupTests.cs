@@ -1,5 +1,8 @@
 using MemoryFabric.Orleans.Agents;
 using MemoryFabric.Server.Hosting;
+using MemoryFabric.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +34,16 @@ public sealed class EngineWarmupTests
         Assert.Equal((original.Turns, original.Episodes, original.ActiveNotes), (restored.Turns, restored.Episodes, restored.ActiveNotes));
         Assert.Equal(18, created[2].GetStatistics().Turns);
         Assert.Contains(logger.Lines, l => l.Level == LogLevel.Information && l.Message.StartsWith("Engine warm-up done", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_server_runs_it_after_the_embedder_and_before_the_runtime()
+    {
+        using var factory = new FabricServerFactory();
+        var hosted = factory.Services.GetServices<IHostedService>().Select(s => s.GetType()).ToList();
+        var warmup = hosted.IndexOf(typeof(EngineWarmup));
+        Assert.True(warmup > hosted.IndexOf(typeof(EmbedderHolder)) && hosted.IndexOf(typeof(EmbedderHolder)) >= 0, string.Join(", ", hosted.Select(t => t.Name)));
+        Assert.True(warmup < hosted.FindIndex(t => t.FullName!.StartsWith("Orleans.", StringComparison.Ordinal)), string.Join(", ", hosted.Select(t => t.Name)));
     }
 
     [Fact]
