@@ -94,7 +94,7 @@ internal sealed class ConsolidationPlanner
     {
         var turns = episode.TurnIds.Select(session.Get).ToList();
         var proposals = await _extractor.ExtractAsync(new NoteExtractionContext(episode, turns, participants), cancellationToken).ConfigureAwait(false);
-        var valid = proposals.Where(p => IsValid(p, episode)).ToList();
+        var valid = proposals.Where(p => IsValid(p, episode) && RestsOnAPersonsStatement(p, session)).ToList();
         var texts = valid.Select(p => AgentMemory.NoteIndexText(p.Text, p.Subject, session.QuestionAnswered(p.SourceTurnIds[^1]))).ToList();
         var vectors = await EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
         var notes = new List<PlannedNote>(valid.Count);
@@ -112,6 +112,11 @@ internal sealed class ConsolidationPlanner
         && !string.IsNullOrWhiteSpace(proposal.Subject)
         && proposal.SourceTurnIds.Count > 0
         && proposal.SourceTurnIds.All(id => episode.TurnIds.Contains(id, StringComparer.Ordinal));
+
+    // Notes are distilled from what people say: a proposal drawn only from the assistant's turns is dropped (what the
+    // assistant said stays retrievable as turns, never down-ranked for its role; it becomes no user fact note).
+    private static bool RestsOnAPersonsStatement(NoteWrite proposal, SessionTurns session) =>
+        proposal.SourceTurnIds.Any(id => session.Find(id) is not { Role: TurnRole.Assistant });
 
     // An extracted note's provenance: the source kind of its first source turn, the lowest trust of its source turns.
     private NoteProvenance Provenance(NoteWrite proposal, Episode episode, SessionTurns session)

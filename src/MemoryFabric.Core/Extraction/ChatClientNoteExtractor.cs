@@ -135,13 +135,20 @@ public sealed class ChatClientNoteExtractor : INoteExtractor
             builder.Append("Participants: ").AppendJoin(", ", context.Participants).Append('\n');
         }
 
-        builder.Append("Each turn is written as [turn id] (date said) Speaker: text.\n\n");
-        foreach (Turn turn in turns)
+        builder.Append("Each turn is written as [turn id] (date said) Speaker: text.\n");
+        var turnList = turns as IReadOnlyCollection<Turn> ?? turns.ToList();
+        if (turnList.Any(t => t.Role == TurnRole.Assistant))
+        {
+            builder.Append("Turns marked (assistant) are the AI assistant's replies: context only, take notes from the other speakers' statements.\n");
+        }
+
+        builder.Append('\n');
+        foreach (Turn turn in turnList)
         {
             string text = turn.Text.ReplaceLineEndings(" ");
             builder.Append('[').Append(turn.Id).Append("] (")
                 .Append(RelativeDateResolver.FormatDay(DateOnly.FromDateTime(turn.Timestamp.DateTime)))
-                .Append(") ").Append(turn.Speaker).Append(": ").Append(text).Append('\n');
+                .Append(") ").Append(turn.Speaker).Append(turn.Role == TurnRole.Assistant ? " (assistant)" : string.Empty).Append(": ").Append(text).Append('\n');
         }
 
         builder.Append("\nExtract the notes as {\"notes\":[...]}.");

@@ -10,7 +10,8 @@ namespace MemoryFabric.Extraction;
 /// The offline default extractor: one note per informative statement, with the speaker resolved ("I" becomes the
 /// speaker's name, "you" the addressee's), relative dates made absolute against the turn's date, entities
 /// normalized, and a kind, attribute and importance assigned by rules. Image captions become notes of their own.
-/// Questions and small talk ("Wow, that's cool!") yield nothing.
+/// Questions and small talk ("Wow, that's cool!") yield nothing, and so do the assistant's turns: notes come from what
+/// people say.
 /// </summary>
 public sealed partial class RuleBasedNoteExtractor : INoteExtractor
 {
@@ -42,6 +43,12 @@ public sealed partial class RuleBasedNoteExtractor : INoteExtractor
         Turn? previous = null;
         foreach (var turn in context.Turns)
         {
+            if (turn.Role == TurnRole.Assistant)
+            {
+                previous = turn; // what the assistant said is no note of the user's, but it may be the question answered next
+                continue;
+            }
+
             var addressee = Addressee(turn.Speaker, context.Participants);
             var (text, captions) = SplitCaptions(turn.Text);
             foreach (var caption in captions)

@@ -43,7 +43,8 @@ public sealed record DatasetConversation(string Id, IReadOnlyList<DatasetSession
     }
 
     /// <summary>The turn at <paramref name="index"/> of a session as the engine's input: its id, the session, the
-    /// speaker, its text and <see cref="TurnTimestamp"/>.</summary>
+    /// speaker, its role (the assistant's turns as <see cref="Conversation.TurnRole.Assistant"/>, every other as
+    /// <see cref="Conversation.TurnRole.User"/>), its text and <see cref="TurnTimestamp"/>.</summary>
     /// <param name="session">The session.</param>
     /// <param name="index">The turn's 0-based index in the session.</param>
     /// <returns>The input.</returns>
@@ -56,7 +57,7 @@ public sealed record DatasetConversation(string Id, IReadOnlyList<DatasetSession
             Id = turn.Id,
             SessionId = session.Id,
             Speaker = turn.Speaker,
-            Role = Conversation.TurnRole.User,
+            Role = turn.Role,
             Text = turn.Text,
             Timestamp = TurnTimestamp(session, index),
         };

@@ -4,16 +4,30 @@ namespace MemoryFabric.Evaluation.Datasets;
 
 /// <summary>
 /// Reads the generic conversation format: <c>{"name", "conversations": [{"id", "sessions": [{"id", "date",
-/// "turns": [{"id", "speaker", "text"}]}], "questions": [{"id", "question", "date"?, "answers", "evidence"?,
+/// "turns": [{"id", "speaker", "text", "role"?}]}], "questions": [{"id", "question", "date"?, "answers", "evidence"?,
 /// "evidence_text"?, "category"?}]}]}</c>.
 /// </summary>
 /// <remarks>
 /// Lenient where it is harmless: missing ids are generated (<c>c1</c>, <c>s1</c>, <c>{session}:{n}</c>,
 /// <c>{conversation}_q{n}</c>), <c>answer</c> is accepted for <c>answers</c>, numbers for strings, and a missing
-/// category reads "uncategorized". Turn and question ids must be unique within a conversation.
+/// category reads "uncategorized". Turn and question ids must be unique within a conversation. A turn's optional
+/// <c>role</c> is <c>user</c> (the default: a person) or <c>assistant</c> (the AI assistant), case aside.
 /// </remarks>
 internal static class GenericDatasetReader
 {
+    /// <summary>The role names a turn may give: the speaker is a person or the AI assistant.</summary>
+    internal const string UserRole = "user";
+
+    /// <summary>The role name of the AI assistant's turns.</summary>
+    internal const string AssistantRole = "assistant";
+
+    private static Conversation.TurnRole Role(string? role, string path, JsonFields fields) => role?.Trim().ToLowerInvariant() switch
+    {
+        null or UserRole => Conversation.TurnRole.User,
+        AssistantRole => Conversation.TurnRole.Assistant,
+        _ => throw fields.Error(path, $"\"role\" is \"{role}\"; expected \"{UserRole}\" or \"{AssistantRole}\""),
+    };
+
     internal static ConversationDataset Read(JsonElement root, string defaultName, JsonFields fields)
     {
         var name = fields.OptionalString(root, "name", "$");
@@ -80,7 +94,7 @@ internal static class GenericDatasetReader
                     throw fields.Error(turnPath, "\"text\" is blank");
                 }
 
-                turns.Add(new DatasetTurn(turnId, speaker, text));
+                turns.Add(new DatasetTurn(turnId, speaker, text, Role(fields.OptionalString(turn, "role", turnPath), turnPath, fields)));
                 t++;
             }
 

@@ -68,6 +68,11 @@ public static class GenericDatasetWriter
                 writer.WriteString("id", turn.Id);
                 writer.WriteString("speaker", turn.Speaker);
                 writer.WriteString("text", turn.Text);
+                if (turn.Role == Conversation.TurnRole.Assistant)
+                {
+                    writer.WriteString("role", GenericDatasetReader.AssistantRole); // user, the default, is not written
+                }
+
                 writer.WriteEndObject();
             }
 

@@ -8,7 +8,7 @@ namespace MemoryFabric.Evaluation.Strategies;
 /// Strategy <c>fabric</c>: MemoryFabric itself, through <see cref="IAgentMemory"/>. Ingest sends every turn as a
 /// <see cref="TurnInput"/> (one <see cref="IAgentMemory.IngestAsync"/> call per session, at most
 /// <see cref="MaxBatch"/> turns each; <c>Id</c> = the dataset's turn id, <c>SessionId</c> = the session id,
-/// <c>Role</c> = User, <c>Timestamp</c> = session date + index seconds), then calls
+/// <c>Role</c> = the turn's (Assistant for the assistant's turns, else User), <c>Timestamp</c> = session date + index seconds), then calls
 /// <see cref="IAgentMemory.ConsolidateAsync"/> once. Context comes from <see cref="IAgentMemory.GetContextAsync"/>
 /// with the question, the budget and the query time.
 /// </summary>

@@ -142,14 +142,14 @@ internal sealed partial class AssistantStyleGenerator
             if (task.FollowUp is { } followUp)
             {
                 _builder.Say(User, followUp.Request);
-                _builder.Say(Assistant, followUp.Reply);
+                _builder.Say(Assistant, followUp.Reply, Conversation.TurnRole.Assistant);
             }
         }
 
         if (_random.Chance(0.5))
         {
             _builder.Say(User, _random.Choose("Thanks, that's really helpful!", "Perfect, thank you.", "Great, I'll try that.", "Cheers, talk soon."));
-            _builder.Say(Assistant, _random.Choose("You're welcome! Let me know how it goes.", "Glad it helps. Good luck!", "Any time. Enjoy!"));
+            _builder.Say(Assistant, _random.Choose("You're welcome! Let me know how it goes.", "Glad it helps. Good luck!", "Any time. Enjoy!"), Conversation.TurnRole.Assistant);
         }
     }
 
@@ -189,7 +189,7 @@ internal sealed partial class AssistantStyleGenerator
 
         var extras = _random.Sample(AssistantPhrases.AssistantExtras, _random.Next(2, 8));
         var answer = task.Answer + " " + string.Join(' ', extras);
-        var answerId = _builder.Say(Assistant, answer);
+        var answerId = _builder.Say(Assistant, answer, Conversation.TurnRole.Assistant);
         foreach (var (question, value) in task.Recall)
         {
             _recall.Add((question, value, answerId, task.Topic));

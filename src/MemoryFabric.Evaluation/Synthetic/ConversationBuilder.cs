@@ -36,8 +36,11 @@ internal sealed class ConversationBuilder(string id)
     }
 
     /// <summary>Adds a turn to the current session.</summary>
+    /// <param name="speaker">Who speaks.</param>
+    /// <param name="text">What is said.</param>
+    /// <param name="role">The assistant's turns are <see cref="Conversation.TurnRole.Assistant"/>; a person's, the default.</param>
     /// <returns>The turn id.</returns>
-    public string Say(string speaker, string text)
+    public string Say(string speaker, string text, Conversation.TurnRole role = Conversation.TurnRole.User)
     {
         if (_turns is null)
         {
@@ -45,7 +48,7 @@ internal sealed class ConversationBuilder(string id)
         }
 
         var turnId = $"{_sessionId}:{_turns.Count + 1}";
-        var turn = new DatasetTurn(turnId, speaker, text.Trim());
+        var turn = new DatasetTurn(turnId, speaker, text.Trim(), role);
         _turns.Add(turn);
         Turns[turnId] = (turn, SessionDate);
         return turnId;

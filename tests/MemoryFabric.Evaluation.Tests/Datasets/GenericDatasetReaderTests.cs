@@ -60,6 +60,27 @@ public class GenericDatasetReaderTests
     }
 
     [Fact]
+    public void A_turn_role_says_which_turns_are_the_assistants_and_survives_a_round_trip()
+    {
+        const string json = """
+            {"conversations": [{"id": "c", "sessions": [{"id": "s", "date": "2023-01-01", "turns": [
+              {"id": "t1", "speaker": "me", "text": "Give me a pierogi recipe."},
+              {"id": "t2", "speaker": "helper", "text": "Mix flour and egg...", "role": "Assistant"},
+              {"id": "t3", "speaker": "me", "text": "Thanks!", "role": "user"}]}]}]}
+            """;
+
+        var dataset = DatasetReader.Parse(json, "roles.json");
+        var again = DatasetReader.Parse(GenericDatasetWriter.ToJson(dataset), "again.json");
+
+        foreach (var read in new[] { dataset, again })
+        {
+            var turns = read.Conversations[0].Sessions[0].Turns;
+            Assert.Equal([Conversation.TurnRole.User, Conversation.TurnRole.Assistant, Conversation.TurnRole.User], turns.Select(t => t.Role));
+            Assert.Equal(Conversation.TurnRole.Assistant, DatasetConversation.ToTurnInput(read.Conversations[0].Sessions[0], 1).Role);
+        }
+    }
+
+    [Fact]
     public void Is_lenient_with_optional_fields()
     {
         var q2 = DatasetReader.Parse(Sample, "whatever.json").Conversations[0].Questions[1];
@@ -120,6 +141,7 @@ public class GenericDatasetReaderTests
     [InlineData("""{"conversations": [{"id": "c", "sessions": [{"id": "s", "date": "2023-01-01", "turns": [{"id": "t", "speaker": "A", "text": "a"}, {"id": "t", "speaker": "B", "text": "b"}]}]}]}""", "used twice")]
     [InlineData("""{"conversations": [{"id": "c", "sessions": [{"id": "s", "date": "last week", "turns": []}]}]}""", "is not a date")]
     [InlineData("""{"conversations": {"id": "c"}}""", "expected a list")]
+    [InlineData("""{"conversations": [{"id": "c", "sessions": [{"id": "s", "date": "2023-01-01", "turns": [{"id": "t", "speaker": "A", "text": "a", "role": "bot"}]}]}]}""", "\"role\" is \"bot\"; expected \"user\" or \"assistant\"")]
     public void Unknown_or_broken_shapes_are_clear_errors(string json, string expected)
     {
         var e = Assert.Throws<DatasetFormatException>(() => DatasetReader.Parse(json, "data.json"));

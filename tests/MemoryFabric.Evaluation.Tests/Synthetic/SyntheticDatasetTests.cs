@@ -30,6 +30,17 @@ public class SyntheticDatasetTests
         Assert.NotEqual(first, other);
     }
 
+    [Fact]
+    public void The_assistants_turns_are_marked_as_the_assistants_and_two_friends_are_both_users()
+    {
+        var assistantTurns = Generate(SyntheticStyle.Assistant).Conversations.SelectMany(c => c.Sessions).SelectMany(s => s.Turns).ToList();
+        var chatTurns = Generate(SyntheticStyle.Chat).Conversations.SelectMany(c => c.Sessions).SelectMany(s => s.Turns).ToList();
+
+        Assert.All(assistantTurns, t => Assert.Equal(t.Speaker == "assistant" ? Conversation.TurnRole.Assistant : Conversation.TurnRole.User, t.Role));
+        Assert.Contains(assistantTurns, t => t.Role == Conversation.TurnRole.Assistant);
+        Assert.All(chatTurns, t => Assert.Equal(Conversation.TurnRole.User, t.Role));
+    }
+
     [Theory]
     [MemberData(nameof(Styles))]
     public void Every_question_has_answers_evidence_that_exists_a_statement_a_category_and_a_date_after_the_sessions(SyntheticStyle style)
