@@ -15,6 +15,10 @@ public sealed partial class AgentMemory
     private readonly TieredVectorIndex _episodeDense;
     private readonly TieredVectorIndex _noteDense;
     private readonly Dictionary<string, string> _turnEpisode = new(StringComparer.Ordinal);
+    private Retrieval.Passages.PassageIndex? _passageIndex;
+
+    // Long turns as passages (Retrieval/Passages): derived from the turns, rebuilt on restore, never persisted.
+    private Retrieval.Passages.PassageIndex Passages => _passageIndex ??= new(_options.Retrieval.Passages);
 
     // A null vector queues the item for dense embedding (EmbedPendingAsync); it is lexically searchable at once.
     private void IndexTurn(Turn turn, string indexText, float[]? vector)
@@ -25,6 +29,7 @@ public sealed partial class AgentMemory
         }
 
         _turnLexical.Upsert(turn.Id, TextAnalyzer.Terms(indexText));
+        Passages.Upsert(turn.Id, turn.Text);
         IndexDense(MemoryItemKind.Turn, turn.Id, vector);
     }
 

@@ -152,6 +152,7 @@ public sealed partial class AgentMemory
         var k = o.CandidatesPerList;
         var noteLexical = _noteLexical.Search(analysis.Terms, k);
         var turnLexical = _turnLexical.Search(analysis.Terms, k);
+        var passages = Passages.Search(analysis.Terms, id => _turns.ContainsKey(id) && !IsExcluded(id));
         var episodeLexical = _episodeLexical.Search(analysis.Terms, k / 2);
         if (queryVector is not null && _pending.Count > 0 && o.PendingDenseScoringLimit > 0 && _pending.Count <= o.PendingDenseScoringBacklog)
         {
@@ -202,6 +203,7 @@ public sealed partial class AgentMemory
         Fuse(MemoryItemKind.Note, noteLexical, o.NoteWeight * o.LexicalWeight, lexical: true);
         Fuse(MemoryItemKind.Note, Dense(_noteDense, k), o.NoteWeight * denseWeight, lexical: false);
         Fuse(MemoryItemKind.Turn, turnLexical, o.TurnWeight * o.LexicalWeight, lexical: true);
+        Fuse(MemoryItemKind.Turn, passages.Turns.Take(k).ToList(), o.TurnWeight * o.LexicalWeight * o.Passages.Weight, lexical: true); // long turns by their best passage
         Fuse(MemoryItemKind.Turn, Dense(_turnDense, k), o.TurnWeight * denseWeight, lexical: false);
         Fuse(MemoryItemKind.Episode, episodeLexical, o.EpisodeWeight * o.LexicalWeight, lexical: true);
         Fuse(MemoryItemKind.Episode, Dense(_episodeDense, k / 2), o.EpisodeWeight * denseWeight, lexical: false);
@@ -219,7 +221,8 @@ public sealed partial class AgentMemory
             }
         }
 
-        // Hierarchical expansion: a note brings its source turns.
+        // Hierarchical expansion: a note brings its source turns (and points into the long ones: PassageCues).
+        var cues = new Retrieval.Passages.PassageCues(Passages);
         foreach (var r in fused.Values.Where(r => r.Kind == MemoryItemKind.Note).ToList())
         {
             var note = _notes.Get(r.Id)!;
@@ -231,8 +234,12 @@ public sealed partial class AgentMemory
                 }
 
                 var turn = Candidate(MemoryItemKind.Turn, turnId);
-                turn.Score += o.SourceTurnExpansion * r.Score;
-                turn.Expansion += o.SourceTurnExpansion * r.Score;
+                cues.Offer(turnId, note.Text, r.Score);
+                var lift = Passages.Contains(turnId) // a long turn counts its best note, not the sum of its many
+                    ? Math.Max(0, (o.SourceTurnExpansion * r.Score) - turn.Expansion)
+                    : o.SourceTurnExpansion * r.Score;
+                turn.Score += lift;
+                turn.Expansion += lift;
             }
         }
 
@@ -253,7 +260,7 @@ public sealed partial class AgentMemory
                 continue; // belt and braces: quarantined items are not indexed
             }
 
-            r.Item = Materialize(r, analysis, now);
+            r.Item = Materialize(r, analysis, passages, cues, now);
             results.Add(r);
         }
 
@@ -328,7 +335,7 @@ public sealed partial class AgentMemory
     }
 
     // Builds the item and applies priors: named person, time asked for, date range, note strength and importance.
-    private ContextItem Materialize(Ranked r, QueryAnalysis analysis, DateTimeOffset now)
+    private ContextItem Materialize(Ranked r, QueryAnalysis analysis, Retrieval.Passages.PassageMatch passages, Retrieval.Passages.PassageCues cues, DateTimeOffset now)
     {
         var o = _options.Retrieval;
         ContextItem item;
@@ -349,7 +356,9 @@ public sealed partial class AgentMemory
                 var turn = _turns[r.Id];
                 person = turn.Speaker;
                 when = turn.Timestamp;
-                item = TurnItem(turn, r.Score);
+                item = Passages.Excerpt(turn.Id, passages, cues.TermsOf(turn.Id)) is { } excerpt // a long turn: its best passages, the whole turn by its id
+                    ? new ContextItem(MemoryItemKind.Turn, turn.Id, ContextRenderer.Line(MemoryItemKind.Turn, excerpt, turn.Speaker), turn.Timestamp, [turn.Id], r.Score)
+                    : TurnItem(turn, r.Score);
                 break;
             default:
                 var episode = _episodes[r.Id];

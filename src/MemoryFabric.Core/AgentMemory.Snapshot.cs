@@ -699,6 +699,11 @@ public sealed partial class AgentMemory
         _notes = s.Notes;
         _notes.Observer = OnNoteStoreChange;
         _turnLexical = s.TurnLexical;
+        foreach (var turn in _turns.Values)
+        {
+            Passages.Upsert(turn.Id, turn.Text); // derived, not persisted; a quarantined turn's are never searched (IsExcluded)
+        }
+
         _episodeLexical = s.EpisodeLexical;
         _noteLexical = s.NoteLexical;
         // Decoded and indexed by the first call that needs them (TieredVectorIndex.LoadDeferred).

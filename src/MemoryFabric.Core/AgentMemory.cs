@@ -474,6 +474,7 @@ public sealed partial class AgentMemory : IAgentMemory
     {
         _turns.Remove(turn.Id);
         _turnLexical.Remove(turn.Id);
+        Passages.Remove(turn.Id);
         _turnDense.Remove(turn.Id);
         DenseChanged(MemoryItemKind.Turn, turn.Id, null);
         RemovePending(MemoryItemKind.Turn, turn.Id);

@@ -81,6 +81,9 @@ public sealed class RetrievalOptions
     /// active note that replaced it and that note's source turns, which are lifted to at least its score.</summary>
     public double StaleItemFactor { get; set; } = 0.5;
 
+    /// <summary>How long turns are indexed as passages and packed as excerpts (issue 27).</summary>
+    public Passages.PassageOptions Passages { get; set; } = new();
+
     /// <summary>An item is skipped when less than this share of its terms is new to the context (diversity; default 0.35).</summary>
     public double MinNovelty { get; set; } = 0.35;
 }

@@ -120,7 +120,9 @@ public static class MemoryState
     /// The retrieval of a memory restored from a snapshot against the original's: a snapshot stores the dense vectors
     /// as int8 (cosine to the originals ≥ 0.999), so dense scores move by about 1e-4 and hits whose scores were that
     /// close may trade places. Every search must agree on its top three hits, in order, on all but one of the rest,
-    /// and score each common hit within 1e-3. (Contexts are not compared: they reinforce what they recall.)
+    /// and score each common hit within 2e-3: a hit that trades a few places in two fused dense lists (turns, and the
+    /// notes that lift it) moves by about that much (seen at 1.0e-3 once assistant turns stopped yielding notes).
+    /// (Contexts are not compared: they reinforce what they recall.)
     /// </summary>
     public static async Task AssertSameTopHitsAsync(AgentMemory expected, AgentMemory actual, DateTimeOffset queryTime)
     {
@@ -134,7 +136,7 @@ public static class MemoryState
             var scores = b.ToDictionary(h => h.Item.Id, h => h.Item.Score);
             var common = a.Where(h => scores.ContainsKey(h.Item.Id)).ToList();
             Assert.True(common.Count >= a.Count - 1, $"{query}: {common.Count} of {a.Count} hits in common");
-            Assert.All(common, h => Assert.InRange(Math.Abs(h.Item.Score - scores[h.Item.Id]), 0, 1e-3));
+            Assert.All(common, h => Assert.InRange(Math.Abs(h.Item.Score - scores[h.Item.Id]), 0, 2e-3));
         }
     }
 
