@@ -10,8 +10,10 @@ namespace MemoryFabric.Retrieval;
 /// Not thread-safe: the owning actor gives it one call at a time.
 /// </summary>
 /// <remarks>A snapshot restore hands it the stored vectors undecoded (<see cref="LoadDeferred"/>): they are decoded
-/// and indexed by the first call that needs them (a search, a write, <see cref="Items"/>); <see cref="Count"/>,
-/// <see cref="Dimensions"/> and <see cref="Contains"/> answer without decoding.</remarks>
+/// and indexed by the first call that needs them as arrays (a write, <see cref="Items"/>, or a search once the level
+/// is large enough for HNSW); <see cref="Count"/>, <see cref="Dimensions"/> and <see cref="Contains"/> answer without
+/// decoding, and an exact search scans the stored records, one vector at a time through a buffer: the same scores and
+/// order as over the decoded arrays, without allocating them (an agent that is only searched never decodes).</remarks>
 public sealed class TieredVectorIndex
 {
     private readonly int _threshold;
@@ -114,6 +116,11 @@ public sealed class TieredVectorIndex
     /// <returns>The results, most similar first; the score is the cosine similarity.</returns>
     public IReadOnlyList<ScoredKey<string>> Search(ReadOnlySpan<float> query, int limit)
     {
+        if (_deferred is { } deferred && deferred.Count < _threshold)
+        {
+            return SearchStored(deferred, query, limit);
+        }
+
         Materialize();
         if (_shard is null)
         {
@@ -148,6 +155,32 @@ public sealed class TieredVectorIndex
         }
 
         _deferred = vectors.Count == 0 ? null : vectors;
+    }
+
+    // Exact search over stored records, as ExactVectorIndex.Search over the vectors Materialize would decode: the same
+    // slots (the records' order), the same floats (decoded the same way), the same dot products.
+    private static IReadOnlyList<ScoredKey<string>> SearchStored(EncodedVectors vectors, ReadOnlySpan<float> query, int limit)
+    {
+        if (limit <= 0)
+        {
+            return [];
+        }
+
+        var keys = vectors.Keys;
+        if (vectors.Dimensions != query.Length)
+        {
+            throw new InvalidOperationException($"Vector of '{keys[0]}' has {vectors.Dimensions} dimensions; the query has {query.Length}.");
+        }
+
+        var best = new TopKCollector<string>(limit);
+        var buffer = vectors.Dimensions <= 2048 ? stackalloc float[vectors.Dimensions] : new float[vectors.Dimensions];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            vectors.Decode(i, buffer);
+            best.Add(new ScoredKey<string>(keys[i], System.Numerics.Tensors.TensorPrimitives.Dot(query, buffer), i));
+        }
+
+        return best.ToSortedList();
     }
 
     private void Materialize()

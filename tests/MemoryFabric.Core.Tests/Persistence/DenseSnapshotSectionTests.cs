@@ -106,9 +106,38 @@ public sealed class DenseSnapshotSectionTests
         Assert.Equal(bytes, Write(index));
         Assert.NotNull(index.Deferred);
 
-        index.Search(new float[Dimensions], 1);
+        index.Search(new float[Dimensions], 1); // an exact search scans the records: still nothing decoded
+        Assert.NotNull(index.Deferred);
+
+        _ = index.Items.Count();
         Assert.Null(index.Deferred);
         Assert.Equal(bytes, Write(index)); // decoded and encoded again: the same codes
+    }
+
+    [Fact]
+    public void An_exact_search_over_the_stored_records_gives_the_decoded_index_s_hits_scores_and_order()
+    {
+        // Duplicates score alike: their order is the slots', which must be the decoded index's too.
+        var vectors = VectorCodecTests.UnitVectors(300, Dimensions, seed: 6);
+        vectors = [.. vectors, .. vectors.Take(40)];
+        var bytes = Write(Index(vectors));
+        var stored = Restore(bytes);
+        var decoded = Restore(bytes);
+        _ = decoded.Items.Count();
+
+        foreach (var query in VectorCodecTests.UnitVectors(25, Dimensions, seed: 7).Concat(vectors.Take(5)))
+        {
+            foreach (var limit in new[] { 1, 10, 400 })
+            {
+                var a = decoded.Search(query, limit);
+                var b = stored.Search(query, limit);
+                Assert.Equal(a.Select(h => (h.Key, h.Score)), b.Select(h => (h.Key, h.Score)));
+            }
+        }
+
+        Assert.NotNull(stored.Deferred);
+        Assert.Empty(stored.Search(vectors[0], 0));
+        Assert.Throws<InvalidOperationException>(() => stored.Search(new float[Dimensions + 1], 3));
     }
 
     [Fact]
