@@ -27,8 +27,8 @@ public class AdminCommandTests
         var url = $"http://127.0.0.1:{Memfab.FreePort()}";
         var serve = Task.Run(() => Memfab.RunAsync(stop.Token, "serve", "--urls", url, "--data", data.Path, "--embedder", "hashing"));
         using var http = new HttpClient { BaseAddress = new Uri(url) };
-        await WaitUntilReadyAsync(http, serve);
-        var adminKey = await ReadAdminKeyAsync(data.File("admin.key"));
+        await ServeWaits.WaitUntilReadyAsync(http, serve);
+        var adminKey = await ServeWaits.ReadAdminKeyAsync(data.File("admin.key"));
         var admin = new MemoryFabricAdminClient(http, new MemoryFabricClientOptions { ApiKey = adminKey });
         await admin.CreateTenantAsync("acme", "Acme");
         var key = (await admin.CreateApiKeyAsync("acme", "ingest")).Key;
@@ -79,7 +79,7 @@ public class AdminCommandTests
         var url2 = $"http://127.0.0.1:{Memfab.FreePort()}";
         var serve2 = Task.Run(() => Memfab.RunAsync(stop2.Token, "serve", "--urls", url2, "--data", restored.Path, "--embedder", "hashing"));
         using var http2 = new HttpClient { BaseAddress = new Uri(url2) };
-        await WaitUntilReadyAsync(http2, serve2);
+        await ServeWaits.WaitUntilReadyAsync(http2, serve2);
         var client2 = new MemoryFabricClient(http2, new MemoryFabricClientOptions { ApiKey = key }); // the tenant's key is in the backup
         var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var agent in agents)
@@ -368,41 +368,4 @@ public class AdminCommandTests
             Text = $"Batch {batch} turn {t}: the weather in Porto was fine and the river was calm.",
             Timestamp = DateTimeOffset.UnixEpoch.AddDays(20_000).AddMinutes(batch * TurnsPerBatch + t),
         })];
-
-    private static async Task WaitUntilReadyAsync(HttpClient http, Task<CliResult> serve)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            if (serve.IsCompleted)
-            {
-                Assert.Fail("the server stopped: " + await serve);
-            }
-
-            try
-            {
-                using var response = await http.GetAsync("/readyz");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("the server did not become ready");
-    }
-
-    private static async Task<string> ReadAdminKeyAsync(string path)
-    {
-        for (var i = 0; i < 100 && !File.Exists(path); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        return (await File.ReadAllTextAsync(path)).Trim();
-    }
 }

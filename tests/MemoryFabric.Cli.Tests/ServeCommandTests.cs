@@ -15,10 +15,10 @@ public class ServeCommandTests
         var serve = Task.Run(() => Memfab.RunAsync(stop.Token, "serve", "--urls", url, "--data", data.Path, "--embedder", "hashing"));
 
         using var http = new HttpClient { BaseAddress = new Uri(url) };
-        await WaitUntilReadyAsync(http, serve);
+        await ServeWaits.WaitUntilReadyAsync(http, serve);
 
         // A tenant and a key with the admin key the server generated, then the remote mode of the data commands.
-        var adminKey = await ReadAdminKeyAsync(data.File("admin.key"));
+        var adminKey = await ServeWaits.ReadAdminKeyAsync(data.File("admin.key"));
         var admin = new MemoryFabricAdminClient(http, new MemoryFabricClientOptions { ApiKey = adminKey });
         await admin.CreateTenantAsync("acme", "Acme");
         var key = (await admin.CreateApiKeyAsync("acme", "cli")).Key;
@@ -48,45 +48,5 @@ public class ServeCommandTests
         Assert.Contains("embedder: hashing", result.Out, StringComparison.Ordinal);
         Assert.Contains("memfab serve: stopped", result.Error, StringComparison.Ordinal);
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(new Uri("/readyz", UriKind.Relative)));
-    }
-
-    private static async Task<string> ReadAdminKeyAsync(string path)
-    {
-        // Generated on first use, which may come just after /readyz answers.
-        for (var i = 0; i < 100 && !File.Exists(path); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        return (await File.ReadAllTextAsync(path)).Trim();
-    }
-
-    private static async Task WaitUntilReadyAsync(HttpClient http, Task<CliResult> serve)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (serve.IsCompleted)
-            {
-                Assert.Fail("serve exited early: " + await serve);
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("serve did not become ready");
     }
 }

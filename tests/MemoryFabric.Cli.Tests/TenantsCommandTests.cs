@@ -17,8 +17,8 @@ public class TenantsCommandTests
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var serve = Task.Run(() => Memfab.RunAsync(stop.Token, "serve", "--urls", url, "--data", data.Path, "--embedder", "hashing"));
         using var http = new HttpClient { BaseAddress = new Uri(url) };
-        await WaitUntilReadyAsync(http, serve);
-        var adminKey = await ReadAdminKeyAsync(data.File("admin.key"));
+        await ServeWaits.WaitUntilReadyAsync(http, serve);
+        var adminKey = await ServeWaits.ReadAdminKeyAsync(data.File("admin.key"));
         string[] server = ["--url", url, "--key", adminKey];
 
         var created = await Memfab.RunAsync(["tenants", "create", "acme", "--name", "Acme Inc.", .. server]);
@@ -149,44 +149,5 @@ public class TenantsCommandTests
             stream.CopyTo(copy);
             return copy.ToArray().AsSpan().IndexOf(needle) >= 0;
         }).ToList();
-    }
-
-    private static async Task<string> ReadAdminKeyAsync(string path)
-    {
-        for (var i = 0; i < 100 && !File.Exists(path); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        return (await File.ReadAllTextAsync(path)).Trim();
-    }
-
-    private static async Task WaitUntilReadyAsync(HttpClient http, Task<CliResult> serve)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (serve.IsCompleted)
-            {
-                Assert.Fail("serve exited early: " + await serve);
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("serve did not become ready");
     }
 }
