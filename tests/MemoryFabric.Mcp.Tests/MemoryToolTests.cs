@@ -168,10 +168,16 @@ public sealed class MemoryToolTests(McpTestServer server)
     [Fact]
     public async Task Results_are_bounded_by_their_caps()
     {
-        var client = await server.ConnectAsync(await server.KeyAsync("caps"));
-        // 60 turns of ~11,000 characters, each naming the query once among words of its own.
-        string Long(int i) => $"Log {i} about the Zanzibar spice harbour. " + string.Join(' ', Enumerable.Range(0, 1500).Select(j => $"w{i}x{j}"));
-        await client.CallAsync("add_memory", new { agent = "caps", turns = Enumerable.Range(0, 60).Select(i => new { text = Long(i) }).ToArray() });
+        var key = await server.KeyAsync("caps");
+        var client = await server.ConnectAsync(key);
+        // 60 items of 2,000–4,000 characters (a note's most), each naming the query once among words of its own. Notes,
+        // written over HTTP: a long turn is searched and shown by its passages (an excerpt, below), never whole.
+        string Long(int i, int words) => $"Log {i} about the Zanzibar spice harbour. " + string.Join(' ', Enumerable.Range(0, words).Select(j => $"w{i}x{j}"));
+        var api = server.Api(key);
+        for (var i = 0; i < 60; i++)
+        {
+            await api.AddNoteAsync("caps", new MemoryFabric.Notes.NoteWrite { Text = Long(i, 400), Subject = $"harbour log {i}" });
+        }
 
         Assert.Contains("at most 50", await client.FailAsync("search_memory", new { agent = "caps", query = "Zanzibar", limit = 51 }), StringComparison.Ordinal);
         Assert.Contains("at most 8000", await client.FailAsync("get_context", new { agent = "caps", query = "Zanzibar", budget_tokens = 8001 }), StringComparison.Ordinal);
@@ -185,5 +191,14 @@ public sealed class MemoryToolTests(McpTestServer server)
         Assert.Equal(20, texts.Count); // more matches, but 20 cut texts fill the 40,000-character cap
         Assert.True(hits.GetProperty("truncated").GetBoolean(), "a result cut at the character cap says so");
         Assert.True(JsonSerializer.Serialize(hits).Length < 60_000);
+
+        // Long turns come back as excerpts of their best passages, under the cap, with their turn id.
+        await client.CallAsync("add_memory", new { agent = "caps-turns", turns = Enumerable.Range(0, 5).Select(i => new { text = Long(i, 1500) }).ToArray() });
+        var turnHits = (await client.CallAsync("search_memory", new { agent = "caps-turns", query = "Zanzibar spice harbour", limit = 5 })).Items("hits")
+            .Where(h => h.Str("kind") == "turn").ToList();
+        Assert.NotEmpty(turnHits);
+        Assert.All(turnHits, h => Assert.True(
+            h.Str("text").Contains("[excerpt of turn", StringComparison.Ordinal) && h.Str("text").Length < 2_000 && !h.GetProperty("text_truncated").GetBoolean(),
+            h.Str("text")));
     }
 }
