@@ -83,6 +83,7 @@ public sealed class EmbedderSelectionTests : IDisposable
         Assert.Equal("hashing", selected.Name);
         Assert.NotNull(selected.Warning);
         Assert.Contains(MiniLmModel.OnnxFileName, selected.Warning, StringComparison.Ordinal);
+        Assert.StartsWith("warning: the MiniLM embedding model is unavailable (", selected.Warning, StringComparison.Ordinal);
         Assert.Contains(selected.Warning, lines);
     }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 namespace MemoryFabric.Embeddings;
 
 /// <summary>Picks a host's embedder: the arctic-xs or MiniLM encoder (behind an embedding cache) when its model is
-/// available. <see cref="EmbedderKind.Auto"/> tries snowflake-arctic-embed-xs, then all-MiniLM-L6-v2 (with a note saying
+/// available. <see cref="EmbedderKind.Auto"/> tries snowflake-arctic-embed-xs, then all-MiniLM-L6-v2 (with a warning saying
 /// why), then the caller's fallback (the engine's hashed embedder) with a warning saying why.</summary>
 public static class EmbedderSelection
 {
@@ -84,8 +84,10 @@ public static class EmbedderSelection
         }
         catch (Exception e) when (options.Kind == EmbedderKind.Auto && e is ModelAcquisitionException or ModelFileException)
         {
-            var warning = $"warning: no embedding model is available (snowflake-arctic-embed-xs: {arcticUnavailable}; "
-                + $"all-MiniLM-L6-v2: {e.Message}); using the hashed fallback embedder, whose recall is lexical rather than semantic.";
+            var why = arcticUnavailable is null
+                ? $"the MiniLM embedding model is unavailable ({e.Message})"
+                : $"no embedding model is available (snowflake-arctic-embed-xs: {arcticUnavailable}; all-MiniLM-L6-v2: {e.Message})";
+            var warning = $"warning: {why}; using the hashed fallback embedder, whose recall is lexical rather than semantic.";
             progress?.Report(warning);
             return new SelectedEmbedder(fallback(), "hashing", warning);
         }
