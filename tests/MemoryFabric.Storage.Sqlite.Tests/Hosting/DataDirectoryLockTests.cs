@@ -66,6 +66,8 @@ public sealed class DataDirectoryLockTests : IDisposable
             holder.Kill(entireProcessTree: true);
             await holder.WaitForExitAsync();
             Assert.True(File.Exists(LockFile));
+            // flock's `sleep` child holds the descriptor too, and may still be dying when flock itself has exited.
+            await Eventually.True(() => !IsLockedElsewhere(), "the killed holder's lock to be released");
             using var taken = DataDirectoryLock.Acquire(_directory.Path);
 
             // Held by this process now: another process is refused (flock -n fails at once).
