@@ -23,12 +23,8 @@ public class AdminCommandTests
         using var data = new TempDirectory();
         using var work = new TempDirectory();
         using var restored = new TempDirectory();
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        var url = $"http://127.0.0.1:{Memfab.FreePort()}";
-        var serve = Task.Run(() => Memfab.RunAsync(stop.Token, "serve", "--urls", url, "--data", data.Path, "--embedder", "hashing"));
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        await ServeWaits.WaitUntilReadyAsync(http, serve);
-        var adminKey = await ServeWaits.ReadAdminKeyAsync(data.File("admin.key"));
+        await using var fabric = await ServedFabric.StartAsync(data.Path, TimeSpan.FromMinutes(4));
+        var (url, http, adminKey) = (fabric.Url, fabric.Http, fabric.AdminKey);
         var admin = new MemoryFabricAdminClient(http, new MemoryFabricClientOptions { ApiKey = adminKey });
         await admin.CreateTenantAsync("acme", "Acme");
         var key = (await admin.CreateApiKeyAsync("acme", "ingest")).Key;
@@ -66,8 +62,7 @@ public class AdminCommandTests
         Assert.False(File.Exists(backupFile + ".partial"));
         Assert.Empty(Directory.EnumerateFiles(data.Path, "backup-*")); // the server's temporary copy is gone
 
-        await stop.CancelAsync();
-        Assert.Equal(0, (await serve).Code);
+        Assert.Equal(0, (await fabric.StopAsync()).Code);
 
         // Restored into a new directory and served from it, turn by turn.
         var restore = await Memfab.RunAsync("admin", "restore", backupFile, "--data", restored.Path);
@@ -75,12 +70,8 @@ public class AdminCommandTests
         Assert.StartsWith("restored 3 agents (schema 2", Assert.Single(restore.OutLines), StringComparison.Ordinal);
         Assert.Contains("integrity_check", restore.Error, StringComparison.Ordinal);
 
-        using var stop2 = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var url2 = $"http://127.0.0.1:{Memfab.FreePort()}";
-        var serve2 = Task.Run(() => Memfab.RunAsync(stop2.Token, "serve", "--urls", url2, "--data", restored.Path, "--embedder", "hashing"));
-        using var http2 = new HttpClient { BaseAddress = new Uri(url2) };
-        await ServeWaits.WaitUntilReadyAsync(http2, serve2);
-        var client2 = new MemoryFabricClient(http2, new MemoryFabricClientOptions { ApiKey = key }); // the tenant's key is in the backup
+        await using var fabric2 = await ServedFabric.StartAsync(restored.Path, TimeSpan.FromMinutes(3));
+        var client2 = new MemoryFabricClient(fabric2.Http, new MemoryFabricClientOptions { ApiKey = key }); // the tenant's key is in the backup
         var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var agent in agents)
         {
@@ -99,8 +90,7 @@ public class AdminCommandTests
         Assert.Equal(present.Count, batches.Sum(b => b.Present)); // nothing else restored
         Assert.True(before.Count >= 60);
 
-        await stop2.CancelAsync();
-        Assert.Equal(0, (await serve2).Code);
+        Assert.Equal(0, (await fabric2.StopAsync()).Code);
     }
 
     [Fact]

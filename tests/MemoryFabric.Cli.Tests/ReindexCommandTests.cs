@@ -12,12 +12,8 @@ public class ReindexCommandTests
     public async Task Reindex_reports_the_servers_refusals_an_unknown_tenant_and_an_index_that_is_off()
     {
         using var data = new TempDirectory();
-        var url = $"http://127.0.0.1:{Memfab.FreePort()}";
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var serve = Task.Run(() => Memfab.RunAsync(stop.Token, "serve", "--urls", url, "--data", data.Path, "--embedder", "hashing"));
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        await ServeWaits.WaitUntilReadyAsync(http, serve);
-        var adminKey = await ServeWaits.ReadAdminKeyAsync(data.File("admin.key"));
+        await using var fabric = await ServedFabric.StartAsync(data.Path, TimeSpan.FromMinutes(3));
+        var (url, http, adminKey) = (fabric.Url, fabric.Http, fabric.AdminKey);
         string[] server = ["--url", url, "--key", adminKey];
         var admin = new MemoryFabricAdminClient(http, new MemoryFabricClientOptions { ApiKey = adminKey });
         await admin.CreateTenantAsync("acme", "Acme");
@@ -38,7 +34,6 @@ public class ReindexCommandTests
         Assert.Equal(2, keyless.Code);
         Assert.Contains("no admin key", keyless.Error, StringComparison.Ordinal);
 
-        await stop.CancelAsync();
-        await serve;
+        await fabric.StopAsync();
     }
 }

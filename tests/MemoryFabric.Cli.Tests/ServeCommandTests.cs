@@ -10,15 +10,10 @@ public class ServeCommandTests
     public async Task Serve_listens_until_cancelled_and_remote_commands_use_it()
     {
         using var data = new TempDirectory();
-        var url = $"http://127.0.0.1:{Memfab.FreePort()}";
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var serve = Task.Run(() => Memfab.RunAsync(stop.Token, "serve", "--urls", url, "--data", data.Path, "--embedder", "hashing"));
-
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        await ServeWaits.WaitUntilReadyAsync(http, serve);
+        await using var fabric = await ServedFabric.StartAsync(data.Path, TimeSpan.FromMinutes(3));
+        var (url, http, adminKey) = (fabric.Url, fabric.Http, fabric.AdminKey);
 
         // A tenant and a key with the admin key the server generated, then the remote mode of the data commands.
-        var adminKey = await ServeWaits.ReadAdminKeyAsync(data.File("admin.key"));
         var admin = new MemoryFabricAdminClient(http, new MemoryFabricClientOptions { ApiKey = adminKey });
         await admin.CreateTenantAsync("acme", "Acme");
         var key = (await admin.CreateApiKeyAsync("acme", "cli")).Key;
@@ -41,8 +36,7 @@ public class ServeCommandTests
         Assert.Equal(2, forbidden.Code);
         Assert.StartsWith("memfab: 403 ", Assert.Single(forbidden.ErrorLines), StringComparison.Ordinal);
 
-        await stop.CancelAsync();
-        var result = await serve;
+        var result = await fabric.StopAsync();
         Assert.True(result.Code == 0, result.ToString());
         Assert.Contains($"MemoryFabric listening on {url}", result.Out, StringComparison.Ordinal);
         Assert.Contains("embedder: hashing", result.Out, StringComparison.Ordinal);

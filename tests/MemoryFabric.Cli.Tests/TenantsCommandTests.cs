@@ -13,12 +13,8 @@ public class TenantsCommandTests
     public async Task Tenants_create_list_and_delete_against_a_server_with_the_admin_key()
     {
         using var data = new TempDirectory();
-        var url = $"http://127.0.0.1:{Memfab.FreePort()}";
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var serve = Task.Run(() => Memfab.RunAsync(stop.Token, "serve", "--urls", url, "--data", data.Path, "--embedder", "hashing"));
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        await ServeWaits.WaitUntilReadyAsync(http, serve);
-        var adminKey = await ServeWaits.ReadAdminKeyAsync(data.File("admin.key"));
+        await using var fabric = await ServedFabric.StartAsync(data.Path, TimeSpan.FromMinutes(3));
+        var (url, http, adminKey) = (fabric.Url, fabric.Http, fabric.AdminKey);
         string[] server = ["--url", url, "--key", adminKey];
 
         var created = await Memfab.RunAsync(["tenants", "create", "acme", "--name", "Acme Inc.", .. server]);
@@ -99,8 +95,7 @@ public class TenantsCommandTests
         Assert.Equal(2, unauthorized.Code);
         Assert.Matches("^memfab: 401 .*MEMORYFABRIC_ADMIN_KEY", Assert.Single(unauthorized.ErrorLines));
 
-        await stop.CancelAsync();
-        Assert.Equal(0, (await serve).Code);
+        Assert.Equal(0, (await fabric.StopAsync()).Code);
     }
 
     [Theory]
