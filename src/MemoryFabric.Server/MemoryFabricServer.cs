@@ -124,6 +124,20 @@ public static class MemoryFabricServer
         });
     }
 
+    /// <summary>The engine options of every agent (and of the start-up warm-up): deferred embedding, the server's query
+    /// deadline, batch and text limits, and guard settings.</summary>
+    /// <param name="server">The server's settings.</param>
+    /// <param name="claims">The guard's claim extractor, or none for its built-in rules.</param>
+    /// <returns>New options.</returns>
+    internal static AgentMemoryOptions EngineOptions(MemoryFabricServerOptions server, MemoryFabric.Guard.IClaimExtractor? claims) => new()
+    {
+        DeferEmbedding = true,
+        Retrieval = new MemoryFabric.Retrieval.RetrievalOptions { QueryEmbeddingDeadline = server.QueryEmbeddingDeadline },
+        MaxBatchSize = server.MaxBatchSize,
+        MaxTurnTextLength = server.MaxTurnTextLength,
+        Guard = new MemoryFabric.Guard.MemoryGuardOptions { ClaimExtractor = claims, Testimony = server.GuardTestimony },
+    };
+
     // The grains' engine objects, the same in both modes; the silo itself is added by FabricHosting.
     private static void AddGrainServices(IServiceCollection services)
     {
@@ -137,17 +151,7 @@ public static class MemoryFabricServer
             var embedder = sp.GetRequiredService<EmbedderHolder>();
             var server = sp.GetRequiredService<IOptions<MemoryFabricServerOptions>>().Value;
             var claims = GuardClaimExtractor.Create(server.GuardClaims);
-            return new AgentMemoryFactory(() => new AgentMemory(
-                new AgentMemoryOptions
-                {
-                    DeferEmbedding = true,
-                    Retrieval = new MemoryFabric.Retrieval.RetrievalOptions { QueryEmbeddingDeadline = server.QueryEmbeddingDeadline },
-                    MaxBatchSize = server.MaxBatchSize,
-                    MaxTurnTextLength = server.MaxTurnTextLength,
-                    Guard = new MemoryFabric.Guard.MemoryGuardOptions { ClaimExtractor = claims, Testimony = server.GuardTestimony },
-                },
-                time,
-                embedder.Generator));
+            return new AgentMemoryFactory(() => new AgentMemory(EngineOptions(server, claims), time, embedder.Generator));
         });
         services.AddSingleton(sp =>
         {

@@ -11,7 +11,7 @@ namespace MemoryFabric.Server.Hosting;
 /// Runs a throwaway in-memory agent through the engine's paths before the server reports ready: ingest, background
 /// embedding, consolidation, the journal's changes and a snapshot, a restore from both, a search and a context. In a
 /// fresh process the first request to an agent otherwise compiles all of that (the JIT) on the request path. It uses
-/// the engine with the server's guard settings and the hashed embedder (the dense paths are the same; the encoder warms
+/// the agents' engine options and the hashed embedder (the dense paths are the same; the encoder warms
 /// itself up in <see cref="EmbedderHolder"/>, and its scheduler's queues and counters stay untouched), stores nothing,
 /// and a failure is logged, never fatal. <see cref="MemoryFabricServerOptions.EngineWarmup"/> turns it off.
 /// </summary>
@@ -21,16 +21,11 @@ internal sealed partial class EngineWarmup : IHostedService
     private readonly IOptions<MemoryFabricServerOptions> _options;
     private readonly ILogger<EngineWarmup> _logger;
 
-    /// <summary>The server's warm-up: the engine with the server's guard settings and the hashed embedder.</summary>
+    /// <summary>The server's warm-up: the agents' engine options (<see cref="MemoryFabricServer.EngineOptions"/>, with the
+    /// guard's built-in claim rules: no chat model is asked) and the hashed embedder.</summary>
     public EngineWarmup(IOptions<MemoryFabricServerOptions> options, TimeProvider time, ILogger<EngineWarmup> logger)
         : this(new AgentMemoryFactory(() => new AgentMemory(
-            new AgentMemoryOptions
-            {
-                DeferEmbedding = true,
-                Guard = new MemoryFabric.Guard.MemoryGuardOptions { Testimony = options.Value.GuardTestimony },
-            },
-            time,
-            new MemoryFabric.Embeddings.HashingEmbeddingGenerator())), options, logger)
+            MemoryFabricServer.EngineOptions(options.Value, claims: null), time, new MemoryFabric.Embeddings.HashingEmbeddingGenerator())), options, logger)
     {
     }
 
