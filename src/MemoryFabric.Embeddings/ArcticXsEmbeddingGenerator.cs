@@ -8,10 +8,11 @@ namespace MemoryFabric.Embeddings;
 /// [CLS] pooling and L2 normalization, as the model card prescribes. Calls marked <see cref="EmbeddingInputType.Query"/>
 /// get the model's query instruction (<see cref="ArcticXsModel.QueryPrefix"/>); documents get none.
 /// <para>The model (fp32 ONNX, 90 MB, from the NuGet package <see cref="ArcticXsModel.NuGetPackageId"/>; see
-/// <see cref="ArcticXsModel"/>) is read once per process: with AVX-VNNI its projections are quantized at load to int8
-/// per block of 32 inputs (one fp32 scale each) and run in the int8 kernel with the calibrated fp32 outlier channels;
-/// elsewhere they run in fp32 on the exact weights. Both match ONNX Runtime's fp32 vectors to cosine ≥ 0.999
-/// (tests/MemoryFabric.Embeddings.Tests, ArcticXsEmbeddingGeneratorTests).</para>
+/// <see cref="ArcticXsModel"/>) is read once per process: on x64 CPUs with AVX-VNNI or AVX2 its projections are
+/// quantized at load per block of 32 inputs (one fp32 scale each; codes within ±127 for AVX-VNNI, ±32 for AVX2) and
+/// run in the int8 kernel with the calibrated fp32 outlier channels; elsewhere they run in fp32 on the exact weights.
+/// All match ONNX Runtime's fp32 vectors to cosine ≥ 0.999 (tests/MemoryFabric.Embeddings.Tests,
+/// ArcticXsEmbeddingGeneratorTests). [CLS] pooling lets the last layer compute only the [CLS] token.</para>
 /// </summary>
 public sealed class ArcticXsEmbeddingGenerator : BertEmbeddingGenerator
 {

@@ -8,7 +8,7 @@ namespace MemoryFabric.Embeddings;
 
 /// <summary>
 /// The shared machinery of the pure-C# BERT sentence encoders (<see cref="MiniLmEmbeddingGenerator"/>,
-/// <see cref="ArcticXsEmbeddingGenerator"/>): the WordPiece tokenizer, the 6-layer encoder (int8 AVX-VNNI or fp32
+/// <see cref="ArcticXsEmbeddingGenerator"/>): the WordPiece tokenizer, the 6-layer encoder (int8 AVX-VNNI / AVX2 or fp32
 /// dense layers), the model's pooling and L2 normalization; vectors have unit length, so a dot product is the cosine.
 /// <para>A model is loaded once per process and directory and shared by the generators on it (weakly held); calls are
 /// CPU-bound and thread-safe (each uses its own working memory). A call's texts are tokenized, then cut into chunks (at
@@ -85,8 +85,13 @@ public abstract class BertEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <summary>The loaded encoder (shared by the generators on the same model directory).</summary>
     internal MiniLmEncoder Encoder => _encoder;
 
-    /// <summary>Whether the dense layers run in 8-bit integers (AVX-VNNI) rather than fp32.</summary>
+    /// <summary>Whether the dense layers run in 8-bit integers (AVX-VNNI or AVX2) rather than fp32.</summary>
     public bool UsesInt8Kernel => _encoder.Kernel == EncoderKernel.Int8;
+
+    /// <summary>The dense layers' kernel, for logs and benchmarks: "int8 AVX-VNNI", "int8 AVX2" or "fp32".</summary>
+    public string KernelName => UsesInt8Kernel && Int8Linear.BestKind is { } kind
+        ? kind == Int8KernelKind.AvxVnni ? "int8 AVX-VNNI" : "int8 AVX2"
+        : "fp32";
 
     /// <inheritdoc />
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(

@@ -9,9 +9,9 @@ namespace MemoryFabric.Embeddings;
 /// documents are encoded alike.
 /// <para>The model is loaded in the constructor (about 0.3 s: SHA-256 check, weight unpacking, a short calibration
 /// pass; about 130 MB resident afterwards, plus about 13 MB of working memory per busy thread) and shared with any other
-/// generator of the process on the same directory. On x64 CPUs with AVX-VNNI the dense layers run in 8-bit integers on
-/// the model's exact 4-bit weights with dynamically quantized activations (about 1.6× the fp32 speed; mean cosine
-/// 0.99986 to ONNX Runtime's fp32 result), elsewhere in fp32 (identical to ONNX Runtime's fp32 result to rounding).
+/// generator of the process on the same directory. On x64 CPUs with AVX-VNNI or AVX2 the dense layers run in 8-bit
+/// integers on the model's exact 4-bit weights with dynamically quantized activations (about 1.6× the fp32 speed; mean
+/// cosine 0.99986 to ONNX Runtime's fp32 result), elsewhere in fp32 (identical to ONNX Runtime's fp32 result to rounding).
 /// <see cref="BertEmbeddingGenerator.UsesInt8Kernel"/> tells which.</para>
 /// </summary>
 public sealed class MiniLmEmbeddingGenerator : BertEmbeddingGenerator

@@ -40,7 +40,7 @@ public static class EmbedBenchmark
         using var single = Create(1);
         load.Stop();
         using var parallel = Create(null);
-        await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"memfab bench embed: {single.ModelId} loaded in {load.Elapsed.TotalSeconds:F3} s ({(single.UsesInt8Kernel ? "int8" : "fp32")} kernel); {Environment.ProcessorCount} cores; batches of {options.BatchSize}")).ConfigureAwait(false);
+        await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"memfab bench embed: {single.ModelId} loaded in {load.Elapsed.TotalSeconds:F3} s ({single.KernelName} kernel); {Environment.ProcessorCount} cores; batches of {options.BatchSize}")).ConfigureAwait(false);
 
         var texts = Cases.ToDictionary(c => c.Name, c => BenchmarkTexts.Build(single.CountTokens, c.Tokens, options.TextsPerCase, seed: c.Tokens), StringComparer.Ordinal);
         var ours = new Dictionary<string, (double Tokens, double Single, double All)>(StringComparer.Ordinal);

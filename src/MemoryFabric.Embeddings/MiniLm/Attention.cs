@@ -17,11 +17,11 @@ internal static unsafe class Attention
 
     private const int WideQueryTile = 8;
 
-    /// <summary>The scratch floats <see cref="Forward(float*, int, float*, int, int, float, float*)"/> needs for sequences up to <paramref name="maxLength"/>.</summary>
+    /// <summary>The scratch floats <see cref="Forward(float*, int, float*, int, int, float, float*, int)"/> needs for sequences up to <paramref name="maxLength"/>.</summary>
     public static int ScratchSize(int maxLength, int headSize) => (headSize + WideQueryTile) * RoundUp(maxLength);
 
     /// <summary>Computes the attention output of one sequence (bounds-checked span form of the pointer overload).</summary>
-    public static void Forward(ReadOnlySpan<float> qkv, int length, Span<float> output, int hidden, int heads, float scale)
+    public static void Forward(ReadOnlySpan<float> qkv, int length, Span<float> output, int hidden, int heads, float scale, int queries = -1)
     {
         if (qkv.Length < length * 3 * hidden || output.Length < length * hidden)
         {
@@ -33,7 +33,7 @@ internal static unsafe class Attention
         fixed (float* o = output)
         fixed (float* s = scratch)
         {
-            Forward(q, length, o, hidden, heads, scale, s);
+            Forward(q, length, o, hidden, heads, scale, s, queries);
         }
     }
 
@@ -45,9 +45,12 @@ internal static unsafe class Attention
     /// <param name="heads">The number of heads; hidden / heads must be a multiple of 8.</param>
     /// <param name="scale">The factor on the query-key dot products.</param>
     /// <param name="scratch">At least <see cref="ScratchSize"/> floats.</param>
+    /// <param name="queries">How many of the first query rows to compute (all keys and values are attended to);
+    /// by default all of them. Output row i is query i's; rows from <paramref name="queries"/> on are not written.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(float* qkv, int length, float* output, int hidden, int heads, float scale, float* scratch)
+    public static void Forward(float* qkv, int length, float* output, int hidden, int heads, float scale, float* scratch, int queries = -1)
     {
+        queries = queries < 0 ? length : Math.Min(queries, length);
         var headSize = hidden / heads;
         var stride = 3 * hidden;
         var padded = RoundUp(length);
@@ -63,7 +66,7 @@ internal static unsafe class Attention
             var i = 0;
             if (wide)
             {
-                for (; i + WideQueryTile <= length; i += WideQueryTile)
+                for (; i + WideQueryTile <= queries; i += WideQueryTile)
                 {
                     Scores8(qkv + (nint)i * stride + headOffset, stride, keys, headSize, padded, scale, scores);
                     for (var q = 0; q < WideQueryTile; q++)
@@ -75,9 +78,9 @@ internal static unsafe class Attention
                 }
             }
 
-            for (; i < length; i += QueryTile)
+            for (; i < queries; i += QueryTile)
             {
-                var count = Math.Min(QueryTile, length - i);
+                var count = Math.Min(QueryTile, queries - i);
                 var query = qkv + (nint)i * stride + headOffset;
                 Scores(query, stride, count, keys, headSize, padded, scale, scores);
                 for (var q = 0; q < count; q++)

@@ -6,8 +6,8 @@ using System.Runtime.Intrinsics.X86;
 namespace MemoryFabric.Embeddings.MiniLm;
 
 /// <summary>
-/// The fp32 dense layer, used on CPUs without AVX-VNNI (and as the exact reference: it matches ONNX Runtime's fp32
-/// result to rounding). The weights are the model's 4-bit blocks dequantized to fp32.
+/// The fp32 dense layer, used on CPUs without AVX2, when <see cref="EncoderKernel.Float32"/> is asked for, and as the
+/// exact reference (it matches ONNX Runtime's fp32 result to rounding). The weights are the model's 4-bit blocks dequantized to fp32.
 /// <para>On x64 with AVX-512 (or AVX2 + FMA) it is a register-tiled GEMM: the weights are packed once into panels
 /// of <c>NR</c> columns ([K][NR], 32 columns = 2 zmm, or 16 = 2 ymm), each block of activation rows is packed into
 /// micro-panels of <c>MR</c> rows ([K][MR]), and the micro-kernel keeps an MR × NR tile of accumulators in

@@ -5,10 +5,24 @@ using System.Runtime.Intrinsics.X86;
 
 namespace MemoryFabric.Embeddings.MiniLm;
 
+/// <summary>The instruction set an <see cref="Int8Linear"/> layer's micro-kernel uses.</summary>
+internal enum Int8KernelKind
+{
+    /// <summary>AVX-VNNI <c>vpdpbusd</c>: 8 lanes × 4 u8·s8 products accumulated into int32 per instruction; weight
+    /// codes up to ±127.</summary>
+    AvxVnni,
+
+    /// <summary>AVX2 <c>vpmaddubsw</c> (u8·s8 pairs into int16, saturating) then <c>vpmaddwd</c> into int32. The int16
+    /// sums must never saturate, and the multiply port (one per core on Zen 3) is the limit, so several steps are
+    /// summed in int16 before each widening: weight codes are at most ±32 (two steps, 2 · 2 · 255 · 32 = 32640);
+    /// codes within ±8 (4-bit models) sum a whole 32-input block (8 · 2 · 255 · 8 = 32640).</summary>
+    Avx2,
+}
+
 /// <summary>
-/// A dense layer on the model's own 4-bit weights in 8-bit integer arithmetic, with AVX-VNNI
+/// A dense layer on block-quantized weights in 8-bit integer arithmetic: with AVX-VNNI where the CPU has it
 /// (<c>vpdpbusd</c>: 8 lanes × 4 u8·s8 products per instruction, about twice the multiply-accumulate rate of
-/// fp32 AVX-512 FMA on this class of CPU).
+/// fp32 AVX-512 FMA on this class of CPU), else with AVX2 (<see cref="Int8KernelKind.Avx2"/>).
 /// <para>Weights stay exact: the signed 4-bit codes (q − zero point) are packed as int8 into panels of
 /// <see cref="ColumnTile"/> columns, four consecutive inputs per 32-bit lane, the layout the micro-kernel streams,
 /// with each 32-input block's fp32 scale beside them. (Re-quantizing them to one int8 scale per column was
@@ -42,6 +56,8 @@ internal sealed unsafe class Int8Linear : ILinearLayer
 
     private const int RowBlock = 64;
 
+    private readonly Int8KernelKind _kind;
+    private readonly int _group;
     private readonly PinnedBuffer<sbyte> _packed;
     private readonly PinnedBuffer<float> _blockScales;
     private readonly PinnedBuffer<float> _columnConstant;
@@ -54,13 +70,24 @@ internal sealed unsafe class Int8Linear : ILinearLayer
     /// <param name="weights">The layer; see <see cref="CanPack"/>.</param>
     /// <param name="outlierChannels">Input channels added back in fp32 (at most <see cref="MaxOutliers"/>); when
     /// null, they can be set once by <see cref="SetOutliers"/> (the source weights are kept until then).</param>
+    /// <param name="kind">The micro-kernel; by default the best this CPU runs (<see cref="BestKind"/>).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public Int8Linear(DenseWeights weights, IReadOnlyCollection<int>? outlierChannels = null)
+    public Int8Linear(DenseWeights weights, IReadOnlyCollection<int>? outlierChannels = null, Int8KernelKind? kind = null)
     {
-        if (!CanPack(weights))
+        _kind = kind ?? BestKind ?? throw new PlatformNotSupportedException("The int8 kernel needs AVX2 and FMA.");
+        if (!IsKindSupported(_kind))
         {
-            throw new ArgumentException($"Int8Linear needs block-quantized weights with K, N, block size multiples of 32, got {weights.K}×{weights.N}.", nameof(weights));
+            throw new PlatformNotSupportedException($"This CPU does not run the {_kind} int8 kernel.");
         }
+
+        if (!CanPack(weights, _kind))
+        {
+            throw new ArgumentException(
+                $"Int8Linear ({_kind}) needs block-quantized weights with K, N, block size multiples of 32 and codes within ±{MaxCode(_kind)}, got {weights.K}×{weights.N}.",
+                nameof(weights));
+        }
+
+        _group = _kind == Int8KernelKind.Avx2 ? GroupSteps(MaxAbsCode(weights.Blocks!.Codes)) : 1;
 
         var k = weights.K;
         var n = weights.N;
@@ -131,8 +158,31 @@ internal sealed unsafe class Int8Linear : ILinearLayer
         _source = null;
     }
 
-    /// <summary>Whether this CPU runs the kernel (AVX-VNNI).</summary>
-    public static bool IsSupported => AvxVnni.IsSupported && Avx2.IsSupported && Fma.IsSupported;
+    /// <summary>Whether this CPU runs an int8 kernel (AVX-VNNI, or AVX2).</summary>
+    public static bool IsSupported => BestKind is not null;
+
+    /// <summary>The fastest micro-kernel this CPU runs, or null when it runs none.</summary>
+    public static Int8KernelKind? BestKind =>
+        IsKindSupported(Int8KernelKind.AvxVnni) ? Int8KernelKind.AvxVnni
+        : IsKindSupported(Int8KernelKind.Avx2) ? Int8KernelKind.Avx2
+        : null;
+
+    /// <summary>The largest |weight code| the best kernel of this CPU takes (127 when it runs none).</summary>
+    public static int MaxWeightCode => BestKind is { } kind ? MaxCode(kind) : 127;
+
+    /// <summary>The micro-kernel this layer runs.</summary>
+    public Int8KernelKind Kind => _kind;
+
+    /// <summary>Whether this CPU runs <paramref name="kind"/>.</summary>
+    public static bool IsKindSupported(Int8KernelKind kind) => kind switch
+    {
+        Int8KernelKind.AvxVnni => AvxVnni.IsSupported && Avx2.IsSupported && Fma.IsSupported,
+        Int8KernelKind.Avx2 => Avx2.IsSupported && Fma.IsSupported,
+        _ => false,
+    };
+
+    /// <summary>The largest |weight code| <paramref name="kind"/> takes without saturating.</summary>
+    public static int MaxCode(Int8KernelKind kind) => kind == Int8KernelKind.AvxVnni ? 127 : 32;
 
     /// <inheritdoc />
     public int InputSize { get; }
@@ -143,10 +193,18 @@ internal sealed unsafe class Int8Linear : ILinearLayer
     /// <summary>The channels added back in fp32.</summary>
     public IReadOnlyList<int> OutlierChannels => _outliers;
 
-    /// <summary>Whether a layer has the exact block-quantized form this kernel needs.</summary>
-    public static bool CanPack(DenseWeights weights) =>
+    /// <summary>Whether a layer has the exact block-quantized form a kernel needs (by default this CPU's best).</summary>
+    public static bool CanPack(DenseWeights weights, Int8KernelKind? kind = null) =>
         weights.Blocks is { } b && weights.K % KernelBlock == 0 && weights.N % ColumnTile == 0 && b.BlockSize % KernelBlock == 0
-        && weights.K % b.BlockSize == 0;
+        && weights.K % b.BlockSize == 0
+        && MaxAbsCode(b.Codes) <= (kind is { } k ? MaxCode(k) : MaxWeightCode);
+
+    private static int MaxAbsCode(ReadOnlySpan<sbyte> codes)
+    {
+        var min = codes.IsEmpty ? (sbyte)0 : TensorPrimitives.Min(codes);
+        var max = codes.IsEmpty ? (sbyte)0 : TensorPrimitives.Max(codes);
+        return Math.Max(-min, (int)max);
+    }
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -195,7 +253,20 @@ internal sealed unsafe class Int8Linear : ILinearLayer
                     var validRows = Math.Min(RowTile, m1 - m);
                     var output = y + (nint)m * n + p;
                     var a = quantized + (nint)m * k;
-                    Kernel(a, k, panel, scales, kernelBlocks, out var f00, out var f01, out var f02, out var f03, out var f10, out var f11, out var f12, out var f13);
+                    Vector256<float> f00, f01, f02, f03, f10, f11, f12, f13;
+                    if (_kind == Int8KernelKind.AvxVnni)
+                    {
+                        KernelVnni(a, k, panel, scales, kernelBlocks, out f00, out f01, out f02, out f03, out f10, out f11, out f12, out f13);
+                    }
+                    else if (_group == 2)
+                    {
+                        KernelAvx2Pairs(a, k, panel, scales, kernelBlocks, out f00, out f01, out f02, out f03, out f10, out f11, out f12, out f13);
+                    }
+                    else
+                    {
+                        KernelAvx2Grouped(a, k, panel, scales, kernelBlocks, _group, out f00, out f01, out f02, out f03, out f10, out f11, out f12, out f13);
+                    }
+
                     var res = epilogue == LinearEpilogue.Residual ? residual + (nint)m * n + p : null;
                     StoreRow(f00, f01, f02, f03, output, scratch.RowScale.Pointer[m], scratch.RowZero.Pointer[m], p, res, outlierValues + m * MaxOutliers, n);
                     if (validRows > 1)
@@ -288,9 +359,131 @@ internal sealed unsafe class Int8Linear : ILinearLayer
         }
     }
 
-    // F = Σ_blocks s_b · Σ_{i in block} u·q for a 2 × 32 tile.
+    // F = Σ_blocks s_b · Σ_{i in block} u·q for a 2 × 32 tile with AVX2, for codes within ±8 or ±16: per step,
+    // u8·s8 pairs into int16 (vpmaddubsw); `group` consecutive steps (4 or 8 of a block's 8) are summed in int16,
+    // exact while group · 2 · 255 · max|q| ≤ 32767 (see GroupSteps), then widened (vpmaddwd), converted and scaled.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel(
+    private static void KernelAvx2Grouped(
+        byte* a, int k, sbyte* b, float* scales, int blocks, int group,
+        out Vector256<float> f00, out Vector256<float> f01, out Vector256<float> f02, out Vector256<float> f03,
+        out Vector256<float> f10, out Vector256<float> f11, out Vector256<float> f12, out Vector256<float> f13)
+    {
+        f00 = f01 = f02 = f03 = f10 = f11 = f12 = f13 = Vector256<float>.Zero;
+        var ones = Vector256.Create((short)1);
+        var a0 = a;
+        var a1 = a + k;
+        for (var block = 0; block < blocks; block++)
+        {
+            for (var g = 0; g < KernelBlock / 4; g += group)
+            {
+                Vector256<short> c00 = default, c01 = default, c02 = default, c03 = default;
+                Vector256<short> c10 = default, c11 = default, c12 = default, c13 = default;
+                for (var step = 0; step < group; step++)
+                {
+                    var b0 = Avx.LoadAlignedVector256(b);
+                    var b1 = Avx.LoadAlignedVector256(b + 32);
+                    var b2 = Avx.LoadAlignedVector256(b + 64);
+                    var b3 = Avx.LoadAlignedVector256(b + 96);
+                    b += 128;
+                    var x = Vector256.Create(*(int*)a0).AsByte();
+                    a0 += 4;
+                    c00 += Avx2.MultiplyAddAdjacent(x, b0);
+                    c01 += Avx2.MultiplyAddAdjacent(x, b1);
+                    c02 += Avx2.MultiplyAddAdjacent(x, b2);
+                    c03 += Avx2.MultiplyAddAdjacent(x, b3);
+                    x = Vector256.Create(*(int*)a1).AsByte();
+                    a1 += 4;
+                    c10 += Avx2.MultiplyAddAdjacent(x, b0);
+                    c11 += Avx2.MultiplyAddAdjacent(x, b1);
+                    c12 += Avx2.MultiplyAddAdjacent(x, b2);
+                    c13 += Avx2.MultiplyAddAdjacent(x, b3);
+                }
+
+                f00 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Avx2.MultiplyAddAdjacent(c00, ones)), Vector256.Load(scales), f00);
+                f01 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Avx2.MultiplyAddAdjacent(c01, ones)), Vector256.Load(scales + 8), f01);
+                f02 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Avx2.MultiplyAddAdjacent(c02, ones)), Vector256.Load(scales + 16), f02);
+                f03 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Avx2.MultiplyAddAdjacent(c03, ones)), Vector256.Load(scales + 24), f03);
+                f10 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Avx2.MultiplyAddAdjacent(c10, ones)), Vector256.Load(scales), f10);
+                f11 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Avx2.MultiplyAddAdjacent(c11, ones)), Vector256.Load(scales + 8), f11);
+                f12 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Avx2.MultiplyAddAdjacent(c12, ones)), Vector256.Load(scales + 16), f12);
+                f13 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Avx2.MultiplyAddAdjacent(c13, ones)), Vector256.Load(scales + 24), f13);
+            }
+
+            scales += ColumnTile;
+        }
+    }
+
+    // The AVX2 kernel for two steps per group (codes within ±32: a pair of steps sums to at most 2 · 2 · 255 · 32 = 32640
+    // in int16), arranged so nothing spills: per pair, each row's two steps are summed in int16 and widened once
+    // into int32 (vpmaddwd), the weights read as memory operands by both rows; int32 is converted and scaled once
+    // per block. The multiply port does 3 instructions per 64 products, against 4 when every step is widened.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void KernelAvx2Pairs(
+        byte* a, int k, sbyte* b, float* scales, int blocks,
+        out Vector256<float> f00, out Vector256<float> f01, out Vector256<float> f02, out Vector256<float> f03,
+        out Vector256<float> f10, out Vector256<float> f11, out Vector256<float> f12, out Vector256<float> f13)
+    {
+        f00 = f01 = f02 = f03 = f10 = f11 = f12 = f13 = Vector256<float>.Zero;
+        var ones = Vector256.Create((short)1);
+        var a0 = a;
+        var a1 = a + k;
+        for (var block = 0; block < blocks; block++)
+        {
+            Vector256<int> c00 = default, c01 = default, c02 = default, c03 = default;
+            Vector256<int> c10 = default, c11 = default, c12 = default, c13 = default;
+            for (var pair = 0; pair < KernelBlock / 8; pair++)
+            {
+                var x0 = Vector256.Create(*(int*)a0).AsByte();
+                var y0 = Vector256.Create(*(int*)(a0 + 4)).AsByte();
+                var x1 = Vector256.Create(*(int*)a1).AsByte();
+                var y1 = Vector256.Create(*(int*)(a1 + 4)).AsByte();
+                a0 += 8;
+                a1 += 8;
+                c00 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(x0, Avx.LoadVector256(b)) + Avx2.MultiplyAddAdjacent(y0, Avx.LoadVector256(b + 128)), ones);
+                c10 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(x1, Avx.LoadVector256(b)) + Avx2.MultiplyAddAdjacent(y1, Avx.LoadVector256(b + 128)), ones);
+                c01 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(x0, Avx.LoadVector256(b + 32)) + Avx2.MultiplyAddAdjacent(y0, Avx.LoadVector256(b + 160)), ones);
+                c11 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(x1, Avx.LoadVector256(b + 32)) + Avx2.MultiplyAddAdjacent(y1, Avx.LoadVector256(b + 160)), ones);
+                c02 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(x0, Avx.LoadVector256(b + 64)) + Avx2.MultiplyAddAdjacent(y0, Avx.LoadVector256(b + 192)), ones);
+                c12 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(x1, Avx.LoadVector256(b + 64)) + Avx2.MultiplyAddAdjacent(y1, Avx.LoadVector256(b + 192)), ones);
+                c03 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(x0, Avx.LoadVector256(b + 96)) + Avx2.MultiplyAddAdjacent(y0, Avx.LoadVector256(b + 224)), ones);
+                c13 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(x1, Avx.LoadVector256(b + 96)) + Avx2.MultiplyAddAdjacent(y1, Avx.LoadVector256(b + 224)), ones);
+                b += 256;
+            }
+
+            var s0 = Vector256.Load(scales);
+            var s1 = Vector256.Load(scales + 8);
+            var s2 = Vector256.Load(scales + 16);
+            var s3 = Vector256.Load(scales + 24);
+            scales += ColumnTile;
+            f00 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c00), s0, f00);
+            f01 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c01), s1, f01);
+            f02 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c02), s2, f02);
+            f03 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c03), s3, f03);
+            f10 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c10), s0, f10);
+            f11 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c11), s1, f11);
+            f12 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c12), s2, f12);
+            f13 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c13), s3, f13);
+        }
+    }
+
+    // How many steps the AVX2 kernel sums in int16 for codes up to maxCode: the largest of 8, 4, 2 with
+    // steps · 2 · 255 · maxCode ≤ 32767, else 1 (beyond MaxCode(Avx2): not packed).
+    internal static int GroupSteps(int maxCode)
+    {
+        for (var steps = KernelBlock / 4; steps > 1; steps /= 2)
+        {
+            if (steps * 2 * 255 * maxCode <= short.MaxValue)
+            {
+                return steps;
+            }
+        }
+
+        return 1;
+    }
+
+    // F = Σ_blocks s_b · Σ_{i in block} u·q for a 2 × 32 tile, with AVX-VNNI.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void KernelVnni(
         byte* a, int k, sbyte* b, float* scales, int blocks,
         out Vector256<float> f00, out Vector256<float> f01, out Vector256<float> f02, out Vector256<float> f03,
         out Vector256<float> f10, out Vector256<float> f11, out Vector256<float> f12, out Vector256<float> f13)

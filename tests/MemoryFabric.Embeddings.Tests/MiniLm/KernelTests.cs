@@ -3,7 +3,8 @@ using MemoryFabric.Embeddings.MiniLm;
 
 namespace MemoryFabric.Embeddings.Tests.MiniLm;
 
-/// <summary>The numeric kernels: erf, the int8 dense layer against fp32, attention invariants.</summary>
+/// <summary>The numeric kernels: erf, the int8 dense layers (each micro-kernel this CPU runs) against fp32, attention
+/// invariants.</summary>
 public sealed class KernelTests
 {
     [Fact]
@@ -27,14 +28,24 @@ public sealed class KernelTests
         }
     }
 
-    [Fact]
-    public void The_int8_layer_matches_fp32_within_quantization_error()
+    // Each int8 micro-kernel on the widest codes it takes and on 4-bit codes; the AVX2 kernel also on ±16, which
+    // it sums four steps at a time.
+    // (The kernel by name: the enum is internal to the library.)
+    public static TheoryData<string, int> KernelsAndCodes => new()
     {
-        if (!Int8Linear.IsSupported)
-        {
-            return; // the fp32 layer is what runs on this CPU; nothing to compare
-        }
+        { nameof(Int8KernelKind.AvxVnni), 8 },
+        { nameof(Int8KernelKind.AvxVnni), 127 },
+        { nameof(Int8KernelKind.Avx2), 8 },
+        { nameof(Int8KernelKind.Avx2), 16 },
+        { nameof(Int8KernelKind.Avx2), 32 },
+    };
 
+    [SkippableTheory]
+    [MemberData(nameof(KernelsAndCodes))]
+    public void The_int8_layer_matches_fp32_within_quantization_error(string kernel, int maxCode)
+    {
+        var kind = Enum.Parse<Int8KernelKind>(kernel);
+        Skip.IfNot(Int8Linear.IsKindSupported(kind), $"this CPU does not run the {kind} int8 kernel");
         const int k = 384, n = 96, rows = 7;
         var random = new Random(7);
         var codes = new sbyte[n * k];
@@ -42,12 +53,13 @@ public sealed class KernelTests
         var weights = new float[n * k];
         for (var i = 0; i < scales.Length; i++)
         {
-            scales[i] = 0.01f + (float)random.NextDouble() * 0.05f;
+            // Weights of the same magnitude whatever the code range.
+            scales[i] = (0.01f + (float)random.NextDouble() * 0.05f) * 8 / maxCode;
         }
 
         for (var i = 0; i < codes.Length; i++)
         {
-            codes[i] = (sbyte)random.Next(-8, 8);
+            codes[i] = (sbyte)random.Next(-maxCode, maxCode + 1);
             weights[i] = codes[i] * scales[i / 32];
         }
 
@@ -67,8 +79,10 @@ public sealed class KernelTests
         var withOutlier = new PinnedBuffer<float>(rows * n);
         var scratch = new LinearScratch(rows, k);
         new FloatLinear(dense).Forward(input.Span, rows, exact.Span, residual.Span, LinearEpilogue.Residual, scratch);
-        new Int8Linear(dense).Forward(input.Span, rows, quantized.Span, residual.Span, LinearEpilogue.Residual, scratch);
-        new Int8Linear(dense, [11]).Forward(input.Span, rows, withOutlier.Span, residual.Span, LinearEpilogue.Residual, scratch);
+        var layer = new Int8Linear(dense, kind: kind);
+        Assert.Equal(kind, layer.Kind);
+        layer.Forward(input.Span, rows, quantized.Span, residual.Span, LinearEpilogue.Residual, scratch);
+        new Int8Linear(dense, [11], kind).Forward(input.Span, rows, withOutlier.Span, residual.Span, LinearEpilogue.Residual, scratch);
 
         for (var r = 0; r < rows; r++)
         {
@@ -82,20 +96,74 @@ public sealed class KernelTests
         }
     }
 
-    [Fact]
-    public void Int8_rows_do_not_depend_on_the_other_rows()
+    // The worst case for the int16 sums of the AVX2 kernel: every activation quantizes to 255 (or 0 with the other
+    // sign) and every code is the extreme the kernel takes. Saturation anywhere would be far off the exact sum.
+    [SkippableTheory]
+    [MemberData(nameof(KernelsAndCodes))]
+    public void Extreme_codes_and_activations_do_not_saturate(string kernel, int maxCode)
     {
-        if (!Int8Linear.IsSupported)
+        var kind = Enum.Parse<Int8KernelKind>(kernel);
+        Skip.IfNot(Int8Linear.IsKindSupported(kind), $"this CPU does not run the {kind} int8 kernel");
+        const int k = 128, n = 32;
+        foreach (var code in new[] { -maxCode, maxCode })
         {
-            return;
+            var codes = Enumerable.Repeat((sbyte)code, n * k).ToArray();
+            var scales = Enumerable.Repeat(0.01f, n * k / 32).ToArray();
+            var dense = new DenseWeights(k, n, [.. codes.Select(c => c * 0.01f)], new float[n], new BlockQuantizedWeights(32, codes, scales));
+            var layer = new Int8Linear(dense, [], kind);
+            foreach (var value in new[] { 1f, -1f })
+            {
+                // One zero keeps 0 inside the range, so the others land on 255 (value 1) or 0 (value −1).
+                var input = new PinnedBuffer<float>(2 * k);
+                input.Span.Fill(value);
+                input.Span[0] = 0f;
+                input.Span[k] = 0f;
+                var output = new PinnedBuffer<float>(2 * n);
+                layer.Forward(input.Span, 2, output.Span, default, LinearEpilogue.None, new LinearScratch(2, k));
+                var expected = (k - 1) * value * code * 0.01f;
+                Assert.All(output.Span.ToArray(), y => Assert.InRange(y, expected - Math.Abs(expected) * 1e-4f, expected + Math.Abs(expected) * 1e-4f));
+            }
         }
+    }
 
+    [SkippableFact]
+    public void Codes_beyond_what_a_kernel_takes_are_refused()
+    {
+        Skip.IfNot(Int8Linear.IsKindSupported(Int8KernelKind.Avx2), "this CPU does not run the AVX2 int8 kernel");
+        const int k = 32, n = 32;
+        var codes = new sbyte[n * k];
+        codes[5] = (sbyte)(Int8Linear.MaxCode(Int8KernelKind.Avx2) + 1);
+        var dense = new DenseWeights(k, n, null, new float[n], new BlockQuantizedWeights(32, codes, new float[n]));
+        Assert.False(Int8Linear.CanPack(dense, Int8KernelKind.Avx2));
+        Assert.True(Int8Linear.CanPack(dense, Int8KernelKind.AvxVnni));
+        var error = Assert.Throws<ArgumentException>(() => new Int8Linear(dense, [], Int8KernelKind.Avx2));
+        Assert.Contains("±32", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_avx2_kernel_sums_as_many_steps_in_int16_as_its_codes_allow()
+    {
+        Assert.Equal(8, Int8Linear.GroupSteps(8));
+        Assert.Equal(4, Int8Linear.GroupSteps(16));
+        Assert.Equal(2, Int8Linear.GroupSteps(32));
+        Assert.Equal(1, Int8Linear.GroupSteps(33));
+        Assert.Equal(32, Int8Linear.MaxCode(Int8KernelKind.Avx2));
+        Assert.Equal(127, Int8Linear.MaxCode(Int8KernelKind.AvxVnni));
+    }
+
+    [SkippableTheory]
+    [InlineData(nameof(Int8KernelKind.AvxVnni))]
+    [InlineData(nameof(Int8KernelKind.Avx2))]
+    public void Int8_rows_do_not_depend_on_the_other_rows(string kernel)
+    {
+        var kind = Enum.Parse<Int8KernelKind>(kernel);
+        Skip.IfNot(Int8Linear.IsKindSupported(kind), $"this CPU does not run the {kind} int8 kernel");
         const int k = 64, n = 32;
         var random = new Random(3);
         var codes = Enumerable.Range(0, n * k).Select(_ => (sbyte)random.Next(-8, 8)).ToArray();
         var scales = Enumerable.Range(0, n * k / 32).Select(_ => 0.02f).ToArray();
         var dense = new DenseWeights(k, n, [.. codes.Select((c, i) => c * scales[i / 32])], new float[n], new BlockQuantizedWeights(32, codes, scales));
-        var layer = new Int8Linear(dense);
+        var layer = new Int8Linear(dense, kind: kind);
         var input = new PinnedBuffer<float>(5 * k);
         for (var i = 0; i < input.Length; i++)
         {
@@ -202,6 +270,31 @@ public sealed class KernelTests
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(12, 1)]
+    [InlineData(33, 1)]
+    [InlineData(33, 5)]
+    public void Attention_for_the_first_queries_only_matches_those_rows_of_the_full_attention(int length, int queries)
+    {
+        const int hidden = 64, heads = 2;
+        const float scale = 0.17677669f;
+        var random = new Random(length + queries);
+        var qkv = Enumerable.Range(0, length * 3 * hidden).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+        var full = new float[length * hidden];
+        Attention.Forward(qkv, length, full, hidden, heads, scale);
+        var first = new float[length * hidden];
+        Array.Fill(first, float.NaN);
+        Attention.Forward(qkv, length, first, hidden, heads, scale, queries);
+
+        for (var i = 0; i < queries * hidden; i++)
+        {
+            Assert.Equal(full[i], first[i], 1e-5);
+        }
+
+        Assert.All(first.Skip(queries * hidden), v => Assert.True(float.IsNaN(v), "a row past the queries was written"));
     }
 
     // erf by its Taylor series (|x| ≤ 3) and continued fraction for erfc beyond, in double.
