@@ -269,7 +269,9 @@ internal sealed unsafe class Int8Linear : ILinearLayer
                     }
                     else
                     {
-                        KernelAvx2Quads(a, k, panel, scales, kernelBlocks, out f00, out f01, out f02, out f03, out f10, out f11, out f12, out f13);
+                        // (The second row of a tile past the last row is the zeroed padding.)
+                        KernelAvx2Quads(a, panel, scales, kernelBlocks, out f00, out f01, out f02, out f03);
+                        KernelAvx2Quads(a + k, panel, scales, kernelBlocks, out f10, out f11, out f12, out f13);
                     }
 
                     var res = epilogue == LinearEpilogue.Residual ? residual + (nint)m * n + p : null;
@@ -426,60 +428,40 @@ internal sealed unsafe class Int8Linear : ILinearLayer
         }
     }
 
-    // The same with four steps per int16 sum (codes within ±16 with u8 activations, or ±32 with 7-bit ones), arranged
-    // so nothing spills: per four steps, each row's products are summed in int16 per column vector and widened once
-    // into int32 (vpmaddwd), the weights read as memory operands by both rows; int32 is converted and scaled once per
-    // block. The multiply port does 5 instructions per 128 products, against 8 when every step is widened.
+    // The same with four steps per int16 sum (codes within ±16 with u8 activations, or ±32 with 7-bit ones), for one
+    // row: per four steps, each column vector's products are summed in int16 and widened once into int32 (vpmaddwd);
+    // int32 is converted and scaled once per block. One row at a time keeps every value in a register (two rows
+    // would share the weight loads, but the JIT then keeps those in registers too and spills); the loads are not
+    // the limit here, the multiply port is: 5 instructions per 128 products, against 8 when every step is widened.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void KernelAvx2Quads(
-        byte* a, int k, sbyte* b, float* scales, int blocks,
-        out Vector256<float> f00, out Vector256<float> f01, out Vector256<float> f02, out Vector256<float> f03,
-        out Vector256<float> f10, out Vector256<float> f11, out Vector256<float> f12, out Vector256<float> f13)
+        byte* a, sbyte* b, float* scales, int blocks,
+        out Vector256<float> f0, out Vector256<float> f1, out Vector256<float> f2, out Vector256<float> f3)
     {
-        f00 = f01 = f02 = f03 = f10 = f11 = f12 = f13 = Vector256<float>.Zero;
+        f0 = f1 = f2 = f3 = Vector256<float>.Zero;
         var ones = Vector256.Create((short)1);
-        var a0 = a;
-        var a1 = a + k;
         for (var block = 0; block < blocks; block++)
         {
-            Vector256<int> c00 = default, c01 = default, c02 = default, c03 = default;
-            Vector256<int> c10 = default, c11 = default, c12 = default, c13 = default;
+            Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default;
             for (var quad = 0; quad < KernelBlock / 16; quad++)
             {
-                var x0 = Vector256.Create(*(int*)a0).AsByte();
-                var x1 = Vector256.Create(*(int*)(a0 + 4)).AsByte();
-                var x2 = Vector256.Create(*(int*)(a0 + 8)).AsByte();
-                var x3 = Vector256.Create(*(int*)(a0 + 12)).AsByte();
-                a0 += 16;
-                c00 += Quad(x0, x1, x2, x3, b, ones);
-                c01 += Quad(x0, x1, x2, x3, b + 32, ones);
-                c02 += Quad(x0, x1, x2, x3, b + 64, ones);
-                c03 += Quad(x0, x1, x2, x3, b + 96, ones);
-                x0 = Vector256.Create(*(int*)a1).AsByte();
-                x1 = Vector256.Create(*(int*)(a1 + 4)).AsByte();
-                x2 = Vector256.Create(*(int*)(a1 + 8)).AsByte();
-                x3 = Vector256.Create(*(int*)(a1 + 12)).AsByte();
-                a1 += 16;
-                c10 += Quad(x0, x1, x2, x3, b, ones);
-                c11 += Quad(x0, x1, x2, x3, b + 32, ones);
-                c12 += Quad(x0, x1, x2, x3, b + 64, ones);
-                c13 += Quad(x0, x1, x2, x3, b + 96, ones);
+                var x0 = Vector256.Create(*(int*)a).AsByte();
+                var x1 = Vector256.Create(*(int*)(a + 4)).AsByte();
+                var x2 = Vector256.Create(*(int*)(a + 8)).AsByte();
+                var x3 = Vector256.Create(*(int*)(a + 12)).AsByte();
+                a += 16;
+                c0 += Quad(x0, x1, x2, x3, b, ones);
+                c1 += Quad(x0, x1, x2, x3, b + 32, ones);
+                c2 += Quad(x0, x1, x2, x3, b + 64, ones);
+                c3 += Quad(x0, x1, x2, x3, b + 96, ones);
                 b += 512;
             }
 
-            var s0 = Vector256.Load(scales);
-            var s1 = Vector256.Load(scales + 8);
-            var s2 = Vector256.Load(scales + 16);
-            var s3 = Vector256.Load(scales + 24);
+            f0 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c0), Vector256.Load(scales), f0);
+            f1 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c1), Vector256.Load(scales + 8), f1);
+            f2 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c2), Vector256.Load(scales + 16), f2);
+            f3 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c3), Vector256.Load(scales + 24), f3);
             scales += ColumnTile;
-            f00 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c00), s0, f00);
-            f01 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c01), s1, f01);
-            f02 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c02), s2, f02);
-            f03 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c03), s3, f03);
-            f10 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c10), s0, f10);
-            f11 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c11), s1, f11);
-            f12 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c12), s2, f12);
-            f13 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(c13), s3, f13);
         }
     }
 
