@@ -78,6 +78,7 @@ public static class MemoryFabricServer
         services.AddSingleton<ReadinessState>();
         services.AddSingleton<ApiKeyCache>();
         services.AddHostedService<ApiKeyRevocationWatcher>(); // drops keys revoked through other servers of a cluster
+        services.AddHostedService<ApiKeyDirectoryWarmup>(); // once the silo runs, before ready: the tenant directory activated
         services.AddSingleton<ClientAddressLimiter>();
         services.AddApiKeyAuthorization(); // API key scheme, one scope policy per /v1 route, 401/403 problem+json
         services.AddMcpEndpoint(configuration); // the MCP tools at /mcp (Mcp/), unless MemoryFabric:Mcp:Enabled=false

@@ -198,6 +198,21 @@ internal sealed class ApiKeyCache
         return check.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Readies the cache before the server takes traffic: runs the first revocation check, which activates
+    /// the tenant directory (its keys read from storage) and starts this cache's feed, then asks the directory for a
+    /// hash no key has, so that the look-up path is compiled. Nothing is cached by it: the first request's key is
+    /// still looked up in the directory, now a call to a live grain, and the revocation rules are unchanged.</summary>
+    /// <param name="cancellationToken">Cancels the warm-up.</param>
+    /// <returns>A task that completes when the directory has answered both.</returns>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        await CheckRevocationsAsync(cancellationToken).ConfigureAwait(false);
+        _ = await _directory.ResolveAsync(WarmUpHash, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Not a SHA-256 in hex, so no key can have it.
+    private const string WarmUpHash = "warm-up";
+
     private bool IsFresh => _time.GetUtcNow().UtcTicks <= Interlocked.Read(ref _freshUntilTicks);
 
     // One check at a time, not cancelled by any one caller (others may be waiting for it); bounded by a timeout.

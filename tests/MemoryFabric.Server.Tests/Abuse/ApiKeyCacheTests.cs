@@ -169,6 +169,72 @@ public sealed class ApiKeyCacheTests
         Assert.False(cache.TryGet(key.Hash, out _));
     }
 
+    [Fact]
+    public async Task The_warm_up_checks_the_feed_and_asks_the_directory_once_but_caches_nothing()
+    {
+        var key = _directory.AddKey("acme");
+        var cache = new ApiKeyCache(_time, _directory, Settings);
+
+        await cache.WarmUpAsync(CancellationToken.None);
+
+        Assert.Equal((1, 1), (_directory.Checks, _directory.Lookups));
+        Assert.Equal(0, cache.Count);
+        Assert.Equal(0, cache.Unknown.Count);
+        Assert.False(cache.TryGet(key.Hash, out _));
+
+        // The feed it started is fresh: the first request's key is one look-up, then served from the cache.
+        Assert.Equal(key, await cache.ResolveAsync(key.Hash, CancellationToken.None));
+        Assert.Equal(key, await cache.ResolveAsync(key.Hash, CancellationToken.None));
+        Assert.Equal((1, 2), (_directory.Checks, _directory.Lookups));
+    }
+
+    [Fact]
+    public async Task A_key_revoked_or_deleted_after_the_warm_up_never_works()
+    {
+        var revoked = _directory.AddKey("acme");
+        var cache = new ApiKeyCache(_time, _directory, Settings);
+        await cache.WarmUpAsync(CancellationToken.None);
+
+        _directory.Revoke(revoked); // through another server, before any request presented it
+        Assert.Null(await cache.ResolveAsync(revoked.Hash, CancellationToken.None));
+
+        // Presented, cached, then revoked elsewhere: refused from the next check on, and through this server at once.
+        var other = _directory.AddKey("acme");
+        Assert.NotNull(await cache.ResolveAsync(other.Hash, CancellationToken.None));
+        cache.Remove("acme", other.Id);
+        _directory.Revoke(other);
+        Assert.Null(await cache.ResolveAsync(other.Hash, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_directory_that_does_not_answer_the_warm_up_is_a_warning_and_the_server_starts()
+    {
+        _directory.FailChecks = true;
+        var cache = new ApiKeyCache(_time, _directory, Settings);
+        var logger = new WarmupLogger();
+        var warmup = new ApiKeyDirectoryWarmup(cache, Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(new Microsoft.Extensions.DependencyInjection.ServiceCollection()), logger);
+
+        await warmup.StartedAsync(CancellationToken.None);
+
+        Assert.Contains(logger.Levels, l => l == Microsoft.Extensions.Logging.LogLevel.Warning);
+        var key = _directory.AddKey("acme");
+        Assert.Equal(key, await cache.ResolveAsync(key.Hash, CancellationToken.None)); // looked up, as without it
+    }
+
+    /// <summary>Records the levels logged.</summary>
+    private sealed class WarmupLogger : Microsoft.Extensions.Logging.ILogger<ApiKeyDirectoryWarmup>
+    {
+        public List<Microsoft.Extensions.Logging.LogLevel> Levels { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Levels.Add(logLevel);
+    }
+
     /// <summary>A tenant directory that counts look-ups and keeps a revocation feed like the grain's.</summary>
     private sealed class FakeDirectory : IApiKeyDirectory
     {
