@@ -63,6 +63,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
     private int _turnsSinceConsolidation;
     private bool _consolidationScheduled;
     private bool _consolidationReminderMissing; // its registration after the first write failed: retried
+    private Task _reminderCheck = Task.CompletedTask; // the activation's check of the periodic reminder
     private bool _skipDeactivationSnapshot;
     private IGrainTimer? _embeddingTimer;
     private bool _embedding; // a batch is with the encoder (its timer interleaves): no second timer meanwhile
@@ -139,7 +140,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         ScheduleEmbedding();
         if (_exists)
         {
-            await EnsureConsolidationReminderAsync();
+            _reminderCheck = CheckConsolidationReminderAsync(); // off the activation's path: the first call does not wait for it
             WatchUnconsolidatedSessions();
         }
 
@@ -154,6 +155,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         _embeddingTimer = null;
         _idleTimer?.Dispose();
         _idleTimer = null;
+        await _reminderCheck; // never fails: a failure is logged
         await OutboxDeactivatingAsync(cancellationToken); // the vector outbox stores its last acknowledgements
         AbandonConsolidations("the agent was deactivated");
         await SettleSnapshotAsync(); // a failed one leaves the agent dirty: snapshotted below
@@ -480,6 +482,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         await _card.ClearAsync(cancellationToken); // first: a failure after it leaves no card of a purged agent
         await _storage.ClearAsync(cancellationToken);
         await OutboxPurgeAsync(cancellationToken); // its vectors leave the tenant's shards, for good
+        await _reminderCheck; // it registers nothing after the removal
         await UnregisterRemindersAsync();
         Discard();
         await WithdrawClaimsAsync(cancellationToken);
@@ -878,11 +881,21 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
     // The periodic consolidation reminder: registered with the first write, and again on activation when it is
     // missing (a data directory from before reminders lived in Orleans' reminder table) or has another period than
     // ConsolidationPeriod (the setting changed since it was registered).
-    private async Task EnsureConsolidationReminderAsync()
+    // Runs on the activation's scheduler beside its first calls (it touches only the reminder table); a failure is
+    // retried with the next write, as after a failed first registration.
+    private async Task CheckConsolidationReminderAsync()
     {
-        if (await RegisteredPeriodAsync(ConsolidationReminder) != _options.ConsolidationPeriod)
+        try
         {
-            await RegisterConsolidationReminderAsync();
+            if (await RegisteredPeriodAsync(ConsolidationReminder) != _options.ConsolidationPeriod)
+            {
+                await RegisterConsolidationReminderAsync();
+            }
+        }
+        catch (Exception e)
+        {
+            _consolidationReminderMissing = true;
+            _logger.LogWarning(e, "The consolidation reminder of {Actor} could not be checked; retrying with the next write", _id);
         }
     }
 
