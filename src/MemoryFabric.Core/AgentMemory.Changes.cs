@@ -260,9 +260,9 @@ public sealed partial class AgentMemory
         }
 
         // An active version that is already indexed keeps its entries (a version's text never changes).
-        if (!_noteLexical.Contains(note.Id))
+        if (!NoteLexical.Contains(note.Id))
         {
-            _noteLexical.Upsert(note.Id, TextAnalyzer.Terms(NoteIndexText(note)));
+            NoteLexical.Upsert(note.Id, TextAnalyzer.Terms(NoteIndexText(note)));
         }
 
         if (vector is not null)

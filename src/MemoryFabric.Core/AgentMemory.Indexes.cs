@@ -8,9 +8,10 @@ namespace MemoryFabric;
 // The lexical and dense indexes over the three levels of the hierarchy, kept in step with the stores.
 public sealed partial class AgentMemory
 {
-    private Bm25Index<string> _turnLexical = new();
-    private Bm25Index<string> _episodeLexical = new();
-    private Bm25Index<string> _noteLexical = new();
+    private readonly LexicalIndexes _lexical = new(); // a restore's are built on first use
+    private Bm25Index<string> TurnLexical => _lexical.Turns;
+    private Bm25Index<string> EpisodeLexical => _lexical.Episodes;
+    private Bm25Index<string> NoteLexical => _lexical.Notes;
     private readonly TieredVectorIndex _turnDense;
     private readonly TieredVectorIndex _episodeDense;
     private readonly TieredVectorIndex _noteDense;
@@ -28,7 +29,7 @@ public sealed partial class AgentMemory
             return; // quarantined: stored, never indexed
         }
 
-        _turnLexical.Upsert(turn.Id, TextAnalyzer.Terms(indexText));
+        TurnLexical.Upsert(turn.Id, TextAnalyzer.Terms(indexText));
         Passages.Upsert(turn.Id, turn.Text);
         IndexDense(MemoryItemKind.Turn, turn.Id, vector);
     }
@@ -45,13 +46,13 @@ public sealed partial class AgentMemory
             return;
         }
 
-        _episodeLexical.Upsert(episode.Id, TextAnalyzer.Terms(EpisodeIndexText(episode)));
+        EpisodeLexical.Upsert(episode.Id, TextAnalyzer.Terms(EpisodeIndexText(episode)));
         IndexDense(MemoryItemKind.Episode, episode.Id, vector);
     }
 
     private void UnindexEpisode(string episodeId)
     {
-        _episodeLexical.Remove(episodeId);
+        EpisodeLexical.Remove(episodeId);
         _episodeDense.Remove(episodeId);
         DenseChanged(MemoryItemKind.Episode, episodeId, null);
         RemovePending(MemoryItemKind.Episode, episodeId);
@@ -64,13 +65,13 @@ public sealed partial class AgentMemory
             return;
         }
 
-        _noteLexical.Upsert(note.Id, TextAnalyzer.Terms(indexText));
+        NoteLexical.Upsert(note.Id, TextAnalyzer.Terms(indexText));
         IndexDense(MemoryItemKind.Note, note.Id, vector);
     }
 
     private void UnindexNote(string noteId)
     {
-        _noteLexical.Remove(noteId);
+        NoteLexical.Remove(noteId);
         _noteDense.Remove(noteId);
         DenseChanged(MemoryItemKind.Note, noteId, null);
         RemovePending(MemoryItemKind.Note, noteId);

@@ -150,10 +150,10 @@ public sealed partial class AgentMemory
 
         stage = Diagnostics.EngineTelemetry.NextStage(stage, "memoryfabric.retrieval.candidates");
         var k = o.CandidatesPerList;
-        var noteLexical = _noteLexical.Search(analysis.Terms, k);
-        var turnLexical = _turnLexical.Search(analysis.Terms, k);
+        var noteLexical = NoteLexical.Search(analysis.Terms, k);
+        var turnLexical = TurnLexical.Search(analysis.Terms, k);
         var passages = Passages.Search(analysis.Terms, id => _turns.ContainsKey(id) && !IsExcluded(id));
-        var episodeLexical = _episodeLexical.Search(analysis.Terms, k / 2);
+        var episodeLexical = EpisodeLexical.Search(analysis.Terms, k / 2);
         if (queryVector is not null && _pending.Count > 0 && o.PendingDenseScoringLimit > 0 && _pending.Count <= o.PendingDenseScoringBacklog)
         {
             // Read-after-write: what waits for its dense vector and this query needs is embedded now (not during a bulk
@@ -426,7 +426,7 @@ public sealed partial class AgentMemory
     }
 
     // Whether a note can match a query: the active, unquarantined ones are lexically indexed (pending or not).
-    private bool HasRetrievableNotes => _noteLexical.Count > 0;
+    private bool HasRetrievableNotes => NoteLexical.Count > 0;
 
     // Whether the history fits a budget, each repeated line counted once. The plain length is cached; the length
     // without repeats is measured only when it can matter (the plain history at most twice the budget), so a large

@@ -86,7 +86,9 @@ public sealed partial class AgentMemory
     /// queued for <see cref="EmbedPendingAsync"/>.
     /// </summary>
     /// <param name="snapshot">The snapshot.</param>
-    /// <remarks>The dense vectors are kept encoded as stored and decoded by the first call that needs them (a search
+    /// <remarks>The BM25 indexes are kept as stored too (<see cref="Retrieval.LexicalIndexes"/>) and built by the first
+    /// call that uses one (a search, a write, a forget, a snapshot); a restore only walks over their section. The dense
+    /// vectors are kept encoded as stored and decoded by the first call that needs them (a search
     /// with a dense signal, a write that embeds, a snapshot after such a change): a restore followed by reads that
     /// need no dense search, or by lexical-only work, never pays for them. At that first use the dense indexes are
     /// rebuilt from the vectors; a level at or above <see cref="RetrievalOptions.ApproximateSearchThreshold"/>
@@ -97,15 +99,16 @@ public sealed partial class AgentMemory
     public void RestoreSnapshot(ReadOnlySpan<byte> snapshot)
     {
         if (_turns.Count != 0 || _sessions.Count != 0 || _episodes.Count != 0 || _notes.Count != 0 || _pending.Count != 0
-            || _participants.Count != 0 || _changes.Count != 0 || _turnLexical.Count != 0 || _noteLexical.Count != 0
-            || _episodeLexical.Count != 0 || _turnDense.Count != 0 || _noteDense.Count != 0 || _episodeDense.Count != 0
+            || _participants.Count != 0 || _changes.Count != 0 || TurnLexical.Count != 0 || NoteLexical.Count != 0
+            || EpisodeLexical.Count != 0 || _turnDense.Count != 0 || _noteDense.Count != 0 || _episodeDense.Count != 0
             || _quarantine.Count != 0 || _lessons.Count != 0)
         {
             throw new InvalidOperationException("A snapshot can only be restored into a fresh, empty AgentMemory.");
         }
 
-        var reader = new PayloadReader(SnapshotPayload(snapshot, out var version), SnapshotName);
-        var state = ReadSnapshot(ref reader, version);
+        var payload = SnapshotPayload(snapshot, out var version);
+        var reader = new PayloadReader(payload, SnapshotName);
+        var state = ReadSnapshot(ref reader, payload, version);
         LoadSnapshot(state);
     }
 
@@ -255,9 +258,9 @@ public sealed partial class AgentMemory
         }
 
         w.WriteByte((byte)SnapshotSection.Lexical);
-        WriteLexical(w, _turnLexical);
-        WriteLexical(w, _episodeLexical);
-        WriteLexical(w, _noteLexical);
+        DeferredLexicalSection.Write(w, TurnLexical);
+        DeferredLexicalSection.Write(w, EpisodeLexical);
+        DeferredLexicalSection.Write(w, NoteLexical);
 
         w.WriteByte((byte)SnapshotSection.Dense);
         DenseSnapshotSection.Write(w, _turnDense, dimensions);
@@ -268,65 +271,6 @@ public sealed partial class AgentMemory
         WriteGuard(w);
 
         w.WriteByte((byte)SnapshotSection.End);
-    }
-
-    // Live documents in slot order (dead slots dropped, order kept: BM25 ties break on it), then each term's
-    // postings as raw int32 (slot, frequency) pairs, which load with one copy.
-    private static void WriteLexical(PayloadWriter w, Bm25Index<string> index)
-    {
-        var map = new int[index.SlotCount];
-        var live = 0;
-        for (var slot = 0; slot < map.Length; slot++)
-        {
-            map[slot] = index.IsLive(slot) ? live++ : -1;
-        }
-
-        w.WriteCount(live);
-        for (var slot = 0; slot < map.Length; slot++)
-        {
-            if (map[slot] >= 0)
-            {
-                w.WriteRef(index.KeyAt(slot));
-                w.WriteCount(index.LengthAt(slot));
-            }
-        }
-
-        var terms = new List<(string Term, List<Bm25Index<string>.Posting> Postings, int Live)>();
-        foreach (var (term, postings) in index.Postings)
-        {
-            var count = 0;
-            foreach (var p in postings)
-            {
-                if (map[p.Slot] >= 0)
-                {
-                    count++;
-                }
-            }
-
-            if (count > 0)
-            {
-                terms.Add((term, postings, count));
-            }
-        }
-
-        w.WriteCount(terms.Count);
-        var pairs = new List<int>();
-        foreach (var (term, postings, count) in terms)
-        {
-            w.WriteRef(term);
-            w.WriteCount(count);
-            pairs.Clear();
-            foreach (var p in postings)
-            {
-                if (map[p.Slot] >= 0)
-                {
-                    pairs.Add(map[p.Slot]);
-                    pairs.Add(p.Frequency);
-                }
-            }
-
-            w.WriteInt32s(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pairs));
-        }
     }
 
     private static ReadOnlySpan<byte> SnapshotPayload(ReadOnlySpan<byte> snapshot, out int version)
@@ -386,7 +330,7 @@ public sealed partial class AgentMemory
         return payload;
     }
 
-    private SnapshotState ReadSnapshot(ref PayloadReader r, int version)
+    private SnapshotState ReadSnapshot(ref PayloadReader r, ReadOnlySpan<byte> payload, int version)
     {
         var s = new SnapshotState();
 
@@ -544,12 +488,7 @@ public sealed partial class AgentMemory
         }
 
         Expect(ref r, SnapshotSection.Lexical, "lexical index");
-        r.Section = "lexical index of turns";
-        s.TurnLexical = ReadLexical(ref r);
-        r.Section = "lexical index of episodes";
-        s.EpisodeLexical = ReadLexical(ref r);
-        r.Section = "lexical index of notes";
-        s.NoteLexical = ReadLexical(ref r);
+        s.Lexical = DeferredLexicalSection.Skip(ref r, payload, SnapshotName); // built on first use
 
         Expect(ref r, SnapshotSection.Dense, "dense vectors");
         r.Section = "dense vectors of turns";
@@ -578,65 +517,6 @@ public sealed partial class AgentMemory
         {
             throw r.Error($"section tag {tag} found where {(byte)section} ({name}) was expected");
         }
-    }
-
-    private static Bm25Index<string> ReadLexical(ref PayloadReader r)
-    {
-        var index = new Bm25Index<string>();
-        var documents = r.ReadCount(2);
-        for (var i = 0; i < documents; i++)
-        {
-            var key = r.ReadRef();
-            var length = r.ReadCount(0);
-            if (index.Contains(key))
-            {
-                throw r.Error($"document '{key}' appears twice");
-            }
-
-            index.LoadDocument(key, length);
-        }
-
-        var terms = r.ReadCount(3);
-        for (var t = 0; t < terms; t++)
-        {
-            var term = r.ReadRef();
-            var count = r.ReadCount(2);
-            if (count == 0)
-            {
-                throw r.Error($"term '{term}' has no postings");
-            }
-
-            if (count > r.Remaining / 8)
-            {
-                throw r.Error($"term '{term}' has {count} postings, more than the bytes left hold");
-            }
-
-            var postings = new List<Bm25Index<string>.Posting>(count);
-            System.Runtime.InteropServices.CollectionsMarshal.SetCount(postings, count);
-            var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(postings);
-            r.ReadInt32s(System.Runtime.InteropServices.MemoryMarshal.Cast<Bm25Index<string>.Posting, int>(span));
-            var previous = -1;
-            foreach (var p in span)
-            {
-                if (p.Slot <= previous || p.Slot >= documents || p.Frequency <= 0)
-                {
-                    throw r.Error($"term '{term}' has a posting for document {p.Slot} of {documents} with frequency {p.Frequency}, or out of order");
-                }
-
-                previous = p.Slot;
-            }
-
-            try
-            {
-                index.LoadPostings(term, postings);
-            }
-            catch (InvalidDataException e)
-            {
-                throw r.Error(e.Message);
-            }
-        }
-
-        return index;
     }
 
     private static EncodedVectors? ReadDense(ref PayloadReader r, SnapshotState s, MemoryItemKind kind, int version, int dimensions)
@@ -698,14 +578,12 @@ public sealed partial class AgentMemory
 
         _notes = s.Notes;
         _notes.Observer = OnNoteStoreChange;
-        _turnLexical = s.TurnLexical;
+        _lexical.LoadDeferred(s.Lexical);
         foreach (var turn in _turns.Values)
         {
             Passages.Upsert(turn.Id, turn.Text); // derived, not persisted; a quarantined turn's are never searched (IsExcluded)
         }
 
-        _episodeLexical = s.EpisodeLexical;
-        _noteLexical = s.NoteLexical;
         // Decoded and indexed by the first call that needs them (TieredVectorIndex.LoadDeferred).
         foreach (var (index, vectors) in (ReadOnlySpan<(TieredVectorIndex, EncodedVectors?)>)[(_turnDense, s.TurnDense), (_episodeDense, s.EpisodeDense), (_noteDense, s.NoteDense)])
         {
@@ -771,11 +649,7 @@ public sealed partial class AgentMemory
 
         public Dictionary<string, string>? TestimonyVerdicts { get; set; }
 
-        public Bm25Index<string> TurnLexical { get; set; } = null!;
-
-        public Bm25Index<string> EpisodeLexical { get; set; } = null!;
-
-        public Bm25Index<string> NoteLexical { get; set; } = null!;
+        public DeferredLexicalSection Lexical { get; set; } = null!;
 
         public EncodedVectors? TurnDense { get; set; }
 

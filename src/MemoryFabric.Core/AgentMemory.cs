@@ -473,7 +473,7 @@ public sealed partial class AgentMemory : IAgentMemory
     private void RemoveTurn(Turn turn)
     {
         _turns.Remove(turn.Id);
-        _turnLexical.Remove(turn.Id);
+        TurnLexical.Remove(turn.Id);
         Passages.Remove(turn.Id);
         _turnDense.Remove(turn.Id);
         DenseChanged(MemoryItemKind.Turn, turn.Id, null);

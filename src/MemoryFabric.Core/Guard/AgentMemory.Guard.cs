@@ -238,7 +238,7 @@ public sealed partial class AgentMemory
         switch (entry.Kind)
         {
             case MemoryItemKind.Turn:
-                _turnLexical.Remove(entry.ItemId);
+                TurnLexical.Remove(entry.ItemId);
                 _turnDense.Remove(entry.ItemId);
                 DenseChanged(MemoryItemKind.Turn, entry.ItemId, null);
                 RemovePending(MemoryItemKind.Turn, entry.ItemId);

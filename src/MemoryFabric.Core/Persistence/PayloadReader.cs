@@ -26,6 +26,21 @@ internal ref struct PayloadReader
         Section = "header";
     }
 
+    /// <summary>Reads data that continues a payload: its string references resolve against
+    /// <paramref name="shared"/>, the strings that payload had defined where <paramref name="data"/> starts (this
+    /// reader adds to the list).</summary>
+    public PayloadReader(ReadOnlySpan<byte> data, string format, List<string> shared)
+    {
+        _data = data;
+        _format = format;
+        _shared = shared;
+        _position = 0;
+        Section = "header";
+    }
+
+    /// <summary>A copy of the strings defined so far (see the constructor that takes them).</summary>
+    public readonly List<string> CopySharedStrings() => [.. _shared];
+
     /// <summary>What is being read, for error messages.</summary>
     public string Section { get; set; }
 
