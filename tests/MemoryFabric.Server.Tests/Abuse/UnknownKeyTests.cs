@@ -31,13 +31,16 @@ public sealed class UnknownKeyTests : IDisposable
     public async Task An_unknown_key_is_looked_up_in_the_tenant_directory_once_then_cached()
     {
         using var client = _server.CreateClient();
+
+        // The server has started: its key warm-up (ApiKeyDirectoryWarmup) made its own look-up of a hash no key has.
+        var atStart = _counter.Resolves;
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKeys.NewSecret());
         for (var i = 0; i < 10; i++)
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/v1/agents/bot")).StatusCode);
         }
 
-        Assert.Equal(1, _counter.Resolves);
+        Assert.Equal(1, _counter.Resolves - atStart);
     }
 
     [Fact]
