@@ -29,24 +29,28 @@ public sealed class TenantIndexDurabilityTests : IAsyncLifetime
     public async Task A_silo_killed_loses_no_acknowledged_vector_and_the_outbox_resends_what_was_owed()
     {
         var tenant = TenantIndexTests.NewTenant();
-        var victim = _cluster.SecondarySilos[0];
         var management = _cluster.Client.GetGrain<IManagementGrain>(0);
 
-        // Agents spread over the silos, one of them on the silo that will die.
+        // Agents spread over the silos; the silo that will die is the first secondary silo an agent lands on
+        // (placement is not random: it prefers the silo the call arrives at, so no one silo is sure to get one).
         string? onVictim = null;
+        SiloHandle? victim = null;
         var written = 0;
         for (var i = 0; i < 40 && (onVictim is null || i < 6); i++)
         {
             var name = "agent-" + i;
             var agent = _cluster.Client.GetGrain<IAgentMemoryGrain>(tenant + "/" + name);
             written += (await agent.IngestAsync(TenantIndexTests.Facts(name, $"Agent {i} keeps the spare keys in drawer {i}.", $"Agent {i} likes green tea."))).StoredTurnIds.Count;
-            if (onVictim is null && await management.GetActivationAddress(agent) == victim.SiloAddress)
+            if (onVictim is null)
             {
-                onVictim = name;
+                var address = await management.GetActivationAddress(agent);
+                victim = _cluster.SecondarySilos.FirstOrDefault(silo => silo.SiloAddress == address);
+                onVictim = victim is null ? null : name;
             }
         }
 
         Assert.NotNull(onVictim);
+        Assert.NotNull(victim);
         var search = _cluster.Client.GetGrain<ITenantSearchGrain>(tenant);
         Assert.NotEmpty((await search.SearchAsync(new TenantSearchRequest { Query = "spare keys drawer" })).Hits); // flushes every agent
         Assert.Equal(written, await CountAsync(tenant));
