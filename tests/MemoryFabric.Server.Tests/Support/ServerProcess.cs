@@ -36,14 +36,30 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <param name="settings">More settings, as <c>--Key=value</c> arguments (e.g. cluster mode's).</param>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, string adminKey, CancellationToken cancellationToken = default, params IEnumerable<string> settings)
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        var server = Launch(
-            address,
-            ["MemoryFabric.Server.dll", "--urls", address.ToString(), $"--MemoryFabric:DataDirectory={dataDirectory}", "--MemoryFabric:Embedder=hashing", $"--MemoryFabric:AdminKey={adminKey}", .. settings],
-            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
-        await server.WaitReadyAsync(cancellationToken: cancellationToken);
-        return server;
+        // A port found free can be taken (by any process's outgoing connection) before the server binds it: the
+        // server then exits with "address already in use", and only that failure is retried, on another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            var address = new Uri($"http://127.0.0.1:{FreePort()}");
+            var server = Launch(
+                address,
+                ["MemoryFabric.Server.dll", "--urls", address.ToString(), $"--MemoryFabric:DataDirectory={dataDirectory}", "--MemoryFabric:Embedder=hashing", $"--MemoryFabric:AdminKey={adminKey}", .. settings],
+                new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
+            try
+            {
+                await server.WaitReadyAsync(cancellationToken: cancellationToken);
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && server.HasExited && IsAddressInUse(server.Output))
+            {
+                await server.DisposeAsync();
+            }
+        }
     }
+
+    /// <summary>Whether a server's output says its port was taken.</summary>
+    /// <param name="output">The output.</param>
+    public static bool IsAddressInUse(string output) => output.Contains("address already in use", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Starts <c>dotnet exec</c> on a built assembly of the test's output (the server, or <c>memfab.dll</c>
     /// with <c>serve</c>) that will serve at <paramref name="address"/>, without waiting for it.</summary>
