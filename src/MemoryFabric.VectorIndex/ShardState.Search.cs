@@ -187,10 +187,11 @@ internal sealed partial class ShardState
         var candidates = context.Results.Items;
         var query = context.Vector;
         var scored = new (float Score, int Slot)[candidates.Length];
+        var scratch = NewVectorScratch();
         for (var i = 0; i < candidates.Length; i++)
         {
             var slot = candidates[i].Node;
-            scored[i] = (TensorPrimitives.Dot(query, Vectors.Vector(slot)), slot);
+            scored[i] = (TensorPrimitives.Dot(query, FullVector(slot, scratch)), slot);
         }
 
         Array.Sort(scored, static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Slot.CompareTo(b.Slot));
@@ -208,6 +209,7 @@ internal sealed partial class ShardState
         where TFilter : struct, INodeFilter
     {
         var heap = new DistanceHeap(max: true, k + 1);
+        var scratch = NewVectorScratch();
         for (var slot = 0; slot < limit; slot++)
         {
             if (!filter.Accept(slot))
@@ -215,7 +217,7 @@ internal sealed partial class ShardState
                 continue;
             }
 
-            var distance = -TensorPrimitives.Dot(query, Vectors.Vector(slot));
+            var distance = -TensorPrimitives.Dot(query, FullVector(slot, scratch));
             if (heap.Count < k)
             {
                 heap.Push(new Scored(distance, slot));

@@ -36,6 +36,7 @@ internal sealed partial class ShardState : IDisposable
     private readonly SlotArray<byte> _flags = new(1);
     private readonly SlotArray<ItemMeta> _meta = new(1);
     private readonly SearchContext _writer;
+    private readonly sbyte[] _writerRow;
     private readonly SearchContextPool _pool;
     private int _count;
     private int _live;
@@ -50,6 +51,7 @@ internal sealed partial class ShardState : IDisposable
         Index = new HnswIndex(options.Dimensions, options.M, options.EfConstruction, options.Seed);
         Vectors = new FullVectorStore(options.Dimensions, options.VectorStorage, options.StorageDirectory);
         _writer = Index.CreateContext();
+        _writerRow = new sbyte[Index.RowBytes];
         _pool = new SearchContextPool(Index.CreateContext);
     }
 
@@ -61,6 +63,10 @@ internal sealed partial class ShardState : IDisposable
 
     /// <summary>The float32 vectors.</summary>
     public FullVectorStore Vectors { get; }
+
+    /// <summary>Whether float32 vectors are kept beside the int8 codes (all storages but
+    /// <see cref="VectorStorage.Quantized"/>).</summary>
+    public bool KeepsFloatVectors => Options.VectorStorage != VectorStorage.Quantized;
 
     /// <summary>The keys.</summary>
     public KeyTable Keys { get; } = new();
@@ -157,7 +163,7 @@ internal sealed partial class ShardState : IDisposable
             Kind = Kinds.Intern(metadata.Kind),
             Ticks = metadata.Timestamp is { } time ? time.UtcTicks : ItemMeta.NoTime,
         };
-        if (live && Vectors.Vector(existing).SequenceEqual(vector) && _meta.At(existing).Equals(meta))
+        if (live && HoldsSameVector(existing, vector) && _meta.At(existing).Equals(meta))
         {
             return false;
         }
@@ -199,6 +205,31 @@ internal sealed partial class ShardState : IDisposable
         return true;
     }
 
+    /// <summary>A slot's vector in float32: the stored copy, or with <see cref="VectorStorage.Quantized"/> its int8
+    /// codes decoded into <paramref name="scratch"/>.</summary>
+    /// <param name="slot">The slot.</param>
+    /// <param name="scratch">At least <c>Dimensions</c> floats (unused when float32 vectors are kept).</param>
+    /// <returns>The vector, valid until <paramref name="scratch"/> is reused.</returns>
+    public ReadOnlySpan<float> FullVector(int slot, Span<float> scratch)
+    {
+        if (KeepsFloatVectors)
+        {
+            return Vectors.Vector(slot);
+        }
+
+        Index.Decode(slot, scratch);
+        return scratch[..Options.Dimensions];
+    }
+
+    /// <summary>A scratch buffer for <see cref="FullVector"/> (empty when float32 vectors are kept).</summary>
+    /// <returns>The buffer.</returns>
+    public float[] NewVectorScratch() => KeepsFloatVectors ? [] : new float[Options.Dimensions];
+
+    // Whether an upsert would store what the slot holds already (float32 vectors compared exactly; without them,
+    // the codes the new vector quantizes to).
+    private bool HoldsSameVector(int slot, ReadOnlySpan<float> vector) =>
+        KeepsFloatVectors ? Vectors.Vector(slot).SequenceEqual(vector) : Index.HoldsSameCodes(slot, vector, _writerRow);
+
     /// <summary>Deletes an item (writer only).</summary>
     /// <param name="utf8">The key's UTF-8 bytes.</param>
     /// <param name="hash">The key's hash.</param>
@@ -231,6 +262,7 @@ internal sealed partial class ShardState : IDisposable
     public void CopyLiveTo(ShardState target, Func<ReadOnlySpan<byte>, bool>? include, CancellationToken cancellationToken)
     {
         var count = SlotCount;
+        var scratch = NewVectorScratch();
         for (var slot = 0; slot < count; slot++)
         {
             if (IsDeleted(slot))
@@ -249,7 +281,7 @@ internal sealed partial class ShardState : IDisposable
                 continue;
             }
 
-            target.Add(key, Keys.SlotHash(slot), Vectors.Vector(slot), Metadata(slot));
+            target.Add(key, Keys.SlotHash(slot), FullVector(slot, scratch), Metadata(slot));
         }
     }
 

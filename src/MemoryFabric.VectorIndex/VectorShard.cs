@@ -44,7 +44,7 @@ public sealed class VectorShard : IVectorIndex
     }
 
     /// <summary>The options (for a loaded shard: the snapshot's structure with the runtime options given to
-    /// <see cref="Load"/>).</summary>
+    /// <see cref="Load(string, VectorShardOptions?, CancellationToken)"/>).</summary>
     public VectorShardOptions Options => Volatile.Read(ref _state).Options;
 
     /// <summary>The number of dimensions.</summary>
@@ -85,6 +85,27 @@ public sealed class VectorShard : IVectorIndex
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         return new VectorShard(SnapshotReader.Read(path, options, cancellationToken));
+    }
+
+    /// <summary>Loads a snapshot with the structure it records (dimensions, metric, M, efConstruction, efSearch, model)
+    /// and the given vector storage.</summary>
+    /// <param name="path">The snapshot file (see <see cref="Load(string, VectorShardOptions?, CancellationToken)"/>).</param>
+    /// <param name="storage">Where the loaded shard keeps its float32 vectors, if anywhere.</param>
+    /// <param name="storageDirectory">The directory of its side file (<see cref="VectorStorage.MappedFile"/>); the
+    /// temporary directory when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the load.</param>
+    /// <returns>The shard.</returns>
+    /// <exception cref="VectorSnapshotException">The file is missing, not a snapshot, of an unsupported version,
+    /// truncated or corrupted.</exception>
+    public static VectorShard Load(string path, VectorStorage storage, string? storageDirectory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!Enum.IsDefined(storage))
+        {
+            throw new ArgumentOutOfRangeException(nameof(storage), storage, "Unknown vector storage.");
+        }
+
+        return new VectorShard(SnapshotReader.Read(path, null, cancellationToken, (storage, storageDirectory)));
     }
 
     /// <summary>Adds an item or replaces the item with the same key (an identical upsert is a no-op).</summary>
@@ -277,11 +298,12 @@ public sealed class VectorShard : IVectorIndex
         try
         {
             var count = state.SlotCount;
+            var scratch = state.NewVectorScratch();
             for (var slot = 0; slot < count; slot++)
             {
                 if (!state.IsDeleted(slot))
                 {
-                    yield return new VectorShardItem(state.Keys.Key(slot), state.Vectors.Vector(slot).ToArray(), state.Metadata(slot));
+                    yield return new VectorShardItem(state.Keys.Key(slot), state.FullVector(slot, scratch).ToArray(), state.Metadata(slot));
                 }
             }
         }

@@ -50,7 +50,7 @@ public sealed record VectorShardOptions
     public int Seed { get; init; } = 42;
 
     /// <summary>The embedding model that made the vectors (e.g. <c>all-MiniLM-L6-v2-q4</c>), recorded in snapshots;
-    /// <see langword="null"/> when unknown. <see cref="VectorShard.Load"/> refuses a snapshot whose recorded model differs
+    /// <see langword="null"/> when unknown. <see cref="VectorShard.Load(string, VectorShardOptions?, CancellationToken)"/> refuses a snapshot whose recorded model differs
     /// from the one the options name, so two models' vector spaces are never mixed in one index. Ids of more than
     /// 46 UTF-8 bytes are recorded as a digest (<c>sha256:</c> + 39 hex digits).</summary>
     public string? EmbeddingModelId { get; init; }

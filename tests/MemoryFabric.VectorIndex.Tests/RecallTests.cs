@@ -5,6 +5,7 @@ public sealed class RecallTests
     [Theory]
     [InlineData(VectorStorage.InMemory)]
     [InlineData(VectorStorage.MappedFile)]
+    [InlineData(VectorStorage.Quantized)]
     public void Clustered_data_reaches_the_recall_floor(VectorStorage storage)
     {
         using var temp = new TempDirectory();

@@ -108,6 +108,31 @@ internal sealed unsafe class HnswIndex
     /// <returns>The row.</returns>
     public ReadOnlySpan<sbyte> Codes(int node) => new(_codes.Pointer(node), RowBytes);
 
+    /// <summary>Decodes a node's int8 codes into floats (code · 1 / scale): its vector as the index holds it.</summary>
+    /// <param name="node">The node.</param>
+    /// <param name="destination">Receives <see cref="Dimensions"/> floats.</param>
+    public void Decode(int node, Span<float> destination)
+    {
+        var codes = new ReadOnlySpan<sbyte>(_codes.Pointer(node), Dimensions);
+        var invScale = _params.At(node).InvScale;
+        destination = destination[..Dimensions];
+        for (var i = 0; i < codes.Length; i++)
+        {
+            destination[i] = codes[i] * invScale;
+        }
+    }
+
+    /// <summary>Whether a vector quantizes to exactly a node's codes and scale.</summary>
+    /// <param name="node">The node.</param>
+    /// <param name="vector">The vector.</param>
+    /// <param name="scratch">A row of <see cref="RowBytes"/> bytes to quantize into.</param>
+    /// <returns>Whether they are the same.</returns>
+    public bool HoldsSameCodes(int node, ReadOnlySpan<float> vector, Span<sbyte> scratch)
+    {
+        var parameters = Int8Quantizer.Quantize(vector, scratch[..RowBytes]);
+        return parameters.InvScale == _params.At(node).InvScale && scratch[..RowBytes].SequenceEqual(Codes(node));
+    }
+
     /// <summary>Prepares a context's query from a float vector.</summary>
     /// <param name="context">The context.</param>
     /// <param name="query">The query (already normalized when the metric is cosine).</param>

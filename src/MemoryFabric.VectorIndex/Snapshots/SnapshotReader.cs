@@ -22,10 +22,12 @@ internal static class SnapshotReader
     /// <param name="runtime">Runtime options (storage, thresholds, efSearch), or null for the defaults and the
     /// snapshot's efSearch; its structural fields must match the snapshot.</param>
     /// <param name="cancellationToken">Cancels between sections.</param>
+    /// <param name="storage">With no <paramref name="runtime"/> options: the vector storage and its directory instead
+    /// of the defaults.</param>
     /// <returns>The state (published, owned by the caller).</returns>
     /// <exception cref="VectorSnapshotException">The snapshot is missing, foreign, unsupported, truncated or
     /// corrupted.</exception>
-    public static ShardState Read(string path, VectorShardOptions? runtime, CancellationToken cancellationToken)
+    public static ShardState Read(string path, VectorShardOptions? runtime, CancellationToken cancellationToken, (VectorStorage Storage, string? Directory)? storage = null)
     {
         FileStream stream;
         try
@@ -77,7 +79,9 @@ internal static class SnapshotReader
                     + $"'{runtime!.EmbeddingModelId}'; vectors of two models are not comparable: rebuild the index from re-embedded items.");
             }
 
-            var options = ResolveOptions(header, runtime);
+            var options = runtime is null && storage is { } chosen
+                ? ResolveOptions(header, null) with { VectorStorage = chosen.Storage, StorageDirectory = chosen.Directory }
+                : ResolveOptions(header, runtime);
             state = new ShardState(options);
             Restore(state, header, sections, stream, cancellationToken);
             streamOwned = false;
@@ -213,6 +217,7 @@ internal static class SnapshotReader
         var buffer = new byte[Math.Max(rowBytes, (1 << 20) / rowBytes * rowBytes)];
         var perBuffer = buffer.Length / rowBytes;
         var inMemory = state.Options.VectorStorage == VectorStorage.InMemory;
+        var mapped = state.Options.VectorStorage == VectorStorage.MappedFile;
         for (var start = 0; start < count; start += perBuffer)
         {
             var n = Math.Min(perBuffer, count - start);
@@ -234,7 +239,7 @@ internal static class SnapshotReader
             throw new InvalidDataException($"the file has {stream.Length - end} bytes after its last section");
         }
 
-        if (!inMemory && count > 0)
+        if (mapped && count > 0)
         {
             var map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
             state.Vectors.AttachReadOnly(map, sections[(int)SectionId.Vectors - 1].Offset, count);

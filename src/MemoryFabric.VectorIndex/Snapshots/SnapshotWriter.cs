@@ -151,12 +151,13 @@ internal static class SnapshotWriter
         var rowBytes = state.Options.Dimensions * sizeof(float);
         var buffer = new byte[Math.Max(rowBytes, (1 << 20) / rowBytes * rowBytes)];
         var perBuffer = buffer.Length / rowBytes;
+        var scratch = state.NewVectorScratch();
         for (var start = 0; start < count; start += perBuffer)
         {
             var n = Math.Min(perBuffer, count - start);
             for (var i = 0; i < n; i++)
             {
-                MemoryMarshal.AsBytes(state.Vectors.Vector(start + i)).CopyTo(buffer.AsSpan(i * rowBytes));
+                MemoryMarshal.AsBytes(state.FullVector(start + i, scratch)).CopyTo(buffer.AsSpan(i * rowBytes));
             }
 
             yield return buffer.AsMemory(0, n * rowBytes);

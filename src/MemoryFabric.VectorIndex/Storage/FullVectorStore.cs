@@ -8,7 +8,8 @@ namespace MemoryFabric.VectorIndex.Storage;
 /// The float32 vectors used for exact re-ranking and exact scans, one per slot, append-only. They live either in
 /// pinned managed chunks (<see cref="VectorStorage.InMemory"/>) or in memory-mapped chunks of a side file
 /// (<see cref="VectorStorage.MappedFile"/>), optionally preceded by a read-only region mapped from a snapshot. Chunks
-/// never move, so readers can hold pointers while the single writer appends.
+/// never move, so readers can hold pointers while the single writer appends. With <see cref="VectorStorage.Quantized"/>
+/// it holds nothing: writes are dropped and the shard reads vectors through <see cref="ShardState.FullVector"/>.
 /// </summary>
 internal sealed unsafe class FullVectorStore : IDisposable
 {
@@ -78,6 +79,11 @@ internal sealed unsafe class FullVectorStore : IDisposable
     /// <param name="vector">The vector.</param>
     public void Write(int slot, ReadOnlySpan<float> vector)
     {
+        if (_storage == VectorStorage.Quantized)
+        {
+            return; // the int8 codes are the only copy
+        }
+
         var chunk = slot >> _chunkShift;
         while (chunk >= _pointers.Length)
         {
