@@ -164,7 +164,7 @@ internal sealed unsafe class HnswIndex
     public float Distance(SearchContext context, int node)
     {
         ref var p = ref _params.At(node);
-        var dot = Int8Kernels.DotBiased(context.QueryCodes, _codes.Pointer(node), RowBytes) - p.Bias;
+        var dot = Int8Kernels.DotQuery(context.QueryCodes, _codes.Pointer(node), RowBytes, p.Bias);
         return -(dot * (p.InvScale * context.QueryInvScale));
     }
 
@@ -175,7 +175,7 @@ internal sealed unsafe class HnswIndex
     public float Distance(int a, int b)
     {
         ref var pb = ref _params.At(b);
-        var dot = Int8Kernels.DotSignedBiased(_codes.Pointer(a), _codes.Pointer(b), RowBytes) - pb.Bias;
+        var dot = Int8Kernels.DotSigned(_codes.Pointer(a), _codes.Pointer(b), RowBytes, pb.Bias);
         return -(dot * (_params.At(a).InvScale * pb.InvScale));
     }
 
