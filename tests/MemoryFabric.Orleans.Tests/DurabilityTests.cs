@@ -149,6 +149,37 @@ public sealed class DurabilityTests : IAsyncLifetime
         Assert.Equal("v3", (await shard.SearchAsync(items[3].Vector, 1))[0].Key);
     }
 
+    [Fact]
+    public async Task A_quantized_vector_shard_answers_alike_before_and_after_reactivation_at_any_ef()
+    {
+        var shard = _cluster.Client.GetGrain<IVectorShardGrain>(NewKey("shard-q"));
+        var random = new Random(5);
+        var items = Enumerable.Range(0, 400)
+            .Select(i => new VectorShardEntry("v" + i, Enumerable.Range(0, 64).Select(_ => (float)random.NextDouble() - 0.5f).ToArray()))
+            .ToList();
+        await shard.UpsertAsync(items);
+        var queries = items.Take(20).Select(i => i.Vector).ToList();
+        var before = new List<IReadOnlyList<VectorShardHit>>();
+        foreach (var query in queries)
+        {
+            var wide = await shard.SearchAsync(query, 5, efSearch: 200);
+            Assert.Equal(items[queries.IndexOf(query)].Key, wide[0].Key);
+            Assert.InRange(wide[0].Score, 0.997f, 1.001f); // decoded int8 codes against the float32 query: within rounding
+            Assert.Equal(5, (await shard.SearchAsync(query, 5, efSearch: 1)).Count); // at least k candidates
+            before.Add(wide);
+        }
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => shard.SearchAsync(queries[0], 5, efSearch: 0));
+        await DeactivateAllAsync();
+
+        for (var q = 0; q < queries.Count; q++)
+        {
+            var after = await shard.SearchAsync(queries[q], 5, efSearch: 200);
+            Assert.Equal(before[q].Select(h => h.Key), after.Select(h => h.Key));
+            Assert.Equal(before[q].Select(h => h.Score), after.Select(h => h.Score));
+        }
+    }
+
     private static string NewKey(string name) => "acme/" + name + "-" + Guid.NewGuid().ToString("N")[..8];
 
     private async Task DeactivateAllAsync()

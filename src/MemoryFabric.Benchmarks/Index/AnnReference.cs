@@ -60,6 +60,7 @@ internal static class AnnReference
             "--target", options.TargetRecall.ToString(CultureInfo.InvariantCulture),
             "--repeat", options.Repeat.ToString(CultureInfo.InvariantCulture),
             "--engines", engine,
+            "--build-threads", options.ReferenceBuildThreads.ToString(CultureInfo.InvariantCulture),
         };
         // One thread for any BLAS or OpenMP pool the libraries start, on top of their own thread settings.
         var environment = new Dictionary<string, string>

@@ -42,23 +42,24 @@ public static class IndexBenchmark
             var basePath = Path.Combine(workDirectory, "base.npy");
             var queriesPath = Path.Combine(workDirectory, "queries.npy");
             var truthPath = Path.Combine(workDirectory, "gt.npy");
-            if (references.Count > 0 || options.Engines.Contains(IndexEngines.MemoryFabric))
+            var ours = options.Engines.Where(e => e is IndexEngines.MemoryFabricShards or IndexEngines.MemoryFabric).ToList();
+            if (references.Count > 0 || ours.Count > 0)
             {
                 NpyFile.WriteFloat32(basePath, set.Base, set.Count, set.Dimensions);
                 NpyFile.WriteFloat32(queriesPath, set.Queries, set.QueryCount, set.Dimensions);
                 NpyFile.WriteInt32(truthPath, truth, options.K);
             }
 
-            if (options.Engines.Contains(IndexEngines.MemoryFabric))
+            foreach (var engine in ours)
             {
-                var (result, error) = await RunOursAsync(options, basePath, queriesPath, truthPath, workDirectory, cancellationToken).ConfigureAwait(false);
+                var (result, error) = await RunOursAsync(options, engine, basePath, queriesPath, truthPath, workDirectory, cancellationToken).ConfigureAwait(false);
                 if (result is not null)
                 {
-                    engines[IndexEngines.MemoryFabric] = result;
+                    engines[engine] = result;
                 }
                 else
                 {
-                    errors[IndexEngines.MemoryFabric] = error!;
+                    errors[engine] = error!;
                 }
 
                 GC.Collect();
@@ -112,18 +113,20 @@ public static class IndexBenchmark
         }
     }
 
-    // MemoryFabric's engine in a fresh process of its own (like each reference), or here without a worker command.
+    // One of MemoryFabric's engines in a fresh process of its own (like each reference), or here without a worker command.
     private static async Task<(EngineResult? Result, string? Error)> RunOursAsync(
-        IndexBenchmarkOptions options, string basePath, string queriesPath, string truthPath, string workDirectory, CancellationToken cancellationToken)
+        IndexBenchmarkOptions options, string engine, string basePath, string queriesPath, string truthPath, string workDirectory, CancellationToken cancellationToken)
     {
-        var directory = Path.Combine(workDirectory, IndexEngines.MemoryFabric);
+        var directory = Path.Combine(workDirectory, engine);
         Directory.CreateDirectory(directory);
         if (options.WorkerCommand is not { } worker)
         {
-            return (IndexWorker.Run(options, basePath, queriesPath, truthPath, directory, cancellationToken), null);
+            var here = IndexWorker.ParseArguments(IndexWorker.Arguments(options, basePath, queriesPath, truthPath, directory, engine)).Options;
+            here.Progress = options.Progress;
+            return (IndexWorker.Run(here, basePath, queriesPath, truthPath, directory, cancellationToken), null);
         }
 
-        var command = worker.With(IndexWorker.Arguments(options, basePath, queriesPath, truthPath, directory));
+        var command = worker.With(IndexWorker.Arguments(options, basePath, queriesPath, truthPath, directory, engine));
         ExternalProcess.Result outcome;
         try
         {
@@ -203,6 +206,18 @@ public static class IndexBenchmark
     private static Dictionary<string, double?> Ratios(Dictionary<string, EngineResult> engines)
     {
         var ratios = new Dictionary<string, double?>();
+        if (engines.TryGetValue(IndexEngines.MemoryFabricShards, out var sharded))
+        {
+            foreach (var other in new[] { IndexEngines.MemoryFabric, IndexEngines.Hnswlib })
+            {
+                if (engines.TryGetValue(other, out var theirs))
+                {
+                    ratios[$"shards_build_rate_vs_{other}"] = Divide(sharded.BuildVectorsPerSecond, theirs.BuildVectorsPerSecond);
+                    ratios[$"shards_bytes_per_vector_vs_{other}"] = Divide(sharded.BytesPerVector, theirs.BytesPerVector);
+                }
+            }
+        }
+
         if (!engines.TryGetValue(IndexEngines.MemoryFabric, out var ours))
         {
             return ratios;
@@ -231,8 +246,11 @@ public static class IndexBenchmark
     private static List<string> Notes(VectorSet set, IndexBenchmarkOptions options) =>
     [
         $"dataset: {set.Description}",
-        "threads: every engine builds on one thread (MemoryFabric's single writer; hnswlib num_threads=1; FAISS omp_set_num_threads(1)) "
-            + "and queries on one thread; ground truth is computed on all cores",
+        $"threads: memoryfabric builds on one thread (its single writer); hnswlib and FAISS on {options.ReferenceBuildThreads} (num_threads, omp_set_num_threads); "
+            + $"memoryfabric-shards ingests into {options.Shards} shard grains at once (every core); every engine queries on one thread (one client), "
+            + "ground truth is computed on all cores",
+        "memoryfabric-shards: an in-process Orleans silo with the fabric's grains and SQLite store; every upsert batch is journaled before it is "
+            + "acknowledged; a query fans out to every shard grain and merges the top k (the code of tenant-wide search); p50/p99 are per-query latencies",
         $"recall@{options.K}: share of the exact top-{options.K} (inner product, TensorPrimitives) found, over all queries",
         $"qps: the efSearch sweep stops at the first value with recall@{options.K} >= {options.TargetRecall}; qps there is the best of {options.Repeat} passes "
             + "over all queries (MemoryFabric: one Search call per query; hnswlib and FAISS: one batched call per pass on one thread)",

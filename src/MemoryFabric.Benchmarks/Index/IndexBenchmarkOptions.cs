@@ -7,7 +7,10 @@ public sealed class IndexBenchmarkOptions
     public static IReadOnlyList<int> DefaultEfValues { get; } = [10, 16, 20, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 800];
 
     /// <summary>The engines run by default.</summary>
-    public static IReadOnlyList<string> AllEngines { get; } = [IndexEngines.MemoryFabric, IndexEngines.Hnswlib, IndexEngines.Faiss, IndexEngines.Exact];
+    public static IReadOnlyList<string> AllEngines { get; } = [IndexEngines.MemoryFabricShards, IndexEngines.MemoryFabric, IndexEngines.Hnswlib, IndexEngines.Faiss, IndexEngines.Exact];
+
+    /// <summary>The engines <c>memfab bench index</c> runs unless told otherwise.</summary>
+    public static IReadOnlyList<string> DefaultEngines { get; } = [IndexEngines.MemoryFabric, IndexEngines.Hnswlib, IndexEngines.Faiss, IndexEngines.Exact];
 
     /// <summary>The number of vectors (for <c>locomo</c>: at most this many turns). Default 100,000.</summary>
     public int Count { get; set; } = 100_000;
@@ -47,7 +50,16 @@ public sealed class IndexBenchmarkOptions
     public int Seed { get; set; } = 42;
 
     /// <summary>The engines to run (see <see cref="IndexEngines"/>).</summary>
-    public IReadOnlyList<string> Engines { get; set; } = AllEngines;
+    public IReadOnlyList<string> Engines { get; set; } = DefaultEngines;
+
+    /// <summary>The number of shard grains of <see cref="IndexEngines.MemoryFabricShards"/>. Default 8.</summary>
+    public int Shards { get; set; } = 8;
+
+    /// <summary>Vectors per upsert call of <see cref="IndexEngines.MemoryFabricShards"/>. Default 512.</summary>
+    public int ShardBatch { get; set; } = 512;
+
+    /// <summary>Threads hnswlib and FAISS build with (queries always run on one). Default 1.</summary>
+    public int ReferenceBuildThreads { get; set; } = 1;
 
     /// <summary>Where MemoryFabric keeps the float32 re-ranking vectors. Default memory-mapped.</summary>
     public MemoryFabric.VectorIndex.VectorStorage Storage { get; set; } = MemoryFabric.VectorIndex.VectorStorage.MappedFile;
@@ -77,8 +89,11 @@ public sealed class IndexBenchmarkOptions
 /// <summary>Engine names.</summary>
 public static class IndexEngines
 {
-    /// <summary>Ours.</summary>
+    /// <summary>Ours: one <c>VectorShard</c>, one writer thread.</summary>
     public const string MemoryFabric = "memoryfabric";
+
+    /// <summary>Ours: a tenant's vector-shard grains in an in-process silo (what tenant-wide search runs on).</summary>
+    public const string MemoryFabricShards = "memoryfabric-shards";
 
     /// <summary>hnswlib (Python binding).</summary>
     public const string Hnswlib = "hnswlib";

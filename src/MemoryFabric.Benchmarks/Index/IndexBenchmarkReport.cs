@@ -126,6 +126,15 @@ public sealed record EngineResult
     [JsonPropertyName("qps")]
     public double Qps { get; init; }
 
+    /// <summary>The median latency of one query at <see cref="EfSearch"/> (one client, one query at a time), in ms,
+    /// where the engine measures it.</summary>
+    [JsonPropertyName("latency_p50_ms")]
+    public double? LatencyP50Ms { get; init; }
+
+    /// <summary>The 99th percentile latency of one query at <see cref="EfSearch"/>, in ms, where measured.</summary>
+    [JsonPropertyName("latency_p99_ms")]
+    public double? LatencyP99Ms { get; init; }
+
     /// <summary>Whether recall reached the target.</summary>
     [JsonPropertyName("reached_target")]
     public bool? ReachedTarget { get; init; }

@@ -45,17 +45,18 @@ public static class IndexReportTable
             text.AppendLine();
         }
 
-        text.AppendLine(c, $"  {"engine",-13} {"threads",7} {"build s",9} {"build vec/s",11} {"RSS B/vec",10} {"anon",7} {"file",7} {"efSearch",8} {"recall@" + report.K,9} {"QPS",10}");
+        text.AppendLine(c, $"  {"engine",-19} {"threads",7} {"build s",9} {"build vec/s",11} {"RSS B/vec",10} {"anon",7} {"file",7} {"efSearch",8} {"recall@" + report.K,9} {"QPS",10} {"p50 ms",7} {"p99 ms",7}");
         foreach (var (name, r) in report.Engines)
         {
             var note = r.ReachedTarget == false ? FormattableString.Invariant($"   (recall {report.TargetRecall} never reached: best point shown)") : string.Empty;
-            text.AppendLine(c, $"  {name,-13} {r.Threads,7} {Format(r.BuildSeconds, "F1"),9} {Format(r.BuildVectorsPerSecond, "N0"),11} "
-                + $"{Format(r.BytesPerVector, "N0"),10} {Format(r.AnonBytesPerVector, "N0"),7} {Format(r.FileBytesPerVector, "N0"),7} {r.EfSearch?.ToString(c) ?? "-",8} {Format(r.RecallAt10, "F4"),9} {r.Qps,10:N0}{note}");
+            text.AppendLine(c, $"  {name,-19} {r.Threads,7} {Format(r.BuildSeconds, "F1"),9} {Format(r.BuildVectorsPerSecond, "N0"),11} "
+                + $"{Format(r.BytesPerVector, "N0"),10} {Format(r.AnonBytesPerVector, "N0"),7} {Format(r.FileBytesPerVector, "N0"),7} {r.EfSearch?.ToString(c) ?? "-",8} {Format(r.RecallAt10, "F4"),9} {r.Qps,10:N0} "
+                + $"{Format(r.LatencyP50Ms, "F2"),7} {Format(r.LatencyP99Ms, "F2"),7}{note}");
         }
 
         foreach (var (name, error) in report.Errors)
         {
-            text.AppendLine(c, $"  {name,-13} did not run: {error}");
+            text.AppendLine(c, $"  {name,-19} did not run: {error}");
         }
 
         if (report.Engines.Values.Any(r => r.ResidentGrowthAfterBuild is not null))

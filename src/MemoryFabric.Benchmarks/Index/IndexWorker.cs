@@ -23,7 +23,8 @@ public static class IndexWorker
     /// <param name="truthPath">The exact top-k (.npy int32).</param>
     /// <param name="workDirectory">Where the memory-mapped vectors and the snapshot go.</param>
     /// <returns>The arguments, in the order <see cref="ParseArguments"/> reads them.</returns>
-    public static IReadOnlyList<string> Arguments(IndexBenchmarkOptions options, string basePath, string queriesPath, string truthPath, string workDirectory)
+    /// <param name="engine">Which engine: <see cref="IndexEngines.MemoryFabric"/> or <see cref="IndexEngines.MemoryFabricShards"/>.</param>
+    public static IReadOnlyList<string> Arguments(IndexBenchmarkOptions options, string basePath, string queriesPath, string truthPath, string workDirectory, string engine = IndexEngines.MemoryFabric)
     {
         ArgumentNullException.ThrowIfNull(options);
         var c = CultureInfo.InvariantCulture;
@@ -40,7 +41,10 @@ public static class IndexWorker
             "--target", options.TargetRecall.ToString("R", c),
             "--repeat", options.Repeat.ToString(c),
             "--seed", options.Seed.ToString(c),
-            "--storage", options.Storage == VectorStorage.InMemory ? "memory" : "mapped",
+            "--storage", options.Storage.ToString(),
+            "--shards", options.Shards.ToString(c),
+            "--batch", options.ShardBatch.ToString(c),
+            "--engine", engine,
         ];
     }
 
@@ -73,7 +77,12 @@ public static class IndexWorker
             TargetRecall = double.Parse(Get("target"), NumberStyles.Float, CultureInfo.InvariantCulture),
             Repeat = Int("repeat"),
             Seed = Int("seed"),
-            Storage = Get("storage") == "memory" ? VectorStorage.InMemory : VectorStorage.MappedFile,
+            Storage = Enum.TryParse<VectorStorage>(Get("storage"), out var storage) && Enum.IsDefined(storage)
+                ? storage
+                : throw new ArgumentException("index worker: --storage is not a vector storage", nameof(args)),
+            Shards = values.ContainsKey("shards") ? Int("shards") : 8,
+            ShardBatch = values.ContainsKey("batch") ? Int("batch") : 512,
+            Engines = [values.TryGetValue("engine", out var engine) ? engine : IndexEngines.MemoryFabric],
         };
         return (options, Get("base"), Get("queries"), Get("gt"), Get("work-dir"));
     }
@@ -99,6 +108,11 @@ public static class IndexWorker
 
         var truth = NpyFile.ReadInt32(truthPath);
         var set = new VectorSet("file", $"{rows} × {dimensions} from {Path.GetFileName(basePath)}", dimensions, data, queries);
+        if (options.Engines is [IndexEngines.MemoryFabricShards])
+        {
+            return TenantShardsEngine.RunAsync(set, truth, options, workDirectory, cancellationToken).GetAwaiter().GetResult();
+        }
+
         WarmUp(set, options, workDirectory, cancellationToken);
         return MemoryFabricEngine.Run(set, truth, options, workDirectory, cancellationToken);
     }

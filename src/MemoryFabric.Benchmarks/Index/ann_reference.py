@@ -2,7 +2,7 @@
 """Reference ANN engines for `memfab bench index`: hnswlib and FAISS HNSW, on the vectors the C# side wrote.
 
 Reads base.npy (n x d float32, unit rows), queries.npy (q x d float32) and gt.npy (q x k int32, the exact top-k by
-inner product), builds each engine single-threaded with the same M and efConstruction, sweeps efSearch until
+inner product), builds each engine with the same M and efConstruction (on --build-threads threads, default 1), sweeps efSearch until
 recall@k first reaches the target, re-measures the queries per second at that point (best of --repeat runs), and
 prints one JSON object on stdout. Progress goes to stderr.
 
@@ -119,14 +119,14 @@ def run_hnswlib(base, queries, truth, args, efs):
     before = rss()
     index = hnswlib.Index(space="ip", dim=dim)
     index.init_index(max_elements=n, M=args.m, ef_construction=args.ef_construction, random_seed=args.seed)
-    index.set_num_threads(1)
+    index.set_num_threads(args.build_threads)
     version = version_of(hnswlib, "hnswlib")
-    log(f"hnswlib {version or '?'}: building {n} x {dim}, M {args.m}, efConstruction {args.ef_construction}, 1 thread")
+    log(f"hnswlib {version or '?'}: building {n} x {dim}, M {args.m}, efConstruction {args.ef_construction}, {args.build_threads} thread(s)")
     start = time.perf_counter()
     step = max(1, n // 20)
     for lo in range(0, n, step):
         hi = min(n, lo + step)
-        index.add_items(base[lo:hi], np.arange(lo, hi), num_threads=1)
+        index.add_items(base[lo:hi], np.arange(lo, hi), num_threads=args.build_threads)
         elapsed = time.perf_counter() - start
         log(f"hnswlib: {hi}/{n} built ({hi / elapsed:.0f}/s)")
     build = time.perf_counter() - start
@@ -145,7 +145,7 @@ def run_hnswlib(base, queries, truth, args, efs):
     points, chosen, reached = sweep("hnswlib", search, queries, truth, args.k, efs, args.target, args.repeat)
     return {
         "version": version,
-        "threads": 1,
+        "threads": args.build_threads,
         "build_seconds": build,
         "build_vectors_per_second": n / build,
         **memory_fields(before, after_build, rss(), n),
@@ -161,12 +161,12 @@ def run_hnswlib(base, queries, truth, args, efs):
 def run_faiss(base, queries, truth, args, efs):
     import faiss
 
-    faiss.omp_set_num_threads(1)
+    faiss.omp_set_num_threads(args.build_threads)
     n, dim = base.shape
     before = rss()
     index = faiss.IndexHNSWFlat(dim, args.m, faiss.METRIC_INNER_PRODUCT)
     index.hnsw.efConstruction = args.ef_construction
-    log(f"faiss {faiss.__version__}: building {n} x {dim}, M {args.m}, efConstruction {args.ef_construction}, 1 thread")
+    log(f"faiss {faiss.__version__}: building {n} x {dim}, M {args.m}, efConstruction {args.ef_construction}, {args.build_threads} thread(s)")
     start = time.perf_counter()
     step = max(1, n // 20)
     for lo in range(0, n, step):
@@ -176,6 +176,7 @@ def run_faiss(base, queries, truth, args, efs):
         log(f"faiss: {hi}/{n} built ({hi / elapsed:.0f}/s)")
     build = time.perf_counter() - start
     after_build = rss()
+    faiss.omp_set_num_threads(1)  # queries on one thread
     # FAISS layout: the float32 vector, then links: 2M on level 0 and M per upper level (int32), an 8-byte offset and
     # a 4-byte level per element.
     layout = dim * 4 + 2 * args.m * 4 + args.m * 4 / (args.m - 1) + 8 + 4
@@ -188,7 +189,7 @@ def run_faiss(base, queries, truth, args, efs):
     points, chosen, reached = sweep("faiss", search, queries, truth, args.k, efs, args.target, args.repeat)
     return {
         "version": faiss.__version__,
-        "threads": 1,
+        "threads": args.build_threads,
         "build_seconds": build,
         "build_vectors_per_second": n / build,
         **memory_fields(before, after_build, rss(), n),
@@ -214,6 +215,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=100)
     parser.add_argument("--engines", default="hnswlib,faiss")
+    parser.add_argument("--build-threads", type=int, default=1)
     args = parser.parse_args()
 
     base = np.ascontiguousarray(np.load(args.base), dtype=np.float32)

@@ -13,6 +13,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchEmbedCommand.Create());
         command.Subcommands.Add(BenchIndexCommand.Create());
         command.Subcommands.Add(BenchIndexCommand.CreateWorker());
+        command.Subcommands.Add(BenchIndexCommand.CreateShards());
         command.Subcommands.Add(BenchHttpCommand.Create());
         command.Subcommands.Add(BenchStorageCommand.Create());
         command.Subcommands.Add(BenchAbuseCommand.Create());

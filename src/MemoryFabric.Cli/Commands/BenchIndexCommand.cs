@@ -15,15 +15,35 @@ internal static class BenchIndexCommand
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
-    /// <summary>Builds the command.</summary>
+    /// <summary>Builds <c>memfab bench index</c>.</summary>
     /// <returns>The command.</returns>
-    public static Command Create()
+    public static Command Create() => Create(
+        "index",
+        "Benchmark the HNSW vector index against hnswlib, FAISS and exact search: build rate, bytes per vector, recall@10 and single-thread QPS.",
+        100_000,
+        IndexBenchmarkOptions.DefaultEngines,
+        VectorStorage.MappedFile,
+        referenceBuildThreads: 1);
+
+    /// <summary>Builds <c>memfab bench shards</c>: a tenant's vector-shard grains in an in-process silo (ingest on every
+    /// core, tenant-wide search latency) against one big shard and hnswlib, a million vectors by default.</summary>
+    /// <returns>The command.</returns>
+    public static Command CreateShards() => Create(
+        "shards",
+        "Benchmark a tenant's sharded vector index (shard grains in an in-process silo, SQLite journal) against one big HNSW shard and hnswlib: "
+            + "ingest vectors/s on every core, bytes per vector, recall@10, tenant-wide search QPS and p99.",
+        1_000_000,
+        [IndexEngines.MemoryFabricShards, IndexEngines.MemoryFabric, IndexEngines.Hnswlib],
+        VectorStorage.Quantized,
+        referenceBuildThreads: Environment.ProcessorCount);
+
+    private static Command Create(string name, string description, int defaultCount, IReadOnlyList<string> defaultEngines, VectorStorage defaultStorage, int referenceBuildThreads)
     {
         var count = new Option<int>("--n")
         {
             Description = "The number of vectors (locomo: at most this many turns).",
             HelpName = "count",
-            DefaultValueFactory = _ => 100_000,
+            DefaultValueFactory = _ => defaultCount,
         };
         var dimensions = new Option<int>("--dim")
         {
@@ -68,9 +88,34 @@ internal static class BenchIndexCommand
         };
         var engines = new Option<string>("--engines")
         {
-            Description = "Comma-separated engines: memoryfabric, hnswlib, faiss, exact.",
+            Description = $"Comma-separated engines: {string.Join(", ", IndexBenchmarkOptions.AllEngines)}.",
             HelpName = "list",
-            DefaultValueFactory = _ => string.Join(',', IndexBenchmarkOptions.AllEngines),
+            DefaultValueFactory = _ => string.Join(',', defaultEngines),
+        };
+        var shards = new Option<int>("--shards")
+        {
+            Description = "memoryfabric-shards: the number of shard grains.",
+            HelpName = "count",
+            DefaultValueFactory = _ => 8,
+        };
+        var batch = new Option<int>("--batch")
+        {
+            Description = "memoryfabric-shards: vectors per upsert call.",
+            HelpName = "count",
+            DefaultValueFactory = _ => 512,
+        };
+        var storage = new Option<string>("--storage")
+        {
+            Description = "Where MemoryFabric's engines keep the float32 re-ranking vectors: mapped (a memory-mapped file), memory, or quantized (nowhere: "
+                + "re-ranking scores the decoded int8 codes).",
+            HelpName = "kind",
+            DefaultValueFactory = _ => StorageName(defaultStorage),
+        };
+        var buildThreads = new Option<int>("--reference-build-threads")
+        {
+            Description = "Threads hnswlib and FAISS build with (their queries run on one).",
+            HelpName = "count",
+            DefaultValueFactory = _ => referenceBuildThreads,
         };
         var seed = new Option<int>("--seed")
         {
@@ -84,7 +129,7 @@ internal static class BenchIndexCommand
         };
         var vectorsInMemory = new Option<bool>("--vectors-in-memory")
         {
-            Description = "Keep MemoryFabric's float32 re-ranking vectors in RAM instead of a memory-mapped file (their pages then count as anonymous, not file-backed, memory).",
+            Description = "Same as --storage memory: MemoryFabric's float32 re-ranking vectors in RAM (their pages then count as anonymous, not file-backed, memory).",
         };
         var python = new Option<string?>("--python")
         {
@@ -105,9 +150,10 @@ internal static class BenchIndexCommand
         };
 
         var quiet = ProgressDisplay.QuietOption();
-        var command = new Command("index", "Benchmark the HNSW vector index against hnswlib, FAISS and exact search: build rate, bytes per vector, recall@10 and single-thread QPS.")
+        var command = new Command(name, description)
         {
-            count, dimensions, dataset, output, queries, m, efConstruction, efSearch, engines, seed, repeat, vectorsInMemory, python, workDirectory, locomo, quiet,
+            count, dimensions, dataset, output, queries, m, efConstruction, efSearch, engines, shards, batch, storage, buildThreads, seed, repeat, vectorsInMemory, python,
+            workDirectory, locomo, quiet,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -126,7 +172,10 @@ internal static class BenchIndexCommand
                 Engines = ParseEngines(parseResult.GetValue(engines)),
                 Seed = parseResult.GetValue(seed),
                 Repeat = parseResult.GetValue(repeat),
-                Storage = parseResult.GetValue(vectorsInMemory) ? VectorStorage.InMemory : VectorStorage.MappedFile,
+                Storage = parseResult.GetValue(vectorsInMemory) ? VectorStorage.InMemory : ParseStorage(parseResult.GetValue(storage)),
+                Shards = parseResult.GetValue(shards),
+                ShardBatch = parseResult.GetValue(batch),
+                ReferenceBuildThreads = parseResult.GetValue(buildThreads),
                 Python = parseResult.GetValue(python),
                 WorkerCommand = WorkerCommand(stderr),
                 WorkDirectory = parseResult.GetValue(workDirectory),
@@ -134,7 +183,7 @@ internal static class BenchIndexCommand
                 Progress = stderr,
             };
             Validate(options);
-            return await RunAsync(options, parseResult.GetValue(output), parseResult.GetValue(quiet), stdout, stderr, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(name, options, parseResult.GetValue(output), parseResult.GetValue(quiet), stdout, stderr, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -169,14 +218,14 @@ internal static class BenchIndexCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(IndexBenchmarkOptions options, string? outPath, bool quiet, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string name, IndexBenchmarkOptions options, string? outPath, bool quiet, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         IndexBenchmarkReport report;
         try
         {
             report = await ProgressDisplay.RunAsync(stderr, ProgressDisplay.IsEnabled(stderr, quiet), ProgressStyle.Spinners, display =>
             {
-                display.Start("bench index");
+                display.Start("bench " + name);
                 options.Progress = display.Log;
                 return IndexBenchmark.RunAsync(options, cancellationToken: cancellationToken);
             }).ConfigureAwait(false);
@@ -204,7 +253,7 @@ internal static class BenchIndexCommand
                 return ExitCodes.Failure;
             }
 
-            await stderr.WriteLineAsync($"memfab bench index: results written to {outPath}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"memfab bench {name}: results written to {outPath}").ConfigureAwait(false);
         }
 
         // An engine that could not run (e.g. hnswlib not installed) is reported and makes the exit code 1.
@@ -266,11 +315,41 @@ internal static class BenchIndexCommand
             throw new UsageException($"--repeat must be positive (got {options.Repeat})");
         }
 
+        if (options.Shards < 1 || options.Shards > 4096)
+        {
+            throw new UsageException($"--shards must be between 1 and 4,096 (got {options.Shards})");
+        }
+
+        if (options.ShardBatch < 1 || options.ShardBatch > 100_000)
+        {
+            throw new UsageException($"--batch must be between 1 and 100,000 (got {options.ShardBatch})");
+        }
+
+        if (options.ReferenceBuildThreads < 1 || options.ReferenceBuildThreads > 1024)
+        {
+            throw new UsageException($"--reference-build-threads must be between 1 and 1,024 (got {options.ReferenceBuildThreads})");
+        }
+
         if (options.Dataset == IndexDatasets.Locomo && !File.Exists(options.LocomoPath))
         {
             throw new UsageException($"--locomo: {options.LocomoPath}: dataset file not found");
         }
     }
+
+    private static string StorageName(VectorStorage storage) => storage switch
+    {
+        VectorStorage.InMemory => "memory",
+        VectorStorage.Quantized => "quantized",
+        _ => "mapped",
+    };
+
+    private static VectorStorage ParseStorage(string? text) => (text ?? string.Empty).Trim().ToLowerInvariant() switch
+    {
+        "mapped" => VectorStorage.MappedFile,
+        "memory" => VectorStorage.InMemory,
+        "quantized" => VectorStorage.Quantized,
+        var other => throw new UsageException($"--storage: unknown storage \"{other}\" (known: mapped, memory, quantized)"),
+    };
 
     private static List<int> ParseEfValues(string? text)
     {

@@ -80,8 +80,7 @@ public sealed class TenantSearchGrain : Grain, ITenantSearchGrain
             request.From,
             request.To);
         var k = Math.Min(MaxCandidates, (request.Limit * 2) + 10); // room for hits the agents no longer describe
-        var shards = await Task.WhenAll((await table).ShardKeys.Select(key => GrainFactory.GetGrain<IVectorShardGrain>(key).SearchAsync(vector, k, filter, cancellationToken)));
-        var merged = shards.SelectMany(h => h).OrderByDescending(h => h.Score).ThenBy(h => h.Key, StringComparer.Ordinal).Take(k).ToList();
+        var merged = await TenantShardSearch.SearchAsync(GrainFactory, await table, vector, k, filter, cancellationToken: cancellationToken);
         return new TenantSearchResponse(await DescribeAsync(tenant, merged, request.Limit, cancellationToken));
     }
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using MemoryFabric.Orleans.Hosting;
 using MemoryFabric.Orleans.Storage;
+using MemoryFabric.Orleans.TenantIndex;
 using MemoryFabric.VectorIndex;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -38,6 +39,16 @@ public interface IVectorShardGrain : IGrainWithStringKey
     /// <returns>The hits.</returns>
     [Alias("search")]
     Task<IReadOnlyList<VectorShardHit>> SearchAsync(float[] query, int k, VectorShardFilter? filter = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The k nearest items to a query with an explicit HNSW candidate-list size (recall against speed).</summary>
+    /// <param name="query">The query vector.</param>
+    /// <param name="k">How many.</param>
+    /// <param name="efSearch">The candidate-list size (at least k is used).</param>
+    /// <param name="filter">Agents, kinds and a time range, or none.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The hits.</returns>
+    [Alias("search-ef")]
+    Task<IReadOnlyList<VectorShardHit>> SearchAsync(float[] query, int k, int efSearch, VectorShardFilter? filter = null, CancellationToken cancellationToken = default);
 
     /// <summary>The number of live items.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -101,8 +112,12 @@ public sealed record VectorShardFilter([property: Id(0)] IReadOnlyList<string>? 
 /// batches (agents' outboxes) is not rewritten whole every few dozen upserts: the bytes written stay within about three
 /// times what is upserted.</summary>
 /// <param name="store">Where the shard's snapshot and journal live (the silo's <see cref="IActorStateStore"/>).</param>
-public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorShardGrain
+/// <param name="options">The tenant index's settings (<see cref="TenantIndexOptions.VectorStorage"/>); the defaults when
+/// none are registered.</param>
+public sealed class VectorShardGrain(IActorStateStore store, TenantIndexOptions? options = null) : Grain, IVectorShardGrain
 {
+    private readonly TenantIndexOptions _options = options ?? new TenantIndexOptions();
+
     /// <summary>Journal entries after which the shard is snapshotted.</summary>
     public const int SnapshotAfterJournalEntries = 64;
 
@@ -135,7 +150,7 @@ public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorSha
         {
             var path = Path.Combine(_directory, "loaded.mfvs");
             await File.WriteAllBytesAsync(path, snapshot.ToArray(), cancellationToken);
-            _shard = VectorShard.Load(path, cancellationToken: cancellationToken);
+            _shard = VectorShard.Load(path, _options.VectorStorage, _directory, cancellationToken);
         }
 
         foreach (var entry in state.Journal)
@@ -211,7 +226,17 @@ public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorSha
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<VectorShardHit>> SearchAsync(float[] query, int k, VectorShardFilter? filter = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<VectorShardHit>> SearchAsync(float[] query, int k, VectorShardFilter? filter = null, CancellationToken cancellationToken = default) =>
+        Search(query, k, null, filter, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<VectorShardHit>> SearchAsync(float[] query, int k, int efSearch, VectorShardFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(efSearch, 1);
+        return Search(query, k, efSearch, filter, cancellationToken);
+    }
+
+    private Task<IReadOnlyList<VectorShardHit>> Search(float[] query, int k, int? efSearch, VectorShardFilter? filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
@@ -221,7 +246,7 @@ public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorSha
         }
 
         var vectorFilter = filter is null ? null : new VectorFilter { AgentIds = filter.AgentIds, Kinds = filter.Kinds, From = filter.From, To = filter.To };
-        IReadOnlyList<VectorShardHit> hits = _shard.Search(query, k, vectorFilter).Select(h => new VectorShardHit(h.Key, h.Score)).ToList();
+        IReadOnlyList<VectorShardHit> hits = _shard.Search(query, k, vectorFilter, efSearch).Select(h => new VectorShardHit(h.Key, h.Score)).ToList();
         return Task.FromResult(hits);
     }
 
@@ -322,7 +347,14 @@ public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorSha
             var agent = reader.ReadNullableString();
             var kind = reader.ReadNullableString();
             var ticks = reader.ReadInt64();
-            _shard ??= new VectorShard(new VectorShardOptions { Dimensions = vector.Length, VectorStorage = VectorStorage.InMemory });
+            _shard ??= new VectorShard(new VectorShardOptions
+            {
+                Dimensions = vector.Length,
+                M = _options.ShardM,
+                EfConstruction = _options.ShardEfConstruction,
+                VectorStorage = _options.VectorStorage,
+                StorageDirectory = _directory,
+            });
             _shard.Upsert(key, vector, new VectorItemMetadata(agent, kind, ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero)));
         }
     }
@@ -337,9 +369,16 @@ public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorSha
         {
             writer.Write(item.Key);
             writer.Write(item.Vector.Length);
-            foreach (var x in item.Vector)
+            if (BitConverter.IsLittleEndian)
             {
-                writer.Write(x);
+                writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(item.Vector.AsSpan())); // the layout BinaryWriter gives, in one copy
+            }
+            else
+            {
+                foreach (var x in item.Vector)
+                {
+                    writer.Write(x);
+                }
             }
 
             WriteNullable(writer, item.AgentId);
@@ -398,6 +437,13 @@ public sealed class VectorShardGrain(IActorStateStore store) : Grain, IVectorSha
         public float[] ReadFloats()
         {
             var result = new float[ReadInt32()];
+            if (BitConverter.IsLittleEndian)
+            {
+                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_data.Slice(_position, result.Length * 4)).CopyTo(result);
+                _position += result.Length * 4;
+                return result;
+            }
+
             for (var i = 0; i < result.Length; i++)
             {
                 result[i] = BinaryPrimitives.ReadSingleLittleEndian(_data[_position..]);

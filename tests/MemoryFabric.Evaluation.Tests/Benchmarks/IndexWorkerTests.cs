@@ -44,6 +44,11 @@ public sealed class IndexWorkerTests : IDisposable
         Assert.Equal((12, 100, 5, 0.9, 2, 7, VectorStorage.InMemory), (parsed.M, parsed.EfConstruction, parsed.K, parsed.TargetRecall, parsed.Repeat, parsed.Seed, parsed.Storage));
         Assert.Equal([10, 20], parsed.EfValues);
         Assert.Throws<ArgumentException>(() => IndexWorker.ParseArguments(["--m", "3"]));
+
+        var sharded = new IndexBenchmarkOptions { EfValues = [10], Storage = VectorStorage.Quantized, Shards = 5, ShardBatch = 64 };
+        var again = IndexWorker.ParseArguments(IndexWorker.Arguments(sharded, "b.npy", "q.npy", "gt.npy", "w", IndexEngines.MemoryFabricShards)).Options;
+        Assert.Equal((VectorStorage.Quantized, 5, 64), (again.Storage, again.Shards, again.ShardBatch));
+        Assert.Equal([IndexEngines.MemoryFabricShards], again.Engines);
     }
 
     [Fact]

@@ -56,6 +56,40 @@ public class BenchIndexCommandTests
     }
 
     [Fact]
+    public async Task Bench_shards_ingests_through_shard_grains_and_reports_recall_latency_and_memory()
+    {
+        var outPath = Path.Combine(Path.GetTempPath(), $"memfab-bench-shards-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (code, output, error) = await RunAsync(
+                "bench", "shards", "--n", "3000", "--dim", "32", "--queries", "40", "--shards", "3", "--batch", "100", "--engines", "memoryfabric-shards,memoryfabric", "--out", outPath);
+
+            Assert.True(code == 0, error);
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(outPath));
+            var sharded = json.RootElement.GetProperty("engines").GetProperty("memoryfabric-shards");
+            Assert.True(sharded.GetProperty("recall_at_10").GetDouble() >= 0.95, output);
+            Assert.True(sharded.GetProperty("build_vectors_per_second").GetDouble() > 0);
+            Assert.True(sharded.GetProperty("latency_p99_ms").GetDouble() >= sharded.GetProperty("latency_p50_ms").GetDouble());
+            Assert.True(sharded.GetProperty("bytes_per_vector").GetDouble() > 0);
+            var details = sharded.GetProperty("details");
+            Assert.Equal("Quantized", details.GetProperty("vector_storage").GetString());
+
+            // Every vector was acknowledged by exactly one of the 3 shard grains, all of them used.
+            var perShard = details.GetProperty("items_per_shard").GetString()!.Split(',').Select(int.Parse).ToList();
+            Assert.Equal(3, perShard.Count);
+            Assert.Equal(3000, perShard.Sum());
+            Assert.All(perShard, c => Assert.True(c > 500));
+            Assert.True(details.GetProperty("database_bytes").GetDouble() > 3000 * 32 * sizeof(float), "the journal holds every float32 vector");
+            Assert.True(json.RootElement.GetProperty("engines").TryGetProperty("memoryfabric", out _));
+            Assert.Contains("memoryfabric-shards", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(outPath);
+        }
+    }
+
+    [Fact]
     public async Task A_missing_python_is_named_in_the_error()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"memfab-no-python-{Guid.NewGuid():N}", "python3");
@@ -63,13 +97,16 @@ public class BenchIndexCommandTests
         var (code, output, _) = await RunAsync("bench", "index", "--n", "200", "--dim", "8", "--queries", "5", "--engines", "hnswlib", "--python", missing);
 
         Assert.Equal(1, code);
-        Assert.Contains($"hnswlib       did not run: --python {missing}: no such file", output, StringComparison.Ordinal);
+        Assert.Contains($"hnswlib             did not run: --python {missing}: no such file", output, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("--dataset", "sift")]
     [InlineData("--n", "0")]
     [InlineData("--engines", "annoy")]
+    [InlineData("--storage", "disk")]
+    [InlineData("--shards", "0")]
+    [InlineData("--batch", "0")]
     public async Task Bad_options_exit_with_2(string option, string value)
     {
         var (code, _, error) = await RunAsync("bench", "index", option, value);
