@@ -76,6 +76,34 @@ public sealed class QuantizedStorageTests
     }
 
     [Fact]
+    public void A_quantized_shard_writes_a_codes_only_snapshot_of_version_3_and_others_stay_version_2()
+    {
+        using var temp = new TempDirectory();
+        var data = TestData.Random(1000, Dimensions, seed: 11);
+        using var quantized = TestData.Build(data, TestData.Options(Dimensions, VectorStorage.Quantized));
+        using var kept = TestData.Build(data, TestData.Options(Dimensions, VectorStorage.InMemory));
+        var codesOnly = Path.Combine(temp.Path, "q.mfvs");
+        var full = Path.Combine(temp.Path, "f.mfvs");
+        quantized.Save(codesOnly);
+        kept.Save(full);
+
+        var q = File.ReadAllBytes(codesOnly);
+        var f = File.ReadAllBytes(full);
+        Assert.Equal(3u, BitConverter.ToUInt32(q, 8));
+        Assert.Equal(1, BitConverter.ToInt32(q, 76));
+        Assert.Equal(2u, BitConverter.ToUInt32(f, 8));
+        Assert.True(f.Length - q.Length >= 1000L * Dimensions * sizeof(float), $"{f.Length} against {q.Length}");
+
+        // An unknown flag is refused (the header checksum is recomputed, so only the flag is wrong).
+        q[76] = 3;
+        var checksumEnd = 128 + (11 * 32);
+        BitConverter.GetBytes(MemoryFabric.VectorIndex.Snapshots.XxHash64.Hash(q.AsSpan(0, checksumEnd), 0x4D46_5653_4E41_5053UL)).CopyTo(q, checksumEnd);
+        var bad = Path.Combine(temp.Path, "bad.mfvs");
+        File.WriteAllBytes(bad, q);
+        Assert.Contains("flags", Assert.Throws<VectorSnapshotException>(() => VectorShard.Load(bad)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Compaction_keeps_every_live_item_and_its_codes()
     {
         var (data, queries) = TestData.Clustered(2000, 20, Dimensions, 40, seed: 9);

@@ -35,7 +35,8 @@ internal enum SectionId
     /// <summary>Interned agents then kinds: for each, a 4-byte length and UTF-8 bytes.</summary>
     Strings = 10,
 
-    /// <summary>float32 vectors: slots × dimensions × 4, at a 4 KiB-aligned offset (mapped in place on load).</summary>
+    /// <summary>float32 vectors: slots × dimensions × 4, at a 4 KiB-aligned offset (mapped in place on load); empty in a
+    /// codes-only snapshot (<see cref="SnapshotHeader.CodesOnly"/>).</summary>
     Vectors = 11,
 }
 
@@ -49,9 +50,22 @@ internal static class SnapshotFormat
     /// <summary>The magic bytes.</summary>
     public static ReadOnlySpan<byte> Magic => "MFVSHNSW"u8;
 
-    /// <summary>The format version this code writes (it reads it and <see cref="FirstVersion"/>). Version 2 records
-    /// the embedding model id in the header (bytes 80–127: a 2-byte length and up to 46 UTF-8 bytes; zeros in version 1).</summary>
-    public const uint Version = 2;
+    /// <summary>The newest format version this code reads and writes (it reads every version from
+    /// <see cref="FirstVersion"/>). Version 2 records the embedding model id in the header (bytes 80–127: a 2-byte
+    /// length and up to 46 UTF-8 bytes; zeros in version 1). Version 3 adds flags (bytes 76–79): bit 0, codes only,
+    /// means the snapshot holds no float32 vectors (its vectors section is empty: the shard kept none,
+    /// <see cref="VectorStorage.Quantized"/>). A snapshot that holds them is still written as version 2, so a build
+    /// that reads only versions 1 and 2 still loads it.</summary>
+    public const uint Version = 3;
+
+    /// <summary>The version of snapshots with float32 vectors (no flags).</summary>
+    public const uint VersionWithVectors = 2;
+
+    /// <summary>Where the version 3 flags are in the header.</summary>
+    public const int FlagsOffset = 76;
+
+    /// <summary>Flag: no float32 vectors.</summary>
+    public const int CodesOnlyFlag = 1;
 
     /// <summary>The oldest version this code reads (no embedding model id).</summary>
     public const uint FirstVersion = 1;
@@ -142,18 +156,27 @@ internal sealed record SnapshotHeader
     /// <summary>The embedding model id as recorded (<see cref="SnapshotFormat.RecordedModelId"/>), or null.</summary>
     public string? EmbeddingModelId { get; init; }
 
+    /// <summary>Whether the snapshot holds no float32 vectors (version 3, <see cref="SnapshotFormat.CodesOnlyFlag"/>):
+    /// the int8 codes are the only copy.</summary>
+    public bool CodesOnly { get; init; }
+
     /// <summary>Writes the header.</summary>
     /// <param name="destination">128 bytes.</param>
     public void Write(Span<byte> destination)
     {
         destination[..SnapshotFormat.HeaderBytes].Clear();
         SnapshotFormat.Magic.CopyTo(destination);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], SnapshotFormat.Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], CodesOnly ? SnapshotFormat.Version : SnapshotFormat.VersionWithVectors);
         BinaryPrimitives.WriteInt32LittleEndian(destination[12..], SnapshotFormat.HeaderBytes);
         var fields = new[] { Dimensions, RowBytes, (int)Metric, M, EfConstruction, EfSearch, SlotCount, Entry, MaxLevel, UpperInts, KeyArenaBytes, AgentCount, KindCount, SnapshotFormat.SectionCount, Seed };
         for (var i = 0; i < fields.Length; i++)
         {
             BinaryPrimitives.WriteInt32LittleEndian(destination[(16 + (4 * i))..], fields[i]);
+        }
+
+        if (CodesOnly)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(destination[SnapshotFormat.FlagsOffset..], SnapshotFormat.CodesOnlyFlag);
         }
 
         if (SnapshotFormat.RecordedModelId(EmbeddingModelId) is { } modelId)
@@ -202,6 +225,12 @@ internal sealed record SnapshotHeader
             throw new InvalidDataException($"the snapshot declares {Field(13)} sections, expected {SnapshotFormat.SectionCount}");
         }
 
+        var flags = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]) >= 3 ? BinaryPrimitives.ReadInt32LittleEndian(source[SnapshotFormat.FlagsOffset..]) : 0;
+        if ((flags & ~SnapshotFormat.CodesOnlyFlag) != 0)
+        {
+            throw new InvalidDataException($"unknown header flags 0x{flags:x}");
+        }
+
         var header = new SnapshotHeader
         {
             Dimensions = Field(0),
@@ -219,6 +248,7 @@ internal sealed record SnapshotHeader
             KindCount = Field(12),
             Seed = Field(14),
             EmbeddingModelId = ReadModelId(source),
+            CodesOnly = (flags & SnapshotFormat.CodesOnlyFlag) != 0,
         };
         if (header.Dimensions < 1 || header.Dimensions > VectorShardOptions.MaxDimensions
             || header.RowBytes != Quantization.Int8Quantizer.RowBytes(header.Dimensions)
@@ -252,7 +282,7 @@ internal sealed record SnapshotHeader
             SectionId.KeyEntries => slots * 8,
             SectionId.KeyArena => KeyArenaBytes,
             SectionId.Strings => -1,
-            SectionId.Vectors => slots * Dimensions * 4,
+            SectionId.Vectors => CodesOnly ? 0 : slots * Dimensions * 4,
             _ => throw new ArgumentOutOfRangeException(nameof(id)),
         };
     }

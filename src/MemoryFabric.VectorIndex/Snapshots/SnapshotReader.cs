@@ -218,7 +218,7 @@ internal static class SnapshotReader
         var perBuffer = buffer.Length / rowBytes;
         var inMemory = state.Options.VectorStorage == VectorStorage.InMemory;
         var mapped = state.Options.VectorStorage == VectorStorage.MappedFile;
-        for (var start = 0; start < count; start += perBuffer)
+        for (var start = 0; !header.CodesOnly && start < count; start += perBuffer)
         {
             var n = Math.Min(perBuffer, count - start);
             var span = buffer.AsSpan(0, n * rowBytes);
@@ -233,13 +233,24 @@ internal static class SnapshotReader
         }
 
         vectors.Finish();
+        if (header.CodesOnly && state.KeepsFloatVectors)
+        {
+            // A codes-only snapshot loaded by a shard that keeps float32 vectors: they are the decoded codes.
+            var scratch = new float[header.Dimensions];
+            for (var slot = 0; slot < count; slot++)
+            {
+                state.Index.Decode(slot, scratch);
+                state.Vectors.Write(slot, scratch);
+            }
+        }
+
         var end = sections[^1].Offset + sections[^1].Length;
         if (stream.Length != end)
         {
             throw new InvalidDataException($"the file has {stream.Length - end} bytes after its last section");
         }
 
-        if (mapped && count > 0)
+        if (mapped && count > 0 && !header.CodesOnly)
         {
             var map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
             state.Vectors.AttachReadOnly(map, sections[(int)SectionId.Vectors - 1].Offset, count);

@@ -68,6 +68,7 @@ internal static class SnapshotWriter
             KindCount = kinds.Length,
             Seed = state.Options.Seed,
             EmbeddingModelId = state.Options.EmbeddingModelId,
+            CodesOnly = !state.KeepsFloatVectors,
         };
 
         var prefix = new byte[SnapshotFormat.TableEnd];
@@ -101,7 +102,7 @@ internal static class SnapshotWriter
         Section(SectionId.KeyEntries, state.Keys.EntryChunks(count));
         Section(SectionId.KeyArena, ArenaChunks(state.Keys));
         Section(SectionId.Strings, StringChunks(agents, kinds));
-        Section(SectionId.Vectors, VectorChunks(state, count), 4096);
+        Section(SectionId.Vectors, header.CodesOnly ? [] : VectorChunks(state, count), 4096);
 
         header.Write(prefix);
         for (var i = 0; i < sections.Count; i++)
@@ -151,13 +152,12 @@ internal static class SnapshotWriter
         var rowBytes = state.Options.Dimensions * sizeof(float);
         var buffer = new byte[Math.Max(rowBytes, (1 << 20) / rowBytes * rowBytes)];
         var perBuffer = buffer.Length / rowBytes;
-        var scratch = state.NewVectorScratch();
         for (var start = 0; start < count; start += perBuffer)
         {
             var n = Math.Min(perBuffer, count - start);
             for (var i = 0; i < n; i++)
             {
-                MemoryMarshal.AsBytes(state.FullVector(start + i, scratch)).CopyTo(buffer.AsSpan(i * rowBytes));
+                MemoryMarshal.AsBytes(state.Vectors.Vector(start + i)).CopyTo(buffer.AsSpan(i * rowBytes));
             }
 
             yield return buffer.AsMemory(0, n * rowBytes);
