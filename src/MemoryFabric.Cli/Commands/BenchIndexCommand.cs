@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using MemoryFabric.Benchmarks.Index;
+using MemoryFabric.Orleans.TenantIndex;
 using MemoryFabric.VectorIndex;
 
 namespace MemoryFabric.Cli.Commands;
@@ -23,7 +24,8 @@ internal static class BenchIndexCommand
         100_000,
         IndexBenchmarkOptions.DefaultEngines,
         VectorStorage.MappedFile,
-        referenceBuildThreads: 1);
+        referenceBuildThreads: 1,
+        defaultEfConstruction: 200);
 
     /// <summary>Builds <c>memfab bench shards</c>: a tenant's vector-shard grains in an in-process silo (ingest on every
     /// core, tenant-wide search latency) against one big shard and hnswlib, a million vectors by default.</summary>
@@ -35,9 +37,11 @@ internal static class BenchIndexCommand
         1_000_000,
         [IndexEngines.MemoryFabricShards, IndexEngines.MemoryFabric, IndexEngines.Hnswlib],
         VectorStorage.Quantized,
-        referenceBuildThreads: Environment.ProcessorCount);
+        referenceBuildThreads: Environment.ProcessorCount,
+        defaultEfConstruction: new TenantIndexOptions().ShardEfConstruction);
 
-    private static Command Create(string name, string description, int defaultCount, IReadOnlyList<string> defaultEngines, VectorStorage defaultStorage, int referenceBuildThreads)
+    private static Command Create(
+        string name, string description, int defaultCount, IReadOnlyList<string> defaultEngines, VectorStorage defaultStorage, int referenceBuildThreads, int defaultEfConstruction)
     {
         var count = new Option<int>("--n")
         {
@@ -79,7 +83,7 @@ internal static class BenchIndexCommand
         {
             Description = "efConstruction for every engine.",
             HelpName = "size",
-            DefaultValueFactory = _ => 200,
+            DefaultValueFactory = _ => defaultEfConstruction,
         };
         var efSearch = new Option<string?>("--ef-search")
         {
