@@ -170,7 +170,15 @@ public sealed class DurabilityTests : IAsyncLifetime
         }
 
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => shard.SearchAsync(queries[0], 5, efSearch: 0));
+        var written = await shard.GetStatisticsAsync();
+        Assert.Equal((400, 0, VectorIndex.VectorStorage.Quantized, 1, 0L), (written.Count, written.Tombstones, written.VectorStorage, written.JournalEntries, written.SnapshotBytes));
+        Assert.True(written.JournalBytes > 400 * 64 * sizeof(float), "the journal keeps the float32 vectors");
+        Assert.True(written.ResidentBytes > 400 * 64, "the int8 codes at least");
         await DeactivateAllAsync();
+
+        var reloaded = await shard.GetStatisticsAsync(); // from the snapshot written at deactivation: codes only
+        Assert.Equal((400, 0, 0), (reloaded.Count, reloaded.JournalEntries, reloaded.JournalBytes));
+        Assert.InRange(reloaded.SnapshotBytes, 400 * 64, 400 * 64 * sizeof(float));
 
         for (var q = 0; q < queries.Count; q++)
         {

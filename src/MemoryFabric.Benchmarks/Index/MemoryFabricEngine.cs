@@ -37,7 +37,7 @@ internal static class MemoryFabricEngine
         var rssBefore = ResidentMemory.ReadSelf();
         using var shard = new VectorShard(shardOptions);
         progress?.WriteLine($"memoryfabric: building {n} × {set.Dimensions}, M {options.M}, efConstruction {options.EfConstruction}, 1 thread (single writer), "
-            + $"float32 vectors {(options.Storage == VectorStorage.MappedFile ? "memory-mapped" : "in memory")}");
+            + $"float32 vectors {StorageText(options.Storage)}");
         var watch = Stopwatch.StartNew();
         var lastReport = 0.0;
         for (var i = 0; i < n; i++)
@@ -90,7 +90,7 @@ internal static class MemoryFabricEngine
         var details = new Dictionary<string, object>
         {
             ["kernel"] = statistics.Kernel,
-            ["float32_storage"] = options.Storage == VectorStorage.MappedFile ? "memory-mapped file" : "in memory",
+            ["float32_storage"] = StorageText(options.Storage),
             ["mapped_bytes_per_vector"] = statistics.MappedBytes / (double)n,
             ["resident_bytes"] = statistics.ResidentBytes,
             ["resident_breakdown_bytes_per_vector"] = statistics.ResidentBreakdown.ToDictionary(p => p.Key, p => Math.Round(p.Value / (double)n, 1)),
@@ -201,6 +201,13 @@ internal static class MemoryFabricEngine
 
         return new SweepPoint(ef, found / (double)(count * k), count / seconds);
     }
+
+    private static string StorageText(VectorStorage storage) => storage switch
+    {
+        VectorStorage.MappedFile => "memory-mapped file",
+        VectorStorage.InMemory => "in memory",
+        _ => "none (int8 codes only)",
+    };
 
     private static string Key(int i) => "v" + i.ToString(CultureInfo.InvariantCulture);
 

@@ -63,7 +63,8 @@ internal static class TenantShardsEngine
             await IngestAsync(grains, table, set, 0, n, options, progress, cancellationToken).ConfigureAwait(false);
             var buildSeconds = watch.Elapsed.TotalSeconds;
             progress?.WriteLine($"memoryfabric-shards: {n} acknowledged in {buildSeconds:F1} s ({n / buildSeconds:F0}/s)");
-            var counts = await Task.WhenAll(table.ShardKeys.Select(k => grains.GetGrain<IVectorShardGrain>(k).CountAsync(cancellationToken))).ConfigureAwait(false);
+            var shardStatistics = await Task.WhenAll(table.ShardKeys.Select(k => grains.GetGrain<IVectorShardGrain>(k).GetStatisticsAsync(cancellationToken))).ConfigureAwait(false);
+            var counts = shardStatistics.Select(s => s.Count).ToArray();
             var heapAfter = SettleHeap();
             var rssAfterBuild = ResidentMemory.ReadSelf();
 
@@ -114,6 +115,9 @@ internal static class TenantShardsEngine
                 ["vector_storage"] = options.Storage.ToString(),
                 ["store"] = "SQLite (the embedded server's), journal of every upsert before its acknowledgement",
                 ["managed_heap_growth_bytes_per_vector"] = Math.Round((heapAfter - heapBefore) / (double)n, 1),
+                ["shard_index_bytes_per_vector"] = Math.Round(shardStatistics.Sum(s => s.ResidentBytes) / (double)n, 1),
+                ["snapshot_bytes"] = shardStatistics.Sum(s => s.SnapshotBytes),
+                ["journal_bytes_since_snapshots"] = shardStatistics.Sum(s => s.JournalBytes),
                 ["latency_p50_ms"] = Percentile(best.Latencies, 0.50),
                 ["latency_p99_ms"] = Percentile(best.Latencies, 0.99),
                 ["latency_max_ms"] = best.Latencies.Max(),

@@ -56,6 +56,12 @@ public interface IVectorShardGrain : IGrainWithStringKey
     [Alias("count")]
     Task<int> CountAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The shard's size: items, tombstones, the memory its index holds and its storage.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The statistics.</returns>
+    [Alias("statistics")]
+    Task<VectorShardGrainStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Removes items for good: besides the delete, the shard is compacted (no tombstone keeps their vectors)
     /// and snapshotted, so its stored snapshot and journal no longer hold them, and the store wipes what was deleted
     /// from its files. Durable when the task completes.</summary>
@@ -88,6 +94,26 @@ public interface IVectorShardGrain : IGrainWithStringKey
 [GenerateSerializer]
 [Alias("memoryfabric.vectorshard.entry")]
 public sealed record VectorShardEntry([property: Id(0)] string Key, [property: Id(1)] float[] Vector, [property: Id(2)] string? AgentId = null, [property: Id(3)] string? Kind = null, [property: Id(4)] DateTimeOffset? Timestamp = null);
+
+/// <summary>The size of a vector shard grain.</summary>
+/// <param name="Count">Live items.</param>
+/// <param name="Tombstones">Deleted or replaced items not compacted yet.</param>
+/// <param name="ResidentBytes">The bytes its index holds in process memory (allocated capacity: codes, links, keys,
+/// metadata and float32 vectors when kept).</param>
+/// <param name="VectorStorage">Where it keeps float32 vectors, if anywhere.</param>
+/// <param name="SnapshotBytes">The size of its last stored snapshot.</param>
+/// <param name="JournalEntries">Journal entries since that snapshot.</param>
+/// <param name="JournalBytes">Their bytes.</param>
+[GenerateSerializer]
+[Alias("memoryfabric.vectorshard.statistics")]
+public sealed record VectorShardGrainStatistics(
+    [property: Id(0)] int Count,
+    [property: Id(1)] int Tombstones,
+    [property: Id(2)] long ResidentBytes,
+    [property: Id(3)] VectorStorage VectorStorage,
+    [property: Id(4)] long SnapshotBytes,
+    [property: Id(5)] int JournalEntries,
+    [property: Id(6)] long JournalBytes);
 
 /// <summary>A search hit.</summary>
 /// <param name="Key">The item's key.</param>
@@ -252,6 +278,20 @@ public sealed class VectorShardGrain(IActorStateStore store, TenantIndexOptions?
 
     /// <inheritdoc />
     public Task<int> CountAsync(CancellationToken cancellationToken = default) => Task.FromResult(_shard?.Count ?? 0);
+
+    /// <inheritdoc />
+    public Task<VectorShardGrainStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
+    {
+        var statistics = _shard?.GetStatistics();
+        return Task.FromResult(new VectorShardGrainStatistics(
+            statistics?.Count ?? 0,
+            statistics?.TombstoneCount ?? 0,
+            statistics?.ResidentBytes ?? 0,
+            _shard?.Options.VectorStorage ?? _options.VectorStorage,
+            _snapshotBytes,
+            _journalSinceSnapshot,
+            _journalBytes));
+    }
 
     /// <inheritdoc />
     public async Task<int> ForgetAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
