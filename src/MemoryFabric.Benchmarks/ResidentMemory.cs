@@ -74,6 +74,17 @@ public sealed record ResidentMemory(
         }
     }
 
+    /// <summary>A full, blocking, compacting collection that also returns the freed memory to the operating system, so
+    /// that the resident set read next holds live data (not garbage, nor free space the GC has yet to decommit).</summary>
+    /// <returns>The bytes of live managed objects afterwards.</returns>
+    public static long SettleHeap()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: false);
+    }
+
     /// <summary>The growth from <paramref name="before"/> to this.</summary>
     /// <param name="before">The earlier figures.</param>
     /// <returns>This minus <paramref name="before"/>, field by field.</returns>

@@ -33,7 +33,7 @@ internal static class MemoryFabricEngine
             Seed = options.Seed,
         };
 
-        var heapBefore = SettleHeap();
+        var heapBefore = ResidentMemory.SettleHeap();
         var rssBefore = ResidentMemory.ReadSelf();
         using var shard = new VectorShard(shardOptions);
         progress?.WriteLine($"memoryfabric: building {n} × {set.Dimensions}, M {options.M}, efConstruction {options.EfConstruction}, 1 thread (single writer), "
@@ -56,7 +56,7 @@ internal static class MemoryFabricEngine
 
         var buildSeconds = watch.Elapsed.TotalSeconds;
         progress?.WriteLine($"memoryfabric: built in {buildSeconds:F1} s ({n / buildSeconds:F0}/s)");
-        var heapAfter = SettleHeap();
+        var heapAfter = ResidentMemory.SettleHeap();
         var rssAfterBuild = ResidentMemory.ReadSelf();
         var statistics = shard.GetStatistics();
 
@@ -83,7 +83,7 @@ internal static class MemoryFabricEngine
             best = Math.Max(best, Measure(shard, set, truth, options.K, chosen.EfSearch, out _).Qps);
         }
 
-        SettleHeap();
+        ResidentMemory.SettleHeap();
         var rssAfterQueries = ResidentMemory.ReadSelf();
         var grownAfterBuild = rssBefore is null ? null : rssAfterBuild?.Minus(rssBefore);
         var grownAfterQueries = rssBefore is null ? null : rssAfterQueries?.Minus(rssBefore);
@@ -155,16 +155,6 @@ internal static class MemoryFabricEngine
         details["snapshot_identical_results"] = $"{identical}/{checkedQueries}";
         options.Progress?.WriteLine($"memoryfabric: snapshot {new FileInfo(path).Length / 1e6:F1} MB saved in {saveSeconds:F2} s, loaded in {loadSeconds:F3} s "
             + $"(build / load = {buildSeconds / loadSeconds:F0}×), identical results on {identical}/{checkedQueries} queries");
-    }
-
-    // A full, blocking, compacting collection that also returns the freed memory to the operating system, so that the
-    // resident set read next holds live data (not garbage, nor free space the GC has yet to decommit).
-    private static long SettleHeap()
-    {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: false);
     }
 
     private static void WarmUp(VectorShard shard, VectorSet set, int k)

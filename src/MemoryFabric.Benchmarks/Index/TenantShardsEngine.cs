@@ -54,7 +54,7 @@ internal static class TenantShardsEngine
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             await WarmUpAsync(grains, set, options, cancellationToken).ConfigureAwait(false);
 
-            var heapBefore = SettleHeap();
+            var heapBefore = ResidentMemory.SettleHeap();
             var rssBefore = ResidentMemory.ReadSelf();
             progress?.WriteLine($"memoryfabric-shards: ingesting {n} × {set.Dimensions} into {options.Shards} shard grains of tenant '{Tenant}' "
                 + $"(batches of {options.ShardBatch}, journaled in SQLite before each acknowledgement), M {options.M}, efConstruction {options.EfConstruction}, "
@@ -65,7 +65,7 @@ internal static class TenantShardsEngine
             progress?.WriteLine($"memoryfabric-shards: {n} acknowledged in {buildSeconds:F1} s ({n / buildSeconds:F0}/s)");
             var shardStatistics = await Task.WhenAll(table.ShardKeys.Select(k => grains.GetGrain<IVectorShardGrain>(k).GetStatisticsAsync(cancellationToken))).ConfigureAwait(false);
             var counts = shardStatistics.Select(s => s.Count).ToArray();
-            var heapAfter = SettleHeap();
+            var heapAfter = ResidentMemory.SettleHeap();
             var rssAfterBuild = ResidentMemory.ReadSelf();
 
             await WarmUpSearchAsync(grains, table, set, options.K, cancellationToken).ConfigureAwait(false);
@@ -103,7 +103,7 @@ internal static class TenantShardsEngine
                 }
             }
 
-            SettleHeap();
+            ResidentMemory.SettleHeap();
             var rssAfterQueries = ResidentMemory.ReadSelf();
             var grownAfterBuild = rssBefore is null ? null : rssAfterBuild?.Minus(rssBefore);
             var grownAfterQueries = rssBefore is null ? null : rssAfterQueries?.Minus(rssBefore);
@@ -253,14 +253,6 @@ internal static class TenantShardsEngine
 
     private static long DirectorySize(string path) =>
         Directory.Exists(path) ? new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
-
-    private static long SettleHeap()
-    {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: false);
-    }
 
     private static int FreePort()
     {
