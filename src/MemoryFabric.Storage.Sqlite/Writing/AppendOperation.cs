@@ -42,6 +42,8 @@ internal sealed class AppendOperation : WriteOperation<long>
                 WriterSession.Bind(insert, _actorId.Type, _actorId.Key, sequence, WriterSession.AsArray(_entries[i])).ExecuteNonQuery();
             }
 
+            WriterSession.ReleaseValues(insert); // the prepared statement does not keep the last entry's array alive
+
             session.SetLastSequence(_actorId, sequence);
         }
 

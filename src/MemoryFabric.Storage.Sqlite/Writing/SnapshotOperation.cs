@@ -44,8 +44,11 @@ internal sealed class SnapshotOperation : WriteOperation<long>
         }
 
         var last = session.GetLastSequence(_actorId);
-        WriterSession.Bind(session.UpsertSnapshot, _actorId.Type, _actorId.Key, version + 1, _journalSequence, WriterSession.AsArray(_snapshot))
-            .ExecuteNonQuery();
+        using (var upsert = session.CreateUpsertSnapshot())
+        {
+            WriterSession.Bind(upsert, _actorId.Type, _actorId.Key, version + 1, _journalSequence, WriterSession.AsArray(_snapshot)).ExecuteNonQuery();
+        }
+
         WriterSession.Bind(session.DeleteJournalThrough, _actorId.Type, _actorId.Key, _journalSequence).ExecuteNonQuery();
         if (_journalSequence > last)
         {

@@ -41,16 +41,6 @@ internal sealed class WriterSession : IDisposable
         _maxJournalSequence = Prepare("SELECT COALESCE(MAX(seq), 0) FROM journal WHERE actor_type = $type AND actor_key = $key;", "$type", "$key");
         _snapshotInfo = Prepare("SELECT version, journal_seq FROM snapshots WHERE actor_type = $type AND actor_key = $key;", "$type", "$key");
         InsertJournal = Prepare("INSERT INTO journal (actor_type, actor_key, seq, data) VALUES ($type, $key, $seq, $data);", "$type", "$key", "$seq", "$data");
-        UpsertSnapshot = Prepare(
-            """
-            INSERT INTO snapshots (actor_type, actor_key, version, journal_seq, data) VALUES ($type, $key, $version, $seq, $data)
-            ON CONFLICT (actor_type, actor_key) DO UPDATE SET version = excluded.version, journal_seq = excluded.journal_seq, data = excluded.data;
-            """,
-            "$type",
-            "$key",
-            "$version",
-            "$seq",
-            "$data");
         DeleteJournalThrough = Prepare("DELETE FROM journal WHERE actor_type = $type AND actor_key = $key AND seq <= $seq;", "$type", "$key", "$seq");
         DeleteSnapshot = Prepare("DELETE FROM snapshots WHERE actor_type = $type AND actor_key = $key;", "$type", "$key");
         DeleteJournal = Prepare("DELETE FROM journal WHERE actor_type = $type AND actor_key = $key;", "$type", "$key");
@@ -62,8 +52,6 @@ internal sealed class WriterSession : IDisposable
     /// <summary>Inserts a journal row: $type, $key, $seq, $data.</summary>
     public SqliteCommand InsertJournal { get; }
 
-    /// <summary>Writes a snapshot row: $type, $key, $version, $seq, $data.</summary>
-    public SqliteCommand UpsertSnapshot { get; }
 
     /// <summary>Deletes journal rows up to a sequence: $type, $key, $seq.</summary>
     public SqliteCommand DeleteJournalThrough { get; }
@@ -212,7 +200,41 @@ internal sealed class WriterSession : IDisposable
         _connection.Dispose();
     }
 
+    /// <summary>A new statement that writes an actor's snapshot ($type, $key, $version, $seq, $data), for one use: the
+    /// caller disposes it. Not kept prepared like the others: a prepared statement keeps its last values bound (SQLite's
+    /// own copy of the blob, and the array), which would hold a whole snapshot, up to hundreds of MB for a large vector
+    /// shard, in memory until the next snapshot.</summary>
+    /// <returns>The statement.</returns>
+    public SqliteCommand CreateUpsertSnapshot() => Create(
+        """
+        INSERT INTO snapshots (actor_type, actor_key, version, journal_seq, data) VALUES ($type, $key, $version, $seq, $data)
+        ON CONFLICT (actor_type, actor_key) DO UPDATE SET version = excluded.version, journal_seq = excluded.journal_seq, data = excluded.data;
+        """,
+        "$type",
+        "$key",
+        "$version",
+        "$seq",
+        "$data");
+
+    /// <summary>Drops a statement's parameter values (the managed arrays; SQLite's bound copy stays until the statement
+    /// is bound again).</summary>
+    /// <param name="command">The statement.</param>
+    public static void ReleaseValues(SqliteCommand command)
+    {
+        foreach (SqliteParameter parameter in command.Parameters)
+        {
+            parameter.Value = null;
+        }
+    }
+
     private SqliteCommand Prepare(string sql, params ReadOnlySpan<string> parameters)
+    {
+        var command = Create(sql, parameters);
+        _commands.Add(command);
+        return command;
+    }
+
+    private SqliteCommand Create(string sql, params ReadOnlySpan<string> parameters)
     {
         var command = _connection.CreateCommand();
         command.CommandText = sql;
@@ -221,7 +243,6 @@ internal sealed class WriterSession : IDisposable
             command.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
 
-        _commands.Add(command);
         return command;
     }
 }

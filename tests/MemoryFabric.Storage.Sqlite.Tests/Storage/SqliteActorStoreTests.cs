@@ -17,6 +17,38 @@ public sealed class SqliteActorStoreTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
+    public async Task The_writer_keeps_no_snapshot_or_journal_entry_alive_once_written()
+    {
+        await using var store = Open();
+        var (snapshot, entry) = await WriteAndForgetAsync(store);
+
+        for (var i = 0; i < 10 && (snapshot.IsAlive || entry.IsAlive); i++)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+            GC.WaitForPendingFinalizers();
+            await Task.Delay(10);
+        }
+
+        // A prepared statement that kept its last values bound held the whole last snapshot (hundreds of MB for a
+        // large vector shard) until the next one.
+        Assert.False(snapshot.IsAlive, "the last snapshot's bytes are still referenced after the write");
+        Assert.False(entry.IsAlive, "the last journal entry's bytes are still referenced after the write");
+        var state = await store.LoadAsync(Alice);
+        Assert.Equal(1_000_000, state.Snapshot!.Value.Length);
+        Assert.Equal(200_000, Assert.Single(state.Journal).Data.Length);
+    }
+
+    // In a method of its own, so no local of the test keeps the arrays alive.
+    private static async Task<(WeakReference Snapshot, WeakReference Entry)> WriteAndForgetAsync(SqliteActorStore store)
+    {
+        var entryBytes = new byte[200_000];
+        var snapshotBytes = new byte[1_000_000];
+        Assert.Equal(1, await store.AppendAsync(Alice, [entryBytes]));
+        Assert.Equal(1, await store.WriteSnapshotAsync(Alice, snapshotBytes, 0, 0));
+        return (new WeakReference(snapshotBytes), new WeakReference(entryBytes));
+    }
+
+    [Fact]
     public async Task Data_and_sequences_survive_a_reopen()
     {
         await using (var store = Open())
