@@ -5,7 +5,8 @@ using MemoryFabric.VectorIndex;
 namespace MemoryFabric.Benchmarks.Index;
 
 /// <summary>
-/// The child-process side of <c>memfab bench index</c> for MemoryFabric's engine (<c>memfab bench index-worker</c>):
+/// The child-process side of <c>memfab bench index</c> and <c>memfab bench shards</c> for MemoryFabric's engines
+/// (<c>memfab bench index-worker</c>; <c>--engine memoryfabric-shards</c> runs <see cref="TenantShardsEngine"/> instead):
 /// loads the <c>.npy</c> files the benchmark wrote, warms the code paths up on a small throwaway shard, then builds,
 /// sweeps and snapshots the real one, measuring its own resident-set growth (<c>/proc/self/status</c>: RssAnon and
 /// RssFile) from just before the index is created, and prints the <see cref="EngineResult"/> as JSON on standard

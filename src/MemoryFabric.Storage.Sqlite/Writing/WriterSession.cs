@@ -52,7 +52,6 @@ internal sealed class WriterSession : IDisposable
     /// <summary>Inserts a journal row: $type, $key, $seq, $data.</summary>
     public SqliteCommand InsertJournal { get; }
 
-
     /// <summary>Deletes journal rows up to a sequence: $type, $key, $seq.</summary>
     public SqliteCommand DeleteJournalThrough { get; }
 
