@@ -36,13 +36,7 @@ public sealed unsafe class Int8KernelTests
         fixed (sbyte* pa = a)
         {
             Assert.Equal(expected, Int8Kernels.DotPortable(pu, ps, length));
-            Assert.Equal(expected, Int8Kernels.DotBiased(pu, ps, length));
             Assert.Equal(expectedSigned, Int8Kernels.DotSignedBiasedPortable(pa, ps, length));
-            if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
-            {
-                Assert.Equal(expected, Int8Kernels.DotAvx2(pu, ps, length));
-            }
-
             if (System.Runtime.Intrinsics.X86.AvxVnni.IsSupported)
             {
                 Assert.Equal(expected, Int8Kernels.DotVnni(pu, ps, length));

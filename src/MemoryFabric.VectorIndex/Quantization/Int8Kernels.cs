@@ -20,24 +20,8 @@ internal static unsafe class Int8Kernels
     /// <summary>Which path runs on this machine.</summary>
     public static string Path => AvxVnni.IsSupported ? "avx-vnni" : Avx2.IsSupported ? "avx2" : "portable";
 
-    /// <summary>Σ u[i]·s[i] with u unsigned (a biased query) and s signed.</summary>
-    /// <param name="u">The unsigned row.</param>
-    /// <param name="s">The signed row.</param>
-    /// <param name="length">The padded row length (multiple of 32).</param>
-    /// <returns>The sum.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int DotBiased(byte* u, sbyte* s, int length)
-    {
-        if (AvxVnni.IsSupported)
-        {
-            return DotVnni(u, s, length);
-        }
-
-        return Avx2.IsSupported ? DotAvx2(u, s, length) : DotPortable(u, s, length);
-    }
-
     /// <summary>Σ q[i]·s[i], the plain dot product of a query's codes q and a stored row s: the query is given biased
-    /// (q + 128, as <see cref="DotBiased"/> takes it) and the row's <see cref="QuantParams.Bias"/> beside it.</summary>
+    /// (q + 128, as <see cref="DotVnni"/> takes it) and the row's <see cref="QuantParams.Bias"/> beside it.</summary>
     /// <param name="biasedQuery">The query's codes + 128.</param>
     /// <param name="s">The stored row.</param>
     /// <param name="length">The padded row length (multiple of 32).</param>
@@ -154,7 +138,8 @@ internal static unsafe class Int8Kernels
         return sum;
     }
 
-    /// <summary>The VNNI path of <see cref="DotBiased"/>.</summary>
+    /// <summary>Σ u[i]·s[i] with u unsigned (a biased query) and s signed, with AVX-VNNI (the VNNI path of
+    /// <see cref="DotQuery"/>).</summary>
     /// <param name="u">The unsigned row.</param>
     /// <param name="s">The signed row.</param>
     /// <param name="length">The padded length.</param>
@@ -183,29 +168,7 @@ internal static unsafe class Int8Kernels
         return Vector256.Sum((acc0 + acc1) + (acc2 + acc3));
     }
 
-    /// <summary>The AVX2 path of <see cref="DotBiased"/> (zero/sign-extension to int16, then <c>vpmaddwd</c>).</summary>
-    /// <param name="u">The unsigned row.</param>
-    /// <param name="s">The signed row.</param>
-    /// <param name="length">The padded length.</param>
-    /// <returns>The sum.</returns>
-    public static int DotAvx2(byte* u, sbyte* s, int length)
-    {
-        var acc0 = Vector256<int>.Zero;
-        var acc1 = Vector256<int>.Zero;
-        for (var i = 0; i < length; i += 32)
-        {
-            var u0 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(u + i));
-            var u1 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(u + i + 16));
-            var s0 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(s + i));
-            var s1 = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(s + i + 16));
-            acc0 += Avx2.MultiplyAddAdjacent(u0, s0);
-            acc1 += Avx2.MultiplyAddAdjacent(u1, s1);
-        }
-
-        return Vector256.Sum(acc0 + acc1);
-    }
-
-    /// <summary>The portable path of <see cref="DotBiased"/>.</summary>
+    /// <summary>Σ u[i]·s[i] without SIMD (the portable path of <see cref="DotQuery"/>).</summary>
     /// <param name="u">The unsigned row.</param>
     /// <param name="s">The signed row.</param>
     /// <param name="length">The length.</param>
