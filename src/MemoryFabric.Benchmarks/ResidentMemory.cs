@@ -85,6 +85,13 @@ public sealed record ResidentMemory(
         return GC.GetTotalMemory(forceFullCollection: false);
     }
 
+    /// <summary>The growth from <paramref name="before"/> to <paramref name="after"/>, when both were read.</summary>
+    /// <param name="before">The earlier figures, or none.</param>
+    /// <param name="after">The later figures, or none.</param>
+    /// <returns><paramref name="after"/> minus <paramref name="before"/>, or <see langword="null"/>.</returns>
+    public static ResidentMemory? Growth(ResidentMemory? before, ResidentMemory? after) =>
+        before is null || after is null ? null : after.Minus(before);
+
     /// <summary>The growth from <paramref name="before"/> to this.</summary>
     /// <param name="before">The earlier figures.</param>
     /// <returns>This minus <paramref name="before"/>, field by field.</returns>

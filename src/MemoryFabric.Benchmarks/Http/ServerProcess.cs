@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace MemoryFabric.Benchmarks.Http;
 
@@ -53,7 +51,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <returns>The running process (listening a moment later).</returns>
     public static ServerProcess Start(ProcessCommand command, string dataDirectory, string embedder, string adminKey, int? consolidateAfterTurns, TextWriter log)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var address = new Uri($"http://127.0.0.1:{port}/");
         var start = new ProcessStartInfo(command.Program)
         {
@@ -125,15 +123,6 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private async Task PumpAsync(StreamReader reader, TextWriter? log)
     {

@@ -69,6 +69,7 @@ public static class IndexWorker
 
         string Get(string name) => values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"index worker: --{name} is missing", nameof(args));
         int Int(string name) => int.TryParse(Get(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"index worker: --{name} is not an integer", nameof(args));
+        var defaults = new IndexBenchmarkOptions();
         var options = new IndexBenchmarkOptions
         {
             M = Int("m"),
@@ -81,8 +82,8 @@ public static class IndexWorker
             Storage = Enum.TryParse<VectorStorage>(Get("storage"), out var storage) && Enum.IsDefined(storage)
                 ? storage
                 : throw new ArgumentException("index worker: --storage is not a vector storage", nameof(args)),
-            Shards = values.ContainsKey("shards") ? Int("shards") : 8,
-            ShardBatch = values.ContainsKey("batch") ? Int("batch") : 512,
+            Shards = values.ContainsKey("shards") ? Int("shards") : defaults.Shards,
+            ShardBatch = values.ContainsKey("batch") ? Int("batch") : defaults.ShardBatch,
             Engines = [values.TryGetValue("engine", out var engine) ? engine : IndexEngines.MemoryFabric],
         };
         return (options, Get("base"), Get("queries"), Get("gt"), Get("work-dir"));

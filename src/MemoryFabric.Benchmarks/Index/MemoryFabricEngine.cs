@@ -85,8 +85,8 @@ internal static class MemoryFabricEngine
 
         ResidentMemory.SettleHeap();
         var rssAfterQueries = ResidentMemory.ReadSelf();
-        var grownAfterBuild = rssBefore is null ? null : rssAfterBuild?.Minus(rssBefore);
-        var grownAfterQueries = rssBefore is null ? null : rssAfterQueries?.Minus(rssBefore);
+        var grownAfterBuild = ResidentMemory.Growth(rssBefore, rssAfterBuild);
+        var grownAfterQueries = ResidentMemory.Growth(rssBefore, rssAfterQueries);
         var details = new Dictionary<string, object>
         {
             ["kernel"] = statistics.Kernel,

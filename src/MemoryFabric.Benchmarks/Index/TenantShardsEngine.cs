@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using MemoryFabric.Orleans.Hosting;
 using MemoryFabric.Orleans.TenantIndex;
 using MemoryFabric.Orleans.VectorShards;
@@ -43,7 +41,7 @@ internal static class TenantShardsEngine
         });
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(FreePort(), 0, serviceId: "mf-bench-shards", clusterId: "mf-bench-shards");
+            silo.UseLocalhostClustering(LoopbackPort.Free(), 0, serviceId: "mf-bench-shards", clusterId: "mf-bench-shards");
             silo.AddMemoryFabric(o => o.IdleTimeout = TimeSpan.FromHours(2));
             silo.UseMemoryFabricSqlite(o => o.DataDirectory = Path.Combine(workDirectory, "data"));
         });
@@ -71,7 +69,7 @@ internal static class TenantShardsEngine
             await WarmUpSearchAsync(grains, table, set, options.K, cancellationToken).ConfigureAwait(false);
             var sweep = new List<SweepPoint>();
             SweepPoint? chosen = null;
-            double[]? chosenLatencies = null;
+            long[]? chosenLatencies = null;
             foreach (var ef in options.EfValues)
             {
                 var (point, latencies) = await MeasureAsync(grains, table, set, truth, options.K, ef, cancellationToken).ConfigureAwait(false);
@@ -105,8 +103,8 @@ internal static class TenantShardsEngine
 
             ResidentMemory.SettleHeap();
             var rssAfterQueries = ResidentMemory.ReadSelf();
-            var grownAfterBuild = rssBefore is null ? null : rssAfterBuild?.Minus(rssBefore);
-            var grownAfterQueries = rssBefore is null ? null : rssAfterQueries?.Minus(rssBefore);
+            var grownAfterBuild = ResidentMemory.Growth(rssBefore, rssAfterBuild);
+            var grownAfterQueries = ResidentMemory.Growth(rssBefore, rssAfterQueries);
             var details = new Dictionary<string, object>
             {
                 ["shards"] = options.Shards,
@@ -120,7 +118,7 @@ internal static class TenantShardsEngine
                 ["journal_bytes_since_snapshots"] = shardStatistics.Sum(s => s.JournalBytes),
                 ["latency_p50_ms"] = Percentile(best.Latencies, 0.50),
                 ["latency_p99_ms"] = Percentile(best.Latencies, 0.99),
-                ["latency_max_ms"] = best.Latencies.Max(),
+                ["latency_max_ms"] = Http.LatencyLog.Milliseconds(best.Latencies[^1]),
                 ["database_bytes"] = DirectorySize(Path.Combine(workDirectory, "data")),
             };
             return new EngineResult
@@ -225,39 +223,32 @@ internal static class TenantShardsEngine
         }
     }
 
-    private static async Task<(SweepPoint Point, double[] Latencies)> MeasureAsync(
+    // The latencies come back in Stopwatch ticks, sorted.
+    private static async Task<(SweepPoint Point, long[] Latencies)> MeasureAsync(
         IGrainFactory grains, ShardTable table, VectorSet set, int[][] truth, int k, int ef, CancellationToken cancellationToken)
     {
         var count = set.QueryCount;
         var queries = Enumerable.Range(0, count).Select(q => set.Query(q).ToArray()).ToArray();
-        var latencies = new double[count];
+        var latencies = new long[count];
         var found = 0;
         var total = Stopwatch.StartNew();
         for (var q = 0; q < count; q++)
         {
             var started = Stopwatch.GetTimestamp();
             var hits = await TenantShardSearch.SearchAsync(grains, table, queries[q], k, efSearch: ef, cancellationToken: cancellationToken).ConfigureAwait(false);
-            latencies[q] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            latencies[q] = Stopwatch.GetTimestamp() - started;
             var expected = new HashSet<int>(truth[q].Take(k));
             found += hits.Count(h => expected.Contains(IndexOf(h.Key)));
         }
 
-        return (new SweepPoint(ef, found / (double)(count * k), count / total.Elapsed.TotalSeconds), latencies);
+        var seconds = total.Elapsed.TotalSeconds;
+        Array.Sort(latencies);
+        return (new SweepPoint(ef, found / (double)(count * k), count / seconds), latencies);
     }
 
-    private static double Percentile(double[] values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-    }
+    // Nearest rank, in ms, from latencies in Stopwatch ticks sorted once (the HTTP benchmark's percentile).
+    private static double Percentile(long[] sortedTicks, double p) => Http.LatencyLog.Milliseconds(Http.LatencyLog.Percentile(sortedTicks, p));
 
     private static long DirectorySize(string path) =>
         Directory.Exists(path) ? new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
