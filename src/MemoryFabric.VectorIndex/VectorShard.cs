@@ -189,6 +189,27 @@ public sealed class VectorShard : IVectorIndex
         }
     }
 
+    /// <summary>A live item: its key, its stored vector (decoded from the int8 codes when no float32 copy is kept) and
+    /// its metadata.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="item">The item, when it exists.</param>
+    /// <returns>Whether the item exists.</returns>
+    public bool TryGetItem(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out VectorShardItem? item)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var state = Acquire();
+        try
+        {
+            var slot = state.FindLive(key);
+            item = slot >= 0 ? new VectorShardItem(key, state.FullVector(slot, state.NewVectorScratch()).ToArray(), state.Metadata(slot)) : null;
+            return item is not null;
+        }
+        finally
+        {
+            state.Release();
+        }
+    }
+
     /// <summary>
     /// The <paramref name="k"/> items most similar to the query, best first, with exact scores. Traverses the graph
     /// over int8 codes with a beam of max(<paramref name="efSearch"/>, k) and re-ranks the beam with the float32
@@ -281,6 +302,29 @@ public sealed class VectorShard : IVectorIndex
                 ScratchBytesPerThread = (long)state.SlotCount * sizeof(ushort),
                 Kernel = Int8Kernels.Path,
             };
+        }
+        finally
+        {
+            state.Release();
+        }
+    }
+
+    /// <summary>The keys of the live items, in insertion order, as of the start of the enumeration. Dispose the
+    /// enumerator (foreach does) to release the generation it reads.</summary>
+    /// <returns>The keys.</returns>
+    public IEnumerable<string> EnumerateKeys()
+    {
+        var state = Acquire();
+        try
+        {
+            var count = state.SlotCount;
+            for (var slot = 0; slot < count; slot++)
+            {
+                if (!state.IsDeleted(slot))
+                {
+                    yield return state.Keys.Key(slot);
+                }
+            }
         }
         finally
         {

@@ -38,6 +38,7 @@ internal static class TenantShardsEngine
             VectorStorage = options.Storage,
             ShardM = options.M,
             ShardEfConstruction = options.EfConstruction,
+            ShardSplitThreshold = 0, // the layout under measurement is the one asked for: no split during the run
         });
         builder.UseOrleans(silo =>
         {

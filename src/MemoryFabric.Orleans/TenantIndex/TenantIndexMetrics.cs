@@ -4,7 +4,7 @@ namespace MemoryFabric.Orleans.TenantIndex;
 
 /// <summary>The tenant index's instruments (meter <c>MemoryFabric.TenantIndex</c>): the agents' outbox lag
 /// (<c>memoryfabric.tenant_index.outbox.pending</c>, in Prometheus <c>memoryfabric_tenant_index_outbox_pending</c>),
-/// what the outboxes shipped, and the shipments that failed and will be retried.</summary>
+/// what the outboxes shipped, the shipments that failed and will be retried, and the shards' splits.</summary>
 public sealed class TenantIndexMetrics : IDisposable
 {
     /// <summary>The meter name.</summary>
@@ -15,6 +15,8 @@ public sealed class TenantIndexMetrics : IDisposable
     private readonly UpDownCounter<long> _pending;
     private readonly Counter<long> _shipped;
     private readonly Counter<long> _failures;
+    private readonly Counter<long> _splits;
+    private readonly Counter<long> _splitCopied;
 
     /// <summary>Creates the instruments.</summary>
     /// <param name="meterFactory">The meter factory of the host; a private meter when <see langword="null"/>.</param>
@@ -26,6 +28,8 @@ public sealed class TenantIndexMetrics : IDisposable
             "Vector upserts and deletes the agents of this silo owe the tenant's shards (found at their last flush, not yet acknowledged).");
         _shipped = _meter.CreateCounter<long>("memoryfabric.tenant_index.outbox.shipped", "{item}", "Vector upserts and deletes the shards acknowledged, by operation.");
         _failures = _meter.CreateCounter<long>("memoryfabric.tenant_index.outbox.failures", "{flush}", "Outbox flushes that failed (retried with backoff).");
+        _splits = _meter.CreateCounter<long>("memoryfabric.tenant_index.splits", "{split}", "Vector shards split in two (finished splits).");
+        _splitCopied = _meter.CreateCounter<long>("memoryfabric.tenant_index.split.copied", "{item}", "Items splits copied from their source shards to the halves.");
     }
 
     internal void PendingChanged(long delta)
@@ -45,6 +49,16 @@ public sealed class TenantIndexMetrics : IDisposable
     }
 
     internal void Failed() => _failures.Add(1);
+
+    internal void SplitCopied(int count)
+    {
+        if (count > 0)
+        {
+            _splitCopied.Add(count);
+        }
+    }
+
+    internal void SplitFinished() => _splits.Add(1);
 
     /// <inheritdoc />
     public void Dispose()

@@ -43,7 +43,14 @@ public sealed class TenantReindexGrain : Grain, ITenantReindexGrain
             after = keys[^1];
         }
 
-        var table = await GrainFactory.GetGrain<ITenantIndexGrain>(tenant).GetTableAsync(cancellationToken);
+        // A split under way finishes first: clearing its source mid-copy would leave its halves with a partial copy.
+        var index = GrainFactory.GetGrain<ITenantIndexGrain>(tenant);
+        while (await index.GetSplitAsync(cancellationToken) is not null)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+
+        var table = await index.GetTableAsync(cancellationToken);
         await Task.WhenAll(table.ShardKeys.Select(k => GrainFactory.GetGrain<IVectorShardGrain>(k).ClearAsync(cancellationToken)));
         return agents;
     }

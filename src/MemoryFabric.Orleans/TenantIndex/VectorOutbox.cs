@@ -188,8 +188,6 @@ public sealed class VectorOutbox
         Report(upserts.Count + deletes.Count);
         if (upserts.Count > 0 || deletes.Count > 0)
         {
-            var table = _table ??= await Index.GetTableAsync(cancellationToken);
-
             // Written ahead: the ledger covers every key before any shard may hold it.
             var fresh = upserts.Where(u => !ledger.Contains(u.Entry.Key)).Select(u => u.Entry.Key).ToList();
             if (fresh.Count > 0)
@@ -197,29 +195,7 @@ public sealed class VectorOutbox
                 await ledger.WriteAheadAsync(fresh, cancellationToken);
             }
 
-            // One sequence per shard: its upserts, then its removals. With a forget, every shard touched compacts and
-            // snapshots afterwards, so neither a removed vector nor the replaced vector of a redacted item (an
-            // episode rewritten without the forgotten turn) stays in its stored state.
-            var upsertsByShard = upserts.ToLookup(u => table.ShardOf(u.Entry.Key));
-            var deletesByShard = deletes.ToLookup(table.ShardOf);
-            await Task.WhenAll(upsertsByShard.Select(g => g.Key).Union(deletesByShard.Select(g => g.Key)).Select(async n =>
-            {
-                var shard = _grains.GetGrain<IVectorShardGrain>(table.ShardKey(n));
-                foreach (var chunk in upsertsByShard[n].Chunk(UpsertBatch))
-                {
-                    await shard.UpsertAsync([.. chunk.Select(c => c.Entry)], cancellationToken);
-                }
-
-                var removed = deletesByShard[n].ToList();
-                if (forget)
-                {
-                    await shard.ForgetAsync(removed, cancellationToken);
-                }
-                else if (removed.Count > 0)
-                {
-                    await shard.DeleteAsync(removed, cancellationToken);
-                }
-            }));
+            await WithCurrentTableAsync(table => ShipAsync(table, upserts, deletes, forget, cancellationToken), cancellationToken);
             await ledger.AcknowledgeAsync(upserts.Select(u => (u.Entry.Key, u.Fingerprint)), deletes, CancellationToken.None);
             _metrics?.Shipped(upserts.Count, "upsert");
             _metrics?.Shipped(deletes.Count, forget ? "forget" : "delete");
@@ -235,6 +211,52 @@ public sealed class VectorOutbox
         }
 
         return clean;
+    }
+
+    // One sequence per shard: its upserts, then its removals. With a forget, every shard touched compacts and snapshots
+    // afterwards, so neither a removed vector nor the replaced vector of a redacted item (an episode rewritten without
+    // the forgotten turn) stays in its stored state.
+    private async Task ShipAsync(ShardTable table, List<(VectorShardEntry Entry, ulong Fingerprint)> upserts, List<string> deletes, bool forget, CancellationToken cancellationToken)
+    {
+        var upsertsByShard = upserts.ToLookup(u => table.ShardOf(u.Entry.Key));
+        var deletesByShard = deletes.ToLookup(table.ShardOf);
+        await Task.WhenAll(upsertsByShard.Select(g => g.Key).Union(deletesByShard.Select(g => g.Key)).Select(async n =>
+        {
+            var shard = _grains.GetGrain<IVectorShardGrain>(table.ShardKey(n));
+            foreach (var chunk in upsertsByShard[n].Chunk(UpsertBatch))
+            {
+                await shard.UpsertAsync([.. chunk.Select(c => c.Entry)], cancellationToken);
+            }
+
+            var removed = deletesByShard[n].ToList();
+            if (forget)
+            {
+                await shard.ForgetAsync(removed, cancellationToken);
+            }
+            else if (removed.Count > 0)
+            {
+                await shard.DeleteAsync(removed, cancellationToken);
+            }
+        }));
+    }
+
+    // Runs a shipment with the tenant's shard table; when a shard says it was split since the table was read, reads
+    // the table again and runs the whole shipment anew (upserts and removals are idempotent by key).
+    private async Task WithCurrentTableAsync(Func<ShardTable, Task> ship, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var table = _table ??= await Index.GetTableAsync(cancellationToken);
+            try
+            {
+                await ship(table);
+                return;
+            }
+            catch (ShardMovedException) when (attempt < 4)
+            {
+                _table = null;
+            }
+        }
     }
 
     /// <summary>Forgets what the shards acknowledged (the tenant's shards were cleared for a rebuild): the stored
@@ -262,8 +284,9 @@ public sealed class VectorOutbox
         _purged = memory ?? throw new ArgumentNullException(nameof(memory));
         await InTurnAsync(async () =>
         {
-            var table = _table ??= await Index.GetTableAsync(cancellationToken);
-            await Task.WhenAll(table.ShardKeys.Select(k => _grains.GetGrain<IVectorShardGrain>(k).ForgetAgentAsync(_agent, cancellationToken)));
+            await WithCurrentTableAsync(
+                table => Task.WhenAll(table.ShardKeys.Select(k => _grains.GetGrain<IVectorShardGrain>(k).ForgetAgentAsync(_agent, cancellationToken))),
+                cancellationToken);
             _ledger ??= VectorOutboxLedger.Empty(_storage);
             await _ledger.ClearAsync(cancellationToken);
             _fullDifferenceNeeded = true;

@@ -78,6 +78,43 @@ public interface IVectorShardGrain : IGrainWithStringKey
     [Alias("forget-agent")]
     Task<int> ForgetAgentAsync(string agentId, CancellationToken cancellationToken = default);
 
+    /// <summary>A page of the live items' keys, in ordinal order.</summary>
+    /// <param name="after">The last key of the previous page, or none for the first page.</param>
+    /// <param name="max">The page's size (1 to 10,000).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The keys; fewer than <paramref name="max"/> on the last page.</returns>
+    [Alias("keys")]
+    Task<IReadOnlyList<string>> ListKeysAsync(string? after, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a split of this shard into two new shards (durable when the task completes): from now on every
+    /// change is applied here and forwarded to the half its key routes to, before it is acknowledged. Calling it again
+    /// with the same split does nothing.</summary>
+    /// <param name="split">The halves.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    /// <exception cref="InvalidOperationException">Another split is under way, or the shard is retired.</exception>
+    [Alias("split-begin")]
+    Task BeginSplitAsync(VectorShardSplit split, CancellationToken cancellationToken = default);
+
+    /// <summary>Copies the next items (in ordinal key order, after <paramref name="after"/>) to the halves of the split
+    /// under way, and returns once they acknowledged them. Changes made meanwhile are forwarded, so the halves hold
+    /// every item once the copy has gone through all keys.</summary>
+    /// <param name="after">The last key the previous call copied, or none to start.</param>
+    /// <param name="max">How many items at most (1 to 10,000).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Where the copy is (<see cref="VectorShardCopyStep.Next"/> is <see langword="null"/> when every key has
+    /// been copied).</returns>
+    [Alias("split-copy")]
+    Task<VectorShardCopyStep> CopySplitAsync(string? after, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>Retires the shard after its split (call it once the tenant's table names the halves): its items and
+    /// stored state are removed; from then on it refuses changes (<see cref="ShardMovedException"/>: the caller's table
+    /// is out of date) and answers searches through the halves.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    [Alias("split-finish")]
+    Task FinishSplitAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Removes the whole shard, stored state included, for good (a deleted tenant).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the removal is durable.</returns>
@@ -138,9 +175,13 @@ public sealed record VectorShardFilter([property: Id(0)] IReadOnlyList<string>? 
 /// batches (agents' outboxes) is not rewritten whole every few dozen upserts: the bytes written stay within about three
 /// times what is upserted.</summary>
 /// <param name="store">Where the shard's snapshot and journal live (the silo's <see cref="IActorStateStore"/>).</param>
+/// <param name="splitState">The shard's split state (small-state storage).</param>
 /// <param name="options">The tenant index's settings (<see cref="TenantIndexOptions.VectorStorage"/>); the defaults when
 /// none are registered.</param>
-public sealed class VectorShardGrain(IActorStateStore store, TenantIndexOptions? options = null) : Grain, IVectorShardGrain
+public sealed partial class VectorShardGrain(
+    IActorStateStore store,
+    [PersistentState(VectorShardGrain.SplitTypeName, MemoryFabricSiloOptions.SmallStateStorageName)] IPersistentState<VectorShardSplitState> splitState,
+    TenantIndexOptions? options = null) : Grain, IVectorShardGrain
 {
     private readonly TenantIndexOptions _options = options ?? new TenantIndexOptions();
 
@@ -155,6 +196,9 @@ public sealed class VectorShardGrain(IActorStateStore store, TenantIndexOptions?
 
     /// <summary>The record type of shard state in the <see cref="IActorStateStore"/>.</summary>
     public const string TypeName = "vector-shard";
+
+    /// <summary>The state name of a shard's split state in small-state storage.</summary>
+    public const string SplitTypeName = "vector-shard-split";
 
     private ActorStorage? _storage;
     private VectorShard? _shard;
@@ -219,6 +263,7 @@ public sealed class VectorShardGrain(IActorStateStore store, TenantIndexOptions?
     public async Task<int> UpsertAsync(IReadOnlyList<VectorShardEntry> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
+        ThrowIfRetired();
         if (items.Count == 0)
         {
             return _shard?.Count ?? 0;
@@ -235,6 +280,8 @@ public sealed class VectorShardGrain(IActorStateStore store, TenantIndexOptions?
         }
 
         await CommitAsync(EncodeUpserts(items), cancellationToken);
+        await ForwardAsync(items, static (half, part, ct) => half.UpsertAsync(part, ct), static i => i.Key, cancellationToken);
+        await ReportSizeAsync();
         return _shard!.Count;
     }
 
@@ -242,12 +289,14 @@ public sealed class VectorShardGrain(IActorStateStore store, TenantIndexOptions?
     public async Task<int> DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        ThrowIfRetired();
         var present = keys.Where(k => _shard?.Contains(k) == true).Distinct(StringComparer.Ordinal).ToList();
         if (present.Count > 0)
         {
             await CommitAsync(EncodeDeletes(present), cancellationToken);
         }
 
+        await ForwardAsync(keys, static (half, part, ct) => half.DeleteAsync(part, ct), static k => k, cancellationToken);
         return present.Count;
     }
 
@@ -266,6 +315,11 @@ public sealed class VectorShardGrain(IActorStateStore store, TenantIndexOptions?
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
+        if (splitState.State is { Retired: true, Split: { } split })
+        {
+            return SearchHalvesAsync(split, query, k, efSearch, filter, cancellationToken);
+        }
+
         if (_shard is null || _shard.Count == 0)
         {
             return Task.FromResult<IReadOnlyList<VectorShardHit>>([]);
@@ -297,6 +351,7 @@ public sealed class VectorShardGrain(IActorStateStore store, TenantIndexOptions?
     public async Task<int> ForgetAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        ThrowIfRetired();
         var present = keys.Where(k => _shard?.Contains(k) == true).Distinct(StringComparer.Ordinal).ToList();
         if (present.Count > 0)
         {
@@ -304,6 +359,7 @@ public sealed class VectorShardGrain(IActorStateStore store, TenantIndexOptions?
         }
 
         await PurgeAsync();
+        await ForwardAsync(keys, static (half, part, ct) => half.ForgetAsync(part, ct), static k => k, cancellationToken);
         return present.Count;
     }
 
@@ -311,12 +367,22 @@ public sealed class VectorShardGrain(IActorStateStore store, TenantIndexOptions?
     public Task<int> ForgetAgentAsync(string agentId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(agentId);
+        ThrowIfRetired();
         var keys = _shard is null ? [] : _shard.EnumerateItems().Where(i => i.Metadata.AgentId == agentId).Select(i => i.Key).ToList();
-        return ForgetAsync(keys, cancellationToken);
+        return ForgetAgentHereAndInHalvesAsync(agentId, keys, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task ClearAsync(CancellationToken cancellationToken = default)
+    {
+        await ClearItemsAsync(cancellationToken);
+        await splitState.ClearStateAsync(cancellationToken);
+        splitState.State = new VectorShardSplitState();
+        DeactivateOnIdle();
+    }
+
+    // The items and their stored snapshot and journal, for good; the split state stays.
+    private async Task ClearItemsAsync(CancellationToken cancellationToken)
     {
         await _storage!.ClearAsync(cancellationToken);
         await _storage.PurgeDeletedAsync(CancellationToken.None);
@@ -327,7 +393,6 @@ public sealed class VectorShardGrain(IActorStateStore store, TenantIndexOptions?
         _journalSinceSnapshot = 0;
         _journalBytes = 0;
         _snapshotBytes = 0;
-        DeactivateOnIdle();
     }
 
     // After a forget: the live items alone (compacted, so no tombstone keeps a removed vector) replace the snapshot and

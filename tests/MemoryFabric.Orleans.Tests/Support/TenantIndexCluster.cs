@@ -23,6 +23,16 @@ internal static class TenantIndexCluster
 
     public static Task<TestCluster> StartWithoutTimerAsync(short silos = 3) => StartAsync<FlushOnDemand>(silos);
 
+    /// <summary>Two base shards per tenant that split past <see cref="SplitThreshold"/> items, copying
+    /// <see cref="SplitCopyBatch"/> at a time (so a split takes many steps), the outbox flushed 50 ms after a change.</summary>
+    public static Task<TestCluster> StartSplittingAsync(short silos = 2) => StartAsync<Splitting>(silos);
+
+    public const int SplitBaseShards = 2;
+
+    public const int SplitThreshold = 60;
+
+    public const int SplitCopyBatch = 2;
+
     /// <summary>Everything stored for a tenant's shards (snapshots and journals), as one byte array.</summary>
     public static async Task<byte[]> ShardBytesAsync(string tenant)
     {
@@ -55,7 +65,7 @@ internal static class TenantIndexCluster
         return cluster;
     }
 
-    private abstract class SiloConfigurator(TimeSpan flushDelay) : ISiloConfigurator
+    private abstract class SiloConfigurator(TimeSpan flushDelay, Action<TenantIndexOptions>? configure = null) : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
@@ -73,13 +83,24 @@ internal static class TenantIndexCluster
                 ConsolidateAfterTurns = 100_000,
                 ConsolidationPeriod = TimeSpan.FromHours(1),
             });
-            siloBuilder.Services.AddSingleton(new TenantIndexOptions { Enabled = true, Shards = Shards, FlushDelay = flushDelay, UnmarkAfter = TimeSpan.FromMilliseconds(200) });
+            var options = new TenantIndexOptions { Enabled = true, Shards = Shards, FlushDelay = flushDelay, UnmarkAfter = TimeSpan.FromMilliseconds(200) };
+            configure?.Invoke(options);
+            siloBuilder.Services.AddSingleton(options);
         }
     }
 
     private sealed class TimedFlush() : SiloConfigurator(TimeSpan.FromMilliseconds(50));
 
     private sealed class FlushOnDemand() : SiloConfigurator(TimeSpan.FromHours(1));
+
+    private sealed class Splitting() : SiloConfigurator(TimeSpan.FromMilliseconds(50), o =>
+    {
+        o.Shards = SplitBaseShards;
+        o.ShardSplitThreshold = SplitThreshold;
+        o.SplitCheckInterval = TimeSpan.Zero;
+        o.SplitCopyBatch = SplitCopyBatch;
+        o.RetryDelay = TimeSpan.FromMilliseconds(100);
+    });
 
     private sealed class ClientConfigurator : IClientBuilderConfigurator
     {
