@@ -6,6 +6,7 @@ using MemoryFabric.Orleans.TenantIndex;
 using MemoryFabric.VectorIndex;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Storage;
 
 namespace MemoryFabric.Orleans.VectorShards;
@@ -14,6 +15,9 @@ namespace MemoryFabric.Orleans.VectorShards;
 /// <c>tenant/shard-3</c>): an HNSW <see cref="VectorShard"/> (MemoryFabric.VectorIndex) in the activation, its
 /// changes journaled before they are acknowledged and compacted into the shard's own snapshot format
 /// (<c>*.mfvs</c>) in grain storage. The caller routes keys to shards and merges the hits of several shards.</summary>
+/// <remarks>Reads (searches, counts, statistics, key pages) interleave with the other calls: they run between the steps
+/// of a write that waits for storage, or of a split's copy step waiting for the halves, instead of queueing behind them
+/// (the activation still runs one step at a time, so a read sees a write either whole or not at all).</remarks>
 [Alias("memoryfabric.vectorshard")]
 public interface IVectorShardGrain : IGrainWithStringKey
 {
@@ -38,6 +42,7 @@ public interface IVectorShardGrain : IGrainWithStringKey
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The hits.</returns>
     [Alias("search")]
+    [AlwaysInterleave]
     Task<IReadOnlyList<VectorShardHit>> SearchAsync(float[] query, int k, VectorShardFilter? filter = null, CancellationToken cancellationToken = default);
 
     /// <summary>The k nearest items to a query with an explicit HNSW candidate-list size (recall against speed).</summary>
@@ -48,18 +53,21 @@ public interface IVectorShardGrain : IGrainWithStringKey
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The hits.</returns>
     [Alias("search-ef")]
+    [AlwaysInterleave]
     Task<IReadOnlyList<VectorShardHit>> SearchAsync(float[] query, int k, int efSearch, VectorShardFilter? filter = null, CancellationToken cancellationToken = default);
 
     /// <summary>The number of live items.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The count.</returns>
     [Alias("count")]
+    [AlwaysInterleave]
     Task<int> CountAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The shard's size: items, tombstones, the memory its index holds and its storage.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The statistics.</returns>
     [Alias("statistics")]
+    [AlwaysInterleave]
     Task<VectorShardGrainStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Removes items for good: besides the delete, the shard is compacted (no tombstone keeps their vectors)
@@ -84,6 +92,7 @@ public interface IVectorShardGrain : IGrainWithStringKey
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The keys; fewer than <paramref name="max"/> on the last page.</returns>
     [Alias("keys")]
+    [AlwaysInterleave]
     Task<IReadOnlyList<string>> ListKeysAsync(string? after, int max, CancellationToken cancellationToken = default);
 
     /// <summary>Starts a split of this shard into two new shards (durable when the task completes): from now on every
