@@ -919,13 +919,22 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
     }
 
     // The agent's relation-group peers, asked through the tenant's guard actor (from within this actor's turn; the
-    // guard actor never calls back, so there is no cycle).
+    // guard actor never calls back, so there is no cycle), or through the tenant's shards when
+    // TenantIndexOptions.ConsensusThroughShards is on (Guard/ShardConsensusPeers.cs).
     private sealed class GroupPeers(AgentMemoryGrain owner) : IConsensusPeers
     {
+        private ShardConsensusPeers? _shards;
+
         public async Task<IReadOnlyList<ConsensusClaim>> GetClaimsAsync(IReadOnlyCollection<string> subjects, CancellationToken cancellationToken = default)
         {
             try
             {
+                if (owner.OutboxOptions is { Enabled: true, ConsensusThroughShards: true })
+                {
+                    _shards ??= new ShardConsensusPeers(owner.GrainFactory, owner.ServiceProvider, owner._tenant!, owner._agent!, () => owner._guardPolicy, owner._logger);
+                    return await _shards.GetClaimsAsync(subjects, cancellationToken);
+                }
+
                 return await owner.TenantGuard.GetPeerClaimsAsync(owner._agent!, subjects, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)

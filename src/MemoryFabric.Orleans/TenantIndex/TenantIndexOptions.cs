@@ -62,6 +62,22 @@ public sealed class TenantIndexOptions
     /// on it sees during a split.</summary>
     public int SplitCopyBatch { get; set; } = 256;
 
+    /// <summary>The most note hits <see cref="ConsensusCandidates"/> asks for per subject.</summary>
+    public const int MaxConsensusCandidates = 1000;
+
+    /// <summary>Whether retrieval-time consensus asks an agent's relation-group peers through the tenant's shards
+    /// (<see cref="Guard.ShardConsensusPeers"/>: the weak claim's subjects embedded, the peers' notes searched, the
+    /// owners of the hits saying which of their trusted claims those notes back) instead of reading the trusted claims
+    /// every member publishes to the tenant's guard grain (the default). Needs <see cref="Enabled"/>; off, or with the
+    /// index off, consensus reads the guard grain. Members still publish their claims either way. Measured by
+    /// <c>memfab bench consensus</c>.</summary>
+    public bool ConsensusThroughShards { get; set; }
+
+    /// <summary>How many of the peers' notes consensus through the shards takes per subject (default 100, at most
+    /// <see cref="MaxConsensusCandidates"/>): a peer's trusted claim is seen only when one of the notes backing it is
+    /// among them, so this must cover the notes a group holds about one subject; each agent owning a hit is one call.</summary>
+    public int ConsensusCandidates { get; set; } = 100;
+
     /// <summary>Checks the values.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public void Validate()
@@ -79,6 +95,8 @@ public sealed class TenantIndexOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(SplitCheckInterval, TimeSpan.Zero, nameof(SplitCheckInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(SplitCopyBatch, 1, nameof(SplitCopyBatch));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(SplitCopyBatch, 10_000, nameof(SplitCopyBatch));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ConsensusCandidates, 1, nameof(ConsensusCandidates));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ConsensusCandidates, MaxConsensusCandidates, nameof(ConsensusCandidates));
         if (!Enum.IsDefined(VectorStorage))
         {
             throw new ArgumentOutOfRangeException(nameof(VectorStorage), VectorStorage, "Unknown vector storage.");
