@@ -19,6 +19,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchStorageCommand.Create());
         command.Subcommands.Add(BenchAbuseCommand.Create());
         command.Subcommands.Add(BenchBehaviourCommand.Create());
+        command.Subcommands.Add(BenchConsensusCommand.Create());
         return command;
     }
 }
