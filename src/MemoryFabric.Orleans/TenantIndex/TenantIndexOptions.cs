@@ -69,13 +69,18 @@ public sealed class TenantIndexOptions
     /// (<see cref="Guard.ShardConsensusPeers"/>: the weak claim's subjects embedded, the peers' notes searched, the
     /// owners of the hits saying which of their trusted claims those notes back) instead of reading the trusted claims
     /// every member publishes to the tenant's guard grain (the default). Needs <see cref="Enabled"/>; off, or with the
-    /// index off, consensus reads the guard grain. Members still publish their claims either way. Measured by
-    /// <c>memfab bench consensus</c>.</summary>
+    /// index off, consensus reads the guard grain. Members still publish their claims either way. Measured with
+    /// <c>memfab bench consensus</c> (50 agents, 2,000 notes, two cores): a lookup through the shards takes p50 5.6-7.7 ms
+    /// (p99 12-15 ms), asking about 43 agents, against 0.2-0.3 ms (p99 0.4 ms) through the guard grain, so it stays
+    /// off.</summary>
     public bool ConsensusThroughShards { get; set; }
 
     /// <summary>How many of the peers' notes consensus through the shards takes per subject (default 100, at most
     /// <see cref="MaxConsensusCandidates"/>): a peer's trusted claim is seen only when one of the notes backing it is
-    /// among them, so this must cover the notes a group holds about one subject; each agent owning a hit is one call.</summary>
+    /// among them, so this must cover the notes a group holds about one subject; each agent owning a hit is one call.
+    /// Measured (<c>memfab bench consensus</c>, 50 agents): 100 missed claims about the most popular person in 12 of 200
+    /// lookups (one verdict of 200 differed); 400 returned the guard grain's claims in all 200, at about the same
+    /// latency.</summary>
     public int ConsensusCandidates { get; set; } = 100;
 
     /// <summary>Checks the values.</summary>
