@@ -29,8 +29,8 @@ public sealed record ConsensusBenchmarkOptions
     /// <summary>Shards of the tenant index (default 4, the fabric's default).</summary>
     public int Shards { get; init; } = 4;
 
-    /// <summary>Note hits per subject through the shards (the tenant index's <c>ConsensusCandidates</c>, default 100).</summary>
-    public int Candidates { get; init; } = 100;
+    /// <summary>Note hits per subject through the shards (the tenant index's <c>ConsensusCandidates</c>, default 400).</summary>
+    public int Candidates { get; init; } = new MemoryFabric.Orleans.TenantIndex.TenantIndexOptions().ConsensusCandidates;
 
     /// <summary>The seed of the synthetic facts and claims.</summary>
     public int Seed { get; init; } = 42;
