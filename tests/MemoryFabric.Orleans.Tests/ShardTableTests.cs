@@ -41,8 +41,28 @@ public sealed class ShardTableTests
             Assert.All(shares, share => Assert.InRange(share, moved.Count * 0.4, moved.Count * 0.6));
         }
 
-        Assert.All(Keys, k => Assert.True(twice.Shards[twice.ShardOf(k)].Covers(ShardTable.Hash(k), 3)));
+        Assert.All(Keys, k => Assert.True(twice.Shards[twice.ShardOf(k)].Covers(ShardTable.RoutingHash(k, 3), 3)));
     }
+
+    [Fact]
+    public void Keys_made_of_the_same_characters_split_evenly()
+    {
+        // The lowest bit of FNV-1a is the parity of the bytes' lowest bits: every permutation of "abcdefg" has the same
+        // one, so splitting by FNV's own bits would send all 5,040 keys to one half. The split bits come from the mixed
+        // hash.
+        var table = new ShardTable("acme", 1, 1);
+        var split = table.Split(table.Shards[0]).Split(new ShardRange(0, 1)).Split(new ShardRange(1, 1));
+        var keys = Permutations("abcdefg").Select(p => "agent/turn/" + p).ToList();
+        Assert.Single(keys.Select(k => ShardTable.Hash(k) % 2).Distinct());
+
+        var shares = keys.GroupBy(split.ShardOf).Select(g => g.Count()).ToList();
+
+        Assert.Equal(4, shares.Count);
+        Assert.All(shares, share => Assert.InRange(share, 1_100, 1_420));
+    }
+
+    private static IEnumerable<string> Permutations(string s) =>
+        s.Length <= 1 ? [s] : s.SelectMany((c, i) => Permutations(s.Remove(i, 1)).Select(rest => c + rest));
 
     [Fact]
     public void Tables_that_route_a_key_twice_or_nowhere_are_refused()

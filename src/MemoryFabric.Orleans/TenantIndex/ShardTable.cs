@@ -8,10 +8,10 @@ namespace MemoryFabric.Orleans.TenantIndex;
 /// once split), so the tenant is part of every shard's key by construction: a query routed through a tenant's table can
 /// only reach that tenant's shards.</summary>
 /// <remarks>
-/// <para>Routing is extendible hashing over h = 64-bit FNV-1a of the item key's UTF-8 bytes (the same on every machine
-/// and run). A table starts with <see cref="BaseShards"/> = N shards at depth 0; shard (id, d) holds the keys with
-/// h mod (N·2^d) = id. A split replaces (id, d) by (id, d + 1) and (id + N·2^d, d + 1), which divide its keys by the next
-/// bit of h / N; no other shard's keys move. An unsplit table is exactly h mod N, keys <c>shard-0</c> …
+/// <para>Routing is extendible hashing over R = <see cref="RoutingHash"/> of the item key (from 64-bit FNV-1a of its UTF-8
+/// bytes: the same on every machine and run). A table starts with <see cref="BaseShards"/> = N shards at depth 0; shard
+/// (id, d) holds the keys with R mod (N·2^d) = id. A split replaces (id, d) by (id, d + 1) and (id + N·2^d, d + 1), which divide its keys by the next
+/// bit of R / N; no other shard's keys move. An unsplit table is exactly h mod N, keys <c>shard-0</c> …
 /// <c>shard-{N-1}</c>.</para>
 /// <para>Positions: <see cref="ShardOf"/> returns a position in <see cref="Shards"/> (0 to <see cref="ShardCount"/> −
 /// 1), which <see cref="ShardKey"/> turns into a grain key.</para>
@@ -20,6 +20,9 @@ namespace MemoryFabric.Orleans.TenantIndex;
 [Alias("memoryfabric.tenantindex.table")]
 public sealed record ShardTable
 {
+    /// <summary>The most times a shard can be split (the routing hash has that many bits past the base shard).</summary>
+    public const int MaxDepth = 40;
+
     [NonSerialized]
     private Dictionary<(int Id, int Depth), int>? _positions;
 
@@ -93,10 +96,10 @@ public sealed record ShardTable
     /// <summary>The position (in <see cref="Shards"/>) of the shard an item key belongs to.</summary>
     /// <param name="itemKey">The item key (<see cref="ItemKey"/>).</param>
     /// <returns>The position.</returns>
-    public int ShardOf(string itemKey) => PositionOf(Hash(itemKey));
+    public int ShardOf(string itemKey) => PositionOf(RoutingHash(itemKey, BaseShards));
 
     /// <summary>The position of the shard a routing hash belongs to.</summary>
-    /// <param name="hash">The hash (<see cref="Hash"/>).</param>
+    /// <param name="hash">The hash (<see cref="RoutingHash"/>).</param>
     /// <returns>The position.</returns>
     public int PositionOf(ulong hash)
     {
@@ -125,6 +128,27 @@ public sealed record ShardTable
 
         var (low, high) = range.Halves(BaseShards);
         return new ShardTable(Tenant, Version + 1, BaseShards, Shards.Where(s => s != range).Append(low).Append(high));
+    }
+
+    /// <summary>The routing hash of an item key in a table of <paramref name="baseShards"/> base shards: R = (h mod N) +
+    /// N·(m mod 2^40), where h is <see cref="Hash"/> and m is h through MurmurHash3's 64-bit finalizer. R mod N is h mod N
+    /// (the base shard, as tables have always routed); the bits a split divides by (R / N) come from m, because the low
+    /// bits of FNV-1a depend only on the low bits of the key's bytes (keys that differ in digits alone would split
+    /// unevenly).</summary>
+    /// <param name="itemKey">The key.</param>
+    /// <param name="baseShards">N.</param>
+    /// <returns>R.</returns>
+    public static ulong RoutingHash(string itemKey, int baseShards)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(baseShards, 1);
+        var h = Hash(itemKey);
+        var m = h;
+        m ^= m >> 33;
+        m *= 0xff51afd7ed558ccdUL;
+        m ^= m >> 33;
+        m *= 0xc4ceb9fe1a85ec53UL;
+        m ^= m >> 33;
+        return (h % (ulong)baseShards) + ((ulong)baseShards * (m & ((1UL << MaxDepth) - 1)));
     }
 
     /// <summary>The routing hash of an item key: 64-bit FNV-1a of its UTF-8 bytes.</summary>
@@ -159,9 +183,9 @@ public sealed record ShardTable
         }
 
         var maxDepth = Shards[^1].Depth;
-        if (maxDepth > 40)
+        if (maxDepth > MaxDepth)
         {
-            throw new ArgumentException("A shard was split more than 40 times.");
+            throw new ArgumentException($"A shard was split more than {MaxDepth} times.");
         }
 
         var present = Shards.ToHashSet();
@@ -238,7 +262,7 @@ public sealed record ShardTable
     };
 }
 
-/// <summary>A shard's place in its table's routing: the keys with h mod (N·2^<paramref name="Depth"/>) =
+/// <summary>A shard's place in its table's routing: the keys with R mod (N·2^<paramref name="Depth"/>) =
 /// <paramref name="Id"/> (see <see cref="ShardTable"/>).</summary>
 /// <param name="Id">The shard's id (below N·2^<paramref name="Depth"/>).</param>
 /// <param name="Depth">How many splits made it (0 for the table's first shards).</param>
@@ -247,7 +271,7 @@ public sealed record ShardTable
 public readonly record struct ShardRange([property: Id(0)] int Id, [property: Id(1)] int Depth)
 {
     /// <summary>Whether a routing hash belongs to this shard.</summary>
-    /// <param name="hash">The hash (<see cref="ShardTable.Hash"/>).</param>
+    /// <param name="hash">The routing hash (<see cref="ShardTable.RoutingHash"/>).</param>
     /// <param name="baseShards">The table's N.</param>
     /// <returns>Whether it does.</returns>
     public bool Covers(ulong hash, int baseShards) => hash % ((ulong)baseShards << Depth) == (ulong)Id;

@@ -22,7 +22,7 @@ public sealed record VectorShardSplit(
     /// <summary>The grain key of the half an item key routes to.</summary>
     /// <param name="itemKey">The item key.</param>
     /// <returns>The half's grain key.</returns>
-    public string HalfOf(string itemKey) => Low.Covers(ShardTable.Hash(itemKey), BaseShards) ? LowKey : HighKey;
+    public string HalfOf(string itemKey) => Low.Covers(ShardTable.RoutingHash(itemKey, BaseShards), BaseShards) ? LowKey : HighKey;
 }
 
 /// <summary>A step of a split's copy (<see cref="IVectorShardGrain.CopySplitAsync"/>).</summary>
