@@ -50,7 +50,7 @@ public sealed class TenantIndexOptions
     /// <summary>A shard holding this many items or more is split in two (default 200,000; 0: never). With the default 4
     /// shards a tenant reaches 8 shards of about 125,000 vectors at a million, the layout <c>memfab bench shards</c>
     /// measured (search p99 1.3 ms at recall@10 0.95 on two cores); one 1,000,000-vector graph needs efSearch 256 for
-    /// the same recall. The split's cost is in the README ("Split").</summary>
+    /// the same recall. What a split costs: README, "What a split costs" (`memfab bench split`).</summary>
     public int ShardSplitThreshold { get; set; } = 200_000;
 
     /// <summary>How often at most a shard past <see cref="ShardSplitThreshold"/> tells its tenant index (default 10 s):
