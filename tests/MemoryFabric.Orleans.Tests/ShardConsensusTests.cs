@@ -1,16 +1,11 @@
 using MemoryFabric.Conversation;
-using MemoryFabric.Embeddings;
 using MemoryFabric.Guard;
 using MemoryFabric.Notes;
 using MemoryFabric.Orleans.Agents;
 using MemoryFabric.Orleans.Guard;
-using MemoryFabric.Orleans.Hosting;
 using MemoryFabric.Orleans.TenantIndex;
 using MemoryFabric.Orleans.Tests.Support;
 using MemoryFabric.Retrieval;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Hosting;
 using Orleans.TestingHost;
 
 namespace MemoryFabric.Orleans.Tests;
@@ -126,7 +121,7 @@ public sealed class ShardConsensusTests(ShardConsensusTests.Fixture fixture) : I
     // A fresh tenant, with the option set on every silo for what follows.
     private Task<string> NewTenantAsync(bool throughShards)
     {
-        SiloConfigurator.Options.ConsensusThroughShards = throughShards;
+        TenantIndexCluster.SharedOptions.ConsensusThroughShards = throughShards;
         return Task.FromResult("cons" + Guid.NewGuid().ToString("N")[..10]);
     }
 
@@ -196,61 +191,18 @@ public sealed class ShardConsensusTests(ShardConsensusTests.Fixture fixture) : I
     private IAgentMemoryGrain Agent(string tenant, string name) => Cluster.Client.GetGrain<IAgentMemoryGrain>(tenant + "/" + name);
 
     /// <summary>The cluster: the tenant index on, outboxes shipping only when asked (a flush, a tenant-wide search),
-    /// the guard on with its defaults, one options object for both silos (<see cref="SiloConfigurator.Options"/>).</summary>
+    /// the guard on with its defaults, one options object for both silos
+    /// (<see cref="TenantIndexCluster.SharedOptions"/>).</summary>
     public sealed class Fixture : IAsyncLifetime
     {
         internal TestCluster Cluster { get; private set; } = null!;
 
-        public async Task InitializeAsync()
-        {
-            var builder = new TestClusterBuilder(2);
-            builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-            builder.AddClientBuilderConfigurator<ClientConfigurator>();
-            Cluster = builder.Build();
-            await Cluster.DeployAsync();
-        }
+        public async Task InitializeAsync() => Cluster = await TenantIndexCluster.StartWithSharedOptionsAsync();
 
         public async Task DisposeAsync()
         {
             await Cluster.StopAllSilosAsync();
             await Cluster.DisposeAsync();
         }
-    }
-
-    private sealed class SiloConfigurator : ISiloConfigurator
-    {
-        // Shared by the in-process silos, so a test switches the path for the whole cluster.
-        public static readonly TenantIndexOptions Options = new()
-        {
-            Enabled = true,
-            Shards = 2,
-            FlushDelay = TimeSpan.FromHours(1),
-            UnmarkAfter = TimeSpan.FromHours(1),
-        };
-
-        public void Configure(ISiloBuilder siloBuilder)
-        {
-            var embedder = new HashingEmbeddingGenerator(64);
-            siloBuilder.AddMemoryFabric(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-            siloBuilder.UseInMemoryReminderService();
-            siloBuilder.UseMemoryFabricStore(_ => SharedStateStore.Instance);
-            siloBuilder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embedder);
-            siloBuilder.Services.AddSingleton<IAgentMemoryFactory>(new AgentMemoryFactory(() => new AgentMemory(
-                new AgentMemoryOptions { DeferEmbedding = true },
-                TimeProvider.System,
-                embedder)));
-            siloBuilder.Services.AddSingleton(new AgentMemoryGrainOptions
-            {
-                ConsolidateAfterTurns = 100_000,
-                ConsolidationPeriod = TimeSpan.FromHours(1),
-            });
-            siloBuilder.Services.AddSingleton(Options);
-        }
-    }
-
-    private sealed class ClientConfigurator : IClientBuilderConfigurator
-    {
-        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.AddMemoryFabricSerialization();
     }
 }

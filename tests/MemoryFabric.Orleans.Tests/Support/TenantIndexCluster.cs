@@ -27,6 +27,20 @@ internal static class TenantIndexCluster
     /// <see cref="SplitCopyBatch"/> at a time (so a split takes many steps), the outbox flushed 50 ms after a change.</summary>
     public static Task<TestCluster> StartSplittingAsync(short silos = 2) => StartAsync<Splitting>(silos);
 
+    /// <summary>Two shards per tenant, outboxes shipping only when asked (a flush, a tenant-wide search), and one
+    /// <see cref="SharedOptions"/> object registered in every silo, so a test can switch a setting for the whole
+    /// cluster.</summary>
+    public static Task<TestCluster> StartWithSharedOptionsAsync(short silos = 2) => StartAsync<Shared>(silos);
+
+    /// <summary>The options of the cluster <see cref="StartWithSharedOptionsAsync"/> starts (one object for all its silos).</summary>
+    public static TenantIndexOptions SharedOptions { get; } = new()
+    {
+        Enabled = true,
+        Shards = 2,
+        FlushDelay = TimeSpan.FromHours(1),
+        UnmarkAfter = TimeSpan.FromHours(1),
+    };
+
     public const int SplitBaseShards = 2;
 
     public const int SplitThreshold = 60;
@@ -65,7 +79,7 @@ internal static class TenantIndexCluster
         return cluster;
     }
 
-    private abstract class SiloConfigurator(TimeSpan flushDelay, Action<TenantIndexOptions>? configure = null) : ISiloConfigurator
+    private abstract class SiloConfigurator(TimeSpan flushDelay, Action<TenantIndexOptions>? configure = null, TenantIndexOptions? shared = null) : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
@@ -83,7 +97,7 @@ internal static class TenantIndexCluster
                 ConsolidateAfterTurns = 100_000,
                 ConsolidationPeriod = TimeSpan.FromHours(1),
             });
-            var options = new TenantIndexOptions { Enabled = true, Shards = Shards, FlushDelay = flushDelay, UnmarkAfter = TimeSpan.FromMilliseconds(200) };
+            var options = shared ?? new TenantIndexOptions { Enabled = true, Shards = Shards, FlushDelay = flushDelay, UnmarkAfter = TimeSpan.FromMilliseconds(200) };
             configure?.Invoke(options);
             siloBuilder.Services.AddSingleton(options);
         }
@@ -92,6 +106,8 @@ internal static class TenantIndexCluster
     private sealed class TimedFlush() : SiloConfigurator(TimeSpan.FromMilliseconds(50));
 
     private sealed class FlushOnDemand() : SiloConfigurator(TimeSpan.FromHours(1));
+
+    private sealed class Shared() : SiloConfigurator(TimeSpan.FromHours(1), shared: SharedOptions);
 
     private sealed class Splitting() : SiloConfigurator(TimeSpan.FromMilliseconds(50), o =>
     {
