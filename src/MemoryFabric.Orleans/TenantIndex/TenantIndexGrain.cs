@@ -8,8 +8,9 @@ using Orleans.Storage;
 namespace MemoryFabric.Orleans.TenantIndex;
 
 /// <summary>The <see cref="ITenantIndexGrain"/>: the shard table, the split under way and the set of agents with pending
-/// changes, in the small-state storage. It never calls an agent or a shard on a request (agents and shards call it; the
-/// splits run in <see cref="ITenantShardSplitGrain"/>), so there is no call cycle and no request waits for a split.</summary>
+/// changes, in the small-state storage. It never calls an agent, and calls shards only to clear a deleted tenant's
+/// (agents and shards call it, shards one-way; the splits run in <see cref="ITenantShardSplitGrain"/>), so there is no
+/// call cycle and no request waits for a split.</summary>
 public sealed class TenantIndexGrain : Grain, ITenantIndexGrain
 {
     /// <summary>The record type of the index's state.</summary>
