@@ -78,8 +78,14 @@ public sealed class AgentMemoryGrainTests : IAsyncDisposable
     [Fact]
     public async Task Deactivation_and_reactivation_keep_every_turn_episode_note_and_vector()
     {
-        await _fabric.StartAsync();
-        var agent = _fabric.Agent(Key);
+        // Consolidation only when asked: a one-shot reminder after the first ingest (ConsolidateAfterTurns) could
+        // otherwise consolidate the late turns between the two views, on a slow machine.
+        await using var fabric = new EmbeddedFabric(
+            _directory,
+            new AgentMemoryGrainOptions { ConsolidateAfterTurns = 100_000, ConsolidationPeriod = TimeSpan.FromHours(1) },
+            TimeProvider.System);
+        await fabric.StartAsync();
+        var agent = fabric.Agent(Key);
         await agent.IngestAsync(Conversation(30));
         await agent.ConsolidateAsync();
         var added = await agent.AddNoteAsync(new NoteWrite { Text = "Alice's favourite colour is teal.", Subject = "Alice", Attribute = "favourite colour", Value = "teal" });
@@ -88,7 +94,7 @@ public sealed class AgentMemoryGrainTests : IAsyncDisposable
         await Eventually.TrueAsync(async () => (await agent.GetStatisticsAsync()).PendingEmbeddings == 0, "dense indexing");
         var before = await SnapshotViewAsync(agent);
 
-        await _fabric.CollectAsync();
+        await fabric.CollectAsync();
         var after = await SnapshotViewAsync(agent);
 
         Assert.Equal(before, after);
