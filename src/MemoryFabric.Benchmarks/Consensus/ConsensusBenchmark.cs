@@ -6,14 +6,11 @@ using MemoryFabric.Embeddings;
 using MemoryFabric.Guard;
 using MemoryFabric.Orleans.Agents;
 using MemoryFabric.Orleans.Guard;
-using MemoryFabric.Orleans.Hosting;
 using MemoryFabric.Orleans.TenantIndex;
 using MemoryFabric.Orleans.VectorShards;
 using MemoryFabric.Retrieval;
-using MemoryFabric.Storage.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace MemoryFabric.Benchmarks.Consensus;
 
@@ -46,25 +43,24 @@ public static class ConsensusBenchmark
         var embedder = new HashingEmbeddingGenerator(options.Dimensions);
         var calls = new WriteCalls();
         var work = Directory.CreateTempSubdirectory("memfab-bench-consensus-");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton(new TenantIndexOptions
+        var tenantIndex = new TenantIndexOptions
         {
             Enabled = true,
             Shards = options.Shards,
             ConsensusCandidates = options.Candidates,
             ShardSplitThreshold = 0, // the layout under measurement stays as it is
-        });
-        builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embedder);
-        builder.Services.AddSingleton<IAgentMemoryFactory>(new AgentMemoryFactory(() => new AgentMemory(new AgentMemoryOptions(), TimeProvider.System, embedder)));
-        builder.Services.AddSingleton(new AgentMemoryGrainOptions { ConsolidateAfterTurns = 1_000_000, ConsolidationPeriod = TimeSpan.FromDays(1) });
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(LoopbackPort.Free(), 0, serviceId: "mf-bench-consensus", clusterId: "mf-bench-consensus");
-            silo.AddMemoryFabric(o => o.IdleTimeout = TimeSpan.FromHours(2));
-            silo.UseMemoryFabricSqlite(o => o.DataDirectory = Path.Combine(work.FullName, "data"));
-            silo.AddIncomingGrainCallFilter(calls);
-        });
-        using var host = builder.Build();
+        };
+        using var host = InProcessSilo.Build(
+            "mf-bench-consensus",
+            Path.Combine(work.FullName, "data"),
+            tenantIndex,
+            services =>
+            {
+                services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embedder);
+                services.AddSingleton<IAgentMemoryFactory>(new AgentMemoryFactory(() => new AgentMemory(new AgentMemoryOptions(), TimeProvider.System, embedder)));
+                services.AddSingleton(new AgentMemoryGrainOptions { ConsolidateAfterTurns = 1_000_000, ConsolidationPeriod = TimeSpan.FromDays(1) });
+            },
+            silo => silo.AddIncomingGrainCallFilter(calls));
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -1,13 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using MemoryFabric.Orleans.Hosting;
 using MemoryFabric.Orleans.TenantIndex;
 using MemoryFabric.Orleans.VectorShards;
 using MemoryFabric.Retrieval;
-using MemoryFabric.Storage.Sqlite;
 using MemoryFabric.VectorIndex;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace MemoryFabric.Benchmarks.Index;
 
@@ -30,8 +27,7 @@ internal static class TenantShardsEngine
         var progress = options.Progress;
         var n = set.Count;
         var table = new ShardTable(Tenant, 1, options.Shards);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton(new TenantIndexOptions
+        using var host = InProcessSilo.Build("mf-bench-shards", Path.Combine(workDirectory, "data"), new TenantIndexOptions
         {
             Enabled = true,
             Shards = options.Shards,
@@ -40,13 +36,6 @@ internal static class TenantShardsEngine
             ShardEfConstruction = options.EfConstruction,
             ShardSplitThreshold = 0, // the layout under measurement is the one asked for: no split during the run
         });
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(LoopbackPort.Free(), 0, serviceId: "mf-bench-shards", clusterId: "mf-bench-shards");
-            silo.AddMemoryFabric(o => o.IdleTimeout = TimeSpan.FromHours(2));
-            silo.UseMemoryFabricSqlite(o => o.DataDirectory = Path.Combine(workDirectory, "data"));
-        });
-        using var host = builder.Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using MemoryFabric.Benchmarks.Http;
 using MemoryFabric.Benchmarks.Index;
-using MemoryFabric.Orleans.Hosting;
 using MemoryFabric.Orleans.TenantIndex;
 using MemoryFabric.Orleans.VectorShards;
-using MemoryFabric.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace MemoryFabric.Benchmarks.Split;
 
@@ -39,8 +36,7 @@ public static class SplitBenchmark
         var truthAfter = ExactSearch.GroundTruth(all, options.K, cancellationToken);
 
         var work = Directory.CreateTempSubdirectory("memfab-bench-split-");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton(new TenantIndexOptions
+        using var host = InProcessSilo.Build("mf-bench-split", Path.Combine(work.FullName, "data"), new TenantIndexOptions
         {
             Enabled = true,
             Shards = 1,
@@ -50,13 +46,6 @@ public static class SplitBenchmark
             ShardSplitThreshold = 0, // the split is asked for, at a known moment
             SplitCopyBatch = options.CopyBatch,
         });
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(LoopbackPort.Free(), 0, serviceId: "mf-bench-split", clusterId: "mf-bench-split");
-            silo.AddMemoryFabric(o => o.IdleTimeout = TimeSpan.FromHours(2));
-            silo.UseMemoryFabricSqlite(o => o.DataDirectory = Path.Combine(work.FullName, "data"));
-        });
-        using var host = builder.Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         try
         {
