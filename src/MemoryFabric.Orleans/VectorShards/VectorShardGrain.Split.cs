@@ -120,10 +120,11 @@ public sealed partial class VectorShardGrain
 
     private async Task<int> ForgetAgentHereAndInHalvesAsync(string agentId, List<string> keys, CancellationToken cancellationToken)
     {
-        var removed = await ForgetAsync(keys, cancellationToken);
+        var removed = await ForgetHereAsync(keys, cancellationToken);
         if (splitState.State is { Split: { } split, Retired: false })
         {
-            // Items the halves hold that this shard no longer has (forgotten here before a crash) go too.
+            // The halves forget the agent whole (what this shard forgot, and anything it no longer has, e.g. forgotten
+            // here before a crash): one forget each, not the keys forwarded and the agent again.
             await Task.WhenAll(new[] { split.LowKey, split.HighKey }.Select(k => GrainFactory.GetGrain<IVectorShardGrain>(k).ForgetAgentAsync(agentId, cancellationToken)));
         }
 

@@ -361,6 +361,14 @@ public sealed partial class VectorShardGrain(
     {
         ArgumentNullException.ThrowIfNull(keys);
         ThrowIfRetired();
+        var removed = await ForgetHereAsync(keys, cancellationToken);
+        await ForwardAsync(keys, static (half, part, ct) => half.ForgetAsync(part, ct), static k => k, cancellationToken);
+        return removed;
+    }
+
+    // The forget of this shard alone: deletes, compaction, snapshot, and the store's purge.
+    private async Task<int> ForgetHereAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
         var present = keys.Where(k => _shard?.Contains(k) == true).Distinct(StringComparer.Ordinal).ToList();
         if (present.Count > 0)
         {
@@ -368,7 +376,6 @@ public sealed partial class VectorShardGrain(
         }
 
         await PurgeAsync();
-        await ForwardAsync(keys, static (half, part, ct) => half.ForgetAsync(part, ct), static k => k, cancellationToken);
         return present.Count;
     }
 
