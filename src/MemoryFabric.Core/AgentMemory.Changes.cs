@@ -229,6 +229,7 @@ public sealed partial class AgentMemory
         {
             Quarantined = _quarantine.Values.Count(e => e.Status != Guard.QuarantineStatus.Released),
             Lessons = _lessons.Values.Count(l => !l.Revoked),
+            OffloadedTurnVectors = _offloaded.Count,
         };
     }
 

@@ -246,6 +246,8 @@ public sealed partial class AgentMemory
 
             index.Clear();
         }
+
+        ReclaimOffloadedTurnVectors(); // the external index holds the old embedder's vectors too
     }
 
     // The vector carried by a change if it fits the current embedder and index (the same model, the same

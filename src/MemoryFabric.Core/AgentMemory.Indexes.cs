@@ -86,6 +86,7 @@ public sealed partial class AgentMemory
 
     private void IndexDense(MemoryItemKind kind, string id, float[]? vector)
     {
+        NotOffloaded(kind, id); // a new vector, or none yet: an offloaded one is stale either way
         if (vector is null)
         {
             DenseIndex(kind).Remove(id); // a stale vector must not stand in for the new content

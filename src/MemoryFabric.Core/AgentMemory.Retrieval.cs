@@ -200,11 +200,13 @@ public sealed partial class AgentMemory
         IReadOnlyList<ScoredKey<string>> Dense(TieredVectorIndex index, int count) =>
             queryVector is null ? [] : index.Search(queryVector, count); // degraded: lexical signals only
 
+        // A large agent's turn candidates come partly from the external index (Retrieval/Offloading): asked first.
+        var turnDense = queryVector is null ? [] : await SearchTurnVectorsAsync(queryVector, k, cancellationToken).ConfigureAwait(false);
         Fuse(MemoryItemKind.Note, noteLexical, o.NoteWeight * o.LexicalWeight, lexical: true);
         Fuse(MemoryItemKind.Note, Dense(_noteDense, k), o.NoteWeight * denseWeight, lexical: false);
         Fuse(MemoryItemKind.Turn, turnLexical, o.TurnWeight * o.LexicalWeight, lexical: true);
         Fuse(MemoryItemKind.Turn, passages.Turns.Take(k).ToList(), o.TurnWeight * o.LexicalWeight * o.Passages.Weight, lexical: true); // long turns by their best passage
-        Fuse(MemoryItemKind.Turn, Dense(_turnDense, k), o.TurnWeight * denseWeight, lexical: false);
+        Fuse(MemoryItemKind.Turn, turnDense, o.TurnWeight * denseWeight, lexical: false);
         Fuse(MemoryItemKind.Episode, episodeLexical, o.EpisodeWeight * o.LexicalWeight, lexical: true);
         Fuse(MemoryItemKind.Episode, Dense(_episodeDense, k / 2), o.EpisodeWeight * denseWeight, lexical: false);
 

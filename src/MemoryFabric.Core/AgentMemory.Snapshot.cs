@@ -14,8 +14,9 @@ public sealed partial class AgentMemory
     /// to turns and notes and the guard section (quarantine and lessons); version 3 stores the dense vectors as int8
     /// with a per-vector scale (a quarter of the bytes; float32 for a level with a non-finite component); version 4
     /// adds the guard's testimony verdicts (the flagged turns, when its ledger was current), so that a restored agent's
-    /// first search need not rebuild them. Versions 1 to 3 are still read.</summary>
-    public const ushort SnapshotFormatVersion = 4;
+    /// first search need not rebuild them; version 5 adds the offloaded turns (a large agent's turns whose vectors only
+    /// the tenant's vector shards hold). Versions 1 to 4 are still read.</summary>
+    public const ushort SnapshotFormatVersion = 5;
 
     private const int SnapshotHeaderLength = 24;
 
@@ -41,6 +42,7 @@ public sealed partial class AgentMemory
         Lexical,
         Dense,
         Guard,
+        OffloadedVectors,
         End = 0xFF,
     }
 
@@ -54,7 +56,8 @@ public sealed partial class AgentMemory
     /// contradiction keys, participants, the sequence
     /// counter, the pending-embedding queue, the BM25 indexes (documents, lengths and postings, so a restore does not
     /// tokenize) and the dense vectors of every indexed item (int8 with a per-vector scale, with the embedding model
-    /// and dimension: a restored vector's cosine to the original is above 0.999). Not covered: the change feed
+    /// and dimension: a restored vector's cosine to the original is above 0.999), and the offloaded turns (ids only:
+    /// their vectors live in the external index). Not covered: the change feed
     /// (drain it first) and caches.</para>
     /// <para>Layout: a 24-byte header (magic "MFAM", format version as uint16, flags uint16, payload length int64,
     /// CRC-32C of the payload, CRC-32C of the header's first 20 bytes), then the payload's sections in a fixed order,
@@ -101,7 +104,7 @@ public sealed partial class AgentMemory
         if (_turns.Count != 0 || _sessions.Count != 0 || _episodes.Count != 0 || _notes.Count != 0 || _pending.Count != 0
             || _participants.Count != 0 || _changes.Count != 0 || TurnLexical.Count != 0 || NoteLexical.Count != 0
             || EpisodeLexical.Count != 0 || _turnDense.Count != 0 || _noteDense.Count != 0 || _episodeDense.Count != 0
-            || _quarantine.Count != 0 || _lessons.Count != 0)
+            || _quarantine.Count != 0 || _lessons.Count != 0 || _offloaded.Count != 0)
         {
             throw new InvalidOperationException("A snapshot can only be restored into a fresh, empty AgentMemory.");
         }
@@ -155,6 +158,11 @@ public sealed partial class AgentMemory
             }
 
             dimensions = Math.Max(dimensions, index.Dimensions);
+        }
+
+        if (dimensions == 0)
+        {
+            dimensions = _offloaded.Dimensions; // every vector offloaded: the restore still checks them against its embedder
         }
 
         w.WriteByte((byte)SnapshotSection.Meta);
@@ -270,6 +278,9 @@ public sealed partial class AgentMemory
         w.WriteByte((byte)SnapshotSection.Guard);
         WriteGuard(w);
 
+        w.WriteByte((byte)SnapshotSection.OffloadedVectors);
+        w.WriteRefs(_offloaded.Ids.ToList());
+
         w.WriteByte((byte)SnapshotSection.End);
     }
 
@@ -339,6 +350,7 @@ public sealed partial class AgentMemory
         s.Participants = [.. r.ReadRefs()];
         var modelId = r.ReadRefOrNull();
         var dimensions = r.ReadCount(0);
+        s.Dimensions = dimensions;
         s.DropVectors = dimensions != 0
             && ((modelId is not null && _embedderModelId is not null && !string.Equals(modelId, _embedderModelId, StringComparison.Ordinal))
                 || (_embedderDimensions is { } expected && expected != dimensions));
@@ -504,6 +516,27 @@ public sealed partial class AgentMemory
             ReadGuard(ref r, s, version);
         }
 
+        if (version >= 5)
+        {
+            Expect(ref r, SnapshotSection.OffloadedVectors, "offloaded vectors");
+            foreach (var id in r.ReadRefs())
+            {
+                if (!s.Turns.ContainsKey(id))
+                {
+                    throw r.Error($"offloaded turn '{id}' is not a stored turn");
+                }
+
+                if (s.DropVectors)
+                {
+                    s.Pending.Add(new PendingItem(MemoryItemKind.Turn, id)); // the external index holds the old embedder's vector
+                }
+                else
+                {
+                    s.OffloadedTurns.Add(id);
+                }
+            }
+        }
+
         Expect(ref r, SnapshotSection.End, "end");
         r.ExpectEnd();
         return s;
@@ -598,6 +631,16 @@ public sealed partial class AgentMemory
             EnqueuePending(item.Kind, item.Id);
         }
 
+        foreach (var id in s.OffloadedTurns)
+        {
+            _offloaded.Add(id);
+        }
+
+        if (s.OffloadedTurns.Count > 0)
+        {
+            _offloaded.Dimensions = s.Dimensions;
+        }
+
         foreach (var entry in s.Quarantine)
         {
             _quarantine[entry.ItemId] = entry;
@@ -629,6 +672,8 @@ public sealed partial class AgentMemory
 
         public int UnverifiedDimensions { get; set; }
 
+        public int Dimensions { get; set; }
+
         public Dictionary<string, Turn> Turns { get; set; } = [];
 
         public Dictionary<string, List<Turn>> Sessions { get; } = new(StringComparer.Ordinal);
@@ -652,6 +697,8 @@ public sealed partial class AgentMemory
         public DeferredLexicalSection Lexical { get; set; } = null!;
 
         public EncodedVectors? TurnDense { get; set; }
+
+        public List<string> OffloadedTurns { get; } = [];
 
         public EncodedVectors? EpisodeDense { get; set; }
 

@@ -476,6 +476,7 @@ public sealed partial class AgentMemory : IAgentMemory
         TurnLexical.Remove(turn.Id);
         Passages.Remove(turn.Id);
         _turnDense.Remove(turn.Id);
+        NotOffloaded(MemoryItemKind.Turn, turn.Id);
         DenseChanged(MemoryItemKind.Turn, turn.Id, null);
         RemovePending(MemoryItemKind.Turn, turn.Id);
         _sessions[turn.SessionId].Remove(turn);

@@ -22,4 +22,8 @@ public sealed record AgentMemoryStatistics(
 
     /// <summary>Active (not revoked) guard lessons.</summary>
     public int Lessons { get; init; }
+
+    /// <summary>Turns whose dense vector only an external index holds (a large agent's, searched in the tenant's
+    /// shards: <see cref="AgentMemory.OffloadTurnVectors"/>).</summary>
+    public int OffloadedTurnVectors { get; init; }
 }

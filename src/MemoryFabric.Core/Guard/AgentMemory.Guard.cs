@@ -240,6 +240,7 @@ public sealed partial class AgentMemory
             case MemoryItemKind.Turn:
                 TurnLexical.Remove(entry.ItemId);
                 _turnDense.Remove(entry.ItemId);
+                NotOffloaded(MemoryItemKind.Turn, entry.ItemId);
                 DenseChanged(MemoryItemKind.Turn, entry.ItemId, null);
                 RemovePending(MemoryItemKind.Turn, entry.ItemId);
                 if (_turns.TryGetValue(entry.ItemId, out var turn) && _turnEpisode.ContainsKey(entry.ItemId))

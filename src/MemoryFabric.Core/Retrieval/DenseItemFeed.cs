@@ -9,7 +9,8 @@ namespace MemoryFabric
     {
         /// <summary>The retrievable items that have or wait for a dense vector (quarantined items excluded): turns,
         /// episodes and active notes, each with its vector, or <see langword="null"/> while it waits in the embedding
-        /// queue (<see cref="PendingEmbeddingCount"/>).</summary>
+        /// queue (<see cref="PendingEmbeddingCount"/>) or when only the external index holds it (an offloaded turn,
+        /// <see cref="OffloadTurnVectors"/>).</summary>
         /// <returns>The items (enumerate on the memory's turn; the vectors are the index's, do not change them).</returns>
         public IEnumerable<DenseItem> EnumerateDenseItems()
         {
@@ -18,6 +19,14 @@ namespace MemoryFabric
                 if (_turns.TryGetValue(id, out var turn) && !IsExcluded(id))
                 {
                     yield return new DenseItem(MemoryItemKind.Turn, id, vector, turn.Timestamp);
+                }
+            }
+
+            foreach (var id in _offloaded.Ids)
+            {
+                if (_turns.TryGetValue(id, out var turn) && !IsExcluded(id))
+                {
+                    yield return new DenseItem(MemoryItemKind.Turn, id, null, turn.Timestamp); // the external index holds its vector
                 }
             }
 
@@ -80,7 +89,8 @@ namespace MemoryFabric.Retrieval
     /// <summary>A retrievable item and its dense vector (<see cref="AgentMemory.EnumerateDenseItems"/>).</summary>
     /// <param name="Kind">Its kind.</param>
     /// <param name="Id">Its id.</param>
-    /// <param name="Vector">Its dense vector; <see langword="null"/> while it waits to be embedded.</param>
+    /// <param name="Vector">Its dense vector; <see langword="null"/> while it waits to be embedded, or when only an
+    /// external index holds it (an offloaded turn).</param>
     /// <param name="Timestamp">Its time (a turn's time, an episode's start, a note's valid-from or creation time).</param>
     public sealed record DenseItem(MemoryItemKind Kind, string Id, float[]? Vector, DateTimeOffset Timestamp);
 }

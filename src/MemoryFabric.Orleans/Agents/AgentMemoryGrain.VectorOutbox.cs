@@ -81,6 +81,7 @@ public sealed partial class AgentMemoryGrain : IAgentVectorOutboxGrain
             return 0;
         }
 
+        _memory.ReclaimOffloadedTurnVectors(); // the shards are being rebuilt: every vector must be shipped again
         await outbox.ResetAsync(cancellationToken);
         await FlushVectorOutboxAsync(cancellationToken);
         return outbox.LastFlush.Upserts;
@@ -179,6 +180,8 @@ public sealed partial class AgentMemoryGrain : IAgentVectorOutboxGrain
         {
             _outboxForget = false;
         }
+
+        OffloadAcknowledgedTurnVectors(outbox);
 
         if (clean && _outboxUnmarkTimer is null)
         {

@@ -137,6 +137,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         _turnsSinceConsolidation = 0;
         _dirty = false;
         _card.Loaded(state);
+        AttachOffloadedVectorIndex();
         ScheduleEmbedding();
         if (_exists)
         {
@@ -848,6 +849,7 @@ public sealed partial class AgentMemoryGrain : Grain, IAgentMemoryGrain, IRemind
         _card.Stop();
         _memory = _factory.Create();
         ApplyGuardPolicy();
+        AttachOffloadedVectorIndex();
         _exists = false;
         DeactivateWithoutSnapshot();
     }

@@ -4,7 +4,8 @@ namespace MemoryFabric.Orleans.TenantIndex;
 
 /// <summary>The tenant index's instruments (meter <c>MemoryFabric.TenantIndex</c>): the agents' outbox lag
 /// (<c>memoryfabric.tenant_index.outbox.pending</c>, in Prometheus <c>memoryfabric_tenant_index_outbox_pending</c>),
-/// what the outboxes shipped, the shipments that failed and will be retried, and the shards' splits.</summary>
+/// what the outboxes shipped, the shipments that failed and will be retried, the shards' splits, and the turn vectors
+/// large agents dropped from their activations because the shards hold them.</summary>
 public sealed class TenantIndexMetrics : IDisposable
 {
     /// <summary>The meter name.</summary>
@@ -17,6 +18,7 @@ public sealed class TenantIndexMetrics : IDisposable
     private readonly Counter<long> _failures;
     private readonly Counter<long> _splits;
     private readonly Counter<long> _splitCopied;
+    private readonly Counter<long> _offloaded;
 
     /// <summary>Creates the instruments.</summary>
     /// <param name="meterFactory">The meter factory of the host; a private meter when <see langword="null"/>.</param>
@@ -30,6 +32,8 @@ public sealed class TenantIndexMetrics : IDisposable
         _failures = _meter.CreateCounter<long>("memoryfabric.tenant_index.outbox.failures", "{flush}", "Outbox flushes that failed (retried with backoff).");
         _splits = _meter.CreateCounter<long>("memoryfabric.tenant_index.splits", "{split}", "Vector shards split in two (finished splits).");
         _splitCopied = _meter.CreateCounter<long>("memoryfabric.tenant_index.split.copied", "{item}", "Items splits copied from their source shards to the halves.");
+        _offloaded = _meter.CreateCounter<long>("memoryfabric.tenant_index.offloaded", "{vector}",
+            "Turn vectors large agents dropped from their activations because the shards hold them (searched there from then on).");
     }
 
     internal void PendingChanged(long delta)
@@ -59,6 +63,14 @@ public sealed class TenantIndexMetrics : IDisposable
     }
 
     internal void SplitFinished() => _splits.Add(1);
+
+    internal void Offloaded(int count)
+    {
+        if (count > 0)
+        {
+            _offloaded.Add(count);
+        }
+    }
 
     /// <inheritdoc />
     public void Dispose()

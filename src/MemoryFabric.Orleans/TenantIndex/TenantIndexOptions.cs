@@ -62,6 +62,13 @@ public sealed class TenantIndexOptions
     /// on it sees during a split.</summary>
     public int SplitCopyBatch { get; set; } = 256;
 
+    /// <summary>An agent holding this many turn vectors or more is a <em>large agent</em> (default 50,000; 0: never):
+    /// after each flush of its vector outbox it drops from its activation the turn vectors the shards acknowledged, and
+    /// its searches take their dense turn candidates from the shards (filtered to the agent) merged with the turn
+    /// vectors it still holds (<see cref="AgentMemory.OffloadTurnVectors"/>). Needs <see cref="Enabled"/>. Measured with
+    /// <c>memfab bench large-agent</c>: README, "Large agents".</summary>
+    public int LargeAgentTurnVectors { get; set; } = 50_000;
+
     /// <summary>The most note hits <see cref="ConsensusCandidates"/> asks for per subject.</summary>
     public const int MaxConsensusCandidates = 1000;
 
@@ -100,6 +107,7 @@ public sealed class TenantIndexOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(SplitCheckInterval, TimeSpan.Zero, nameof(SplitCheckInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(SplitCopyBatch, 1, nameof(SplitCopyBatch));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(SplitCopyBatch, 10_000, nameof(SplitCopyBatch));
+        ArgumentOutOfRangeException.ThrowIfNegative(LargeAgentTurnVectors, nameof(LargeAgentTurnVectors));
         ArgumentOutOfRangeException.ThrowIfLessThan(ConsensusCandidates, 1, nameof(ConsensusCandidates));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ConsensusCandidates, MaxConsensusCandidates, nameof(ConsensusCandidates));
         if (!Enum.IsDefined(VectorStorage))

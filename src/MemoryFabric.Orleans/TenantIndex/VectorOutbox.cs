@@ -259,6 +259,18 @@ public sealed class VectorOutbox
         }
     }
 
+    /// <summary>Whether the shards acknowledged exactly this vector and time for an item (so the agent may drop its own
+    /// copy: <see cref="AgentMemory.OffloadTurnVectors"/>). Only what a flush of this activation or a stored ledger
+    /// says; an item sent and not yet acknowledged is not held.</summary>
+    /// <param name="kind">The item's kind.</param>
+    /// <param name="id">The item's id.</param>
+    /// <param name="vector">Its vector.</param>
+    /// <param name="timestamp">Its time.</param>
+    /// <returns><see langword="true"/> when the shards hold it.</returns>
+    public bool Holds(MemoryItemKind kind, string id, float[] vector, DateTimeOffset timestamp) =>
+        _ledger is { } ledger && ledger.TryGet(ShardTable.ItemKey(_agent, kind, id), out var acknowledged)
+        && acknowledged == Fingerprint(vector, timestamp);
+
     /// <summary>Forgets what the shards acknowledged (the tenant's shards were cleared for a rebuild): the stored
     /// ledger is removed and the next flush compares the whole memory, so every item is shipped again.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -4,8 +4,8 @@ using MemoryFabric.Retrieval;
 
 namespace MemoryFabric.Core.Tests.Persistence;
 
-/// <summary>Format versions 3 and 4 (int8 vectors, decoded on first use; 4 adds the testimony verdicts) and the version 2
-/// snapshots written before them.</summary>
+/// <summary>Format versions 3 to 5 (int8 vectors, decoded on first use; 4 adds the testimony verdicts, 5 the offloaded
+/// turns) and the version 2 snapshots written before them.</summary>
 public sealed class SnapshotVersionTests
 {
     // Written by the previous release (format version 2, float32 vectors) from Talk.SmallSession() ingested and
@@ -49,7 +49,7 @@ public sealed class SnapshotVersionTests
 
         var v3 = fromV2.CreateSnapshot();
         Assert.Equal(AgentMemory.SnapshotFormatVersion, BinaryPrimitives.ReadUInt16LittleEndian(v3.AsSpan(4)));
-        Assert.Equal(4, AgentMemory.SnapshotFormatVersion);
+        Assert.Equal(5, AgentMemory.SnapshotFormatVersion);
         Assert.True(v3.Length < fixture.Length / 2, $"{v3.Length} bytes against {fixture.Length}"); // 35 vectors of 388 bytes, not 1,536
 
         var fromV3 = Restore(v3);

@@ -32,6 +32,22 @@ internal static class TenantIndexCluster
     /// cluster.</summary>
     public static Task<TestCluster> StartWithSharedOptionsAsync(short silos = 2) => StartAsync<Shared>(silos);
 
+    /// <summary>Two shards per tenant keeping float32 vectors (exact scores), outboxes shipping only when asked, and
+    /// one <see cref="LargeAgentOptions"/> object in every silo: a test sets its
+    /// <see cref="TenantIndexOptions.LargeAgentTurnVectors"/> (0, never, to begin with).</summary>
+    public static Task<TestCluster> StartForLargeAgentsAsync(short silos = 1) => StartAsync<LargeAgents>(silos);
+
+    /// <summary>The options of the cluster <see cref="StartForLargeAgentsAsync"/> starts.</summary>
+    public static TenantIndexOptions LargeAgentOptions { get; } = new()
+    {
+        Enabled = true,
+        Shards = 2,
+        FlushDelay = TimeSpan.FromHours(1),
+        UnmarkAfter = TimeSpan.FromHours(1),
+        VectorStorage = MemoryFabric.VectorIndex.VectorStorage.InMemory,
+        LargeAgentTurnVectors = 0,
+    };
+
     /// <summary>The options of the cluster <see cref="StartWithSharedOptionsAsync"/> starts (one object for all its silos).</summary>
     public static TenantIndexOptions SharedOptions { get; } = new()
     {
@@ -108,6 +124,8 @@ internal static class TenantIndexCluster
     private sealed class FlushOnDemand() : SiloConfigurator(TimeSpan.FromHours(1));
 
     private sealed class Shared() : SiloConfigurator(TimeSpan.FromHours(1), shared: SharedOptions);
+
+    private sealed class LargeAgents() : SiloConfigurator(TimeSpan.FromHours(1), shared: LargeAgentOptions);
 
     private sealed class Splitting() : SiloConfigurator(TimeSpan.FromMilliseconds(50), o =>
     {
