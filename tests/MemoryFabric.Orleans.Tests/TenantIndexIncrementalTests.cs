@@ -97,6 +97,25 @@ public sealed class TenantIndexIncrementalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_memory_restored_from_its_snapshot_ships_nothing_its_shards_hold()
+    {
+        var tenant = TenantIndexTests.NewTenant();
+        var memory = await BigMemoryAsync("lazarus");
+        var first = Outbox(tenant, "lazarus");
+        await first.FlushAsync(memory, forget: false, CancellationToken.None);
+        await first.CloseAsync(CancellationToken.None);
+
+        // The next activation restores the snapshot: its vectors are the stored int8 codes, decoded.
+        var restored = new AgentMemory(new AgentMemoryOptions { DeferEmbedding = true }, TimeProvider.System, new HashingEmbeddingGenerator(64));
+        restored.RestoreSnapshot(memory.CreateSnapshot());
+        var second = Outbox(tenant, "lazarus");
+        Assert.True(await second.FlushAsync(restored, forget: false, CancellationToken.None));
+
+        Assert.Equal(new VectorOutboxFlush(true, 0, 0), second.LastFlush); // the shards hold these vectors already
+        Assert.Equal(BigAgentTurns, await CountAsync(tenant));
+    }
+
+    [Fact]
     public async Task A_crash_before_the_acknowledgements_were_stored_sends_again_and_loses_no_delete()
     {
         var tenant = TenantIndexTests.NewTenant();

@@ -180,7 +180,7 @@ internal static class VectorCodec
         }
     }
 
-    private static bool IsFinite(ReadOnlySpan<float> vector)
+    internal static bool IsFinite(ReadOnlySpan<float> vector)
     {
         // x - x is 0 for a finite x and NaN for NaN or ±∞; the sum of those is NaN as soon as one is.
         float sum = 0;

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using MemoryFabric.DenseChanges;
 using MemoryFabric.Orleans.Storage;
 using MemoryFabric.Orleans.VectorShards;
@@ -377,18 +376,9 @@ public sealed class VectorOutbox
         _reported = pending;
     }
 
-    // 64-bit FNV-1a over the vector's bits and the time; never 0 (sent, not acknowledged) nor the removal mark.
-    private static ulong Fingerprint(float[] vector, DateTimeOffset timestamp)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var word in MemoryMarshal.Cast<float, uint>(vector))
-        {
-            hash = (hash ^ word) * 1099511628211UL;
-        }
-
-        hash = (hash ^ (ulong)timestamp.UtcTicks) * 1099511628211UL;
-        return hash is 0 or VectorOutboxLedger.Removed ? 1 : hash;
-    }
+    // Survives the snapshot's int8 round trip (DenseVectorFingerprint); never 0 (sent, not acknowledged) nor the removal mark.
+    private static ulong Fingerprint(float[] vector, DateTimeOffset timestamp) =>
+        DenseVectorFingerprint.Compute(vector, timestamp) is var hash && (hash is 0 or VectorOutboxLedger.Removed) ? 1 : hash;
 }
 
 /// <summary>What a <see cref="VectorOutbox.FlushAsync"/> did.</summary>
