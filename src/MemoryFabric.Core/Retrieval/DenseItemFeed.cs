@@ -14,7 +14,7 @@ namespace MemoryFabric
         /// <returns>The items (enumerate on the memory's turn; the vectors are the index's, do not change them).</returns>
         public IEnumerable<DenseItem> EnumerateDenseItems()
         {
-            foreach (var (id, vector) in _turnDense.Items)
+            foreach (var (id, vector) in _turnDense.EnumerateVectors())
             {
                 if (_turns.TryGetValue(id, out var turn) && !IsExcluded(id))
                 {
@@ -30,7 +30,7 @@ namespace MemoryFabric
                 }
             }
 
-            foreach (var (id, vector) in _episodeDense.Items)
+            foreach (var (id, vector) in _episodeDense.EnumerateVectors())
             {
                 if (_episodes.TryGetValue(id, out var episode) && !IsExcluded(id))
                 {
@@ -38,7 +38,7 @@ namespace MemoryFabric
                 }
             }
 
-            foreach (var (id, vector) in _noteDense.Items)
+            foreach (var (id, vector) in _noteDense.EnumerateVectors())
             {
                 if (LiveNote(id) is { } note)
                 {

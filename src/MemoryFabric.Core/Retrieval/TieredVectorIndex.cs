@@ -52,6 +52,29 @@ public sealed class TieredVectorIndex
         }
     }
 
+    /// <summary>The keys and vectors, in insertion (slot) order, without building the index: vectors a restore left
+    /// stored (<see cref="LoadDeferred"/>) are decoded one at a time into fresh arrays and stay stored: the floats
+    /// <see cref="Items"/> would hold (an HNSW level holds them normalized: the same directions and int8 codes). For a reader that only compares or copies them (a mirror's
+    /// difference, an offload), which must not pay for an HNSW graph it never searches.</summary>
+    /// <returns>The keys and vectors (enumerate before the index changes).</returns>
+    public IEnumerable<(string Key, float[] Vector)> EnumerateVectors()
+    {
+        if (_deferred is not { } deferred)
+        {
+            return Items;
+        }
+
+        return Decoded(deferred);
+
+        static IEnumerable<(string Key, float[] Vector)> Decoded(EncodedVectors vectors)
+        {
+            for (var i = 0; i < vectors.Count; i++)
+            {
+                yield return (vectors.Keys[i], vectors.Decode(i));
+            }
+        }
+    }
+
     /// <summary>The stored vectors a restore loaded, while not yet decoded (nothing has changed since): a snapshot
     /// writes them back as they are. <see langword="null"/> once decoded.</summary>
     internal EncodedVectors? Deferred => _deferred;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using MemoryFabric.DenseChanges;
 using MemoryFabric.Persistence;
 using MemoryFabric.Retrieval;
 
@@ -56,6 +57,35 @@ public sealed class DenseSnapshotSectionTests
         {
             Assert.Equal("k" + i, restored[i].Key);
             Assert.InRange(TensorPrimitives.CosineSimilarity(vectors[i], restored[i].Vector), 0.999, 1.0001);
+        }
+    }
+
+    [Theory]
+    [InlineData(20_000)] // exact search: the same floats
+    [InlineData(500)]    // HNSW, which normalizes what it holds: the same directions and int8 codes
+    public void Enumerating_restored_vectors_decodes_them_without_indexing_as_the_index_would_hold_them(int threshold)
+    {
+        var vectors = VectorCodecTests.UnitVectors(600, Dimensions, seed: 4);
+        var restored = Restore(Write(Index(vectors)), threshold);
+        var at = DateTimeOffset.UnixEpoch;
+
+        var enumerated = restored.EnumerateVectors().ToList();
+
+        Assert.NotNull(restored.Deferred); // still stored: nothing was indexed
+        var indexed = restored.Items.ToList();
+        Assert.Null(restored.Deferred);
+        Assert.Equal(indexed.Select(i => i.Key), enumerated.Select(i => i.Key));
+        for (var i = 0; i < indexed.Count; i++)
+        {
+            Assert.Equal(DenseVectorFingerprint.Compute(indexed[i].Vector, at), DenseVectorFingerprint.Compute(enumerated[i].Vector, at));
+            if (threshold > vectors.Length)
+            {
+                Assert.Equal(indexed[i].Vector, enumerated[i].Vector);
+            }
+            else
+            {
+                Assert.InRange(TensorPrimitives.CosineSimilarity(indexed[i].Vector, enumerated[i].Vector), 0.99999, 1.00001);
+            }
         }
     }
 

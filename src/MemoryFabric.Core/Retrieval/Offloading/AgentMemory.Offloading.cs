@@ -36,7 +36,7 @@ public sealed partial class AgentMemory
         var keep = new List<(string Id, float[] Vector)>();
         var moved = new List<string>();
         var dimensions = 0;
-        foreach (var (id, vector) in _turnDense.Items)
+        foreach (var (id, vector) in _turnDense.EnumerateVectors()) // a restored level is not indexed for this
         {
             if (_turns.TryGetValue(id, out var turn) && !IsExcluded(id) && heldElsewhere(id, vector, turn.Timestamp))
             {
