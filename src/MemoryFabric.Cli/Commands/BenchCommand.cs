@@ -15,6 +15,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchIndexCommand.CreateWorker());
         command.Subcommands.Add(BenchIndexCommand.CreateShards());
         command.Subcommands.Add(BenchSplitCommand.Create());
+        command.Subcommands.Add(BenchLargeAgentCommand.Create());
         command.Subcommands.Add(BenchHttpCommand.Create());
         command.Subcommands.Add(BenchStorageCommand.Create());
         command.Subcommands.Add(BenchAbuseCommand.Create());

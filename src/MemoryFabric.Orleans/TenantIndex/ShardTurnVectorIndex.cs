@@ -20,6 +20,7 @@ public sealed class ShardTurnVectorIndex : IOffloadedVectorIndex
     private readonly string _agent;
     private readonly TimeProvider _time;
     private readonly VectorShardFilter _filter;
+    private readonly int _efSearch;
     private ShardTable? _table;
     private long _tableRead;
 
@@ -28,8 +29,11 @@ public sealed class ShardTurnVectorIndex : IOffloadedVectorIndex
     /// <param name="tenant">The tenant.</param>
     /// <param name="agent">The agent's name.</param>
     /// <param name="time">The clock (the table's age).</param>
-    public ShardTurnVectorIndex(IGrainFactory grains, string tenant, string agent, TimeProvider time)
+    /// <param name="efSearch">The shards' HNSW candidate-list size (<see cref="TenantIndexOptions.LargeAgentEfSearch"/>).</param>
+    public ShardTurnVectorIndex(IGrainFactory grains, string tenant, string agent, TimeProvider time, int efSearch)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(efSearch, 1);
+        _efSearch = efSearch;
         _grains = grains ?? throw new ArgumentNullException(nameof(grains));
         _tenant = tenant ?? throw new ArgumentNullException(nameof(tenant));
         _agent = agent ?? throw new ArgumentNullException(nameof(agent));
@@ -52,7 +56,7 @@ public sealed class ShardTurnVectorIndex : IOffloadedVectorIndex
             _tableRead = _time.GetTimestamp();
         }
 
-        var hits = await TenantShardSearch.SearchAsync(_grains, _table, query, limit, _filter, cancellationToken: cancellationToken);
+        var hits = await TenantShardSearch.SearchAsync(_grains, _table, query, limit, _filter, _efSearch, cancellationToken);
         var turns = new List<ScoredKey<string>>(hits.Count);
         foreach (var hit in hits)
         {

@@ -62,12 +62,22 @@ public sealed class TenantIndexOptions
     /// on it sees during a split.</summary>
     public int SplitCopyBatch { get; set; } = 256;
 
-    /// <summary>An agent holding this many turn vectors or more is a <em>large agent</em> (default 50,000; 0: never):
+    /// <summary>An agent holding this many turn vectors or more is a <em>large agent</em> (default 20,000; 0: never):
     /// after each flush of its vector outbox it drops from its activation the turn vectors the shards acknowledged, and
     /// its searches take their dense turn candidates from the shards (filtered to the agent) merged with the turn
-    /// vectors it still holds (<see cref="AgentMemory.OffloadTurnVectors"/>). Needs <see cref="Enabled"/>. Measured with
-    /// <c>memfab bench large-agent</c>: README, "Large agents".</summary>
-    public int LargeAgentTurnVectors { get; set; } = 50_000;
+    /// vectors it still holds (<see cref="AgentMemory.OffloadTurnVectors"/>). Needs <see cref="Enabled"/>. The default is
+    /// the engine's <see cref="Retrieval.RetrievalOptions.ApproximateSearchThreshold"/>: below it an agent searches its
+    /// vectors exactly in its activation (fast, nothing to build); above it the activation would build an HNSW graph of
+    /// its own on its first search after every activation. Measured with <c>memfab bench large-agent</c> (README, "Large
+    /// agents"): at 30,000 turns an agent keeping its vectors took 191 MB of heap, 7.5 s for its first search and
+    /// reached dense recall@10 0.81; offloaded, 28 MB, 0.4 s and 0.96, for about 2 ms more per search.</summary>
+    public int LargeAgentTurnVectors { get; set; } = 20_000;
+
+    /// <summary>The shards' HNSW candidate-list size when a large agent searches its turns through them (default
+    /// 160; at least the number of candidates asked for is used). The agent's turns are a share of every shard's items
+    /// (a filtered search), so it needs a wider list than a tenant-wide search for the same recall. Measured with
+    /// <c>memfab bench large-agent --ef-search</c>: README, "Large agents".</summary>
+    public int LargeAgentEfSearch { get; set; } = 160;
 
     /// <summary>The most note hits <see cref="ConsensusCandidates"/> asks for per subject.</summary>
     public const int MaxConsensusCandidates = 1000;
@@ -108,6 +118,8 @@ public sealed class TenantIndexOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(SplitCopyBatch, 1, nameof(SplitCopyBatch));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(SplitCopyBatch, 10_000, nameof(SplitCopyBatch));
         ArgumentOutOfRangeException.ThrowIfNegative(LargeAgentTurnVectors, nameof(LargeAgentTurnVectors));
+        ArgumentOutOfRangeException.ThrowIfLessThan(LargeAgentEfSearch, 1, nameof(LargeAgentEfSearch));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(LargeAgentEfSearch, 10_000, nameof(LargeAgentEfSearch));
         ArgumentOutOfRangeException.ThrowIfLessThan(ConsensusCandidates, 1, nameof(ConsensusCandidates));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ConsensusCandidates, MaxConsensusCandidates, nameof(ConsensusCandidates));
         if (!Enum.IsDefined(VectorStorage))
