@@ -69,8 +69,9 @@ public sealed class TenantIndexOptions
     /// the engine's <see cref="Retrieval.RetrievalOptions.ApproximateSearchThreshold"/>: below it an agent searches its
     /// vectors exactly in its activation (fast, nothing to build); above it the activation would build an HNSW graph of
     /// its own on its first search after every activation. Measured with <c>memfab bench large-agent</c> (README, "Large
-    /// agents"): at 30,000 turns an agent keeping its vectors took 191 MB of heap, 7.5 s for its first search and
-    /// reached dense recall@10 0.81; offloaded, 28 MB, 0.4 s and 0.96, for about 2 ms more per search.</summary>
+    /// agents"): at 100,000 turns an agent keeping its vectors took 463 MB of heap, 42.9 s for its first search after
+    /// activation and reached dense recall@10 0.65; offloaded, 56 MB, 0.44 s and 0.97, for about 3 ms more per
+    /// search.</summary>
     public int LargeAgentTurnVectors { get; set; } = 20_000;
 
     /// <summary>The shards' HNSW candidate-list size when a large agent searches its turns through them (default
