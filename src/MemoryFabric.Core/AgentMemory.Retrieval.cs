@@ -201,7 +201,13 @@ public sealed partial class AgentMemory
             queryVector is null ? [] : index.Search(queryVector, count); // degraded: lexical signals only
 
         // A large agent's turn candidates come partly from the external index (Retrieval/Offloading): asked first.
-        var turnDense = queryVector is null ? [] : await SearchTurnVectorsAsync(queryVector, k, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ScoredKey<string>> turnDense = [];
+        if (queryVector is not null)
+        {
+            (turnDense, var unavailable) = await SearchTurnVectorsAsync(queryVector, k, cancellationToken).ConfigureAwait(false);
+            degraded ??= unavailable;
+        }
+
         Fuse(MemoryItemKind.Note, noteLexical, o.NoteWeight * o.LexicalWeight, lexical: true);
         Fuse(MemoryItemKind.Note, Dense(_noteDense, k), o.NoteWeight * denseWeight, lexical: false);
         Fuse(MemoryItemKind.Turn, turnLexical, o.TurnWeight * o.LexicalWeight, lexical: true);

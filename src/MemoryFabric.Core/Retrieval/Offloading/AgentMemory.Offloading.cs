@@ -89,17 +89,30 @@ public sealed partial class AgentMemory
         return ids.Count;
     }
 
-    // The dense turn candidates: the activation's index, merged with the external index's hits for offloaded turns.
-    private async Task<IReadOnlyList<ScoredKey<string>>> SearchTurnVectorsAsync(float[] query, int limit, CancellationToken cancellationToken)
+    // The dense turn candidates: the activation's index, merged with the external index's hits for offloaded turns. When
+    // the external index fails, the activation's own candidates, and why the ranking is degraded (the offloaded turns
+    // then compete on their lexical signals only).
+    private async Task<(IReadOnlyList<ScoredKey<string>> Hits, string? DegradedReason)> SearchTurnVectorsAsync(float[] query, int limit, CancellationToken cancellationToken)
     {
         if (_offloaded.Count == 0 || OffloadedVectorIndex is not { } external)
         {
-            return _turnDense.Search(query, limit);
+            return (_turnDense.Search(query, limit), null);
         }
 
-        var remote = await external.SearchTurnsAsync(query, limit, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ScoredKey<string>> remote;
+        string? degraded = null;
+        try
+        {
+            remote = await external.SearchTurnsAsync(query, limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            remote = [];
+            degraded = OffloadedTurnVectors.UnavailableReason;
+        }
+
         var local = _turnDense.Search(query, limit); // after the await: what the activation holds now
-        return _offloaded.Merge(local, remote, limit);
+        return (_offloaded.Merge(local, remote, limit), degraded);
     }
 
     // A turn's vector changed or the turn is gone: it is no longer offloaded (its new vector is held here, or waits).

@@ -9,6 +9,10 @@ namespace MemoryFabric.Retrieval.Offloading;
 /// <remarks>Not thread-safe: used on the memory's turn.</remarks>
 public sealed class OffloadedTurnVectors
 {
+    /// <summary>Why a search is degraded when the external index did not answer: its offloaded turns were ranked on
+    /// their lexical signals only (a search response's <c>degradedReason</c>).</summary>
+    public const string UnavailableReason = "offloaded-vectors-unavailable";
+
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
 
     /// <summary>The dimension of the offloaded vectors (0 when none was offloaded): a snapshot records it, so a

@@ -97,6 +97,24 @@ public sealed class AgentMemoryOffloadingTests
     }
 
     [Fact]
+    public async Task When_the_external_index_fails_a_search_answers_from_what_it_has_and_says_it_is_degraded()
+    {
+        var offloaded = await MemoryAsync();
+        var external = new ExactExternalIndex();
+        offloaded.OffloadTurnVectors(external.Take);
+        offloaded.OffloadedVectorIndex = new FailingIndex();
+        var marathon = (await offloaded.GetTurnsAsync()).First(t => t.Text.Contains("marathon", StringComparison.Ordinal));
+
+        var response = await offloaded.GetSearchResponseAsync(new SearchRequest { Query = "the marathon", Limit = 20 });
+
+        Assert.True(response.Degraded);
+        Assert.Equal(OffloadedTurnVectors.UnavailableReason, response.DegradedReason);
+        Assert.Contains(response.Hits, h => h.Item.Id == marathon.Id); // found on its lexical signal
+        Assert.All(response.Hits, h => Assert.Null(h.DenseRank));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => offloaded.GetSearchResponseAsync(new SearchRequest { Query = "the marathon" }, new CancellationToken(canceled: true)));
+    }
+
+    [Fact]
     public async Task Reclaimed_turns_are_embedded_again_and_search_as_before()
     {
         var kept = await MemoryAsync();
@@ -161,6 +179,12 @@ public sealed class AgentMemoryOffloadingTests
         await memory.EmbedPendingAsync(10_000);
         Assert.Equal(120, memory.TurnVectorCount);
         return memory;
+    }
+
+    private sealed class FailingIndex : IOffloadedVectorIndex
+    {
+        public Task<IReadOnlyList<ScoredKey<string>>> SearchTurnsAsync(float[] query, int limit, CancellationToken cancellationToken) =>
+            throw new TimeoutException("the shards did not answer");
     }
 
     // An exact index of the vectors handed over at offload time (what the tenant's shards would hold).
