@@ -245,19 +245,9 @@ internal static class BenchIndexCommand
         }
 
         await stdout.WriteAsync(IndexReportTable.Render(report)).ConfigureAwait(false);
-        if (outPath is not null)
+        if (!await CommandOutput.TryWriteFileAsync($"bench {name}", outPath, JsonSerializer.Serialize(report, JsonOptions), "results", stderr, cancellationToken).ConfigureAwait(false))
         {
-            try
-            {
-                await File.WriteAllTextAsync(outPath, JsonSerializer.Serialize(report, JsonOptions), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                await stderr.WriteLineAsync($"memfab: cannot write {outPath}: {e.Message}").ConfigureAwait(false);
-                return ExitCodes.Failure;
-            }
-
-            await stderr.WriteLineAsync($"memfab bench {name}: results written to {outPath}").ConfigureAwait(false);
+            return ExitCodes.Failure;
         }
 
         // An engine that could not run (e.g. hnswlib not installed) is reported and makes the exit code 1.

@@ -50,22 +50,9 @@ internal static class BenchLargeAgentCommand
             }).ConfigureAwait(false);
 
             await stdout.WriteAsync(report.Render()).ConfigureAwait(false);
-            if (parseResult.GetValue(output) is { } path)
-            {
-                try
-                {
-                    await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, JsonOptions), cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    await stderr.WriteLineAsync($"memfab: cannot write {path}: {e.Message}").ConfigureAwait(false);
-                    return ExitCodes.Failure;
-                }
-
-                await stderr.WriteLineAsync($"memfab bench large-agent: results written to {path}").ConfigureAwait(false);
-            }
-
-            return ExitCodes.Success;
+            return await CommandOutput.TryWriteFileAsync("bench large-agent", parseResult.GetValue(output), JsonSerializer.Serialize(report, JsonOptions), "results", stderr, cancellationToken).ConfigureAwait(false)
+                ? ExitCodes.Success
+                : ExitCodes.Failure;
         });
         return command;
     }

@@ -63,19 +63,9 @@ internal static class BenchSplitCommand
             }).ConfigureAwait(false);
 
             await stdout.WriteAsync(report.Render()).ConfigureAwait(false);
-            if (parseResult.GetValue(output) is { } path)
+            if (!await CommandOutput.TryWriteFileAsync("bench split", parseResult.GetValue(output), JsonSerializer.Serialize(report, JsonOptions), "results", stderr, cancellationToken).ConfigureAwait(false))
             {
-                try
-                {
-                    await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, JsonOptions), cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    await stderr.WriteLineAsync($"memfab: cannot write {path}: {e.Message}").ConfigureAwait(false);
-                    return ExitCodes.Failure;
-                }
-
-                await stderr.WriteLineAsync($"memfab bench split: results written to {path}").ConfigureAwait(false);
+                return ExitCodes.Failure;
             }
 
             return report.EveryItemKept ? ExitCodes.Success : ExitCodes.Failure;

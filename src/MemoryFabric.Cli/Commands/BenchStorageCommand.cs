@@ -103,22 +103,9 @@ internal static class BenchStorageCommand
             }
 
             await stdout.WriteAsync(report.Render()).ConfigureAwait(false);
-            if (parseResult.GetValue(output) is { } path)
-            {
-                try
-                {
-                    await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, JsonOptions), cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    await stderr.WriteLineAsync($"memfab: cannot write {path}: {e.Message}").ConfigureAwait(false);
-                    return ExitCodes.Failure;
-                }
-
-                await stderr.WriteLineAsync($"memfab bench storage: results written to {path}").ConfigureAwait(false);
-            }
-
-            return ExitCodes.Success;
+            return await CommandOutput.TryWriteFileAsync("bench storage", parseResult.GetValue(output), JsonSerializer.Serialize(report, JsonOptions), "results", stderr, cancellationToken).ConfigureAwait(false)
+                ? ExitCodes.Success
+                : ExitCodes.Failure;
         });
         return command;
     }
