@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using MemoryFabric.Benchmarks.Http;
+using MemoryFabric.Benchmarks.Index;
 using MemoryFabric.Conversation;
 using MemoryFabric.Embeddings;
 using MemoryFabric.Orleans.Agents;
@@ -158,7 +158,7 @@ public static class LargeAgentBenchmark
         // Its outbox's first flush after activation compares the whole memory with the ledger: done before measuring.
         await grains.GetGrain<IAgentVectorOutboxGrain>(Tenant + "/" + name).FlushVectorOutboxAsync(cancellationToken).ConfigureAwait(false);
         var stats = await agent.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
-        var active = Heap();
+        var active = ResidentMemory.SettleHeap();
 
         var log = new LatencyLog();
         var top10 = new List<string[]>(queries.Count);
@@ -182,7 +182,7 @@ public static class LargeAgentBenchmark
             var idle = await SettledHeapAsync(grains, cancellationToken).ConfigureAwait(false);
             var table = await grains.GetGrain<ITenantIndexGrain>(Tenant).GetTableAsync(cancellationToken).ConfigureAwait(false);
             await Task.WhenAll(table.ShardKeys.Select(k => grains.GetGrain<IVectorShardGrain>(k).CountAsync(cancellationToken))).ConfigureAwait(false);
-            shardHeap = Heap() - idle;
+            shardHeap = ResidentMemory.SettleHeap() - idle;
         }
 
         var latency = LatencyLog.Summarize([log]);
@@ -215,15 +215,7 @@ public static class LargeAgentBenchmark
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
         }
 
-        return Heap();
-    }
-
-    private static long Heap()
-    {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: true);
+        return ResidentMemory.SettleHeap();
     }
 
     private static SearchRequest Request(string query) => new() { Query = query, Limit = 1000, Kinds = [MemoryItemKind.Turn] };
@@ -231,39 +223,20 @@ public static class LargeAgentBenchmark
     // Exact search over the turns' vectors as the engine embeds them (speaker, then text: no turn answers a question).
     private static async Task<List<HashSet<string>>> ExactTop10Async(HashingEmbeddingGenerator embedder, List<string> texts, List<string> queries, CancellationToken cancellationToken)
     {
-        var vectors = new float[texts.Count][];
+        var dimensions = embedder.Dimensions;
+        var rows = new float[texts.Count * dimensions];
         for (var offset = 0; offset < texts.Count; offset += 1000)
         {
             var batch = texts.Skip(offset).Take(1000).Select(t => $"{Speaker} {t}").ToList();
             var embedded = await embedder.GenerateAsync(batch, cancellationToken: cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < embedded.Count; i++)
             {
-                vectors[offset + i] = embedded[i].Vector.ToArray();
+                embedded[i].Vector.Span.CopyTo(rows.AsSpan((offset + i) * dimensions, dimensions));
             }
         }
 
-        var result = new List<HashSet<string>>(queries.Count);
-        var queryVectors = await embedder.GenerateAsync(queries, cancellationToken: cancellationToken).ConfigureAwait(false);
-        foreach (var query in queryVectors)
-        {
-            var q = query.Vector.Span;
-            var best = new PriorityQueue<int, float>(11);
-            for (var i = 0; i < vectors.Length; i++)
-            {
-                var score = TensorPrimitives.Dot(q, vectors[i]);
-                if (best.Count < 10)
-                {
-                    best.Enqueue(i, score);
-                }
-                else if (best.TryPeek(out _, out var worst) && score > worst)
-                {
-                    best.DequeueEnqueue(i, score);
-                }
-            }
-
-            result.Add(new HashSet<string>(best.UnorderedItems.Select(e => $"t{e.Element}"), StringComparer.Ordinal));
-        }
-
-        return result;
+        var queryRows = (await embedder.GenerateAsync(queries, cancellationToken: cancellationToken).ConfigureAwait(false)).SelectMany(e => e.Vector.ToArray()).ToArray();
+        var set = new VectorSet("large-agent", "synthetic turns", dimensions, rows, queryRows);
+        return [.. ExactSearch.GroundTruth(set, 10, cancellationToken).Select(top => new HashSet<string>(top.Select(i => $"t{i}"), StringComparer.Ordinal))];
     }
 }
