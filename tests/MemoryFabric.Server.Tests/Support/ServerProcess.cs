@@ -109,10 +109,14 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Sends SIGTERM (what Kubernetes and systemd send first) and waits, at most <paramref name="patience"/>,
     /// for the process to exit.</summary>
-    /// <returns>The time from the signal to the exit, or <see langword="null"/> when it had not exited in time.</returns>
-    public async Task<TimeSpan?> TerminateAsync(TimeSpan patience)
+    /// <param name="patience">How long to wait for the exit.</param>
+    /// <param name="clock">The clock to read the exit on (one a caller started just before, to compare with its own
+    /// readings), or none: a clock started here, just before the signal.</param>
+    /// <returns>The time from the signal (or <paramref name="clock"/>'s start) to the exit, or <see langword="null"/>
+    /// when it had not exited in time.</returns>
+    public async Task<TimeSpan?> TerminateAsync(TimeSpan patience, Stopwatch? clock = null)
     {
-        var started = Stopwatch.StartNew();
+        var started = clock ?? Stopwatch.StartNew();
         using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
