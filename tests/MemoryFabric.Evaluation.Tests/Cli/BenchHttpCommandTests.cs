@@ -5,7 +5,12 @@ namespace MemoryFabric.Evaluation.Tests.Cli;
 
 /// <summary><c>memfab bench http</c> end to end on a tiny load (the real server in-process on loopback, the hashing
 /// embedder, 3 agents × 50 turns, a 2 s mix, two cold activations, each in a fresh <c>memfab serve</c> process, the page
-/// cache kept): the JSON shape and that the counts agree. No timing is asserted.</summary>
+/// cache kept): the JSON shape and that the counts agree. No timing is asserted. Runs alone: the server's
+/// OpenTelemetry meter provider subscribes to meters by name process-wide, so an in-process silo of a test running in
+/// parallel feeds the same series (and, we believe, a silo stopping mid-run disposes instruments of the same name);
+/// CI at 18e17ca once saw the mixed phase's agent-call count between two scrapes come out 0.</summary>
+[Collection(nameof(BenchHttpCommandTests))]
+[CollectionDefinition(nameof(BenchHttpCommandTests), DisableParallelization = true)]
 public class BenchHttpCommandTests
 {
     private static async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
