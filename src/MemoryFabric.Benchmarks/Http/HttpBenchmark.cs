@@ -118,7 +118,7 @@ public static class HttpBenchmark
             {
                 var running = server;
                 server = null; // stopped (and restarted) by the cold phase, which stops whatever it started
-                cold = await ColdActivationAsync(running, session, workload, options.Agents, coldAgent, dataDirectory!, adminKey, options, log, cancellationToken)
+                cold = await ColdActivationAsync(running, session, workload, options.Agents, coldAgent, agents.Length > 0 ? agents[0] : null, dataDirectory!, adminKey, options, log, cancellationToken)
                     .ConfigureAwait(false);
             }
 
@@ -600,6 +600,7 @@ public static class HttpBenchmark
         HttpWorkload workload,
         int coldStream,
         string coldAgent,
+        string? warmingAgent,
         string dataDirectory,
         string adminKey,
         HttpBenchmarkOptions options,
@@ -674,6 +675,7 @@ public static class HttpBenchmark
             var loads = new List<double>();
             var firstSearches = new List<double>();
             var searches = new List<double>();
+            var inWarmProcess = new List<double>();
             string? warmCache = options.DropPageCache ? null : "not dropped (--page-cache keep)";
             log.WriteLine(Invariant($"{Prefix}cold activation: each start is a fresh server process: {string.Join(' ', [command.Program, .. command.Arguments])}"));
             for (var i = 0; i < options.ColdRepeats; i++)
@@ -736,6 +738,12 @@ public static class HttpBenchmark
                 log.WriteLine(Invariant($"{Prefix}cold activation {i + 1}/{options.ColdRepeats}: fresh process to first answer {answers[^1]:F1} ms = ready after {starts[^1]:F1} ms + first request {cold[^1]:F1} ms")
                     + (loads.Count == i + 1 ? Invariant($" (storage reads {loads[^1]:F1} ms)") : string.Empty) + Invariant($", then {warm[^1]:F2} ms")
                     + Invariant($"; first search {firstSearches[^1]:F1} ms, then {searches[^1]:F1} ms"));
+
+                if (warmingAgent is not null)
+                {
+                    inWarmProcess.Add(await ActivateInWarmProcessAsync(command, dataDirectory, adminKey, session.ApiKey, warmingAgent, coldAgent, warmCache is null, options, log, cancellationToken).ConfigureAwait(false));
+                    log.WriteLine(Invariant($"{Prefix}cold activation {i + 1}/{options.ColdRepeats}: in a fresh process that first answered for {warmingAgent}: first request {inWarmProcess[^1]:F1} ms"));
+                }
             }
 
             return new ColdActivationResult
@@ -752,6 +760,8 @@ public static class HttpBenchmark
                 ColdMaxMs = cold.Max(),
                 StorageLoadMs = loads,
                 StorageLoadMedianMs = loads.Count == 0 ? null : Median(loads),
+                InWarmProcessMs = inWarmProcess,
+                InWarmProcessMedianMs = inWarmProcess.Count == 0 ? null : Median(inWarmProcess),
                 FirstSearchMs = firstSearches,
                 FirstSearchMedianMs = Median(firstSearches),
                 SearchMedianMs = Median(searches),
@@ -774,6 +784,47 @@ public static class HttpBenchmark
                 await server.StopAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    // The same agent's activation in a process that has already served a request (another agent's, activated from
+    // storage too): what a cold agent costs a running server, without the process's own first-use costs (JIT of the
+    // request path and the restore, the key's look-up, the grain runtime). The page cache is dropped again after that
+    // request when the measured starts drop it, so the agent's pages still come from the disk.
+    private static async Task<double> ActivateInWarmProcessAsync(
+        ProcessCommand command,
+        string dataDirectory,
+        string adminKey,
+        string apiKey,
+        string warmingAgent,
+        string coldAgent,
+        bool dropPageCache,
+        HttpBenchmarkOptions options,
+        TextWriter log,
+        CancellationToken cancellationToken)
+    {
+        await using var process = ServerProcess.Start(command, dataDirectory, options.Embedder, adminKey, options.ConsolidateAfterTurns, log);
+        using var session = new Session(process.Address, apiKey, 1, options.BatchSize);
+        await WaitReadyAsync(process, session, options.DrainTimeout, cancellationToken).ConfigureAwait(false);
+        if (await session.Client.GetAgentAsync(warmingAgent, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new InvalidOperationException($"The agent {warmingAgent} that warms the process up was not found.");
+        }
+
+        if (dropPageCache)
+        {
+            await PageCache.TryDropAsync(PageCache.DropCachesPath, cancellationToken).ConfigureAwait(false);
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        var summary = await session.Client.GetAgentAsync(coldAgent, cancellationToken).ConfigureAwait(false);
+        var elapsed = LatencyLog.Milliseconds(Stopwatch.GetTimestamp() - start);
+        if (summary is null || summary.Turns < options.ColdTurns)
+        {
+            throw new InvalidOperationException($"After the restart the cold-activation agent has {summary?.Turns ?? 0} turns, not {options.ColdTurns}.");
+        }
+
+        await process.StopAsync().ConfigureAwait(false);
+        return elapsed;
     }
 
     private static ProcessCommand ResolveServerCommand(HttpBenchmarkOptions options)

@@ -417,6 +417,16 @@ public sealed record ColdActivationResult
     /// <summary>The median of <see cref="StorageLoadMs"/>, or <see langword="null"/> without metrics.</summary>
     public double? StorageLoadMedianMs { get; init; }
 
+    /// <summary>The same agent's first request in a fresh process that had first answered one request for another
+    /// agent of the run (activated from storage too), with the page cache dropped again in between when the starts drop
+    /// it, in milliseconds, per start: the activation without the process's own first-use costs (JIT compilation of
+    /// the request path and the restore, the key's first look-up, the grain runtime). Empty when the run wrote no other
+    /// agent.</summary>
+    public IReadOnlyList<double> InWarmProcessMs { get; init; } = [];
+
+    /// <summary>The median of <see cref="InWarmProcessMs"/>, or <see langword="null"/> when not measured.</summary>
+    public double? InWarmProcessMedianMs { get; init; }
+
     /// <summary>Each fresh process's first search of the agent (after the first request and three more), in
     /// milliseconds: the query encode and whatever the retrieval builds on first use.</summary>
     public IReadOnlyList<double> FirstSearchMs { get; init; } = [];

@@ -42,6 +42,11 @@ public static class HttpReportTable
         {
             text.AppendLine(c, $"| cold activation ({cold.Turns:N0} turns; first request in a fresh server process) ≤ {t.ColdActivationMs:0.#} ms | {cold.ColdMedianMs:F1} ms (median of {cold.ColdMs.Count}; max {cold.ColdMaxMs:F1}) | {Met(t.ColdActivationMet)} |");
             text.AppendLine(c, $"| fresh server process to first answer for that agent (no target) | {cold.StartToAnswerMedianMs:F1} ms (median; max {cold.StartToAnswerMaxMs:F1}); page cache {(cold.PageCache?.StartsWith("warm", StringComparison.Ordinal) == true ? "warm" : "dropped")} | – |");
+            if (cold.InWarmProcessMedianMs is { } inWarm)
+            {
+                text.AppendLine(c, $"| the same activation in a fresh process that first answered for another agent (no target) | {inWarm:F1} ms (median of {cold.InWarmProcessMs.Count}; max {cold.InWarmProcessMs.Max():F1}) | – |");
+            }
+
             text.AppendLine(c, $"| that agent's first search after the activation (no target) | {cold.FirstSearchMedianMs:F1} ms (median; then {cold.SearchMedianMs:F1} ms) | – |");
         }
         else

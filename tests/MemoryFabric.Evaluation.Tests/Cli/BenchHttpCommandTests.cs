@@ -90,6 +90,13 @@ public class BenchHttpCommandTests
                 Assert.True(ready > 0);
             }
 
+            // The same activation in a fresh process that first answered for another agent: one per start.
+            Assert.Equal(2, cold.GetProperty("in_warm_process_ms").GetArrayLength());
+            Assert.All(cold.GetProperty("in_warm_process_ms").EnumerateArray(), v => Assert.True(v.GetDouble() > 0));
+            Assert.True(cold.GetProperty("in_warm_process_median_ms").GetDouble() > 0);
+            Assert.Contains("in a fresh process that first answered for agent-000", error, StringComparison.Ordinal);
+            Assert.Contains("| the same activation in a fresh process that first answered for another agent", output, StringComparison.Ordinal);
+
             Assert.True(cold.GetProperty("cold_median_ms").GetDouble() > 0);
             Assert.True(cold.GetProperty("warm_median_ms").GetDouble() > 0);
             Assert.Equal(JsonValueKind.Null, root.GetProperty("cold_activation_skipped").ValueKind);
