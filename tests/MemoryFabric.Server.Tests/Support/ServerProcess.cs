@@ -122,8 +122,14 @@ public sealed class ServerProcess : IAsyncDisposable
             await kill.WaitForExitAsync();
         }
 
+        Signalled = started.Elapsed;
         return await WaitForExitAsync(patience) ? started.Elapsed : null;
     }
+
+    /// <summary>When <see cref="TerminateAsync"/>'s <c>kill</c> had delivered SIGTERM (it had exited), on the clock it
+    /// was given; <see langword="null"/> before. Spawning <c>kill</c> can take a second on a loaded machine, so the
+    /// signal comes that much after the clock's start.</summary>
+    public TimeSpan? Signalled { get; private set; }
 
     /// <summary>Waits, at most <paramref name="patience"/>, for the process to exit (and its output's last lines).</summary>
     /// <returns>Whether it exited.</returns>
