@@ -16,7 +16,7 @@ public sealed partial class AgentMemoryGrain
     {
         if (Outbox is not null)
         {
-            _memory.OffloadedVectorIndex = new ShardTurnVectorIndex(GrainFactory, _tenant!, _agent!, _time, OutboxOptions.LargeAgentEfSearch);
+            _memory.OffloadedVectorIndex = new ShardTurnVectorIndex(GrainFactory, _tenant!, _agent!, _time, OutboxOptions.LargeAgentEfSearch, _logger);
         }
         else if (_memory.OffloadedTurnVectorCount > 0)
         {

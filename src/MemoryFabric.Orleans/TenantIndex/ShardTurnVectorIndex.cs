@@ -1,6 +1,8 @@
 using MemoryFabric.Retrieval;
 using MemoryFabric.Retrieval.Offloading;
 using MemoryFabric.Orleans.VectorShards;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MemoryFabric.Orleans.TenantIndex;
 
@@ -8,9 +10,11 @@ namespace MemoryFabric.Orleans.TenantIndex;
 /// A large agent's offloaded turn vectors, searched in its tenant's vector shards (<see cref="IOffloadedVectorIndex"/>):
 /// every shard of the tenant's table, filtered to the agent's turns, the hits merged. The table is read from the
 /// tenant index and kept for <see cref="TableLifetime"/>; a shard retired by a split meanwhile answers through its
-/// halves, so an older table still finds every item.
+/// halves, so an older table still finds every item. A search that fails is logged (a warning, with the error) before
+/// it is thrown: the agent then answers degraded (<see cref="OffloadedTurnVectors.UnavailableReason"/>), and the log
+/// says why.
 /// </summary>
-public sealed class ShardTurnVectorIndex : IOffloadedVectorIndex
+public sealed partial class ShardTurnVectorIndex : IOffloadedVectorIndex
 {
     /// <summary>How long a read shard table is used before it is read again (10 s).</summary>
     public static readonly TimeSpan TableLifetime = TimeSpan.FromSeconds(10);
@@ -21,6 +25,7 @@ public sealed class ShardTurnVectorIndex : IOffloadedVectorIndex
     private readonly TimeProvider _time;
     private readonly VectorShardFilter _filter;
     private readonly int _efSearch;
+    private readonly ILogger _logger;
     private ShardTable? _table;
     private long _tableRead;
 
@@ -30,8 +35,10 @@ public sealed class ShardTurnVectorIndex : IOffloadedVectorIndex
     /// <param name="agent">The agent's name.</param>
     /// <param name="time">The clock (the table's age).</param>
     /// <param name="efSearch">The shards' HNSW candidate-list size (<see cref="TenantIndexOptions.LargeAgentEfSearch"/>).</param>
-    public ShardTurnVectorIndex(IGrainFactory grains, string tenant, string agent, TimeProvider time, int efSearch)
+    /// <param name="logger">Where failed searches are logged; none when <see langword="null"/>.</param>
+    public ShardTurnVectorIndex(IGrainFactory grains, string tenant, string agent, TimeProvider time, int efSearch, ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         ArgumentOutOfRangeException.ThrowIfLessThan(efSearch, 1);
         _efSearch = efSearch;
         _grains = grains ?? throw new ArgumentNullException(nameof(grains));
@@ -50,13 +57,23 @@ public sealed class ShardTurnVectorIndex : IOffloadedVectorIndex
             return [];
         }
 
-        if (_table is null || _time.GetElapsedTime(_tableRead) > TableLifetime)
+        IReadOnlyList<VectorShardHit> hits;
+        try
         {
-            _table = await _grains.GetGrain<ITenantIndexGrain>(_tenant).GetTableAsync(cancellationToken);
-            _tableRead = _time.GetTimestamp();
+            if (_table is null || _time.GetElapsedTime(_tableRead) > TableLifetime)
+            {
+                _table = await _grains.GetGrain<ITenantIndexGrain>(_tenant).GetTableAsync(cancellationToken);
+                _tableRead = _time.GetTimestamp();
+            }
+
+            hits = await TenantShardSearch.SearchAsync(_grains, _table, query, limit, _filter, _efSearch, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogSearchFailed(_logger, e, _tenant, _agent);
+            throw;
         }
 
-        var hits = await TenantShardSearch.SearchAsync(_grains, _table, query, limit, _filter, _efSearch, cancellationToken);
         var turns = new List<ScoredKey<string>>(hits.Count);
         foreach (var hit in hits)
         {
@@ -68,4 +85,7 @@ public sealed class ShardTurnVectorIndex : IOffloadedVectorIndex
 
         return turns;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The vector shards of tenant {Tenant} did not answer agent {Agent}'s search of its offloaded turns; it answers degraded")]
+    private static partial void LogSearchFailed(ILogger logger, Exception exception, string tenant, string agent);
 }
