@@ -95,7 +95,8 @@ public sealed class SigtermTests(ITestOutputHelper output) : IDisposable
             // once took over a second in CI, and one slow probe then made the first refused one look late).
             var signalled = Stopwatch.StartNew();
             var readyAnswers = new ConcurrentQueue<TimeSpan>();
-            var refused = 1; // 0 when the first probe that was not ready got a 503 (the flag), not a closed listener
+            // The first probe that was not answered ready: when it was sent, and whether it got a 503 (the flag) rather
+            // than a closed listener.
             var readiness = Task.Run(async () =>
             {
                 using var probe = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(2) };
@@ -107,15 +108,14 @@ public sealed class SigtermTests(ITestOutputHelper output) : IDisposable
                         var status = (await probe.GetAsync("/readyz")).StatusCode;
                         if (status != HttpStatusCode.OK)
                         {
-                            refused = status == HttpStatusCode.ServiceUnavailable ? 0 : 1;
-                            return sent;
+                            return (Sent: sent, Unavailable: status == HttpStatusCode.ServiceUnavailable);
                         }
 
                         readyAnswers.Enqueue(sent);
                     }
                     catch (HttpRequestException)
                     {
-                        return sent;
+                        return (Sent: sent, Unavailable: false);
                     }
                     catch (TaskCanceledException)
                     {
@@ -124,13 +124,13 @@ public sealed class SigtermTests(ITestOutputHelper output) : IDisposable
                     await Task.Delay(5);
                 }
 
-                return signalled.Elapsed;
+                return (Sent: signalled.Elapsed, Unavailable: false);
             });
             // The exit read on the probes' clock: two clocks started a few milliseconds apart once made a probe sent
             // 2 ms before the exit look sent after it.
             var exit = await server.TerminateAsync(ExitLimit + TimeSpan.FromSeconds(20), signalled);
             await Task.WhenAll(writers);
-            var off = await readiness;
+            var (off, unavailable) = await readiness;
 
             Assert.True(exit is not null, $"cycle {cycle}: the server had not exited 30 s after SIGTERM:\n{server.Output}");
             Assert.True(exit <= ExitLimit, $"cycle {cycle}: the server took {exit!.Value.TotalSeconds:F1} s to exit after SIGTERM");
@@ -141,7 +141,7 @@ public sealed class SigtermTests(ITestOutputHelper output) : IDisposable
             var signal = server.Signalled!.Value;
             var late = readyAnswers.Where(sent => sent > signal + StoppingGrace).ToList();
             Assert.True(late.Count == 0, $"cycle {cycle}: /readyz answered ready to a probe sent {late.FirstOrDefault().TotalMilliseconds:F0} ms after the clock's start, SIGTERM delivered at {signal.TotalMilliseconds:F0} ms, the exit at {exit.Value.TotalMilliseconds:F0} ms");
-            if (off <= exit && refused == 0)
+            if (off <= exit && unavailable)
             {
                 observed++;
             }
