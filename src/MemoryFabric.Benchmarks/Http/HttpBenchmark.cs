@@ -456,6 +456,7 @@ public static class HttpBenchmark
         var workers = options.Connections;
         var searches = Enumerable.Range(0, workers).Select(_ => new LatencyLog()).ToArray();
         var ingests = Enumerable.Range(0, workers).Select(_ => new LatencyLog()).ToArray();
+        var lags = Enumerable.Range(0, workers).Select(_ => new LatencyLog()).ToArray();
         var searchErrors = Enumerable.Range(0, workers).Select(_ => new ErrorLog()).ToArray();
         var ingestErrors = Enumerable.Range(0, workers).Select(_ => new ErrorLog()).ToArray();
         var emptySearches = new long[workers];
@@ -463,6 +464,7 @@ public static class HttpBenchmark
         var ingestedTurns = new long[workers];
         long completed = 0;
         Sample before, after;
+        GcPauseLog pauses;
 
         var begin = Stopwatch.GetTimestamp();
         var measureFrom = begin + (long)(options.WarmupSeconds * Stopwatch.Frequency);
@@ -503,6 +505,11 @@ public static class HttpBenchmark
                         }
 
                         var measured = start >= measureFrom;
+                        if (measured && interval > 0)
+                        {
+                            lags[w].Add(Math.Max(0, Stopwatch.GetTimestamp() - start));
+                        }
+
                         var agent = random.Next(agents.Count);
                         var isSearch = random.NextDouble() < options.SearchShare;
                         try
@@ -552,9 +559,17 @@ public static class HttpBenchmark
                 await Task.WhenAny(running, Task.Delay(wait, cancellationToken)).ConfigureAwait(false);
             }
 
-            before = await Sample.TakeAsync(session, cancellationToken).ConfigureAwait(false);
-            await running.ConfigureAwait(false);
-            after = await Sample.TakeAsync(session, cancellationToken).ConfigureAwait(false);
+            pauses = new GcPauseLog();
+            try
+            {
+                before = await Sample.TakeAsync(session, cancellationToken).ConfigureAwait(false);
+                await running.ConfigureAwait(false);
+                after = await Sample.TakeAsync(session, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await pauses.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         var seconds = options.DurationSeconds;
@@ -573,7 +588,8 @@ public static class HttpBenchmark
             DegradedSearches = degradedSearches.Sum(),
             Errors = ErrorLog.Summarize([.. searchErrors, .. ingestErrors]),
             Server = Sample.Server(before, after),
-            Process = Sample.Process(before, after),
+            Process = Sample.Process(before, after) with { GcPauses = pauses.Summarize(new HttpBenchmarkTargets().SearchP99Ms) },
+            SendLag = options.RequestsPerSecond > 0 ? LatencyLog.Summarize(lags) : null,
         };
         log.WriteLine(Invariant($"{Prefix}mixed: {result.RequestsPerSecond:N0} requests/s; search {search.RequestsPerSecond:N0}/s p50 {search.Latency.P50Ms:F1} ms p99 {search.Latency.P99Ms:F1} ms; ")
             + Invariant($"ingest {ingest.RequestsPerSecond:N0}/s p50 {ingest.Latency.P50Ms:F1} ms p99 {ingest.Latency.P99Ms:F1} ms; {result.Errors.Total} errors; ")
@@ -1029,6 +1045,8 @@ public static class HttpBenchmark
         public void Dispose() => Http.Dispose();
     }
 
+    private const string SearchRoute = "http_route=\"/v1/agents/{agent}/search\"";
+
     /// <summary>The server's metrics and this process's CPU and GC counters at one moment.</summary>
     private sealed record Sample(MetricsSnapshot? Metrics, TimeSpan Cpu, long Timestamp, int Gen0, int Gen1, int Gen2, TimeSpan GcPause)
     {
@@ -1048,7 +1066,7 @@ public static class HttpBenchmark
             }
 
             const string request = "http_server_request_duration_seconds";
-            var search = MetricsSnapshot.MeanMs(b, a, request, "http_route=\"/v1/agents/{agent}/search\"");
+            var search = MetricsSnapshot.MeanMs(b, a, request, SearchRoute);
             var ingest = MetricsSnapshot.MeanMs(b, a, request, "http_route=\"/v1/agents/{agent}/turns\"", "http_request_method=\"POST\"");
             var calls = MetricsSnapshot.MeanMs(b, a, "memoryfabric_actor_call_duration_seconds", "actor_type=\"agent\"");
             return new ServerSideResult
@@ -1060,6 +1078,8 @@ public static class HttpBenchmark
                 EmbeddingsIndexed = MetricsSnapshot.Delta(b, a, "memoryfabric_embeddings_indexed_total"),
                 Consolidations = MetricsSnapshot.Delta(b, a, "memoryfabric_consolidation_duration_seconds_count"),
                 SnapshotsWritten = MetricsSnapshot.Delta(b, a, "memoryfabric_storage_duration_seconds_count", "operation=\"snapshot\""),
+                SearchRequestsOver25MsShare = search.Count <= 0 ? null : Math.Round(
+                    1 - (MetricsSnapshot.Delta(b, a, request + "_bucket", SearchRoute, "le=\"0.025\"") / (double)search.Count), 4),
             };
         }
 

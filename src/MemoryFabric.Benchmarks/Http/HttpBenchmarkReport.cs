@@ -301,6 +301,31 @@ public sealed record MixedPhaseResult
 
     /// <summary>This process during the measurement: the load generator, and the server when it runs in-process.</summary>
     public required ProcessResult Process { get; init; }
+
+    /// <summary>How late the load generator sent the measured requests past their scheduled times (open loop only;
+    /// <see langword="null"/> in a closed loop). Latency counts from the schedule, so a request waiting for its
+    /// connection's previous answer counts that wait: a large lag says the tail is partly requests queued behind a
+    /// slow answer on the same connection.</summary>
+    public LatencySummary? SendLag { get; init; }
+}
+
+/// <summary>The garbage-collection pauses of this process over the measured part of the mixed phase.</summary>
+public sealed record GcPauseSummary
+{
+    /// <summary>Pauses recorded.</summary>
+    public int Count { get; init; }
+
+    /// <summary>The longest pause, in milliseconds.</summary>
+    public double MaxMs { get; init; }
+
+    /// <summary>The length from which a pause counts as long, in milliseconds (the search latency target).</summary>
+    public double LongMs { get; init; }
+
+    /// <summary>Pauses of at least <see cref="LongMs"/>.</summary>
+    public int LongCount { get; init; }
+
+    /// <summary>Their total, in milliseconds.</summary>
+    public double LongTotalMs { get; init; }
 }
 
 /// <summary>The server's metrics over the measured part of the mixed phase: where the time goes.</summary>
@@ -327,6 +352,10 @@ public sealed record ServerSideResult
 
     /// <summary>Snapshots written.</summary>
     public long SnapshotsWritten { get; init; }
+
+    /// <summary>The share of search requests that took the server longer than 25 ms (the latency target), from the
+    /// request-duration histogram's 25 ms bucket; <see langword="null"/> when the server reported none.</summary>
+    public double? SearchRequestsOver25MsShare { get; init; }
 }
 
 /// <summary>CPU and garbage collection of this process over the measured part of the mixed phase.</summary>
@@ -349,6 +378,9 @@ public sealed record ProcessResult
 
     /// <summary>That pause over wall time.</summary>
     public double GcPauseShare { get; init; }
+
+    /// <summary>The pauses one by one (from the runtime's events), or <see langword="null"/> when not recorded.</summary>
+    public GcPauseSummary? GcPauses { get; init; }
 }
 
 /// <summary>The cold-activation phase: an agent with many turns is consolidated, the server restarted on the same

@@ -85,15 +85,24 @@ public static class HttpReportTable
         text.AppendLine(c, $"- Mixed: {mixed.Requests:N0} requests = {mixed.RequestsPerSecond:N0}/s; {mixed.IngestedTurns:N0} turns stored; {mixed.EmptySearches:N0} searches without hits; {mixed.DegradedSearches:N0} searches answered degraded ({mixed.DegradedShare:P1}: lexical only, the query could not get the embedder within its deadline).");
         if (mixed.Server is { } server)
         {
+            var slowShare = server.SearchRequestsOver25MsShare is { } slow ? string.Create(c, $"; {slow:P1} of search requests took the server over 25 ms.") : ".";
             text.AppendLine(c, $"- Inside the server (mixed, means): search request {Opt(server.SearchRequestMeanMs)} ms (client-side mean {mixed.Search.Latency.MeanMs:F2} ms), "
                 + $"ingest request {Opt(server.IngestRequestMeanMs)} ms (client-side {mixed.Ingest.Latency.MeanMs:F2} ms), "
                 + $"agent actor call {Opt(server.AgentCallMeanMs)} ms ({server.AgentCalls:N0} calls); {server.EmbeddingsIndexed:N0} items embedded, "
-                + $"{server.Consolidations:N0} consolidations, {server.SnapshotsWritten:N0} snapshots.");
+                + $"{server.Consolidations:N0} consolidations, {server.SnapshotsWritten:N0} snapshots{slowShare}");
         }
 
         var process = mixed.Process;
+        var pauses = process.GcPauses is { } gc
+            ? string.Create(c, $"; {gc.Count:N0} pauses, longest {gc.MaxMs:F1} ms, {gc.LongCount:N0} of {gc.LongMs:F0} ms or more ({gc.LongTotalMs:F0} ms).")
+            : ".";
         text.AppendLine(c, $"- Process (mixed): CPU {process.CpuUtilization:P0} of {m.ProcessorCount} cores; GC {process.Gen0Collections}/{process.Gen1Collections}/{process.Gen2Collections} "
-            + $"(gen 0/1/2), paused {process.GcPauseMs:F0} ms ({process.GcPauseShare:P1}).");
+            + $"(gen 0/1/2), paused {process.GcPauseMs:F0} ms ({process.GcPauseShare:P1}){pauses}");
+        if (mixed.SendLag is { } lag)
+        {
+            text.AppendLine(c, $"- Load generator (open loop): requests sent p50 {lag.P50Ms:F1} / p99 {lag.P99Ms:F1} / max {lag.MaxMs:F1} ms after their scheduled times (a connection waits for its previous answer; latency counts from the schedule).");
+        }
+
         if (report.ColdActivation is { } measured)
         {
             var storage = measured.StorageLoadMedianMs is { } load ? string.Create(c, $" (of which storage reads {load:F1} ms, median)") : string.Empty;

@@ -72,6 +72,14 @@ public class BenchHttpCommandTests
             Assert.Equal(JsonValueKind.Object, mixed.GetProperty("server").ValueKind);
             Assert.True(mixed.GetProperty("server").GetProperty("agent_calls").GetInt64() > 0);
             Assert.True(mixed.GetProperty("process").GetProperty("cpu_utilization").GetDouble() >= 0);
+            // Open loop (1,000 requests/s by default): every measured request's send lag; the pauses one by one.
+            Assert.Equal(mixed.GetProperty("requests").GetInt64(), mixed.GetProperty("send_lag").GetProperty("count").GetInt64());
+            var pauses = mixed.GetProperty("process").GetProperty("gc_pauses");
+            Assert.Equal(25, pauses.GetProperty("long_ms").GetDouble());
+            Assert.True(pauses.GetProperty("long_count").GetInt32() <= pauses.GetProperty("count").GetInt32());
+            var slowShare = mixed.GetProperty("server").GetProperty("search_requests_over25_ms_share").GetDouble();
+            Assert.InRange(slowShare, 0, 1);
+            Assert.Contains("- Load generator (open loop): requests sent p50", output, StringComparison.Ordinal);
             var latency = search.GetProperty("latency");
             Assert.True(latency.GetProperty("p50_ms").GetDouble() <= latency.GetProperty("p99_ms").GetDouble());
             Assert.True(latency.GetProperty("p99_ms").GetDouble() <= latency.GetProperty("max_ms").GetDouble());
