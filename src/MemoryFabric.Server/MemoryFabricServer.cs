@@ -43,6 +43,7 @@ public static class MemoryFabricServer
         }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout); // bounds SIGTERM to exit
+        ThreadPoolMinimum.Raise(ThreadPoolMinimum.Resolve(options.MinWorkerThreads, Environment.ProcessorCount));
         AddServices(builder.Services, builder.Configuration);
         builder.AddFabricSilo(options);
         var app = builder.Build();
