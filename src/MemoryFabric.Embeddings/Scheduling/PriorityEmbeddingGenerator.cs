@@ -12,7 +12,10 @@ namespace MemoryFabric.Embeddings;
 /// the waiting interactive calls first, all of them that fit <see cref="PriorityEmbeddingGeneratorOptions.InteractiveBatchSize"/>
 /// texts in one encoder call (micro-batching), and a background batch only when no interactive call waits, one chunk
 /// of <see cref="PriorityEmbeddingGeneratorOptions.BackgroundChunkSize"/> texts at a time: an interactive call waits at
-/// most for the chunk in progress.
+/// most for the chunk in progress. With <see cref="PriorityEmbeddingGeneratorOptions.BackgroundNiceness"/> (the default)
+/// the interactive calls have a thread of their own and the workers run background chunks only, at a lower
+/// scheduling priority than the requests: an interactive call does not wait for a chunk at all, and background
+/// encoding gives way to the requests for the cores.
 /// </summary>
 /// <remarks>
 /// <para>Bounded waiting: an interactive call may carry a queue deadline
@@ -47,6 +50,7 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
     private readonly object _gate = new();
     private readonly Queue<InteractiveCall> _interactive = new();
     private readonly Queue<Chunk> _background = new();
+    private readonly Queue<Action> _deliveries = new(); // background results the query thread completes (see RunChunk)
     private int _backgroundWaiting; // texts in queued chunks
     private bool _disposed;
 
@@ -76,11 +80,25 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
         _interactiveMaxCount = options.InteractiveMaxCount;
         _retryAfter = options.OverloadRetryAfter;
         _metrics = new PriorityEmbeddingGeneratorMetrics(meterFactory, () => InteractiveQueueLength, () => BackgroundQueueLength);
-        _threads = new Thread[options.Workers];
-        for (var i = 0; i < _threads.Length; i++)
+        // Thread names are what Linux shows (15 characters at most).
+        var niceness = options.BackgroundNiceness;
+        var threads = new List<Thread>();
+        if (niceness > 0)
         {
-            _threads[i] = new Thread(Run) { IsBackground = true, Name = $"MemoryFabric embedding {i + 1}" };
-            _threads[i].Start();
+            threads.Add(new Thread(() => Run(WorkerRole.Interactive, 0)) { IsBackground = true, Name = "mf-embed-query" });
+        }
+
+        for (var i = 0; i < options.Workers; i++)
+        {
+            threads.Add(niceness > 0
+                ? new Thread(() => Run(WorkerRole.Background, niceness)) { IsBackground = true, Name = $"mf-embed-bg-{i + 1}" }
+                : new Thread(() => Run(WorkerRole.Both, 0)) { IsBackground = true, Name = $"mf-embed-{i + 1}" });
+        }
+
+        _threads = [.. threads];
+        foreach (var thread in _threads)
+        {
+            thread.Start();
         }
     }
 
@@ -206,7 +224,7 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
 
             Interlocked.Increment(ref _interactiveWaiting);
             _interactive.Enqueue(call);
-            Monitor.Pulse(_gate);
+            Monitor.PulseAll(_gate); // the one that takes it may be any of the waiting workers
         }
 
         call.Arm(deadline); // after queueing: a deadline or cancellation that fires at once finds the call queued
@@ -235,15 +253,23 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
         return call.Task;
     }
 
-    private void Run()
+    private void Run(WorkerRole role, int niceness)
     {
+        if (niceness > 0)
+        {
+            ThreadNiceness.TryLowerCurrent(niceness);
+        }
+
         while (true)
         {
-            List<InteractiveCall>? batch;
+            List<InteractiveCall>? batch = null;
             Chunk? chunk = null;
+            Action? delivery;
             lock (_gate)
             {
-                while ((batch = TakeInteractive()) is null && (chunk = TakeChunk()) is null)
+                while ((delivery = role == WorkerRole.Interactive && _deliveries.TryDequeue(out var next) ? next : null) is null
+                    && (batch = role == WorkerRole.Background ? null : TakeInteractive()) is null
+                    && (chunk = role == WorkerRole.Interactive ? null : TakeChunk()) is null)
                 {
                     if (_disposed)
                     {
@@ -254,13 +280,17 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
                 }
             }
 
-            if (batch is not null)
+            if (delivery is not null)
+            {
+                delivery();
+            }
+            else if (batch is not null)
             {
                 RunInteractive(batch);
             }
             else
             {
-                RunChunk(chunk!);
+                RunChunk(chunk!, relay: role == WorkerRole.Background);
             }
         }
     }
@@ -352,9 +382,13 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
         }
     }
 
-    private void RunChunk(Chunk chunk)
+    // A background worker with a lowered priority does not complete the call itself: completing queues the caller's
+    // continuation on the thread pool, which may start a pool thread from the calling thread, and a Linux thread
+    // inherits the nice value of the thread that created it. The query thread completes it instead (relay).
+    private void RunChunk(Chunk chunk, bool relay)
     {
         var call = chunk.Call;
+        Action complete;
         try
         {
             var texts = new ArraySegment<string>(call.Texts, chunk.Start, chunk.Count);
@@ -364,12 +398,30 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
                 throw new InvalidOperationException($"The inner embedding generator returned {result.Count} embeddings for {chunk.Count} inputs.");
             }
 
-            call.Deliver(chunk.Start, result);
+            complete = () => call.Deliver(chunk.Start, result);
         }
         catch (Exception e)
         {
-            call.Fail(e);
+            complete = () => call.Fail(e);
         }
+
+        if (!relay)
+        {
+            complete();
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                _deliveries.Enqueue(complete);
+                Monitor.PulseAll(_gate);
+                return;
+            }
+        }
+
+        complete(); // disposed: the call has failed already, this completes nothing
     }
 
     // Interactive calls share one encoder call only when their options ask the encoder for the same thing: the same
@@ -385,6 +437,13 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
     private static bool OnlySchedulingProperties(EmbeddingGenerationOptions? options) =>
         options?.AdditionalProperties is not { } properties
         || properties.Keys.All(k => k is EmbeddingPriority.PropertyName or EmbeddingPriority.QueueDeadlinePropertyName or EmbeddingInputType.PropertyName);
+
+    private enum WorkerRole
+    {
+        Both,
+        Interactive,
+        Background,
+    }
 
     private void DeadlineMissed()
     {
