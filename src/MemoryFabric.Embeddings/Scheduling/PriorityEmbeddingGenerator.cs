@@ -12,10 +12,7 @@ namespace MemoryFabric.Embeddings;
 /// the waiting interactive calls first, all of them that fit <see cref="PriorityEmbeddingGeneratorOptions.InteractiveBatchSize"/>
 /// texts in one encoder call (micro-batching), and a background batch only when no interactive call waits, one chunk
 /// of <see cref="PriorityEmbeddingGeneratorOptions.BackgroundChunkSize"/> texts at a time: an interactive call waits at
-/// most for the chunk in progress. With <see cref="PriorityEmbeddingGeneratorOptions.BackgroundNiceness"/> (the default)
-/// the interactive calls have a thread of their own and the workers run background chunks only, at a lower
-/// scheduling priority than the requests: an interactive call does not wait for a chunk at all, and background
-/// encoding gives way to the requests for the cores.
+/// most for the chunk in progress.
 /// </summary>
 /// <remarks>
 /// <para>Bounded waiting: an interactive call may carry a queue deadline
@@ -50,7 +47,6 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
     private readonly object _gate = new();
     private readonly Queue<InteractiveCall> _interactive = new();
     private readonly Queue<Chunk> _background = new();
-    private readonly Queue<Action> _deliveries = new(); // background results the query thread completes (see RunChunk)
     private int _backgroundWaiting; // texts in queued chunks
     private bool _disposed;
 
@@ -80,25 +76,11 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
         _interactiveMaxCount = options.InteractiveMaxCount;
         _retryAfter = options.OverloadRetryAfter;
         _metrics = new PriorityEmbeddingGeneratorMetrics(meterFactory, () => InteractiveQueueLength, () => BackgroundQueueLength);
-        // Thread names are what Linux shows (15 characters at most).
-        var niceness = options.BackgroundNiceness;
-        var threads = new List<Thread>();
-        if (niceness > 0)
+        _threads = new Thread[options.Workers];
+        for (var i = 0; i < _threads.Length; i++)
         {
-            threads.Add(new Thread(() => Run(WorkerRole.Interactive, 0)) { IsBackground = true, Name = "mf-embed-query" });
-        }
-
-        for (var i = 0; i < options.Workers; i++)
-        {
-            threads.Add(niceness > 0
-                ? new Thread(() => Run(WorkerRole.Background, niceness)) { IsBackground = true, Name = $"mf-embed-bg-{i + 1}" }
-                : new Thread(() => Run(WorkerRole.Both, 0)) { IsBackground = true, Name = $"mf-embed-{i + 1}" });
-        }
-
-        _threads = [.. threads];
-        foreach (var thread in _threads)
-        {
-            thread.Start();
+            _threads[i] = new Thread(Run) { IsBackground = true, Name = $"MemoryFabric embedding {i + 1}" };
+            _threads[i].Start();
         }
     }
 
@@ -224,7 +206,7 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
 
             Interlocked.Increment(ref _interactiveWaiting);
             _interactive.Enqueue(call);
-            Monitor.PulseAll(_gate); // the one that takes it may be any of the waiting workers
+            Monitor.Pulse(_gate);
         }
 
         call.Arm(deadline); // after queueing: a deadline or cancellation that fires at once finds the call queued
@@ -253,23 +235,15 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
         return call.Task;
     }
 
-    private void Run(WorkerRole role, int niceness)
+    private void Run()
     {
-        if (niceness > 0)
-        {
-            ThreadNiceness.TryLowerCurrent(niceness);
-        }
-
         while (true)
         {
-            List<InteractiveCall>? batch = null;
+            List<InteractiveCall>? batch;
             Chunk? chunk = null;
-            Action? delivery;
             lock (_gate)
             {
-                while ((delivery = role == WorkerRole.Interactive && _deliveries.TryDequeue(out var next) ? next : null) is null
-                    && (batch = role == WorkerRole.Background ? null : TakeInteractive()) is null
-                    && (chunk = role == WorkerRole.Interactive ? null : TakeChunk()) is null)
+                while ((batch = TakeInteractive()) is null && (chunk = TakeChunk()) is null)
                 {
                     if (_disposed)
                     {
@@ -280,17 +254,13 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
                 }
             }
 
-            if (delivery is not null)
-            {
-                delivery();
-            }
-            else if (batch is not null)
+            if (batch is not null)
             {
                 RunInteractive(batch);
             }
             else
             {
-                RunChunk(chunk!, relay: role == WorkerRole.Background);
+                RunChunk(chunk!);
             }
         }
     }
@@ -382,13 +352,9 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
         }
     }
 
-    // A background worker with a lowered priority does not complete the call itself: completing queues the caller's
-    // continuation on the thread pool, which may start a pool thread from the calling thread, and a Linux thread
-    // inherits the nice value of the thread that created it. The query thread completes it instead (relay).
-    private void RunChunk(Chunk chunk, bool relay)
+    private void RunChunk(Chunk chunk)
     {
         var call = chunk.Call;
-        Action complete;
         try
         {
             var texts = new ArraySegment<string>(call.Texts, chunk.Start, chunk.Count);
@@ -398,30 +364,12 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
                 throw new InvalidOperationException($"The inner embedding generator returned {result.Count} embeddings for {chunk.Count} inputs.");
             }
 
-            complete = () => call.Deliver(chunk.Start, result);
+            call.Deliver(chunk.Start, result);
         }
         catch (Exception e)
         {
-            complete = () => call.Fail(e);
+            call.Fail(e);
         }
-
-        if (!relay)
-        {
-            complete();
-            return;
-        }
-
-        lock (_gate)
-        {
-            if (!_disposed)
-            {
-                _deliveries.Enqueue(complete);
-                Monitor.PulseAll(_gate);
-                return;
-            }
-        }
-
-        complete(); // disposed: the call has failed already, this completes nothing
     }
 
     // Interactive calls share one encoder call only when their options ask the encoder for the same thing: the same
@@ -437,13 +385,6 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
     private static bool OnlySchedulingProperties(EmbeddingGenerationOptions? options) =>
         options?.AdditionalProperties is not { } properties
         || properties.Keys.All(k => k is EmbeddingPriority.PropertyName or EmbeddingPriority.QueueDeadlinePropertyName or EmbeddingInputType.PropertyName);
-
-    private enum WorkerRole
-    {
-        Both,
-        Interactive,
-        Background,
-    }
 
     private void DeadlineMissed()
     {

@@ -25,14 +25,6 @@ public sealed class PriorityEmbeddingGeneratorOptions
     /// have at most this many texts, background otherwise. Default: 1.</summary>
     public int InteractiveMaxCount { get; set; } = 1;
 
-    /// <summary>How far below the requests background encoding runs. Above 0, queries get a thread of their own and the
-    /// <see cref="Workers"/> encode background batches only, at this nice value (Linux: per thread, 1–19; Windows: below
-    /// normal priority; elsewhere the threads are split but keep their priority): a query never waits for a
-    /// background chunk, and background encoding takes what the requests leave of the cores, all of them when the
-    /// server is idle. 0: the workers take both, queries first (a query waits at most for the chunk in progress).
-    /// Default: 10.</summary>
-    public int BackgroundNiceness { get; set; } = 10;
-
     /// <summary>The delay before retrying that <see cref="EmbedderOverloadedException"/> suggests. Default: 1 s.</summary>
     public TimeSpan OverloadRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -46,7 +38,5 @@ public sealed class PriorityEmbeddingGeneratorOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(InteractiveQueueLimit, 1, nameof(InteractiveQueueLimit));
         ArgumentOutOfRangeException.ThrowIfNegative(InteractiveMaxCount, nameof(InteractiveMaxCount));
         ArgumentOutOfRangeException.ThrowIfLessThan(OverloadRetryAfter, TimeSpan.Zero, nameof(OverloadRetryAfter));
-        ArgumentOutOfRangeException.ThrowIfNegative(BackgroundNiceness, nameof(BackgroundNiceness));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(BackgroundNiceness, 19, nameof(BackgroundNiceness));
     }
 }

@@ -4,9 +4,7 @@ using Microsoft.Extensions.AI;
 namespace MemoryFabric.Embeddings.Tests.Scheduling;
 
 /// <summary>The query-first scheduler against an encoder the test holds: each encoder call blocks its worker until the
-/// test lets it go, so what runs next, what waits and what fails is decided by the scheduler alone. Most tests run
-/// one worker for both kinds of call (<c>BackgroundNiceness = 0</c>); the default, a query thread beside background
-/// workers of lower priority, has tests of its own at the end.</summary>
+/// test lets it go, so what runs next, what waits and what fails is decided by the scheduler alone.</summary>
 public sealed class PriorityEmbeddingGeneratorTests
 {
     private static readonly EmbeddingGenerationOptions Background = EmbeddingPriority.CreateBackgroundOptions();
@@ -21,7 +19,7 @@ public sealed class PriorityEmbeddingGeneratorTests
     public async Task An_interactive_call_sent_while_a_big_batch_runs_waits_for_one_chunk_only()
     {
         var inner = new HeldEncoder();
-        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { BackgroundNiceness = 0, Workers = 1, BackgroundChunkSize = 8 });
+        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { Workers = 1, BackgroundChunkSize = 8 });
         var documents = Texts("doc", 32);
         var batch = generator.GenerateAsync(documents, Background);
         await inner.WaitForCallAsync(); // the first chunk is with the encoder
@@ -48,7 +46,7 @@ public sealed class PriorityEmbeddingGeneratorTests
     public async Task Interactive_calls_waiting_together_are_encoded_in_one_call_up_to_the_batch_size()
     {
         var inner = new HeldEncoder();
-        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { BackgroundNiceness = 0, Workers = 1, InteractiveBatchSize = 4 });
+        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { Workers = 1, InteractiveBatchSize = 4 });
         var first = generator.GenerateAsync(["first"], Interactive());
         await inner.WaitForCallAsync(); // the worker is busy
 
@@ -71,7 +69,7 @@ public sealed class PriorityEmbeddingGeneratorTests
     public async Task Queries_share_encoder_calls_with_queries_only()
     {
         var inner = new HeldEncoder();
-        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { BackgroundNiceness = 0, Workers = 1, InteractiveBatchSize = 8 });
+        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { Workers = 1, InteractiveBatchSize = 8 });
         var first = generator.GenerateAsync(["first"], Interactive());
         await inner.WaitForCallAsync(); // the worker is busy
 
@@ -90,7 +88,7 @@ public sealed class PriorityEmbeddingGeneratorTests
     public async Task A_call_not_started_by_its_deadline_fails_then_and_never_reaches_the_encoder()
     {
         var inner = new HeldEncoder();
-        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { BackgroundNiceness = 0, Workers = 1 });
+        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { Workers = 1 });
         var batch = generator.GenerateAsync(Texts("doc", 8), Background);
         await inner.WaitForCallAsync(); // the worker is held: only the deadline can end the wait
 
@@ -113,7 +111,6 @@ public sealed class PriorityEmbeddingGeneratorTests
         var inner = new HeldEncoder();
         using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions
         {
-            BackgroundNiceness = 0,
             Workers = 1,
             InteractiveQueueLimit = 2,
             OverloadRetryAfter = TimeSpan.FromSeconds(3),
@@ -138,7 +135,7 @@ public sealed class PriorityEmbeddingGeneratorTests
     public async Task A_cancelled_call_returns_at_once_and_leaves_nothing_for_the_encoder()
     {
         var inner = new HeldEncoder();
-        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { BackgroundNiceness = 0, Workers = 1, BackgroundChunkSize = 8 });
+        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { Workers = 1, BackgroundChunkSize = 8 });
         using var batchCancel = new CancellationTokenSource();
         var batch = generator.GenerateAsync(Texts("doc", 24), Background, batchCancel.Token);
         await inner.WaitForCallAsync(); // chunk 1 of 3 runs
@@ -162,7 +159,7 @@ public sealed class PriorityEmbeddingGeneratorTests
     public async Task Dispose_fails_the_queued_calls_waits_for_the_running_one_and_disposes_the_encoder()
     {
         var inner = new HeldEncoder();
-        var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { BackgroundNiceness = 0, Workers = 1, BackgroundChunkSize = 8 });
+        var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { Workers = 1, BackgroundChunkSize = 8 });
         var batch = generator.GenerateAsync(Texts("doc", 16), Background);
         await inner.WaitForCallAsync();
         var query = generator.GenerateAsync(["queued"], Interactive());
@@ -184,7 +181,7 @@ public sealed class PriorityEmbeddingGeneratorTests
     public async Task Without_a_priority_a_call_is_interactive_by_size_and_a_wrong_priority_is_refused()
     {
         var inner = new HeldEncoder();
-        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { BackgroundNiceness = 0, Workers = 1, BackgroundChunkSize = 8 });
+        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { Workers = 1, BackgroundChunkSize = 8 });
         var batch = generator.GenerateAsync(Texts("doc", 16)); // no priority, 16 texts: background
         await inner.WaitForCallAsync();
         var pair = generator.GenerateAsync(["a1", "b22"]); // background
@@ -212,7 +209,7 @@ public sealed class PriorityEmbeddingGeneratorTests
 
         await generator.GenerateAsync(["query"], Interactive());
 
-        Assert.StartsWith("mf-embed-", inner.LastThreadName, StringComparison.Ordinal);
+        Assert.StartsWith("MemoryFabric embedding ", inner.LastThreadName, StringComparison.Ordinal);
         Assert.False(inner.LastOnPool);
         Assert.Same(inner, generator.GetService(typeof(HeldEncoder)));
         Assert.Empty(await generator.GenerateAsync([], Interactive()));
@@ -222,89 +219,6 @@ public sealed class PriorityEmbeddingGeneratorTests
 
     /// <summary>A synchronous encoder (as MiniLM is) whose calls each block their thread until the test releases them.
     /// A vector is [text length, first character].</summary>
-    [Fact]
-    public async Task With_background_niceness_a_query_reaches_the_encoder_while_a_background_chunk_is_held()
-    {
-        var inner = new HeldEncoder();
-        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { Workers = 1, BackgroundChunkSize = 8, BackgroundNiceness = 10 });
-        var documents = Texts("doc", 16);
-        var batch = generator.GenerateAsync(documents, Background);
-        await inner.WaitForCallAsync(); // the first chunk is with the encoder, held
-
-        var query = generator.GenerateAsync(["where is the ferry"], Interactive(deadlineMilliseconds: 10_000));
-        await inner.WaitForCallAsync(); // the query did not wait for the chunk
-        Assert.Equal(["where is the ferry"], inner.Calls[1]);
-        Assert.Equal(2, inner.Calls.Count); // the second chunk waits for the background worker
-        Assert.Equal("mf-embed-query", inner.ThreadNames[1]);
-        Assert.Equal("mf-embed-bg-1", inner.ThreadNames[0]);
-
-        inner.Open();
-        Assert.Equal("where is the ferry".Length, Assert.Single(await query).Vector.Span[0]);
-        var embedded = await batch; // completed through the query thread
-        Assert.Equal(documents.Select(d => (float)d.Length), embedded.Select(e => e.Vector.Span[0]));
-        Assert.Equal(0, generator.DeadlineMisses);
-    }
-
-    [Fact]
-    public async Task With_background_niceness_background_calls_still_complete_and_fail_as_before()
-    {
-        var inner = new HeldEncoder();
-        inner.Open();
-        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { Workers = 2, BackgroundChunkSize = 3, BackgroundNiceness = 5 });
-        var documents = Texts("doc", 20);
-        var batches = Enumerable.Range(0, 5).Select(_ => generator.GenerateAsync(documents, Background)).ToList();
-        foreach (var batch in batches)
-        {
-            Assert.Equal(documents.Select(d => (float)d.Length), (await batch).Select(e => e.Vector.Span[0]));
-        }
-
-        var failing = new PriorityEmbeddingGenerator(new FailingEncoder(), new PriorityEmbeddingGeneratorOptions { Workers = 1, BackgroundNiceness = 5 });
-        using (failing)
-        {
-            var e = await Assert.ThrowsAsync<InvalidOperationException>(() => failing.GenerateAsync(documents, Background));
-            Assert.Equal("the encoder failed", e.Message);
-        }
-    }
-
-    [SkippableFact]
-    public async Task Background_workers_run_at_the_nice_value_and_the_query_thread_at_the_process_priority()
-    {
-        Skip.IfNot(OperatingSystem.IsLinux() && File.Exists("/proc/thread-self/stat"), "per-thread nice values are read from /proc (Linux only)");
-        var processNice = HeldEncoder.NiceOf("/proc/self/stat");
-        Skip.If(processNice >= 10, $"the test process already runs at nice {processNice}");
-        var inner = new HeldEncoder();
-        inner.Open();
-        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { Workers = 1, BackgroundNiceness = 10 });
-
-        await generator.GenerateAsync(Texts("doc", 2), Background);
-        await generator.GenerateAsync(["a query"], Interactive());
-
-        var byThread = inner.ThreadNames.Zip(inner.Nices).Distinct().ToList();
-        Assert.Contains(("mf-embed-bg-1", 10), byThread);
-        Assert.Contains(("mf-embed-query", processNice), byThread);
-    }
-
-    [Fact]
-    public void Background_niceness_outside_0_to_19_is_refused()
-    {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new PriorityEmbeddingGeneratorOptions { BackgroundNiceness = -1 }.Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new PriorityEmbeddingGeneratorOptions { BackgroundNiceness = 20 }.Validate());
-        new PriorityEmbeddingGeneratorOptions { BackgroundNiceness = 19 }.Validate();
-    }
-
-    private sealed class FailingEncoder : IEmbeddingGenerator<string, Embedding<float>>
-    {
-        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
-            IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new InvalidOperationException("the encoder failed");
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
-    }
-
     private sealed class HeldEncoder : IEmbeddingGenerator<string, Embedding<float>>
     {
         private readonly SemaphoreSlim _called = new(0);
@@ -316,22 +230,6 @@ public sealed class PriorityEmbeddingGeneratorTests
 
         public string? LastThreadName { get; private set; }
 
-        public IReadOnlyList<string?> ThreadNames => [.. _threadNames];
-
-        // The calling thread's nice value at each call (Linux), else 0.
-        public IReadOnlyList<int> Nices => [.. _nices];
-
-        private readonly ConcurrentQueue<string?> _threadNames = new();
-        private readonly ConcurrentQueue<int> _nices = new();
-
-        // Field 19 of a /proc stat line; the fields after the command name (in parentheses) start at field 3.
-        public static int NiceOf(string statPath)
-        {
-            var stat = File.ReadAllText(statPath);
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[19 - 3], System.Globalization.CultureInfo.InvariantCulture);
-        }
-
         public bool LastOnPool { get; private set; }
 
         public bool Disposed { get; private set; }
@@ -342,8 +240,6 @@ public sealed class PriorityEmbeddingGeneratorTests
             var texts = values.ToArray();
             _calls.Enqueue(texts);
             LastThreadName = Thread.CurrentThread.Name;
-            _threadNames.Enqueue(Thread.CurrentThread.Name);
-            _nices.Enqueue(File.Exists("/proc/thread-self/stat") ? NiceOf("/proc/thread-self/stat") : 0);
             LastOnPool = Thread.CurrentThread.IsThreadPoolThread;
             _called.Release();
             if (!_open)
