@@ -56,9 +56,8 @@ public sealed class MemoryFabricServerOptions
     /// <summary>The fewest worker threads the process's thread pool keeps (<see cref="ThreadPool.SetMinThreads"/>; a
     /// higher minimum already set is kept). Below the minimum a queued work item gets a thread at once; above it the
     /// pool adds threads slowly (about two a second), and requests wait behind grain turns, encoder callbacks and
-    /// storage completions meanwhile. Default <see langword="null"/>: 16 per core (32 on two cores, where the 500
-    /// requests/s benchmark's search p99 went from 264.6 to 46.1 ms with it); 0 leaves the runtime's default (one per
-    /// core).</summary>
+    /// storage completions meanwhile. Default <see langword="null"/>: 16 per core (32 on two cores; what it changed
+    /// under load is in the README, "Search under load"); 0 leaves the runtime's default (one per core).</summary>
     public int? MinWorkerThreads { get; set; }
 
     /// <summary>The largest request body, in bytes (413 beyond). Default: 16 MiB.</summary>
