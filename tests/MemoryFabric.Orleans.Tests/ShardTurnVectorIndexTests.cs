@@ -1,5 +1,6 @@
 using System.Reflection;
 using MemoryFabric.Orleans.TenantIndex;
+using MemoryFabric.Orleans.Tests.Support;
 using Microsoft.Extensions.Logging;
 
 namespace MemoryFabric.Orleans.Tests;
@@ -9,7 +10,7 @@ public sealed class ShardTurnVectorIndexTests
     [Fact]
     public async Task A_search_the_shards_do_not_answer_is_logged_with_its_error_and_thrown_to_the_agent()
     {
-        var logger = new ListLogger();
+        var logger = new ListLogger<ShardTurnVectorIndex>();
         var index = new ShardTurnVectorIndex(UnreachableGrains.Create(), "acme", "big", TimeProvider.System, efSearch: 16, logger);
 
         var thrown = await Assert.ThrowsAsync<TimeoutException>(() => index.SearchTurnsAsync([1f, 0f], 10, CancellationToken.None));
@@ -24,7 +25,7 @@ public sealed class ShardTurnVectorIndexTests
     [Fact]
     public async Task A_cancelled_search_is_not_logged()
     {
-        var logger = new ListLogger();
+        var logger = new ListLogger<ShardTurnVectorIndex>();
         var index = new ShardTurnVectorIndex(UnreachableGrains.Create(cancelled: true), "acme", "big", TimeProvider.System, efSearch: 16, logger);
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
@@ -48,18 +49,5 @@ public sealed class ShardTurnVectorIndexTests
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
             throw (_cancelled ? new OperationCanceledException() : new TimeoutException("the cluster did not answer"));
-    }
-
-    private sealed class ListLogger : ILogger
-    {
-        public List<(LogLevel Level, string Message, Exception? Exception)> Entries { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Add((logLevel, formatter(state, exception), exception));
     }
 }

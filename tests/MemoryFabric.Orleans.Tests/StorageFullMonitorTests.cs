@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using MemoryFabric.Orleans.Diagnostics;
 using MemoryFabric.Orleans.Storage;
+using MemoryFabric.Orleans.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +17,7 @@ public sealed class StorageFullMonitorTests
     [Fact]
     public async Task The_condition_is_set_by_a_refused_write_cleared_by_a_successful_one_and_logged_once_each_way()
     {
-        var logger = new ListLogger();
+        var logger = new ListLogger<StorageFullMonitor>();
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meters = services.GetRequiredService<IMeterFactory>();
         using var gauge = new GaugeReader(meters, "memoryfabric.storage.full");
@@ -59,7 +60,7 @@ public sealed class StorageFullMonitorTests
     [Fact]
     public async Task Successes_soon_after_a_refusal_do_not_clear_it_and_the_probe_notices_space_returning_without_traffic()
     {
-        var logger = new ListLogger();
+        var logger = new ListLogger<StorageFullMonitor>();
         using var monitor = new StorageFullMonitor(logger: logger) { ClearAfter = TimeSpan.FromHours(1), ProbeInterval = TimeSpan.FromMilliseconds(50) };
         var inner = new FillableStore { Full = true };
         IActorStateStore store = new StorageFullTrackingStore(inner, monitor);
@@ -112,19 +113,6 @@ public sealed class StorageFullMonitorTests
             _inner.ListKeysAsync(actorType, keyPrefix, cancellationToken);
 
         private Exception? Refusal() => Full ? new StorageFullException("The test disk is full; nothing was stored.") : Fail;
-    }
-
-    private sealed class ListLogger : ILogger<StorageFullMonitor>
-    {
-        public List<(LogLevel Level, string Message)> Entries { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Add((logLevel, formatter(state, exception)));
     }
 
     // Reads a gauge on the fabric's meter made by one meter factory (not another test's silo).
