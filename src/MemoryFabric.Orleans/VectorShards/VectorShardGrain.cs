@@ -455,6 +455,7 @@ public sealed partial class VectorShardGrain(
         var op = entry[0];
         var reader = new SpanReader(entry[1..]);
         var count = reader.ReadInt32();
+        var scratch = Array.Empty<float>();
         for (var i = 0; i < count; i++)
         {
             var key = reader.ReadString();
@@ -464,7 +465,7 @@ public sealed partial class VectorShardGrain(
                 continue;
             }
 
-            var vector = reader.ReadFloats();
+            var vector = reader.ReadFloats(ref scratch);
             var agent = reader.ReadNullableString();
             var kind = reader.ReadNullableString();
             var ticks = reader.ReadInt64();
@@ -482,7 +483,15 @@ public sealed partial class VectorShardGrain(
 
     private static byte[] EncodeUpserts(IReadOnlyList<VectorShardEntry> items)
     {
-        using var stream = new MemoryStream();
+        // Sized up front (keys and names at most 3 bytes per char plus their length): a batch's entry is hundreds of
+        // kilobytes, and a growing stream would copy it several times over.
+        var capacity = 5L;
+        foreach (var item in items)
+        {
+            capacity += 5 + (3L * item.Key.Length) + 4 + (4L * item.Vector.Length) + 2 + 10 + (3L * ((item.AgentId?.Length ?? 0) + (item.Kind?.Length ?? 0))) + 8;
+        }
+
+        using var stream = new MemoryStream((int)Math.Min(capacity, Array.MaxLength));
         using var writer = new BinaryWriter(stream, Encoding.UTF8);
         writer.Write(UpsertOp);
         writer.Write(items.Count);
@@ -555,23 +564,29 @@ public sealed partial class VectorShardGrain(
             return value;
         }
 
-        public float[] ReadFloats()
+        // The vector in place (little-endian: a view of the entry, no copy, whatever its alignment); otherwise read
+        // into the scratch array.
+        public ReadOnlySpan<float> ReadFloats(ref float[] scratch)
         {
-            var result = new float[ReadInt32()];
+            var length = ReadInt32();
+            var bytes = _data.Slice(_position, length * 4);
+            _position += length * 4;
             if (BitConverter.IsLittleEndian)
             {
-                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_data.Slice(_position, result.Length * 4)).CopyTo(result);
-                _position += result.Length * 4;
-                return result;
+                return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes);
             }
 
-            for (var i = 0; i < result.Length; i++)
+            if (scratch.Length < length)
             {
-                result[i] = BinaryPrimitives.ReadSingleLittleEndian(_data[_position..]);
-                _position += 4;
+                scratch = new float[length];
             }
 
-            return result;
+            for (var i = 0; i < length; i++)
+            {
+                scratch[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * 4)..]);
+            }
+
+            return scratch.AsSpan(0, length);
         }
 
         public string ReadString()
