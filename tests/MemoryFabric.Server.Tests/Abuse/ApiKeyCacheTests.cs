@@ -1,4 +1,5 @@
 using MemoryFabric.Orleans.Tenants;
+using MemoryFabric.Orleans.Tests.Support;
 using MemoryFabric.Server.Security;
 using MemoryFabric.Storage.Sqlite.Tests.Support;
 
@@ -211,28 +212,14 @@ public sealed class ApiKeyCacheTests
     {
         _directory.FailChecks = true;
         var cache = new ApiKeyCache(_time, _directory, Settings);
-        var logger = new WarmupLogger();
+        var logger = new ListLogger<ApiKeyDirectoryWarmup>();
         var warmup = new ApiKeyDirectoryWarmup(cache, Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(new Microsoft.Extensions.DependencyInjection.ServiceCollection()), logger);
 
         await warmup.StartedAsync(CancellationToken.None);
 
-        Assert.Contains(logger.Levels, l => l == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
         var key = _directory.AddKey("acme");
         Assert.Equal(key, await cache.ResolveAsync(key.Hash, CancellationToken.None)); // looked up, as without it
-    }
-
-    /// <summary>Records the levels logged.</summary>
-    private sealed class WarmupLogger : Microsoft.Extensions.Logging.ILogger<ApiKeyDirectoryWarmup>
-    {
-        public List<Microsoft.Extensions.Logging.LogLevel> Levels { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
-
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Levels.Add(logLevel);
     }
 
     /// <summary>A tenant directory that counts look-ups and keeps a revocation feed like the grain's.</summary>

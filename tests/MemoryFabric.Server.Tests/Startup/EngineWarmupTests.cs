@@ -1,4 +1,5 @@
 using MemoryFabric.Orleans.Agents;
+using MemoryFabric.Orleans.Tests.Support;
 using MemoryFabric.Server.Hosting;
 using MemoryFabric.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +22,7 @@ public sealed class EngineWarmupTests
             created.Add(memory);
             return memory;
         });
-        var logger = new ListLogger();
+        var logger = new ListLogger<EngineWarmup>();
 
         await new EngineWarmup(factory, Options.Create(new MemoryFabricServerOptions()), logger).StartAsync(CancellationToken.None);
 
@@ -33,7 +34,7 @@ public sealed class EngineWarmupTests
         var restored = created[1].GetStatistics();
         Assert.Equal((original.Turns, original.Episodes, original.ActiveNotes), (restored.Turns, restored.Episodes, restored.ActiveNotes));
         Assert.Equal(18, created[2].GetStatistics().Turns);
-        Assert.Contains(logger.Lines, l => l.Level == LogLevel.Information && l.Message.StartsWith("Engine warm-up done", StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, l => l.Level == LogLevel.Information && l.Message.StartsWith("Engine warm-up done", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -50,31 +51,18 @@ public sealed class EngineWarmupTests
     public async Task Turned_off_it_creates_nothing()
     {
         var factory = new AgentMemoryFactory(() => throw new InvalidOperationException("no agent expected"));
-        await new EngineWarmup(factory, Options.Create(new MemoryFabricServerOptions { EngineWarmup = false }), new ListLogger()).StartAsync(CancellationToken.None);
+        await new EngineWarmup(factory, Options.Create(new MemoryFabricServerOptions { EngineWarmup = false }), new ListLogger<EngineWarmup>()).StartAsync(CancellationToken.None);
     }
 
     [Fact]
     public async Task A_failure_is_a_warning_and_the_server_starts()
     {
         var factory = new AgentMemoryFactory(() => throw new InvalidOperationException("broken engine"));
-        var logger = new ListLogger();
+        var logger = new ListLogger<EngineWarmup>();
 
         await new EngineWarmup(factory, Options.Create(new MemoryFabricServerOptions()), logger).StartAsync(CancellationToken.None);
 
-        var warning = Assert.Single(logger.Lines, l => l.Level == LogLevel.Warning);
+        var warning = Assert.Single(logger.Entries, l => l.Level == LogLevel.Warning);
         Assert.Equal("broken engine", warning.Exception?.Message);
-    }
-
-    private sealed class ListLogger : ILogger<EngineWarmup>
-    {
-        public List<(LogLevel Level, string Message, Exception? Exception)> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add((logLevel, formatter(state, exception), exception));
     }
 }
