@@ -16,6 +16,10 @@ public sealed record EvaluationOptions
     /// <summary>Told after each question a strategy answers (and when it starts a conversation), for a progress
     /// display; reported on the runner's thread. <see langword="null"/> for none.</summary>
     public IProgress<EvaluationProgress>? QuestionProgress { get; init; }
+
+    /// <summary>Receives every question's details (question, measures, missed evidence, context) as it is measured;
+    /// <see langword="null"/> (the default) keeps none.</summary>
+    public Action<QuestionDetail>? QuestionDetails { get; init; }
 }
 
 /// <summary>How far one strategy of an evaluation run is.</summary>

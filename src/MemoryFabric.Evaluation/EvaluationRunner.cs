@@ -106,7 +106,15 @@ public static class EvaluationRunner
                     var queryStart = Stopwatch.GetTimestamp();
                     var context = await strategy.GetContextAsync(question.Question, question.Date ?? queryTimeDefault, options.TokenBudget, cancellationToken).ConfigureAwait(false);
                     var latency = Stopwatch.GetElapsedTime(queryStart).TotalMilliseconds;
-                    questionResults.Add(Measure(conversation, question, context, latency));
+                    var measured = Measure(conversation, question, context, latency);
+                    questionResults.Add(measured);
+                    if (options.QuestionDetails is { } details)
+                    {
+                        var covered = MemoryMetrics.CoveredTurnIds(context.Items);
+                        var missed = EvidenceIds.Parse(question.Evidence).Where(id => !covered.Contains(id)).ToList();
+                        details(new QuestionDetail(definition.Name, question, measured, missed, context));
+                    }
+
                     options.QuestionProgress?.Report(new EvaluationProgress(definition.Name, ++answered, total));
                 }
             }

@@ -35,6 +35,12 @@ internal static class EvalCommand
             Description = "Also write the results as JSON to this file.",
             HelpName = "path",
         };
+        var details = new Option<string?>("--details")
+        {
+            Description = "Also write one JSON line per question and strategy to this file: the question, its answers and evidence, "
+                + "the measures, the evidence turns the context missed and the context itself (to see why a strategy scored as it did).",
+            HelpName = "path",
+        };
         var markdown = new Option<bool>("--markdown")
         {
             Description = "Print the tables as Markdown (to paste into a README).",
@@ -67,7 +73,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Evaluate memory quality: run strategies side by side over a dataset under the same token budget.")
         {
-            dataset, budget, strategies, categories, output, markdown, embedder, quiet,
+            dataset, budget, strategies, categories, output, details, markdown, embedder, quiet,
         };
         command.Subcommands.Add(EvalPoisonCommand.Create());
 
@@ -81,6 +87,7 @@ internal static class EvalCommand
                 SplitList(parseResult.GetValue(strategies)),
                 parseResult.GetValue(categories) is { } c ? SplitList(c) : null,
                 parseResult.GetValue(output),
+                parseResult.GetValue(details),
                 parseResult.GetValue(markdown),
                 parseResult.GetValue(embedder) ?? "auto",
                 parseResult.GetValue(quiet));
@@ -92,6 +99,7 @@ internal static class EvalCommand
     private static async Task<int> RunAsync(EvalSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         CheckBudget(settings.Budget);
+        using var detailsFile = OpenDetails(settings.DetailsPath); // before the encoders load: a bad path fails at once
 
         var embedderNames = SplitList(settings.Embedder);
         var selections = new List<(string Label, Embeddings.SelectedEmbedder Selected)>();
@@ -102,7 +110,7 @@ internal static class EvalCommand
                 selections.Add((name.ToLowerInvariant(), await EmbedderChoice.CreateAsync(name, new LineProgress(stderr, "memfab eval: "), cancellationToken).ConfigureAwait(false)));
             }
 
-            return await RunAsync(settings, selections, stdout, stderr, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(settings, selections, detailsFile, stdout, stderr, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -158,7 +166,12 @@ internal static class EvalCommand
         strategy is StrategyNames.Fabric or StrategyNames.DenseTurns or StrategyNames.HybridTurns;
 
     private static async Task<int> RunAsync(
-        EvalSettings settings, IReadOnlyList<(string Label, Embeddings.SelectedEmbedder Selected)> selections, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+        EvalSettings settings,
+        IReadOnlyList<(string Label, Embeddings.SelectedEmbedder Selected)> selections,
+        QuestionDetailsFile? detailsFile,
+        TextWriter stdout,
+        TextWriter stderr,
+        CancellationToken cancellationToken)
     {
         var picked = PickStrategies(settings.Strategies, selections);
         var embedderNames = string.Join(", ", selections.Select(s => s.Selected.Name));
@@ -192,6 +205,7 @@ internal static class EvalCommand
                 new EvaluationOptions
                 {
                     TokenBudget = settings.Budget, Categories = categories, Progress = display.Log, QuestionProgress = display.IsLive ? questions : null,
+                    QuestionDetails = detailsFile is null ? null : detailsFile.Write,
                 },
                 cancellationToken);
         }).ConfigureAwait(false);
@@ -213,6 +227,23 @@ internal static class EvalCommand
         }
 
         return report.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static QuestionDetailsFile? OpenDetails(string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new QuestionDetailsFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new UsageException($"--details: cannot write {path}: {e.Message}", e);
+        }
     }
 
     /// <summary>The <c>--dataset</c> option (shared with <c>eval poison</c>).</summary>
@@ -301,6 +332,7 @@ internal static class EvalCommand
         IReadOnlyList<string> Strategies,
         IReadOnlyList<string>? Categories,
         string? OutPath,
+        string? DetailsPath,
         bool Markdown,
         string Embedder,
         bool Quiet);

@@ -89,6 +89,61 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public async Task Details_write_one_line_per_question_and_strategy_with_what_the_context_missed()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"memfab-eval-details-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            var (code, _, error) = await RunAsync(
+                "eval", "--dataset", RepositoryPaths.DemoConversation, "--budget", "60", "--strategies", "recent,full", "--details", path, "--quiet");
+
+            Assert.Equal(0, code);
+            Assert.DoesNotContain("memfab: ", error, StringComparison.Ordinal);
+            var lines = (await File.ReadAllLinesAsync(path)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Equal(12, lines.Count); // 6 questions, 2 strategies
+            foreach (var strategy in new[] { "recent", "full" })
+            {
+                var mine = lines.Where(l => l.GetProperty("strategy").GetString() == strategy).ToList();
+                Assert.Equal(6, mine.Select(l => l.GetProperty("question_id").GetString()).Distinct().Count());
+            }
+
+            foreach (var line in lines)
+            {
+                // What is missed is exactly the gold evidence no context item covers, and the recall agrees with it.
+                var covered = line.GetProperty("context_items").EnumerateArray().SelectMany(i => i.GetProperty("turn_ids").EnumerateArray()).Select(t => t.GetString()).ToHashSet();
+                var evidence = line.GetProperty("evidence").EnumerateArray().Select(e => e.GetString()).ToList();
+                var missed = line.GetProperty("missed_evidence").EnumerateArray().Select(e => e.GetString()).ToList();
+                Assert.Equal(evidence.Where(e => !covered.Contains(e)), missed);
+                if (evidence.Count > 0)
+                {
+                    Assert.Equal((double)(evidence.Count - missed.Count) / evidence.Count, line.GetProperty("evidence_recall").GetDouble(), 6);
+                }
+
+                Assert.False(string.IsNullOrWhiteSpace(line.GetProperty("question").GetString()));
+            }
+
+            // The whole history misses nothing; 60 tokens of the most recent turns miss some.
+            Assert.All(lines.Where(l => l.GetProperty("strategy").GetString() == "full"), l => Assert.Empty(l.GetProperty("missed_evidence").EnumerateArray()));
+            Assert.Contains(lines.Where(l => l.GetProperty("strategy").GetString() == "recent"), l => l.GetProperty("missed_evidence").GetArrayLength() > 0);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Details_to_a_path_that_cannot_be_written_is_a_usage_error()
+    {
+        var (code, output, error) = await RunAsync(
+            "eval", "--dataset", RepositoryPaths.DemoConversation, "--strategies", "recent", "--details", Path.Combine(Path.GetTempPath(), $"no-such-dir-{Guid.NewGuid():N}", "d.jsonl"));
+
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, output);
+        Assert.StartsWith("memfab: --details: cannot write ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Several_embedders_run_the_embedding_strategies_once_each_in_one_report()
     {
         var outPath = Path.Combine(Path.GetTempPath(), $"memfab-eval-{Guid.NewGuid():N}.json");
