@@ -251,6 +251,8 @@ public sealed partial class AgentMemory
             }
         }
 
+        LiftMessageBursts(fused.Values, Candidate);
+
         // Superseded and expired items: their successors join (lifted to their score), they are demoted below them.
         var stale = StaleCandidates(fused, Candidate, new ItemStatusResolver(_notes, _noteSources, asOf));
         if (stale is not null)
@@ -285,6 +287,44 @@ public sealed partial class AgentMemory
         results.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Id, b.Id));
         Diagnostics.EngineTelemetry.NextStage(stage, null);
         return (results, degraded);
+    }
+
+    // Short messages read together (Retrieval/MessageBursts.cs): the best-ranked short turns lift their short
+    // neighbours to a share of their score, halved with each further place.
+    private void LiftMessageBursts(IEnumerable<Ranked> candidates, Func<MemoryItemKind, string, Ranked> candidate)
+    {
+        var bursts = _options.Retrieval.MessageBursts;
+        if (bursts.Reach <= 0 || bursts.Anchors <= 0)
+        {
+            return;
+        }
+
+        // The best-ranked turns and notes anchor: a turn its own neighbours, a note those of the turns it was drawn from.
+        var anchors = candidates.Where(r => r.Kind != MemoryItemKind.Episode && !IsExcluded(r.Id))
+            .OrderByDescending(r => r.Score).ThenBy(r => r.Id, StringComparer.Ordinal)
+            .Take(bursts.Anchors).ToList();
+        foreach (var anchor in anchors)
+        {
+            var turnIds = anchor.Kind == MemoryItemKind.Turn ? [anchor.Id] : _notes.Get(anchor.Id)?.Provenance.TurnIds ?? [];
+            foreach (var turnId in turnIds)
+            {
+                if (!_turns.TryGetValue(turnId, out var turn) || !_sessions.TryGetValue(turn.SessionId, out var session))
+                {
+                    continue;
+                }
+
+                var index = session.BinarySearch(turn, TurnOrder);
+                foreach (var (neighbour, distance) in MessageBursts.Neighbours(session, index, bursts, t => !IsExcluded(t.Id)))
+                {
+                    var lifted = anchor.Score * bursts.Share * Math.Pow(0.5, distance - 1);
+                    var r = candidate(MemoryItemKind.Turn, neighbour.Id);
+                    if (lifted > r.Score)
+                    {
+                        r.Score = lifted;
+                    }
+                }
+            }
+        }
     }
 
     private static List<PendingItem> Pending(MemoryItemKind kind, IReadOnlyList<ScoredKey<string>> hits) =>

@@ -84,6 +84,10 @@ public sealed class RetrievalOptions
     /// <summary>How long turns are indexed as passages and packed as excerpts (issue 27).</summary>
     public Passages.PassageOptions Passages { get; set; } = new();
 
+    /// <summary>Short messages read together: a short turn's neighbours join the candidates beside it
+    /// (<see cref="MessageBursts"/>).</summary>
+    public MessageBurstOptions MessageBursts { get; set; } = new();
+
     /// <summary>An item is skipped when less than this share of its terms is new to the context (diversity; default 0.35).</summary>
     public double MinNovelty { get; set; } = 0.35;
 }

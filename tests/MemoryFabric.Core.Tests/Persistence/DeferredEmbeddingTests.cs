@@ -48,7 +48,7 @@ public sealed class DeferredEmbeddingTests
         Assert.Equal(15, embedder.Texts.Count - 1); // one query embedded in between
 
         // The same dense state as embedding on ingest.
-        var inline = new AgentMemory();
+        var inline = new AgentMemory(embeddingGenerator: new CountingEmbedder()); // the same embedder, so the same dense weight
         await inline.IngestAsync(Talk.SmallSession());
         var query = new SearchRequest { Query = "a dog adopted last week", Limit = 15 };
         Assert.Equal(

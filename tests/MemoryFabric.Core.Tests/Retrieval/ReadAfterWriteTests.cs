@@ -131,7 +131,7 @@ public sealed class ReadAfterWriteTests
         var before = embedder.Texts.Count;
         Assert.Equal(15 - embeddedOnDemand, await memory.EmbedPendingAsync(100));
         Assert.Equal(15 - embeddedOnDemand, embedder.Texts.Count - before);
-        var inline = new AgentMemory();
+        var inline = new AgentMemory(embeddingGenerator: new Persistence.CountingEmbedder()); // the same embedder, so the same dense weight
         await inline.IngestAsync(Talk.SmallSession());
         var query = new SearchRequest { Query = "a dog adopted last week", Limit = 15 };
         Assert.Equal(
