@@ -21,6 +21,27 @@ public sealed partial class AgentMemory
     // Long turns as passages (Retrieval/Passages): derived from the turns, rebuilt on restore, never persisted.
     private Retrieval.Passages.PassageIndex Passages => _passageIndex ??= new(_options.Retrieval.Passages);
 
+    private Retrieval.Aliases.AliasIndex? _aliasIndex;
+
+    // Who "my sis" is, per speaker (Retrieval/Aliases): derived from the turns, read from them all on first use after
+    // a restore (the lexical index restored with it already holds the names).
+    private Retrieval.Aliases.AliasIndex Aliases
+    {
+        get
+        {
+            if (_aliasIndex is null)
+            {
+                _aliasIndex = new();
+                foreach (var turn in RetrievableTurns())
+                {
+                    _aliasIndex.Observe(turn);
+                }
+            }
+
+            return _aliasIndex;
+        }
+    }
+
     // A null vector queues the item for dense embedding (EmbedPendingAsync); it is lexically searchable at once.
     private void IndexTurn(Turn turn, string indexText, float[]? vector)
     {
@@ -29,7 +50,16 @@ public sealed partial class AgentMemory
             return; // quarantined: stored, never indexed
         }
 
-        TurnLexical.Upsert(turn.Id, TextAnalyzer.Terms(indexText));
+        // A turn that names what earlier turns called "my brother" indexes them again, with the name.
+        foreach (var id in Aliases.Observe(turn))
+        {
+            if (_turns.TryGetValue(id, out var earlier) && !IsExcluded(id) && TurnLexical.Contains(id))
+            {
+                TurnLexical.Upsert(id, TurnTerms(earlier, TurnIndexText(earlier)));
+            }
+        }
+
+        TurnLexical.Upsert(turn.Id, TurnTerms(turn, indexText));
         Passages.Upsert(turn.Id, turn.Text);
         IndexDense(MemoryItemKind.Turn, turn.Id, vector);
     }
@@ -157,6 +187,18 @@ public sealed partial class AgentMemory
     }
 
     // A turn is indexed with its speaker and with the question it answers.
+    // A turn's lexical terms: its index text's, and the names of the people it calls only "my sister" and the like.
+    private List<string> TurnTerms(Turn turn, string indexText)
+    {
+        var terms = TextAnalyzer.Terms(indexText);
+        foreach (var name in Aliases.NamesReferredTo(turn))
+        {
+            terms.AddRange(TextAnalyzer.Terms(name));
+        }
+
+        return terms;
+    }
+
     private string TurnIndexText(Turn turn) =>
         QuestionAnswered(turn.Id) is { } question ? $"{turn.Speaker} {turn.Text} {question.Text}" : $"{turn.Speaker} {turn.Text}";
 
