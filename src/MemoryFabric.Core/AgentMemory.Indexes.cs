@@ -50,15 +50,7 @@ public sealed partial class AgentMemory
             return; // quarantined: stored, never indexed
         }
 
-        // A turn that names what earlier turns called "my brother" indexes them again, with the name.
-        foreach (var id in Aliases.Observe(turn))
-        {
-            if (_turns.TryGetValue(id, out var earlier) && !IsExcluded(id) && TurnLexical.Contains(id))
-            {
-                TurnLexical.Upsert(id, TurnTerms(earlier, TurnIndexText(earlier)));
-            }
-        }
-
+        ReindexAliasMentions(Aliases.Observe(turn)); // it names what earlier turns called "my brother": they get the name
         TurnLexical.Upsert(turn.Id, TurnTerms(turn, indexText));
         Passages.Upsert(turn.Id, turn.Text);
         IndexDense(MemoryItemKind.Turn, turn.Id, vector);
@@ -186,7 +178,6 @@ public sealed partial class AgentMemory
         return head + tail;
     }
 
-    // A turn is indexed with its speaker and with the question it answers.
     // A turn's lexical terms: its index text's, and the names of the people it calls only "my sister" and the like.
     private List<string> TurnTerms(Turn turn, string indexText)
     {
@@ -198,6 +189,29 @@ public sealed partial class AgentMemory
 
         return terms;
     }
+
+    // A turn that taught a name left (deleted or quarantined): what it taught goes with it.
+    private void ForgetAliasesOf(Turn turn)
+    {
+        if (_aliasIndex is not null)
+        {
+            ReindexAliasMentions(_aliasIndex.Forget(turn));
+        }
+    }
+
+    // Turns whose "my brother" now has another name, or none: their lexical terms again.
+    private void ReindexAliasMentions(IReadOnlyList<string> turnIds)
+    {
+        foreach (var id in turnIds)
+        {
+            if (_turns.TryGetValue(id, out var turn) && !IsExcluded(id) && TurnLexical.Contains(id))
+            {
+                TurnLexical.Upsert(id, TurnTerms(turn, TurnIndexText(turn)));
+            }
+        }
+    }
+
+    // A turn is indexed with its speaker and with the question it answers.
 
     private string TurnIndexText(Turn turn) =>
         QuestionAnswered(turn.Id) is { } question ? $"{turn.Speaker} {turn.Text} {question.Text}" : $"{turn.Speaker} {turn.Text}";

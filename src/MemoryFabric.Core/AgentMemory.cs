@@ -475,7 +475,7 @@ public sealed partial class AgentMemory : IAgentMemory
         _turns.Remove(turn.Id);
         TurnLexical.Remove(turn.Id);
         Passages.Remove(turn.Id);
-        _aliasIndex?.Forget(turn);
+        ForgetAliasesOf(turn);
         _turnDense.Remove(turn.Id);
         NotOffloaded(MemoryItemKind.Turn, turn.Id);
         DenseChanged(MemoryItemKind.Turn, turn.Id, null);

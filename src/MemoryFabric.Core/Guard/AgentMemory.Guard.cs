@@ -239,6 +239,11 @@ public sealed partial class AgentMemory
         {
             case MemoryItemKind.Turn:
                 TurnLexical.Remove(entry.ItemId);
+                if (_turns.TryGetValue(entry.ItemId, out var quarantined))
+                {
+                    ForgetAliasesOf(quarantined); // a name it taught is not taken on its word
+                }
+
                 _turnDense.Remove(entry.ItemId);
                 NotOffloaded(MemoryItemKind.Turn, entry.ItemId);
                 DenseChanged(MemoryItemKind.Turn, entry.ItemId, null);

@@ -94,6 +94,54 @@ public sealed class AliasTests
     }
 
     [Fact]
+    public async Task Forgetting_the_turn_that_named_the_brother_takes_the_name_from_the_turns_that_used_it()
+    {
+        var memory = await ChatAsync(nameFirst: true);
+        Assert.Contains(await memory.SearchAsync(new SearchRequest { Query = "Hamza", Limit = 5 }), h => h.Item.Id == "news" && h.LexicalRank is not null);
+
+        await memory.ForgetTurnsAsync(["name"]);
+
+        var hits = await memory.SearchAsync(new SearchRequest { Query = "Hamza", Limit = 5 });
+        Assert.DoesNotContain(hits, h => h.Item.Id == "news" && h.LexicalRank is not null); // deleted means deleted
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        memory.WriteSnapshot(buffer);
+        var restored = new AgentMemory(new AgentMemoryOptions { DeferEmbedding = true });
+        restored.RestoreSnapshot(buffer.WrittenSpan);
+        Assert.DoesNotContain(await restored.SearchAsync(new SearchRequest { Query = "Hamza", Limit = 5 }), h => h.Item.Id == "news" && h.LexicalRank is not null);
+    }
+
+    [Fact]
+    public async Task A_quarantined_turn_teaches_no_name_until_it_is_released()
+    {
+        var memory = await ChatAsync(nameFirst: true);
+        static bool Found(IReadOnlyList<SearchHit> hits) => hits.Any(h => h.Item.Id == "news" && h.LexicalRank is not null);
+
+        await memory.QuarantineAsync("name", "test", "manual");
+        Assert.False(Found(await memory.SearchAsync(new SearchRequest { Query = "Hamza", Limit = 5 })));
+
+        Assert.True(await memory.ReleaseAsync("name"));
+        Assert.True(Found(await memory.SearchAsync(new SearchRequest { Query = "Hamza", Limit = 5 })));
+    }
+
+    [Fact]
+    public void A_name_stays_while_another_turn_still_teaches_it()
+    {
+        var index = new AliasIndex();
+        var first = T("t1", "Patricia", "Hamza (my brother) landed", 1);
+        var second = T("t2", "Patricia", "my brother Hamza again", 2);
+        var mention = T("t3", "Patricia", "my bro ran a marathon", 3);
+        index.Observe(first);
+        index.Observe(second);
+        index.Observe(mention);
+
+        Assert.Empty(index.Forget(first));
+        Assert.Equal(["Hamza"], index.NamesReferredTo(mention));
+        Assert.Equal(["t3"], index.Forget(second));
+        Assert.Empty(index.NamesReferredTo(mention));
+    }
+
+    [Fact]
     public async Task Without_the_name_the_turn_is_not_found_by_it()
     {
         var memory = new AgentMemory(new AgentMemoryOptions { DeferEmbedding = true });

@@ -7,7 +7,8 @@ namespace MemoryFabric.Retrieval.Aliases;
 /// brother)"), so that a turn that later says only "my bro just ran a marathon" is found by a query that names Hamza.
 /// A turn is indexed with the names of the relations it mentions without naming them; when a name is learned after
 /// such mentions, the turns that made them are returned to be indexed again. Derived from the turns: rebuilt from
-/// them after a restore (the lexical index it feeds is persisted with the names already in it).
+/// them after a restore (the lexical index it feeds is persisted with the names already in it). A name goes when
+/// the last turn that taught it is deleted or quarantined.
 /// </summary>
 /// <remarks>Not thread-safe: used under the memory's own synchronisation, like its other indexes.</remarks>
 public sealed class AliasIndex
@@ -15,11 +16,9 @@ public sealed class AliasIndex
     // The most names kept per speaker and relation (a speaker with three brothers still gets all three).
     private const int MaxNames = 3;
 
-    private readonly Dictionary<(string Speaker, string Relation), List<string>> _names = [];
+    // Each name with the turns that taught it: a name stays while one of them does.
+    private readonly Dictionary<(string Speaker, string Relation), List<(string Name, HashSet<string> Teachers)>> _names = [];
     private readonly Dictionary<(string Speaker, string Relation), HashSet<string>> _mentions = [];
-
-    /// <summary>How many (speaker, relation) pairs have a name.</summary>
-    public int Count => _names.Count;
 
     /// <summary>Reads a turn: learns the names it ties to relations and notes the relations it mentions.</summary>
     /// <param name="turn">The turn.</param>
@@ -37,9 +36,14 @@ public sealed class AliasIndex
                 _names[key] = names = [];
             }
 
-            if (names.Count < MaxNames && !names.Contains(name, StringComparer.OrdinalIgnoreCase))
+            var known = names.FindIndex(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (known >= 0)
             {
-                names.Add(name);
+                names[known].Teachers.Add(turn.Id);
+            }
+            else if (names.Count < MaxNames)
+            {
+                names.Add((name, new HashSet<string>(StringComparer.Ordinal) { turn.Id }));
                 if (_mentions.TryGetValue(key, out var earlier))
                 {
                     (reindex ??= []).AddRange(earlier.Where(id => !string.Equals(id, turn.Id, StringComparison.Ordinal)));
@@ -67,9 +71,10 @@ public sealed class AliasIndex
         return reindex is null ? [] : [.. reindex.Distinct(StringComparer.Ordinal)];
     }
 
-    /// <summary>Forgets a turn's mentions (it was deleted); the names it taught stay until <see cref="Clear"/>.</summary>
+    /// <summary>Forgets a turn (deleted, or quarantined): its mentions, and the names only it taught.</summary>
     /// <param name="turn">The turn.</param>
-    public void Forget(Turn turn)
+    /// <returns>The ids of turns that referred to a name it alone taught (to be indexed again, without it).</returns>
+    public IReadOnlyList<string> Forget(Turn turn)
     {
         ArgumentNullException.ThrowIfNull(turn);
         var speaker = Key(turn.Speaker);
@@ -80,6 +85,35 @@ public sealed class AliasIndex
                 ids.Remove(turn.Id);
             }
         }
+
+        List<string>? reindex = null;
+        foreach (var (relation, name) in RelationMentions.Definitions(turn.Text))
+        {
+            var key = (speaker, relation);
+            if (!_names.TryGetValue(key, out var names))
+            {
+                continue;
+            }
+
+            var at = names.FindIndex(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (at < 0 || !names[at].Teachers.Remove(turn.Id) || names[at].Teachers.Count > 0)
+            {
+                continue;
+            }
+
+            names.RemoveAt(at);
+            if (names.Count == 0)
+            {
+                _names.Remove(key);
+            }
+
+            if (_mentions.TryGetValue(key, out var mentions))
+            {
+                (reindex ??= []).AddRange(mentions);
+            }
+        }
+
+        return reindex is null ? [] : [.. reindex.Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>The names a turn refers to without saying them: those its speaker tied to each relation it mentions
@@ -101,7 +135,7 @@ public sealed class AliasIndex
         {
             if (!defined.Contains(relation) && _names.TryGetValue((speaker, relation), out var names))
             {
-                foreach (var name in names)
+                foreach (var (name, _) in names)
                 {
                     if (!turn.Text.Contains(name, StringComparison.OrdinalIgnoreCase))
                     {
@@ -112,13 +146,6 @@ public sealed class AliasIndex
         }
 
         return result is null ? [] : [.. result.Distinct(StringComparer.OrdinalIgnoreCase)];
-    }
-
-    /// <summary>Forgets everything.</summary>
-    public void Clear()
-    {
-        _names.Clear();
-        _mentions.Clear();
     }
 
     private static string Key(string speaker) => speaker.Trim().ToLowerInvariant();
