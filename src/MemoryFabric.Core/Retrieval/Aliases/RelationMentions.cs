@@ -40,6 +40,17 @@ public static class RelationMentions
     private static readonly string RelationAlternation = string.Join(
         '|', Canonical.Keys.OrderByDescending(k => k.Length).Select(k => string.Join(@"\s+", k.Split(' ').Select(Regex.Escape))));
 
+    // "Hamza (my brother)", "Juniper, my niece": a capitalised name, then the relation.
+    private static readonly Regex NameThenRelation = new(
+        @"(?<![\w'])(?<name>\p{Lu}[\p{Ll}'’-]+)\s*(?:\(\s*|,\s*)(?i:my)\s+(?<rel>(?i:" + RelationAlternation + @"))\b", RegexOptions.CultureInvariant);
+
+    // "my grandpa Tariq", "my sister, Ingrid": the relation, then a capitalised name.
+    private static readonly Regex RelationThenName = new(
+        @"\b(?i:my)\s+(?<rel>(?i:" + RelationAlternation + @")),?\s+(?<name>\p{Lu}[\p{Ll}'’-]+)(?![\w])", RegexOptions.CultureInvariant);
+
+    // "my bro", named or not.
+    private static readonly Regex Mention = new(@"\bmy\s+(?<rel>" + RelationAlternation + @")\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
     // Capitalised words that start a clause or are not names.
     private static readonly HashSet<string> NotNames = new(StringComparer.Ordinal)
     {
@@ -61,12 +72,12 @@ public static class RelationMentions
         }
 
         var found = new List<(int At, string Relation, string Name)>();
-        foreach (Match m in NameThenRelation().Matches(text))
+        foreach (Match m in NameThenRelation.Matches(text))
         {
             Add(found, m.Index, m.Groups["rel"].Value, m.Groups["name"].Value);
         }
 
-        foreach (Match m in RelationThenName().Matches(text))
+        foreach (Match m in RelationThenName.Matches(text))
         {
             Add(found, m.Index, m.Groups["rel"].Value, m.Groups["name"].Value);
         }
@@ -85,7 +96,7 @@ public static class RelationMentions
             return [];
         }
 
-        return [.. Mention().Matches(text).Select(m => Canonical[Normalise(m.Groups["rel"].Value)]).Distinct()];
+        return [.. Mention.Matches(text).Select(m => Canonical[Normalise(m.Groups["rel"].Value)]).Distinct()];
     }
 
     private static void Add(List<(int, string, string)> found, int at, string relation, string name)
@@ -116,22 +127,4 @@ public static class RelationMentions
 
         return map;
     }
-
-    // "Hamza (my brother)", "Juniper, my niece"
-    private static Regex NameThenRelation() => NameThenRelationCased.Value;
-
-    private static readonly Lazy<Regex> NameThenRelationCased = new(() => new Regex(
-        @"(?<![\w'])(?<name>\p{Lu}[\p{Ll}'’-]+)\s*(?:\(\s*|,\s*)(?i:my)\s+(?<rel>(?i:" + RelationAlternation + @"))\b", RegexOptions.CultureInvariant));
-
-    private static Regex RelationThenName() => RelationThenNameCased.Value;
-
-    // "my grandpa Tariq", "my sister, Ingrid"
-    private static readonly Lazy<Regex> RelationThenNameCased = new(() => new Regex(
-        @"\b(?i:my)\s+(?<rel>(?i:" + RelationAlternation + @")),?\s+(?<name>\p{Lu}[\p{Ll}'’-]+)(?![\w])", RegexOptions.CultureInvariant));
-
-    private static Regex Mention() => MentionRegex.Value;
-
-    private static readonly Lazy<Regex> MentionRegex = new(() => new Regex(
-        @"\bmy\s+(?<rel>" + RelationAlternation + @")\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
-
 }
