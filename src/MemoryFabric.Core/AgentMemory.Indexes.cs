@@ -141,15 +141,21 @@ public sealed partial class AgentMemory
     }
 
     // The question a turn answers: the previous turn of its session, by another speaker, ending with '?'.
-    private Turn? QuestionAnswered(string turnId)
+    private Turn? QuestionAnswered(string turnId) =>
+        TryLocate(turnId, out var session, out var index) && index > 0 ? QuestionBefore(session, index, IsExcluded) : null;
+
+    // A stored turn's session (its turns in order) and its place in it.
+    private bool TryLocate(string turnId, out List<Turn> session, out int index)
     {
-        if (!_turns.TryGetValue(turnId, out var turn) || !_sessions.TryGetValue(turn.SessionId, out var session))
+        if (_turns.TryGetValue(turnId, out var turn) && _sessions.TryGetValue(turn.SessionId, out session!))
         {
-            return null;
+            index = session.BinarySearch(turn, TurnOrder);
+            return index >= 0;
         }
 
-        var index = session.BinarySearch(turn, TurnOrder);
-        return index <= 0 ? null : QuestionBefore(session, index, IsExcluded);
+        session = null!;
+        index = -1;
+        return false;
     }
 
     // The question the turn at `index` of a session (in session order) answers, or null (pure, as above).
@@ -212,7 +218,6 @@ public sealed partial class AgentMemory
     }
 
     // A turn is indexed with its speaker and with the question it answers.
-
     private string TurnIndexText(Turn turn) =>
         QuestionAnswered(turn.Id) is { } question ? $"{turn.Speaker} {turn.Text} {question.Text}" : $"{turn.Speaker} {turn.Text}";
 

@@ -308,12 +308,11 @@ public sealed partial class AgentMemory
             var turnIds = anchor.Kind == MemoryItemKind.Turn ? [anchor.Id] : _notes.Get(anchor.Id)?.Provenance.TurnIds ?? [];
             foreach (var turnId in turnIds)
             {
-                if (!_turns.TryGetValue(turnId, out var turn) || !_sessions.TryGetValue(turn.SessionId, out var session))
+                if (!TryLocate(turnId, out var session, out var index))
                 {
                     continue;
                 }
 
-                var index = session.BinarySearch(turn, TurnOrder);
                 foreach (var (neighbour, distance) in MessageBursts.Neighbours(session, index, bursts, t => !IsExcluded(t.Id)))
                 {
                     var lifted = anchor.Score * bursts.Share * Math.Pow(0.5, distance - 1);

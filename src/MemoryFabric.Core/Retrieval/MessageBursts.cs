@@ -31,33 +31,30 @@ public static class MessageBursts
             return [];
         }
 
-        var result = new List<(Turn, int)>(2 * options.Reach);
+        // How far each side reaches: up to Reach places, through short turns only (each measured once).
+        var first = index;
+        while (first > 0 && index - first < options.Reach && IsShort(session[first - 1], options))
+        {
+            first--;
+        }
+
+        var last = index;
+        while (last < session.Count - 1 && last - index < options.Reach && IsShort(session[last + 1], options))
+        {
+            last++;
+        }
+
+        var result = new List<(Turn, int)>(last - first);
         for (var distance = 1; distance <= options.Reach; distance++)
         {
-            var before = index - distance;
-            var after = index + distance;
-            var any = false;
-            if (before >= 0 && Reachable(session, before, index, options))
+            if (index - distance >= first && include(session[index - distance]))
             {
-                any = true;
-                if (include(session[before]))
-                {
-                    result.Add((session[before], distance));
-                }
+                result.Add((session[index - distance], distance));
             }
 
-            if (after < session.Count && Reachable(session, index + 1, after + 1, options))
+            if (index + distance <= last && include(session[index + distance]))
             {
-                any = true;
-                if (include(session[after]))
-                {
-                    result.Add((session[after], distance));
-                }
-            }
-
-            if (!any)
-            {
-                break;
+                result.Add((session[index + distance], distance));
             }
         }
 
@@ -73,20 +70,6 @@ public static class MessageBursts
         ArgumentNullException.ThrowIfNull(turn);
         ArgumentNullException.ThrowIfNull(options);
         return ContextTokens.Count(turn.Text) <= options.ShortTurnTokens;
-    }
-
-    // Every turn in [from, to) is short.
-    private static bool Reachable(IReadOnlyList<Turn> session, int from, int to, MessageBurstOptions options)
-    {
-        for (var i = from; i < to; i++)
-        {
-            if (!IsShort(session[i], options))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }
 

@@ -28,7 +28,8 @@ public sealed class AliasIndex
         ArgumentNullException.ThrowIfNull(turn);
         var speaker = Key(turn.Speaker);
         List<string>? reindex = null;
-        foreach (var (relation, name) in RelationMentions.Definitions(turn.Text))
+        var definitions = RelationMentions.Definitions(turn.Text);
+        foreach (var (relation, name) in definitions)
         {
             var key = (speaker, relation);
             if (!_names.TryGetValue(key, out var names))
@@ -51,11 +52,10 @@ public sealed class AliasIndex
             }
         }
 
-        var defined = RelationMentions.Definitions(turn.Text).Select(d => d.Relation).ToHashSet(StringComparer.Ordinal);
         foreach (var relation in RelationMentions.Mentions(turn.Text))
         {
             var key = (speaker, relation);
-            if (defined.Contains(relation))
+            if (definitions.Any(d => d.Relation == relation))
             {
                 continue; // "Hamza (my brother)" says whom it means
             }
