@@ -17,7 +17,10 @@ namespace MemoryFabric.Embeddings;
 /// <remarks>
 /// <para>Bounded waiting: an interactive call may carry a queue deadline
 /// (<see cref="EmbeddingPriority.QueueDeadlinePropertyName"/>); if no worker has started it by then it fails at that
-/// moment with <see cref="EmbeddingDeadlineExceededException"/> and never reaches the encoder. When
+/// moment with <see cref="EmbeddingDeadlineExceededException"/> and never reaches the encoder. The deadline bounds
+/// queueing: a call that finds a worker idle (and no earlier call waiting for it) waits for no other work, only for the
+/// thread to wake, and is not held to it, so a quiet encoder never fails a query because the machine was slow to
+/// schedule a thread or paused for a collection. When
 /// <see cref="PriorityEmbeddingGeneratorOptions.InteractiveQueueLimit"/> interactive calls already wait, a new one is
 /// refused at once with <see cref="EmbedderOverloadedException"/>. Background calls are never refused.</para>
 /// <para>A cancelled call returns at once (a queued one leaves the queue, a background batch's remaining chunks are
@@ -48,6 +51,7 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
     private readonly Queue<InteractiveCall> _interactive = new();
     private readonly Queue<Chunk> _background = new();
     private int _backgroundWaiting; // texts in queued chunks
+    private int _busyWorkers; // workers with an encoder call in progress
     private bool _disposed;
 
     private int _interactiveWaiting; // interactive calls queued and not started, expired or cancelled (Interlocked)
@@ -95,6 +99,18 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
             lock (_gate)
             {
                 return _backgroundWaiting;
+            }
+        }
+    }
+
+    /// <summary>Workers with an encoder call (interactive or a background chunk) in progress now.</summary>
+    public int BusyWorkers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _busyWorkers;
             }
         }
     }
@@ -192,6 +208,7 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
         IReadOnlyList<string> texts, EmbeddingGenerationOptions? options, TimeSpan? deadline, CancellationToken cancellationToken)
     {
         var call = new InteractiveCall(this, texts, options, _time.GetTimestamp(), cancellationToken);
+        bool queued;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -204,12 +221,14 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
                     _retryAfter));
             }
 
+            // Behind other work (every worker busy, or the idle ones already promised to earlier calls) or not.
+            queued = Volatile.Read(ref _interactiveWaiting) >= _threads.Length - _busyWorkers;
             Interlocked.Increment(ref _interactiveWaiting);
             _interactive.Enqueue(call);
             Monitor.Pulse(_gate);
         }
 
-        call.Arm(deadline); // after queueing: a deadline or cancellation that fires at once finds the call queued
+        call.Arm(queued ? deadline : null); // after queueing: a deadline or cancellation that fires at once finds the call queued
         return call.Task;
     }
 
@@ -237,12 +256,19 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
 
     private void Run()
     {
+        var busy = false;
         while (true)
         {
             List<InteractiveCall>? batch;
             Chunk? chunk = null;
             lock (_gate)
             {
+                if (busy)
+                {
+                    _busyWorkers--;
+                    busy = false;
+                }
+
                 while ((batch = TakeInteractive()) is null && (chunk = TakeChunk()) is null)
                 {
                     if (_disposed)
@@ -252,6 +278,9 @@ public sealed class PriorityEmbeddingGenerator : DelegatingEmbeddingGenerator<st
 
                     Monitor.Wait(_gate);
                 }
+
+                _busyWorkers++;
+                busy = true;
             }
 
             if (batch is not null)

@@ -106,6 +106,32 @@ public sealed class PriorityEmbeddingGeneratorTests
     }
 
     [Fact]
+    public async Task The_deadline_bounds_queueing_so_a_call_that_finds_a_worker_idle_is_never_held_to_it()
+    {
+        // Every deadline timer fires the moment it is set: only a call that is not held to its deadline can succeed.
+        var inner = new HeldEncoder();
+        using var generator = new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { Workers = 1 }, new DueAtOnceTimeProvider());
+        Assert.Equal(0, generator.BusyWorkers);
+
+        var quiet = generator.GenerateAsync(["quiet query"], Interactive(deadlineMilliseconds: 1)); // the worker is idle
+        await inner.WaitForCallAsync();
+        Assert.Equal(1, generator.BusyWorkers);
+        var behind = generator.GenerateAsync(["queued query"], Interactive(deadlineMilliseconds: 1)); // it would wait behind the first
+
+        await Assert.ThrowsAsync<EmbeddingDeadlineExceededException>(() => behind);
+        inner.Open();
+        Assert.Single(await quiet);
+        Assert.Equal(1, generator.DeadlineMisses);
+        Assert.Equal([["quiet query"]], inner.Calls);
+        for (var wait = 0; wait < 200 && generator.BusyWorkers != 0; wait++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(0, generator.BusyWorkers); // the worker is idle again once its call ends
+    }
+
+    [Fact]
     public async Task A_full_interactive_queue_refuses_at_once_and_background_batches_are_never_refused()
     {
         var inner = new HeldEncoder();
@@ -215,6 +241,27 @@ public sealed class PriorityEmbeddingGeneratorTests
         Assert.Empty(await generator.GenerateAsync([], Interactive()));
         Assert.Throws<ArgumentOutOfRangeException>(() => new PriorityEmbeddingGenerator(inner, new PriorityEmbeddingGeneratorOptions { Workers = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => EmbeddingPriority.CreateInteractiveOptions(TimeSpan.Zero));
+    }
+
+    /// <summary>A clock whose timers are all due at once: the callback runs as the timer is created.</summary>
+    private sealed class DueAtOnceTimeProvider : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            callback(state);
+            return new SpentTimer();
+        }
+
+        private sealed class SpentTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => false;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
     }
 
     /// <summary>A synchronous encoder (as MiniLM is) whose calls each block their thread until the test releases them.
