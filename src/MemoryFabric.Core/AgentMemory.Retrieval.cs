@@ -251,7 +251,16 @@ public sealed partial class AgentMemory
             }
         }
 
-        LiftMessageBursts(fused.Values, Candidate);
+        var phatic = PhaticTurns();
+        foreach (var r in fused.Values)
+        {
+            if (r.Kind == MemoryItemKind.Turn && phatic(r.Id))
+            {
+                r.Score *= o.PhaticMessages.Factor;
+            }
+        }
+
+        LiftMessageBursts(fused.Values, Candidate, phatic);
 
         // Superseded and expired items: their successors join (lifted to their score), they are demoted below them.
         var stale = StaleCandidates(fused, Candidate, new ItemStatusResolver(_notes, _noteSources, asOf));
@@ -291,7 +300,7 @@ public sealed partial class AgentMemory
 
     // Short messages read together (Retrieval/MessageBursts.cs): the best-ranked short turns lift their short
     // neighbours to a share of their score, halved with each further place.
-    private void LiftMessageBursts(IEnumerable<Ranked> candidates, Func<MemoryItemKind, string, Ranked> candidate)
+    private void LiftMessageBursts(IEnumerable<Ranked> candidates, Func<MemoryItemKind, string, Ranked> candidate, Func<string, bool> phatic)
     {
         var bursts = _options.Retrieval.MessageBursts;
         if (bursts.Reach <= 0 || bursts.Anchors <= 0)
@@ -315,7 +324,7 @@ public sealed partial class AgentMemory
 
                 foreach (var (neighbour, distance) in MessageBursts.Neighbours(session, index, bursts, t => !IsExcluded(t.Id)))
                 {
-                    var lifted = anchor.Score * bursts.Share * Math.Pow(0.5, distance - 1);
+                    var lifted = anchor.Score * bursts.Share * Math.Pow(0.5, distance - 1) * (phatic(neighbour.Id) ? _options.Retrieval.PhaticMessages.Factor : 1);
                     var r = candidate(MemoryItemKind.Turn, neighbour.Id);
                     if (lifted > r.Score)
                     {
@@ -324,6 +333,41 @@ public sealed partial class AgentMemory
                 }
             }
         }
+    }
+
+    // Whether a turn states nothing (Retrieval/PhaticMessages.cs), judged once per query.
+    private Func<string, bool> PhaticTurns()
+    {
+        var options = _options.Retrieval.PhaticMessages;
+        var turns = TurnLexical.Count;
+        if (options.Factor >= 1 || turns < options.MinTurns)
+        {
+            return static _ => false;
+        }
+
+        var judged = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var frequencies = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Frequency(string term)
+        {
+            if (!frequencies.TryGetValue(term, out var df))
+            {
+                df = TurnLexical.DocumentFrequency(term);
+                frequencies[term] = df;
+            }
+
+            return df;
+        }
+
+        return id =>
+        {
+            if (!judged.TryGetValue(id, out var phatic))
+            {
+                phatic = _turns.TryGetValue(id, out var turn) && PhaticMessages.IsPhatic(turn, Frequency, turns, options);
+                judged[id] = phatic;
+            }
+
+            return phatic;
+        };
     }
 
     private static List<PendingItem> Pending(MemoryItemKind kind, IReadOnlyList<ScoredKey<string>> hits) =>

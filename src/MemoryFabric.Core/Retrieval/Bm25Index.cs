@@ -89,6 +89,29 @@ public sealed class Bm25Index<TKey>
         return true;
     }
 
+    /// <summary>How many live documents contain a term.</summary>
+    /// <param name="term">The term.</param>
+    /// <returns>The count.</returns>
+    public int DocumentFrequency(string term)
+    {
+        ArgumentNullException.ThrowIfNull(term);
+        if (!_postings.TryGetValue(term, out var list))
+        {
+            return 0;
+        }
+
+        var df = 0;
+        foreach (var p in list)
+        {
+            if (_live[p.Slot])
+            {
+                df++;
+            }
+        }
+
+        return df;
+    }
+
     /// <summary>Whether a document is indexed.</summary>
     /// <param name="key">The key.</param>
     /// <returns><see langword="true"/> when present.</returns>

@@ -88,6 +88,9 @@ public sealed class RetrievalOptions
     /// (<see cref="MessageBursts"/>).</summary>
     public MessageBurstOptions MessageBursts { get; set; } = new();
 
+    /// <summary>Messages that state nothing ("lol", "nooo"), ranked below those that do (<see cref="PhaticMessages"/>).</summary>
+    public PhaticMessageOptions PhaticMessages { get; set; } = new();
+
     /// <summary>An item is skipped when less than this share of its terms is new to the context (diversity; default 0.35).</summary>
     public double MinNovelty { get; set; } = 0.35;
 }
