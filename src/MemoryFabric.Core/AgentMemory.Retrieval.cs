@@ -260,7 +260,7 @@ public sealed partial class AgentMemory
             }
         }
 
-        LiftMessageBursts(fused.Values, Candidate, phatic);
+        LiftMessageBursts(fused.Values, Candidate, phatic, r => QueryPriors(r, analysis));
 
         // Superseded and expired items: their successors join (lifted to their score), they are demoted below them.
         var stale = StaleCandidates(fused, Candidate, new ItemStatusResolver(_notes, _noteSources, asOf));
@@ -300,7 +300,7 @@ public sealed partial class AgentMemory
 
     // Short messages read together (Retrieval/MessageBursts.cs): the best-ranked short turns lift their short
     // neighbours to a share of their score, halved with each further place.
-    private void LiftMessageBursts(IEnumerable<Ranked> candidates, Func<MemoryItemKind, string, Ranked> candidate, Func<string, bool> phatic)
+    private void LiftMessageBursts(IEnumerable<Ranked> candidates, Func<MemoryItemKind, string, Ranked> candidate, Func<string, bool> phatic, Func<Ranked, double> priors)
     {
         var bursts = _options.Retrieval.MessageBursts;
         if (bursts.Reach <= 0 || bursts.Anchors <= 0)
@@ -309,9 +309,11 @@ public sealed partial class AgentMemory
         }
 
         // The best-ranked turns and notes anchor: a turn its own neighbours, a note those of the turns it was drawn from.
+        // Ranked as the context will rank them, with the query's priors (a question about October picks October's).
         var anchors = candidates.Where(r => r.Kind != MemoryItemKind.Episode && !IsExcluded(r.Id))
-            .OrderByDescending(r => r.Score).ThenBy(r => r.Id, StringComparer.Ordinal)
-            .Take(bursts.Anchors).ToList();
+            .Select(r => (Candidate: r, Rank: r.Score * priors(r)))
+            .OrderByDescending(a => a.Rank).ThenBy(a => a.Candidate.Id, StringComparer.Ordinal)
+            .Take(bursts.Anchors).Select(a => a.Candidate).ToList();
         foreach (var anchor in anchors)
         {
             var turnIds = anchor.Kind == MemoryItemKind.Turn ? [anchor.Id] : _notes.Get(anchor.Id)?.Provenance.TurnIds ?? [];
@@ -428,7 +430,6 @@ public sealed partial class AgentMemory
     // Builds the item and applies priors: named person, time asked for, date range, note strength and importance.
     private ContextItem Materialize(Ranked r, QueryAnalysis analysis, Retrieval.Passages.PassageMatch passages, Retrieval.Passages.PassageCues cues, DateTimeOffset now)
     {
-        var o = _options.Retrieval;
         ContextItem item;
         string? person;
         DateTimeOffset when;
@@ -459,14 +460,23 @@ public sealed partial class AgentMemory
                 break;
         }
 
+        r.Score *= QueryPriors(person, when, dated, analysis);
+        return WithState(item, r.State) with { Score = r.Score };
+    }
+
+    // What the query asks of an item besides its words: the person it names, "when", the date range it names.
+    private double QueryPriors(string? person, DateTimeOffset when, bool dated, QueryAnalysis analysis)
+    {
+        var o = _options.Retrieval;
+        var prior = 1.0;
         if (person is not null && analysis.NamedPeople.Contains(person, StringComparer.OrdinalIgnoreCase))
         {
-            r.Score *= o.NamedPersonBoost;
+            prior *= o.NamedPersonBoost;
         }
 
         if (analysis.AsksWhen && dated)
         {
-            r.Score *= o.TemporalBoost;
+            prior *= o.TemporalBoost;
         }
 
         if (analysis.DateRange is { } range)
@@ -474,12 +484,20 @@ public sealed partial class AgentMemory
             var day = DateOnly.FromDateTime(when.DateTime);
             if (day >= range.From && day <= range.To)
             {
-                r.Score *= o.DateRangeBoost;
+                prior *= o.DateRangeBoost;
             }
         }
 
-        return WithState(item, r.State) with { Score = r.Score };
+        return prior;
     }
+
+    // The query priors of a turn or note candidate (as Materialize will apply them), to rank before materialising.
+    private double QueryPriors(Ranked r, QueryAnalysis analysis) => r.Kind switch
+    {
+        MemoryItemKind.Turn when _turns.TryGetValue(r.Id, out var turn) => QueryPriors(turn.Speaker, turn.Timestamp, false, analysis),
+        MemoryItemKind.Note when _notes.Get(r.Id) is { } note => QueryPriors(note.Subject, note.EventTime ?? note.ValidFrom ?? note.CreatedAt, note.EventTime is not null, analysis),
+        _ => 1.0,
+    };
 
     private static ContextItem WithState(ContextItem item, ItemState state) =>
         state is { Status: MemoryItemStatus.Active, SupersededBy: null, ValidFrom: null, ValidTo: null }

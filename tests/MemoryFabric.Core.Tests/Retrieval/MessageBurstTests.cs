@@ -81,4 +81,35 @@ public sealed class MessageBurstTests
         Assert.Contains(on.Items, i => i.TurnIds.Contains("s2:2"));
         Assert.True(on.Tokens <= 60, $"{on.Tokens} tokens");
     }
+
+    // The anchors are chosen as the context ranks: with the query's priors. Asked about October, the October message
+    // brings its neighbour even when a September one matches the words better (one anchor here: before, the September
+    // message was it, and "Bean Scene" was packed instead of "Jetty Farms").
+    [Fact]
+    public async Task The_anchors_are_the_best_candidates_with_the_query_priors_applied()
+    {
+        var september = new DateTimeOffset(2023, 9, 12, 18, 0, 0, TimeSpan.Zero);
+        var october = new DateTimeOffset(2023, 10, 18, 18, 0, 0, TimeSpan.Zero);
+        var memory = new AgentMemory(new AgentMemoryOptions { Retrieval = { MessageBursts = new MessageBurstOptions { Anchors = 1 } } }, new FakeTimeProvider(october.AddDays(30)));
+        List<TurnInput> turns =
+        [
+            Talk.Input("s1:0", "Theo", "which job did i take? the barista job, ugh", september, "s1"),
+            Talk.Input("s1:1", "Theo", "it's with Bean Scene", september.AddMinutes(1), "s1"),
+            Talk.Input("s2:0", "Theo", "took the lab technician job!!", october, "s2"),
+            Talk.Input("s2:1", "Theo", "it's with Jetty Farms", october.AddMinutes(1), "s2"),
+        ];
+        string[] chatter = ["lol", "ugh", "nice", "omg", "haha", "same", "wild", "yep"];
+        for (var i = 0; i < 200; i++) // September small talk: his name matches, and short messages fill the candidate lists
+        {
+            turns.Add(Talk.Input($"s3:{i}", "Theo", chatter[i % chatter.Length], september.AddDays(8).AddMinutes(i), "s3"));
+        }
+
+        await memory.IngestAsync(turns);
+
+        var context = await memory.GetContextAsync(new ContextRequest { Query = "Which job did Theo take in October 2023?", TokenBudget = 30, PreferVerbatimWhenItFits = false });
+
+        Assert.Contains("lab technician", context.Text, StringComparison.Ordinal);
+        Assert.Contains("Jetty Farms", context.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bean Scene", context.Text, StringComparison.Ordinal);
+    }
 }
