@@ -20,8 +20,10 @@ internal sealed class ErrorWriterLoggerProvider(TextWriter writer) : ILoggerProv
     {
         EmbedderCategory => LogLevel.Information,
         HostCategory => LogLevel.Critical,
-        // The embedded silo's own notes (GC mode, a slow watchdog tick on a busy machine) are not the user's concern.
-        _ when categoryName.StartsWith("Orleans", StringComparison.Ordinal) => LogLevel.Error,
+        // The embedded silo's own notes (GC mode, a slow watchdog tick on a busy machine) are not the user's concern,
+        // nor is each attempt of a call retried on a busy machine (Polly's telemetry): a call that fails in the end is
+        // memfab's own one-line error.
+        _ when categoryName.StartsWith("Orleans", StringComparison.Ordinal) || categoryName.StartsWith("Polly", StringComparison.Ordinal) => LogLevel.Error,
         _ => LogLevel.Warning,
     });
 
