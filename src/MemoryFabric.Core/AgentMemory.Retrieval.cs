@@ -431,36 +431,25 @@ public sealed partial class AgentMemory
     private ContextItem Materialize(Ranked r, QueryAnalysis analysis, Retrieval.Passages.PassageMatch passages, Retrieval.Passages.PassageCues cues, DateTimeOffset now)
     {
         ContextItem item;
-        string? person;
-        DateTimeOffset when;
-        var dated = false;
         switch (r.Kind)
         {
             case MemoryItemKind.Note:
                 var note = _notes.Get(r.Id)!;
-                person = note.Subject;
-                when = note.EventTime ?? note.ValidFrom ?? note.CreatedAt;
-                dated = note.EventTime is not null;
                 r.Score *= (0.85 + (0.15 * _curve.StrengthAt(note, now))) * (0.9 + (0.2 * note.Importance));
                 item = NoteItem(note, r.Score);
                 break;
             case MemoryItemKind.Turn:
                 var turn = _turns[r.Id];
-                person = turn.Speaker;
-                when = turn.Timestamp;
                 item = Passages.Excerpt(turn.Id, passages, cues.TermsOf(turn.Id)) is { } excerpt // a long turn: its best passages, the whole turn by its id
                     ? new ContextItem(MemoryItemKind.Turn, turn.Id, ContextRenderer.Line(MemoryItemKind.Turn, excerpt, turn.Speaker), turn.Timestamp, [turn.Id], r.Score)
                     : TurnItem(turn, r.Score);
                 break;
             default:
-                var episode = _episodes[r.Id];
-                person = null;
-                when = episode.Start;
-                item = EpisodeItem(episode, r.Score);
+                item = EpisodeItem(_episodes[r.Id], r.Score);
                 break;
         }
 
-        r.Score *= QueryPriors(person, when, dated, analysis);
+        r.Score *= QueryPriors(r, analysis);
         return WithState(item, r.State) with { Score = r.Score };
     }
 
@@ -491,11 +480,13 @@ public sealed partial class AgentMemory
         return prior;
     }
 
-    // The query priors of a turn or note candidate (as Materialize will apply them), to rank before materialising.
+    // A candidate's query priors: by its speaker or subject, its time (a note's event, else its validity or creation;
+    // only an event counts as dated), an episode by its start. Materialize applies them; the bursts rank anchors by them.
     private double QueryPriors(Ranked r, QueryAnalysis analysis) => r.Kind switch
     {
         MemoryItemKind.Turn when _turns.TryGetValue(r.Id, out var turn) => QueryPriors(turn.Speaker, turn.Timestamp, false, analysis),
         MemoryItemKind.Note when _notes.Get(r.Id) is { } note => QueryPriors(note.Subject, note.EventTime ?? note.ValidFrom ?? note.CreatedAt, note.EventTime is not null, analysis),
+        MemoryItemKind.Episode when _episodes.TryGetValue(r.Id, out var episode) => QueryPriors(null, episode.Start, false, analysis),
         _ => 1.0,
     };
 
